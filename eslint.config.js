@@ -1,0 +1,56 @@
+// @ts-check
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Process boundaries, enforced here rather than remembered:
+ * protocol/ imports nothing of ours; core/ only protocol/; renderer/ never main/ or server/;
+ * server/ never a client folder.
+ */
+const ours = ['protocol', 'core', 'server', 'main', 'preload', 'renderer'];
+/** @param {string[]} allowed */
+const onlyImports = (allowed) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: ours
+        .filter((dir) => !allowed.includes(dir))
+        .map((dir) => ({
+          group: [`**/${dir}/**`, `**/${dir}`],
+          message: `This folder may not import ${dir}/ (see DEVELOPERS.md: process boundaries).`,
+        })),
+    },
+  ],
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules', 'out', 'dist', 'coverage', 'test-results', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.node },
+    },
+    rules: {
+      'no-console': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+    },
+  },
+  { files: ['protocol/**'], rules: onlyImports([]) },
+  { files: ['core/**'], rules: onlyImports(['protocol']) },
+  { files: ['server/**'], rules: onlyImports(['protocol', 'server']) },
+  { files: ['renderer/**'], rules: onlyImports(['protocol', 'core', 'renderer']) },
+  { files: ['preload/**'], rules: onlyImports(['protocol', 'preload']) },
+  { files: ['main/**'], rules: onlyImports(['protocol', 'core', 'main']) },
+  {
+    // Tests, benchmarks and scripts talk to the terminal on purpose.
+    files: ['**/*.test.ts', 'bench/**', 'scripts/**', 'e2e/**'],
+    rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+);

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+
+/** Maximum size of opaque custom data a client may attach (call payloads, peer messages). */
+export const MAX_CUSTOM_PAYLOAD_BYTES = 4096;
+
+export const userIdSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9._-]{0,63}$/,
+    'user ids are 1-64 of a-z 0-9 . _ - and start alphanumeric',
+  );
+export type UserId = z.infer<typeof userIdSchema>;
+
+/** Chosen by the caller so that retrying an invitation is idempotent. */
+export const callIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, 'call ids are 8-64 of A-Z a-z 0-9 _ -');
+export type CallId = z.infer<typeof callIdSchema>;
+
+export const deviceIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/);
+
+export const deviceInfoSchema = z.object({
+  id: deviceIdSchema,
+  name: z.string().min(1).max(100),
+  platform: z.enum(['windows', 'macos', 'linux', 'web', 'ios', 'android', 'other']),
+});
+export type DeviceInfo = z.infer<typeof deviceInfoSchema>;
+
+export const presenceStatusSchema = z.enum(['available', 'away', 'busy', 'dnd']);
+export type PresenceStatus = z.infer<typeof presenceStatusSchema>;
+
+export const mediaKindSchema = z.enum(['audio', 'video']);
+export type MediaKind = z.infer<typeof mediaKindSchema>;
+
+const utf8 = new TextEncoder();
+/** UTF-8 size of a string; runs in Node and in browsers alike. */
+export const utf8Length = (s: string): number => utf8.encode(s).length;
+
+/** Opaque text that the server carries but never reads, capped in UTF-8 bytes. */
+export const customPayloadSchema = z
+  .string()
+  .max(MAX_CUSTOM_PAYLOAD_BYTES)
+  .refine((s) => utf8Length(s) <= MAX_CUSTOM_PAYLOAD_BYTES, {
+    message: `at most ${MAX_CUSTOM_PAYLOAD_BYTES} bytes`,
+  });
+
+/** States of one callee, as the caller sees them (call-semantics.md). */
+export const LEG_STATES = [
+  'inviting',
+  'ringing',
+  'pushed',
+  'accepted',
+  'refused',
+  'canceled',
+  'failed',
+] as const;
+export const legStateSchema = z.enum(LEG_STATES);
+export type LegState = z.infer<typeof legStateSchema>;
+export const FINAL_LEG_STATES: ReadonlySet<LegState> = new Set(['refused', 'canceled', 'failed']);
+
+/**
+ * Why a callee leg is where it is. `declined`, `busy`, `dnd` come with `refused`; a refusing client
+ * may also give a custom reason. `timeout` and `unreachable` come with `failed`.
+ */
+export const legReasonSchema = z.string().min(1).max(64);
+
+/** Why a device stopped ringing (callee side). */
+export const ringEndReasonSchema = z.enum([
+  'accepted',
+  'refused',
+  'canceled',
+  'answered-elsewhere',
+  'refused-elsewhere',
+  'timeout',
+  'ended',
+]);
+export type RingEndReason = z.infer<typeof ringEndReasonSchema>;
+
+/** Why a call ended, as recorded in its call record. */
+export const callEndReasonSchema = z.enum([
+  'completed',
+  'canceled',
+  'refused',
+  'timeout',
+  'unreachable',
+  'failed',
+  'media-failed',
+  'ended-by-moderator',
+  'server-shutdown',
+]);
+export type CallEndReason = z.infer<typeof callEndReasonSchema>;
+
+export const callStateSchema = z.enum(['ringing', 'active', 'ended']);
+export type CallState = z.infer<typeof callStateSchema>;
+
+export const legSchema = z.object({
+  userId: userIdSchema,
+  state: legStateSchema,
+  reason: legReasonSchema.optional(),
+  invitedBy: userIdSchema,
+  invitedAt: z.number(),
+  expiresAt: z.number(),
+  answeredAt: z.number().optional(),
+  answeredDevice: deviceIdSchema.optional(),
+  leftAt: z.number().optional(),
+  muted: z.object({ audio: z.boolean(), video: z.boolean() }),
+});
+export type Leg = z.infer<typeof legSchema>;
+
+/** The server's view of a call: the single authority every client renders. */
+export const callInfoSchema = z.object({
+  callId: callIdSchema,
+  callerId: userIdSchema,
+  callerDevice: deviceIdSchema,
+  moderatorId: userIdSchema,
+  media: mediaKindSchema,
+  payload: customPayloadSchema.optional(),
+  state: callStateSchema,
+  createdAt: z.number(),
+  callerLeftAt: z.number().optional(),
+  callerMuted: z.object({ audio: z.boolean(), video: z.boolean() }),
+  legs: z.array(legSchema),
+  endedAt: z.number().optional(),
+  endReason: callEndReasonSchema.optional(),
+});
+export type CallInfo = z.infer<typeof callInfoSchema>;
+
+export const presenceSchema = z.object({
+  userId: userIdSchema,
+  online: z.boolean(),
+  status: presenceStatusSchema,
+});
+export type Presence = z.infer<typeof presenceSchema>;

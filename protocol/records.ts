@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import {
+  callEndReasonSchema,
+  callIdSchema,
+  deviceIdSchema,
+  mediaKindSchema,
+  userIdSchema,
+} from './common.js';
+
+/** How one participant's part in a call ended, as kept in the call record. */
+export const participantOutcomeSchema = z.enum([
+  'caller',
+  'answered',
+  'refused',
+  'canceled',
+  'timeout',
+  'unreachable',
+  'blocked',
+  'dnd',
+  'busy',
+  'removed',
+]);
+export type ParticipantOutcome = z.infer<typeof participantOutcomeSchema>;
+
+export const participantRecordSchema = z.object({
+  userId: userIdSchema,
+  role: z.enum(['caller', 'callee']),
+  invitedBy: userIdSchema.optional(),
+  invitedAt: z.number(),
+  answeredAt: z.number().optional(),
+  answeredDevice: deviceIdSchema.optional(),
+  leftAt: z.number().optional(),
+  outcome: participantOutcomeSchema,
+  /** The refusal or failure reason as the caller saw it (`declined`, `busy`, a custom one...). */
+  reason: z.string().optional(),
+  /** Seconds this participant spent in the call after answering. */
+  durationSec: z.number(),
+});
+export type ParticipantRecord = z.infer<typeof participantRecordSchema>;
+
+/** The call detail record: one per call, written when it ends. */
+export const callRecordSchema = z.object({
+  callId: callIdSchema,
+  callerId: userIdSchema,
+  media: mediaKindSchema,
+  createdAt: z.number(),
+  answeredAt: z.number().optional(),
+  endedAt: z.number(),
+  endReason: callEndReasonSchema,
+  /** Seconds from the first answer to the end; 0 for a call never answered. */
+  durationSec: z.number(),
+  participants: z.array(participantRecordSchema),
+});
+export type CallRecord = z.infer<typeof callRecordSchema>;

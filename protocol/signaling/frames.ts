@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import type { CallInfo } from '../common.js';
+import { callInfoSchema } from '../common.js';
+import { type ErrorCode, errorCodeSchema } from '../errors.js';
+import { type EventData, type EventType, events, isEventType } from './events.js';
+import {
+  type RequestData,
+  type RequestResult,
+  type RequestType,
+  isRequestType,
+  requests,
+} from './requests.js';
+
+/** Frames larger than this are refused before parsing. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+
+export const requestIdSchema = z.union([z.string().min(1).max(64), z.number().int()]);
+export type RequestId = z.infer<typeof requestIdSchema>;
+
+export const errorBodySchema = z.object({
+  code: errorCodeSchema,
+  message: z.string(),
+  /** With `invalid-state`: the call as it is now, so the loser of a race learns the outcome. */
+  call: callInfoSchema.optional(),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+const requestEnvelope = z.object({
+  id: requestIdSchema,
+  type: z.string().max(64),
+  data: z.unknown(),
+});
+const responseEnvelope = z.union([
+  z.object({ id: requestIdSchema, ok: z.literal(true), data: z.unknown() }),
+  z.object({ id: requestIdSchema, ok: z.literal(false), error: errorBodySchema }),
+]);
+const eventEnvelope = z.object({ type: z.string(), data: z.unknown() });
+
+/** A typed error raised while handling a request; the dispatcher turns it into a response. */
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly call?: CallInfo,
+  ) {
+    super(message);
+  }
+  toBody(): ErrorBody {
+    return this.call
+      ? { code: this.code, message: this.message, call: this.call }
+      : { code: this.code, message: this.message };
+  }
+}
+
+export type ParsedRequest = {
+  [T in RequestType]: { id: RequestId; type: T; data: RequestData<T> };
+}[RequestType];
+
+export type ParseRequestOutcome =
+  { ok: true; request: ParsedRequest } | { ok: false; id: RequestId | null; error: ErrorBody };
+
+const issuesText = (error: z.ZodError): string =>
+  error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+
+/** Parses one text frame from a client into a typed request, or says exactly what is wrong. */
+export function parseRequestFrame(text: string): ParseRequestOutcome {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, id: null, error: { code: 'bad-frame', message: 'frame is not JSON' } };
+  }
+  const envelope = requestEnvelope.safeParse(json);
+  if (!envelope.success) {
+    const maybeId = requestIdSchema.safeParse((json as { id?: unknown } | null)?.id);
+    return {
+      ok: false,
+      id: maybeId.success ? maybeId.data : null,
+      error: { code: 'bad-frame', message: `not a request: ${issuesText(envelope.error)}` },
+    };
+  }
+  const { id, type, data } = envelope.data;
+  if (!isRequestType(type)) {
+    return {
+      ok: false,
+      id,
+      error: { code: 'unknown-type', message: `unknown request type ${JSON.stringify(type)}` },
+    };
+  }
+  const parsed = requests[type].data.safeParse(data ?? {});
+  if (!parsed.success) {
+    return {
+      ok: false,
+      id,
+      error: { code: 'bad-request', message: `${type}: ${issuesText(parsed.error)}` },
+    };
+  }
+  return { ok: true, request: { id, type, data: parsed.data } as ParsedRequest };
+}
+
+export type ServerFrame =
+  | { kind: 'response'; id: RequestId; ok: true; data: unknown }
+  | { kind: 'response'; id: RequestId; ok: false; error: ErrorBody }
+  | { kind: 'event'; event: ParsedEvent };
+
+export type ParsedEvent = { [T in EventType]: { type: T; data: EventData<T> } }[EventType];
+
+/**
+ * Parses one frame from the server. A response's data is checked later against the schema of
+ * the request it answers (the client knows which); events are checked here.
+ */
+export function parseServerFrame(text: string): ServerFrame | { kind: 'invalid'; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { kind: 'invalid', reason: 'not JSON' };
+  }
+  if (json !== null && typeof json === 'object' && 'id' in json) {
+    const response = responseEnvelope.safeParse(json);
+    if (!response.success) return { kind: 'invalid', reason: issuesText(response.error) };
+    return { kind: 'response', ...response.data } as ServerFrame;
+  }
+  const envelope = eventEnvelope.safeParse(json);
+  if (!envelope.success) return { kind: 'invalid', reason: issuesText(envelope.error) };
+  const { type, data } = envelope.data;
+  if (!isEventType(type)) return { kind: 'invalid', reason: `unknown event ${type}` };
+  const parsed = events[type].safeParse(data);
+  if (!parsed.success) return { kind: 'invalid', reason: `${type}: ${issuesText(parsed.error)}` };
+  return { kind: 'event', event: { type, data: parsed.data } as ParsedEvent };
+}
+
+/** Checks a response's data against the schema of the request type it answers. */
+export function parseResult<T extends RequestType>(type: T, data: unknown): RequestResult<T> {
+  return requests[type].result.parse(data) as RequestResult<T>;
+}
+
+export const encodeRequest = <T extends RequestType>(
+  id: RequestId,
+  type: T,
+  data: RequestData<T>,
+): string => JSON.stringify({ id, type, data });
+export const encodeResult = (id: RequestId, data: unknown): string =>
+  JSON.stringify({ id, ok: true, data });
+export const encodeError = (id: RequestId | null, error: ErrorBody): string =>
+  JSON.stringify({ id, ok: false, error });
+export const encodeEvent = <T extends EventType>(type: T, data: EventData<T>): string =>
+  JSON.stringify({ type, data });

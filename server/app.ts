@@ -1,0 +1,270 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { WebSocketServer } from 'ws';
+import type { CallInfo, CallRecord, UserId } from '../protocol/index.js';
+import {
+  CallEngine,
+  type CallObserver,
+  type MediaPlane,
+  noMediaPlane,
+} from './calls/call-engine.js';
+import type { ServerConfig } from './config.js';
+import { adminRoutes } from './http/admin-routes.js';
+import { authRoutes } from './http/auth-routes.js';
+import { HttpError, type Route, sendError, sendJson } from './http/http-kit.js';
+import type { Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { PresenceService } from './presence/presence-service.js';
+import { SignalingConnection } from './signaling/connection.js';
+import type { Services } from './signaling/context.js';
+import { LocalMessageRouter, LocalSessionRegistry } from './signaling/sessions.js';
+import { dataFile, openSqliteStores } from './store/sqlite/index.js';
+import type { Stores } from './store/types.js';
+import { TokenService } from './tokens.js';
+import { type WebhookSink, createWebhookSender } from './webhooks/index.js';
+
+export interface TrayphoneServer {
+  readonly services: Services;
+  /** ws:// or wss:// URL of the signaling endpoint. */
+  readonly signalingUrl: string;
+  /** http(s):// base URL. */
+  readonly httpUrl: string;
+  /** Graceful: refuse new connections, end active calls, flush records, close. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: ServerConfig;
+  logger: Logger;
+  /** Where the SFU plugs in (the media issue); signaling alone by default. */
+  media?: MediaPlane;
+  /** Extra HTTP routes (the web client's static files), tried after the API. */
+  routes?: Route[];
+}
+
+/** The JWT secret: from the config, or generated once and kept in the data directory. */
+function jwtSecret(config: ServerConfig): string {
+  if (config.auth.jwtSecret) return config.auth.jwtSecret;
+  const file = path.join(config.dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+function callObserver(
+  stores: Stores,
+  webhooks: WebhookSink,
+  services: () => Services,
+): CallObserver {
+  return {
+    pushInvitation(callee: UserId, call: CallInfo, expiresAt: number) {
+      if (!webhooks.enabled) return;
+      // Off the signaling path: look-ups and the POST happen after the invite is answered.
+      void (async () => {
+        const [tokens, caller] = await Promise.all([
+          stores.pushTokens.listForUser(callee),
+          stores.users.get(call.callerId),
+        ]);
+        webhooks.send({
+          type: 'call.invite',
+          deliveryId: randomUUID(),
+          sentAt: Date.now(),
+          callee,
+          call: {
+            callId: call.callId,
+            callerId: call.callerId,
+            callerName: caller?.displayName ?? call.callerId,
+            media: call.media,
+            expiresAt,
+            ...(call.payload === undefined ? {} : { payload: call.payload }),
+          },
+          pushTokens: tokens.map(({ deviceId, platform, token }) => ({
+            deviceId,
+            platform,
+            token,
+          })),
+        });
+      })().catch((error: unknown) => {
+        services().logger.error({ err: error, callId: call.callId }, 'push webhook failed');
+      });
+    },
+    callEnded(record: CallRecord) {
+      services().metrics.callsEnded.inc({ reason: record.endReason });
+      webhooks.send({ type: 'call.ended', deliveryId: randomUUID(), sentAt: Date.now(), record });
+    },
+    legRinging(seconds: number) {
+      services().metrics.inviteToRing.observe(seconds);
+    },
+    callStarted() {
+      services().metrics.callsStarted.inc();
+    },
+  };
+}
+
+export async function startServer(options: StartOptions): Promise<TrayphoneServer> {
+  const { config, logger } = options;
+  const stores = openSqliteStores({ file: dataFile(config.dataDir), logger });
+  const webhooks = createWebhookSender(config.webhook, logger);
+  const metrics = createMetrics();
+  const sessions = new LocalSessionRegistry();
+  const router = new LocalMessageRouter(sessions);
+  const tokens = new TokenService(jwtSecret(config), {
+    accessSec: config.auth.accessTokenTtlSec,
+    refreshSec: config.auth.refreshTokenTtlSec,
+  });
+  const presence = new PresenceService(sessions, stores.users, logger);
+  let services: Services | undefined;
+  const getServices = (): Services => {
+    if (!services) throw new Error('services not ready');
+    return services;
+  };
+  const calls = new CallEngine({
+    router,
+    devicesOf: (userId) => sessions.sessionsOf(userId).map((s) => s.device.id),
+    liveCalls: stores.liveCalls,
+    records: stores.records,
+    media: options.media ?? noMediaPlane,
+    observer: callObserver(stores, webhooks, getServices),
+    logger,
+    defaultRingTimeoutMs: config.calls.defaultRingTimeoutMs,
+  });
+  services = { config, logger, metrics, stores, tokens, sessions, router, presence, calls };
+  metrics.countCallsWith(() => calls.counts());
+
+  calls.restore(await stores.liveCalls.loadAll());
+
+  const routes: Route[] = [authRoutes(services), adminRoutes(services), ...(options.routes ?? [])];
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    void handleHttp(req, res, routes, services, () => shuttingDown);
+  };
+  const http: Server = config.tls
+    ? createHttpsServer(
+        { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) },
+        onRequest,
+      )
+    : createServer(onRequest);
+
+  const connections = new Set<SignalingConnection>();
+  const wss = new WebSocketServer({
+    noServer: true,
+    // Frames over the cap get a structured error; only absurd ones close the socket.
+    maxPayload: config.signaling.maxFrameBytes * 16,
+    perMessageDeflate: false,
+  });
+  let shuttingDown = false;
+  http.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/ws' || shuttingDown) {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const connection = new SignalingConnection(ws, getServices(), (c) => {
+        connections.delete(c);
+        metrics.connections.dec();
+      });
+      connections.add(connection);
+      metrics.connections.inc();
+    });
+  });
+
+  // One sweep for all connections: ping the quiet ones, drop the silent ones.
+  const { heartbeatIntervalMs, deadAfterMs } = config.signaling;
+  const sweep = setInterval(
+    () => {
+      const now = Date.now();
+      for (const c of connections) {
+        if (now - c.lastSeen > deadAfterMs) {
+          logger.info({ userId: c.userId }, 'connection silent: declared gone');
+          c.terminate();
+        } else if (now - c.lastSeen >= heartbeatIntervalMs / 2) c.ping();
+      }
+    },
+    Math.min(heartbeatIntervalMs, Math.max(50, Math.floor(deadAfterMs / 3))),
+  );
+  sweep.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const address = http.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const secure = config.tls !== undefined;
+  const httpUrl = `${secure ? 'https' : 'http'}://${host}:${address.port}`;
+  const signalingUrl = `${secure ? 'wss' : 'ws'}://${host}:${address.port}/ws`;
+  logger.info({ httpUrl, signalingUrl, dataDir: config.dataDir }, 'trayphone server listening');
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      shuttingDown = true;
+      clearInterval(sweep);
+      calls.shutdown();
+      for (const session of [...sessions.all()]) session.close('server-shutdown');
+      for (const c of connections) c.close(1001, 'server shutting down');
+      await new Promise<void>((resolve) => {
+        wss.close(() => {
+          resolve();
+        });
+      });
+      for (const c of connections) c.terminate();
+      await new Promise<void>((resolve) => {
+        http.close(() => {
+          resolve();
+        });
+        http.closeAllConnections();
+      });
+      await webhooks.close({ drainMs: 2_000 });
+      await stores.close();
+      logger.info('trayphone server stopped');
+    })());
+
+  return { services, httpUrl, signalingUrl, close };
+}
+
+async function handleHttp(
+  req: IncomingMessage,
+  res: ServerResponse,
+  routes: Route[],
+  services: Services,
+  shuttingDown: () => boolean,
+): Promise<void> {
+  try {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'GET' && url.pathname === '/healthz') {
+      const counts = services.calls.counts();
+      sendJson(res, shuttingDown() ? 503 : 200, {
+        status: shuttingDown() ? 'stopping' : 'ok',
+        uptimeSec: Math.round(process.uptime()),
+        sessions: services.sessions.size(),
+        calls: counts,
+      });
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/metrics') {
+      const text = await services.metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': services.metrics.registry.contentType });
+      res.end(text);
+      return;
+    }
+    for (const route of routes) if (await route(req, res, url)) return;
+    throw new HttpError(404, 'not-found', 'not found');
+  } catch (error) {
+    if (error instanceof HttpError) {
+      sendError(res, error);
+      return;
+    }
+    services.logger.error({ err: error, url: req.url }, 'http request failed');
+    if (!res.headersSent) sendError(res, new HttpError(500, 'internal', 'internal error'));
+  }
+}

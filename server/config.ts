@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * Server configuration: built-in defaults, overridden by a JSON file (`--config` or
+ * TRAYPHONE_CONFIG), overridden by TRAYPHONE_* environment variables. Validated as a whole; an
+ * invalid configuration stops the start with every problem listed.
+ */
+export const configSchema = z.object({
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8480),
+  /** Public base URL clients use (for links and SFU tickets); derived from host/port if unset. */
+  publicUrl: z.string().url().optional(),
+  dataDir: z.string().default('.data'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Development start: may create demo users on an empty database. */
+  dev: z.boolean().default(false),
+  tls: z.object({ certFile: z.string(), keyFile: z.string() }).optional(),
+  auth: z
+    .object({
+      /** HMAC secret for JWTs; generated and kept in the data dir when unset. */
+      jwtSecret: z.string().min(32).optional(),
+      accessTokenTtlSec: z.number().int().min(60).default(3600),
+      refreshTokenTtlSec: z
+        .number()
+        .int()
+        .min(300)
+        .default(30 * 86_400),
+      /** Bearer key for the admin REST API; the admin API is off when unset. */
+      adminApiKey: z.string().min(24).optional(),
+    })
+    .default({ accessTokenTtlSec: 3600, refreshTokenTtlSec: 30 * 86_400 }),
+  signaling: z
+    .object({
+      heartbeatIntervalMs: z.number().int().min(100).default(10_000),
+      /** A connection silent this long is declared gone. */
+      deadAfterMs: z.number().int().min(200).default(30_000),
+      /** Sockets that have not said a valid `hello` by then are closed. */
+      authTimeoutMs: z.number().int().min(100).default(10_000),
+      maxFrameBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(64 * 1024),
+      /** Token bucket per connection: sustained rate and burst. */
+      rateLimitPerSec: z.number().min(1).default(50),
+      rateLimitBurst: z.number().int().min(1).default(100),
+    })
+    .default({
+      heartbeatIntervalMs: 10_000,
+      deadAfterMs: 30_000,
+      authTimeoutMs: 10_000,
+      maxFrameBytes: 64 * 1024,
+      rateLimitPerSec: 50,
+      rateLimitBurst: 100,
+    }),
+  calls: z
+    .object({
+      defaultRingTimeoutMs: z.number().int().min(1000).default(60_000),
+      /** After an acceptance, media must connect within this bound (enforced with the SFU). */
+      connectTimeoutMs: z.number().int().min(1000).default(30_000),
+    })
+    .default({ defaultRingTimeoutMs: 60_000, connectTimeoutMs: 30_000 }),
+  webhook: z
+    .object({ url: z.string().url().optional(), secret: z.string().min(16).optional() })
+    .default({}),
+});
+export type ServerConfig = z.infer<typeof configSchema>;
+/** What a caller may pass in code (tests, the CLI): any subset, validated like a file. */
+export type ServerConfigInput = z.input<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const ENV_MAP: Record<string, (v: string) => [string[], unknown]> = {
+  TRAYPHONE_HOST: (v) => [['host'], v],
+  TRAYPHONE_PORT: (v) => [['port'], Number(v)],
+  TRAYPHONE_PUBLIC_URL: (v) => [['publicUrl'], v],
+  TRAYPHONE_DATA_DIR: (v) => [['dataDir'], v],
+  TRAYPHONE_LOG_LEVEL: (v) => [['logLevel'], v],
+  TRAYPHONE_JWT_SECRET: (v) => [['auth', 'jwtSecret'], v],
+  TRAYPHONE_ADMIN_API_KEY: (v) => [['auth', 'adminApiKey'], v],
+  TRAYPHONE_WEBHOOK_URL: (v) => [['webhook', 'url'], v],
+  TRAYPHONE_WEBHOOK_SECRET: (v) => [['webhook', 'secret'], v],
+  TRAYPHONE_TLS_CERT: (v) => [['tls', 'certFile'], v],
+  TRAYPHONE_TLS_KEY: (v) => [['tls', 'keyFile'], v],
+};
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function setPath(target: Json, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    node = isObject(next) ? next : (node[key] = {});
+  }
+  const last = path.at(-1);
+  if (last !== undefined) node[last] = value;
+}
+
+function deepMerge(base: Json, over: Json): Json {
+  const out: Json = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const prev = out[key];
+    out[key] = isObject(prev) && isObject(value) ? deepMerge(prev, value) : value;
+  }
+  return out;
+}
+
+/** Reads, merges and validates the configuration. Throws ConfigError listing every problem. */
+export function loadConfig(options: {
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  overrides?: ServerConfigInput;
+}): ServerConfig {
+  const env = options.env ?? {};
+  let fromFile: Json = {};
+  const file = options.file ?? env.TRAYPHONE_CONFIG;
+  if (file) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new ConfigError(`cannot read config file ${file}: ${(error as Error).message}`);
+    }
+    if (!isObject(parsed)) throw new ConfigError(`config file ${file} must hold a JSON object`);
+    fromFile = parsed;
+  }
+  const fromEnv: Json = {};
+  for (const [name, map] of Object.entries(ENV_MAP)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') setPath(fromEnv, ...map(value));
+  }
+  const merged = deepMerge(deepMerge(fromFile, fromEnv), (options.overrides ?? {}) as Json);
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

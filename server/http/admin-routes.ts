@@ -1,0 +1,113 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
+import type { AdminUser } from '../../protocol/index.js';
+import { adminCreateUserSchema, adminMintTokenSchema, userIdSchema } from '../../protocol/index.js';
+import type { Services } from '../signaling/context.js';
+import { UserExistsError, type UserAccount } from '../store/types.js';
+import { HttpError, type Route, readJson, sendJson } from './http-kit.js';
+
+const toAdminUser = (u: UserAccount): AdminUser => ({
+  userId: u.userId,
+  displayName: u.displayName,
+  disabled: u.disabled,
+  createdAt: u.createdAt,
+});
+
+const recordQuerySchema = z.object({
+  userId: userIdSchema.optional(),
+  from: z.coerce.number().int().nonnegative().optional(),
+  before: z.coerce.number().int().nonnegative().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+const userListSchema = z.object({
+  after: userIdSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+function bearerMatches(req: IncomingMessage, key: string): boolean {
+  const header = req.headers.authorization ?? '';
+  const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+  const expected = Buffer.from(key);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function parseQuery<S extends z.ZodType>(url: URL, schema: S): z.infer<S> {
+  const parsed = schema.safeParse(Object.fromEntries(url.searchParams));
+  if (!parsed.success) {
+    throw new HttpError(400, 'bad-request', parsed.error.issues[0]?.message ?? 'bad query');
+  }
+  return parsed.data;
+}
+
+/**
+ * The admin API for a business server (bearer key from the config): users, tokens for its own
+ * users, call records. Off when no key is configured.
+ */
+export function adminRoutes(services: Services): Route {
+  const { stores, config, sessions } = services;
+  return async (req, res, url) => {
+    if (!url.pathname.startsWith('/admin/')) return false;
+    const key = config.auth.adminApiKey;
+    if (!key) throw new HttpError(404, 'not-found', 'the admin API is not enabled');
+    if (!bearerMatches(req, key)) throw new HttpError(401, 'unauthorized', 'bad admin key');
+
+    const userPath = /^\/admin\/users\/([^/]+)\/(disable|enable|tokens)$/.exec(url.pathname);
+    if (url.pathname === '/admin/users' && req.method === 'POST') {
+      const body = await readJson(req, adminCreateUserSchema);
+      try {
+        sendJson(res, 201, toAdminUser(await stores.users.create(body)));
+      } catch (error) {
+        if (error instanceof UserExistsError) throw new HttpError(409, 'conflict', 'user exists');
+        throw error;
+      }
+      return true;
+    }
+    if (url.pathname === '/admin/users' && req.method === 'GET') {
+      const query = parseQuery(url, userListSchema);
+      const users = await stores.users.list(query);
+      sendJson(res, 200, { users: users.map(toAdminUser) });
+      return true;
+    }
+    if (userPath && req.method === 'POST') {
+      const userId = userIdSchema.safeParse(decodeURIComponent(userPath[1] ?? ''));
+      const account = userId.success ? await stores.users.get(userId.data) : undefined;
+      if (!account) throw new HttpError(404, 'not-found', 'no such user');
+      const action = userPath[2];
+      if (action === 'tokens') {
+        const { ttlSeconds } = await readJson(req, adminMintTokenSchema);
+        if (account.disabled) throw new HttpError(409, 'conflict', 'user is disabled');
+        const access = await services.tokens.issue(account.userId, 'access', ttlSeconds);
+        sendJson(res, 200, {
+          userId: account.userId,
+          accessToken: access.token,
+          expiresAt: access.expiresAt,
+        });
+        return true;
+      }
+      const disable = action === 'disable';
+      await stores.users.setDisabled(account.userId, disable);
+      if (disable)
+        for (const s of [...sessions.sessionsOf(account.userId)]) s.close('account-disabled');
+      services.logger.info(
+        { userId: account.userId, disabled: disable },
+        'account changed by admin',
+      );
+      sendJson(res, 200, toAdminUser({ ...account, disabled: disable }));
+      return true;
+    }
+    if (url.pathname === '/admin/records' && req.method === 'GET') {
+      const query = parseQuery(url, recordQuerySchema);
+      sendJson(res, 200, { records: await stores.records.query(query) });
+      return true;
+    }
+    const record = /^\/admin\/records\/([A-Za-z0-9_-]{1,64})$/.exec(url.pathname);
+    if (record && req.method === 'GET') {
+      const found = await stores.records.get(record[1] ?? '');
+      if (!found) throw new HttpError(404, 'not-found', 'no such record');
+      sendJson(res, 200, found);
+      return true;
+    }
+    throw new HttpError(404, 'not-found', 'no such admin endpoint');
+  };
+}

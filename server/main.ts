@@ -1,0 +1,157 @@
+/**
+ * The server's command line:
+ *   serve [--dev] [--config FILE]            run the server
+ *   user add ID --name NAME [--password PW]  create an account (a password is generated if omitted)
+ *   user list | user disable ID | user enable ID | user passwd ID [--password PW]
+ * Configuration comes from the file, TRAYPHONE_* variables and built-in defaults (see README).
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { passwordSchema, userIdSchema } from '../protocol/index.js';
+import { startServer } from './app.js';
+import { ConfigError, type ServerConfig, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { dataFile, openSqliteStores } from './store/sqlite/index.js';
+import type { Stores } from './store/types.js';
+
+/** The CLI talks to a person: plain lines on stdout/stderr, not log records. */
+const say = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+const fail = (line: string): never => {
+  process.stderr.write(`${line}\n`);
+  process.exit(1);
+};
+
+const generatedPassword = (): string => randomBytes(12).toString('base64url');
+
+async function withStores<T>(
+  config: ServerConfig,
+  work: (stores: Stores) => Promise<T>,
+): Promise<T> {
+  const logger = createLogger({ level: 'warn', destination: 2 });
+  const stores = openSqliteStores({ file: dataFile(config.dataDir), logger });
+  try {
+    return await work(stores);
+  } finally {
+    await stores.close();
+  }
+}
+
+/** A development start on an empty database gets two demo users so a call can be placed at once. */
+async function seedDemoUsers(stores: Stores): Promise<void> {
+  if ((await stores.users.list({ limit: 1 })).length > 0) return;
+  say('Empty database: created two demo users (passwords are shown only this once):');
+  for (const [userId, displayName] of [
+    ['alice', 'Alice'],
+    ['bob', 'Bob'],
+  ] as const) {
+    const password = generatedPassword();
+    await stores.users.create({ userId, displayName, password });
+    say(`  ${userId} / ${password}`);
+  }
+}
+
+async function serve(config: ServerConfig): Promise<void> {
+  const logger = createLogger({ level: config.logLevel });
+  const server = await startServer({ config, logger });
+  const { users } = server.services.stores;
+  if (config.dev) await seedDemoUsers(server.services.stores);
+  else if ((await users.list({ limit: 1 })).length === 0) {
+    logger.warn(
+      'no accounts yet: add one with `npm run server -- user add ID --name NAME` or the admin API',
+    );
+  }
+  say(`Trayphone server: ${server.httpUrl}  (signaling ${server.signalingUrl})`);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'unclean stop');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => {
+    stop('SIGINT');
+  });
+  process.on('SIGTERM', () => {
+    stop('SIGTERM');
+  });
+}
+
+async function userCommand(config: ServerConfig, args: string[], values: Values): Promise<void> {
+  const [verb, rawId] = args;
+  await withStores(config, async ({ users }) => {
+    if (verb === 'list') {
+      for (const u of await users.list({ limit: 1000 })) {
+        say(`${u.userId}\t${u.displayName}\t${u.disabled ? 'disabled' : 'active'}`);
+      }
+      return;
+    }
+    const id = userIdSchema.safeParse(rawId);
+    if (!id.success)
+      fail(`user ${verb ?? ''}: give a valid user id (${id.error?.issues[0]?.message ?? ''})`);
+    const userId = id.data ?? '';
+    if (verb === 'add') {
+      const password = values.password ?? generatedPassword();
+      const valid = passwordSchema.safeParse(password);
+      if (!valid.success) fail(valid.error.issues[0]?.message ?? 'bad password');
+      await users.create({ userId, displayName: values.name ?? userId, password });
+      say(`created ${userId}${values.password ? '' : ` with password ${password}`}`);
+    } else if (verb === 'disable' || verb === 'enable') {
+      if (!(await users.get(userId))) fail(`no such user: ${userId}`);
+      await users.setDisabled(userId, verb === 'disable');
+      say(`${userId} ${verb}d`);
+    } else if (verb === 'passwd') {
+      if (!(await users.get(userId))) fail(`no such user: ${userId}`);
+      const password = values.password ?? generatedPassword();
+      await users.setPassword(userId, password);
+      say(`password of ${userId} set${values.password ? '' : ` to ${password}`}`);
+    } else {
+      fail(
+        'usage: user add ID --name NAME [--password PW] | list | disable ID | enable ID | passwd ID',
+      );
+    }
+  });
+}
+
+type Values = { config?: string; dev?: boolean; name?: string; password?: string };
+
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      dev: { type: 'boolean' },
+      name: { type: 'string' },
+      password: { type: 'string' },
+    },
+  });
+  let config: ServerConfig;
+  try {
+    config = loadConfig({
+      env: process.env,
+      ...(values.config ? { file: values.config } : {}),
+      overrides: values.dev ? { dev: true } : {},
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const [command, ...rest] = positionals;
+  if (command === 'serve' || command === undefined) await serve(config);
+  else if (command === 'user') await userCommand(config, rest, values);
+  else fail(`unknown command ${command}; use serve or user`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,285 @@
+import { randomUUID } from 'node:crypto';
+import type { RawData, WebSocket } from 'ws';
+import type { ErrorBody, RequestData, RequestId } from '../../protocol/index.js';
+import {
+  PROTOCOL_VERSION,
+  ProtocolError,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  encodeError,
+  encodeEvent,
+  encodeResult,
+  parseRequestFrame,
+} from '../../protocol/index.js';
+import { TokenError } from '../tokens.js';
+import type { Services } from './context.js';
+import { handlers } from './handlers/index.js';
+import type { Handler, SessionRequestType } from './handlers/types.js';
+import type { Session } from './sessions.js';
+
+/** A client that lets this much pile up unread is dropped rather than buffered without end. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+const ID_PATTERN = /"id"\s*:\s*(?:"([^"\\]{1,64})"|(-?\d{1,15}))/;
+/** The request id of a frame we will not parse (too large, rate-limited), so the client can match the error. */
+function sniffId(text: string): RequestId | null {
+  const match = ID_PATTERN.exec(text.slice(0, 256));
+  if (!match) return null;
+  return match[1] ?? Number(match[2]);
+}
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  // An ArrayBuffer: only when a socket's binaryType is changed, which we never do.
+  return Buffer.from(data);
+}
+
+type ConnectionState = 'anonymous' | 'authenticating' | 'ready' | 'closed';
+
+/**
+ * One WebSocket: frame size cap, rate limit, parsing, the `hello` handshake, and requests handled
+ * one at a time in arrival order (so a client's invite and its immediate cancel never swap).
+ */
+export class SignalingConnection {
+  lastSeen = Date.now();
+  private state: ConnectionState = 'anonymous';
+  private session: Session | undefined;
+  private tail: Promise<void> = Promise.resolve();
+  private tokens: number;
+  private refilledAt = Date.now();
+  private readonly authTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly services: Services,
+    private readonly onClosed: (connection: SignalingConnection) => void,
+  ) {
+    const { signaling } = services.config;
+    this.tokens = signaling.rateLimitBurst;
+    this.authTimer = setTimeout(() => {
+      if (this.state !== 'ready') this.socket.close(4001, 'hello timeout');
+    }, signaling.authTimeoutMs);
+    this.authTimer.unref();
+    socket.on('message', (data, isBinary) => {
+      this.onMessage(data, isBinary);
+    });
+    socket.on('pong', () => {
+      this.lastSeen = Date.now();
+    });
+    socket.on('close', () => {
+      this.closed();
+    });
+    socket.on('error', (error) => {
+      services.logger.debug({ err: error, userId: this.session?.userId }, 'socket error');
+    });
+  }
+
+  get userId(): string | undefined {
+    return this.session?.userId;
+  }
+
+  /** Called by the heartbeat sweep. */
+  ping(): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.ping();
+  }
+
+  terminate(): void {
+    this.socket.terminate();
+  }
+
+  close(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    this.lastSeen = Date.now();
+    const { metrics, config } = this.services;
+    const bytes = toBuffer(data);
+    const cap = config.signaling.maxFrameBytes;
+    if (bytes.length > cap) {
+      const head = bytes.subarray(0, 256).toString('utf8');
+      this.reject(sniffId(head), {
+        code: 'payload-too-large',
+        message: `frames are capped at ${cap} bytes`,
+      });
+      return;
+    }
+    const text = bytes.toString('utf8');
+    if (isBinary) {
+      this.reject(sniffId(text), { code: 'bad-frame', message: 'binary frames are not accepted' });
+      return;
+    }
+    if (!this.takeToken()) {
+      metrics.frames.inc({ outcome: 'rate-limited' });
+      this.reject(sniffId(text), { code: 'rate-limited', message: 'too many requests' });
+      return;
+    }
+    const parsed = parseRequestFrame(text);
+    if (!parsed.ok) {
+      this.reject(parsed.id, parsed.error);
+      return;
+    }
+    const { request } = parsed;
+    if (request.type === 'hello') {
+      if (this.state !== 'anonymous') {
+        this.reject(request.id, {
+          code: 'already-authenticated',
+          message: 'hello was already said',
+        });
+        return;
+      }
+      this.state = 'authenticating';
+      this.tail = this.tail.then(() => this.hello(request.id, request.data));
+      return;
+    }
+    if (this.state !== 'ready' && this.state !== 'authenticating') {
+      this.reject(request.id, { code: 'not-authenticated', message: 'say hello first' });
+      return;
+    }
+    // Requests that arrive while hello is being checked wait behind it in the queue.
+    this.tail = this.tail.then(() => this.handle(request.id, request.type, request.data));
+  }
+
+  private async handle(id: RequestId, type: SessionRequestType, data: unknown): Promise<void> {
+    const session = this.session;
+    if (!session || this.state !== 'ready') {
+      if (this.state !== 'closed') {
+        this.reject(id, { code: 'not-authenticated', message: 'say hello first' });
+      }
+      return;
+    }
+    const handler = handlers[type] as Handler<typeof type>;
+    try {
+      const result = await handler({ session, services: this.services }, data as never);
+      this.services.metrics.frames.inc({ outcome: 'ok' });
+      this.send(encodeResult(id, result));
+    } catch (error) {
+      this.fail(id, type, error);
+    }
+  }
+
+  private async hello(id: RequestId, data: RequestData<'hello'>): Promise<void> {
+    const { tokens, stores, sessions, presence, calls, config, logger, metrics } = this.services;
+    try {
+      if (!SUPPORTED_PROTOCOL_VERSIONS.includes(data.protocol)) {
+        throw new ProtocolError(
+          'incompatible-version',
+          `protocol ${data.protocol} is not supported; this server speaks ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')} (current ${PROTOCOL_VERSION})`,
+        );
+      }
+      const { userId } = await tokens.verify(data.token, 'access').catch((error: unknown) => {
+        if (error instanceof TokenError && error.reason === 'expired') {
+          throw new ProtocolError('token-expired', 'the access token has expired');
+        }
+        throw new ProtocolError('unauthorized', 'invalid token');
+      });
+      const account = await stores.users.get(userId);
+      if (!account || account.disabled) throw new ProtocolError('unauthorized', 'account disabled');
+      const settings = await stores.users.getSettings(userId);
+      await presence.statusOf(userId);
+      if (this.state === 'closed') return;
+      const session = this.createSession(userId, data.device);
+      const replaced = sessions.add(session);
+      const cameOnline = replaced === undefined && sessions.sessionsOf(userId).length === 1;
+      replaced?.close('replaced');
+      this.session = session;
+      this.state = 'ready';
+      clearTimeout(this.authTimer);
+      metrics.sessions.inc();
+      this.send(
+        encodeResult(id, {
+          userId,
+          displayName: account.displayName,
+          sessionId: session.sessionId,
+          heartbeatIntervalMs: config.signaling.heartbeatIntervalMs,
+          serverTime: Date.now(),
+          settings: { callWaiting: settings.callWaiting },
+          status: settings.status,
+          calls: calls.callsOf(userId),
+        }),
+      );
+      if (cameOnline) presence.onlineChanged(userId);
+      calls.deliverPending(session);
+      logger.info(
+        { userId, deviceId: data.device.id, platform: data.device.platform },
+        'signed in',
+      );
+    } catch (error) {
+      this.state = this.state === 'closed' ? 'closed' : 'anonymous';
+      this.fail(id, 'hello', error);
+    }
+  }
+
+  private createSession(userId: string, device: RequestData<'hello'>['device']): Session {
+    return {
+      sessionId: randomUUID(),
+      userId,
+      device,
+      connectedAt: Date.now(),
+      send: (frame) => {
+        this.send(frame);
+      },
+      close: (reason) => {
+        this.send(encodeEvent('session.closing', { reason }));
+        this.socket.close(4000, reason);
+      },
+    };
+  }
+
+  private send(frame: string): void {
+    const socket = this.socket;
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.services.logger.warn({ userId: this.session?.userId }, 'slow consumer dropped');
+      socket.terminate();
+      return;
+    }
+    socket.send(frame);
+  }
+
+  private reject(id: RequestId | null, error: ErrorBody): void {
+    this.services.metrics.frames.inc({ outcome: 'rejected' });
+    this.send(encodeError(id, error));
+  }
+
+  private fail(id: RequestId, type: string, error: unknown): void {
+    if (error instanceof ProtocolError) {
+      this.reject(id, error.toBody());
+      return;
+    }
+    this.services.logger.error(
+      { err: error, type, userId: this.session?.userId },
+      'request failed',
+    );
+    this.reject(id, { code: 'internal', message: 'internal error' });
+  }
+
+  /** Token bucket: `rateLimitPerSec` sustained, `rateLimitBurst` at once. */
+  private takeToken(): boolean {
+    const { rateLimitPerSec, rateLimitBurst } = this.services.config.signaling;
+    const now = Date.now();
+    this.tokens = Math.min(
+      rateLimitBurst,
+      this.tokens + ((now - this.refilledAt) / 1000) * rateLimitPerSec,
+    );
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  private closed(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    clearTimeout(this.authTimer);
+    const session = this.session;
+    if (session) {
+      const { sessions, presence, metrics, logger } = this.services;
+      metrics.sessions.dec();
+      presence.dropSession(session);
+      if (sessions.remove(session)) presence.onlineChanged(session.userId);
+      logger.info({ userId: session.userId, deviceId: session.device.id }, 'signed out');
+    }
+    this.onClosed(this);
+  }
+}

@@ -1,0 +1,27 @@
+import type { ServerConfig } from '../config.js';
+import type { CallEngine } from '../calls/call-engine.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { PresenceService } from '../presence/presence-service.js';
+import type { TokenService } from '../tokens.js';
+import type { Stores } from '../store/types.js';
+import type { MessageRouter, Session, SessionRegistry } from './sessions.js';
+
+/** Everything request handlers may use; built once per server. */
+export interface Services {
+  config: ServerConfig;
+  logger: Logger;
+  metrics: Metrics;
+  stores: Stores;
+  tokens: TokenService;
+  sessions: SessionRegistry;
+  router: MessageRouter;
+  presence: PresenceService;
+  calls: CallEngine;
+}
+
+/** What one request of a signed-in session is handled with. */
+export interface RequestContext {
+  session: Session;
+  services: Services;
+}

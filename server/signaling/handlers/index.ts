@@ -1,0 +1,13 @@
+import { accountHandlers } from './account-handlers.js';
+import { callHandlers } from './call-handlers.js';
+import { messageHandlers } from './message-handlers.js';
+import { presenceHandlers } from './presence-handlers.js';
+import type { HandlerTable, SessionRequestType } from './types.js';
+
+/** Every request of a signed-in session, dispatched by type. A missing one does not compile. */
+export const handlers: HandlerTable<SessionRequestType> = {
+  ...accountHandlers,
+  ...presenceHandlers,
+  ...callHandlers,
+  ...messageHandlers,
+};

@@ -1,0 +1,27 @@
+import { ProtocolError, encodeEvent } from '../../../protocol/index.js';
+import type { HandlerTable } from './types.js';
+
+/** Custom peer messages: relayed to every device of the recipient, acknowledged per device. */
+export const messageHandlers: HandlerTable<'message.send' | 'message.ack'> = {
+  'message.send': async ({ session, services }, { messageId, to, body }) => {
+    const account = await services.stores.users.get(to);
+    if (!account || account.disabled) throw new ProtocolError('not-found', `no such user: ${to}`);
+    const frame = encodeEvent('message.received', {
+      messageId,
+      from: session.userId,
+      fromDevice: session.device.id,
+      body,
+    });
+    return { deliveredTo: services.router.toUser(to, frame) };
+  },
+  'message.ack': ({ session, services }, { messageId, from }) => {
+    // The sender's devices all learn of the delivery; they match it by message id.
+    const frame = encodeEvent('message.delivered', {
+      messageId,
+      to: session.userId,
+      deviceId: session.device.id,
+    });
+    services.router.toUser(from, frame);
+    return {};
+  },
+};

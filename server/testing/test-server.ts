@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { DeviceInfo, TokenResponse } from '../../protocol/index.js';
+import { type TrayphoneServer, startServer } from '../app.js';
+import { type ServerConfigInput, loadConfig } from '../config.js';
+import { silentLogger } from '../logger.js';
+import { TestClient } from './test-client.js';
+
+export interface TestServer {
+  server: TrayphoneServer;
+  dataDir: string;
+  /** Creates an account with password `password-<id>`. */
+  addUser(userId: string, displayName?: string): Promise<void>;
+  login(userId: string): Promise<TokenResponse>;
+  /** Signs a user in on a device (a new connection). */
+  connect(userId: string, device?: Partial<DeviceInfo>): Promise<TestClient>;
+  /** Stops the server; the data directory stays until `dispose`. */
+  stop(): Promise<void>;
+  /** Starts a new server process-equivalent on the same data directory. */
+  restart(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** A real server on 127.0.0.1 (random port) with a temporary data directory and short timeouts. */
+export async function startTestServer(overrides: ServerConfigInput = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'trayphone-test-'));
+  const config = loadConfig({
+    overrides: {
+      host: '127.0.0.1',
+      port: 0,
+      dataDir,
+      logLevel: 'silent',
+      auth: {
+        jwtSecret: 'test-secret-test-secret-test-secret-0123',
+        adminApiKey: 'admin-key-admin-key-admin-key-01',
+      },
+      ...overrides,
+    },
+  });
+  const start = () => startServer({ config, logger: silentLogger() });
+  const clients: TestClient[] = [];
+  const handle: TestServer = {
+    server: await start(),
+    dataDir,
+    async addUser(userId, displayName = userId) {
+      await handle.server.services.stores.users.create({
+        userId,
+        displayName,
+        password: `password-${userId}`,
+      });
+    },
+    async login(userId) {
+      const res = await fetch(`${handle.server.httpUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userId, password: `password-${userId}` }),
+      });
+      if (!res.ok) throw new Error(`login ${userId}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as TokenResponse;
+    },
+    async connect(userId, device = {}) {
+      const { accessToken } = await handle.login(userId);
+      const { client } = await TestClient.signIn(handle.server.signalingUrl, accessToken, device);
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      await Promise.all(clients.splice(0).map((c) => c.close()));
+      await handle.server.close();
+    },
+    async restart() {
+      await handle.server.close();
+      handle.server = await start();
+    },
+    async dispose() {
+      await handle.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return handle;
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['{protocol,core,server,main,preload,renderer,scripts}/**/*.test.ts'],
+    // Integration tests start real servers on loopback: keep them isolated per file.
+    pool: 'forks',
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+  },
+});
