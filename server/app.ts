@@ -17,7 +17,7 @@ import { adminRoutes } from './http/admin-routes.js';
 import { authRoutes } from './http/auth-routes.js';
 import { HttpError, type Route, sendError, sendJson } from './http/http-kit.js';
 import type { Logger } from './logger.js';
-import { createMetrics } from './metrics.js';
+import { type Metrics, createMetrics } from './metrics.js';
 import { PresenceService } from './presence/presence-service.js';
 import { SignalingConnection } from './signaling/connection.js';
 import type { Services } from './signaling/context.js';
@@ -60,7 +60,8 @@ function jwtSecret(config: ServerConfig): string {
 function callObserver(
   stores: Stores,
   webhooks: WebhookSink,
-  services: () => Services,
+  metrics: Metrics,
+  logger: Logger,
 ): CallObserver {
   return {
     pushInvitation(callee: UserId, call: CallInfo, expiresAt: number) {
@@ -91,18 +92,18 @@ function callObserver(
           })),
         });
       })().catch((error: unknown) => {
-        services().logger.error({ err: error, callId: call.callId }, 'push webhook failed');
+        logger.error({ err: error, callId: call.callId }, 'push webhook failed');
       });
     },
     callEnded(record: CallRecord) {
-      services().metrics.callsEnded.inc({ reason: record.endReason });
+      metrics.callsEnded.inc({ reason: record.endReason });
       webhooks.send({ type: 'call.ended', deliveryId: randomUUID(), sentAt: Date.now(), record });
     },
     legRinging(seconds: number) {
-      services().metrics.inviteToRing.observe(seconds);
+      metrics.inviteToRing.observe(seconds);
     },
     callStarted() {
-      services().metrics.callsStarted.inc();
+      metrics.callsStarted.inc();
     },
   };
 }
@@ -119,22 +120,27 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     refreshSec: config.auth.refreshTokenTtlSec,
   });
   const presence = new PresenceService(sessions, stores.users, logger);
-  let services: Services | undefined;
-  const getServices = (): Services => {
-    if (!services) throw new Error('services not ready');
-    return services;
-  };
   const calls = new CallEngine({
     router,
     devicesOf: (userId) => sessions.sessionsOf(userId).map((s) => s.device.id),
     liveCalls: stores.liveCalls,
     records: stores.records,
     media: options.media ?? noMediaPlane,
-    observer: callObserver(stores, webhooks, getServices),
+    observer: callObserver(stores, webhooks, metrics, logger),
     logger,
     defaultRingTimeoutMs: config.calls.defaultRingTimeoutMs,
   });
-  services = { config, logger, metrics, stores, tokens, sessions, router, presence, calls };
+  const services: Services = {
+    config,
+    logger,
+    metrics,
+    stores,
+    tokens,
+    sessions,
+    router,
+    presence,
+    calls,
+  };
   metrics.countCallsWith(() => calls.counts());
 
   calls.restore(await stores.liveCalls.loadAll());
@@ -165,7 +171,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection = new SignalingConnection(ws, getServices(), (c) => {
+      const connection = new SignalingConnection(ws, services, (c) => {
         connections.delete(c);
         metrics.connections.dec();
       });

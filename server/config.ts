@@ -10,7 +10,7 @@ export const configSchema = z.object({
   host: z.string().default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8480),
   /** Public base URL clients use (for links and SFU tickets); derived from host/port if unset. */
-  publicUrl: z.string().url().optional(),
+  publicUrl: z.url().optional(),
   dataDir: z.string().default('.data'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Development start: may create demo users on an empty database. */
@@ -61,9 +61,7 @@ export const configSchema = z.object({
       connectTimeoutMs: z.number().int().min(1000).default(30_000),
     })
     .default({ defaultRingTimeoutMs: 60_000, connectTimeoutMs: 30_000 }),
-  webhook: z
-    .object({ url: z.string().url().optional(), secret: z.string().min(16).optional() })
-    .default({}),
+  webhook: z.object({ url: z.url().optional(), secret: z.string().min(16).optional() }).default({}),
 });
 export type ServerConfig = z.infer<typeof configSchema>;
 /** What a caller may pass in code (tests, the CLI): any subset, validated like a file. */
@@ -134,7 +132,7 @@ export function loadConfig(options: {
     const value = env[name];
     if (value !== undefined && value !== '') setPath(fromEnv, ...map(value));
   }
-  const merged = deepMerge(deepMerge(fromFile, fromEnv), (options.overrides ?? {}) as Json);
+  const merged = deepMerge(deepMerge(fromFile, fromEnv), options.overrides ?? {});
   const result = configSchema.safeParse(merged);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);

@@ -94,9 +94,11 @@ async function userCommand(config: ServerConfig, args: string[], values: Values)
       return;
     }
     const id = userIdSchema.safeParse(rawId);
-    if (!id.success)
-      fail(`user ${verb ?? ''}: give a valid user id (${id.error?.issues[0]?.message ?? ''})`);
-    const userId = id.data ?? '';
+    if (!id.success) {
+      fail(`user ${verb ?? ''}: give a valid user id (${id.error.issues[0]?.message ?? ''})`);
+      return;
+    }
+    const userId = id.data;
     if (verb === 'add') {
       const password = values.password ?? generatedPassword();
       const valid = passwordSchema.safeParse(password);

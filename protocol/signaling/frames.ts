@@ -123,7 +123,7 @@ export function parseServerFrame(text: string): ServerFrame | { kind: 'invalid';
   if (json !== null && typeof json === 'object' && 'id' in json) {
     const response = responseEnvelope.safeParse(json);
     if (!response.success) return { kind: 'invalid', reason: issuesText(response.error) };
-    return { kind: 'response', ...response.data } as ServerFrame;
+    return { kind: 'response', ...response.data };
   }
   const envelope = eventEnvelope.safeParse(json);
   if (!envelope.success) return { kind: 'invalid', reason: issuesText(envelope.error) };

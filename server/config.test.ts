@@ -1,0 +1,58 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const tmpFile = (content: string): string => {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'trayphone-config-')), 'config.json');
+  writeFileSync(file, content);
+  return file;
+};
+
+describe('loadConfig', () => {
+  it('gives working defaults with nothing configured', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8480);
+    expect(config.signaling.deadAfterMs).toBe(30_000);
+    expect(config.signaling.authTimeoutMs).toBe(10_000);
+    expect(config.signaling.maxFrameBytes).toBe(65_536);
+    expect(config.calls.defaultRingTimeoutMs).toBe(60_000);
+  });
+
+  it('lets the environment override the file, and code override both', () => {
+    const file = tmpFile(JSON.stringify({ port: 9000, host: '0.0.0.0', logLevel: 'debug' }));
+    const config = loadConfig({
+      file,
+      env: { TRAYPHONE_PORT: '9100', TRAYPHONE_WEBHOOK_URL: 'http://127.0.0.1:1/hook' },
+      overrides: { logLevel: 'warn' },
+    });
+    expect(config.port).toBe(9100);
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.logLevel).toBe('warn');
+    expect(config.webhook.url).toBe('http://127.0.0.1:1/hook');
+  });
+
+  it('keeps nested defaults when a file sets one nested field', () => {
+    const file = tmpFile(JSON.stringify({ signaling: { deadAfterMs: 5000 } }));
+    const config = loadConfig({ file });
+    expect(config.signaling.deadAfterMs).toBe(5000);
+    expect(config.signaling.heartbeatIntervalMs).toBe(10_000);
+  });
+
+  it('lists every problem of an invalid configuration', () => {
+    const file = tmpFile(JSON.stringify({ port: 'eighty', auth: { adminApiKey: 'short' } }));
+    expect(() => loadConfig({ file })).toThrow(ConfigError);
+    expect(() => loadConfig({ file })).toThrow(/port[\s\S]*auth\.adminApiKey/);
+  });
+
+  it('reports a file that is not JSON, or not an object', () => {
+    expect(() => loadConfig({ file: tmpFile('{ nope') })).toThrow(/cannot read config file/);
+    expect(() => loadConfig({ file: tmpFile('[1,2]') })).toThrow(/must hold a JSON object/);
+    expect(() => loadConfig({ file: '/nonexistent/trayphone.json' })).toThrow(ConfigError);
+  });
+
+  it('rejects a non-numeric port from the environment', () => {
+    expect(() => loadConfig({ env: { TRAYPHONE_PORT: 'x' } })).toThrow(/port/);
+  });
+});
