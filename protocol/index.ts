@@ -6,3 +6,4 @@ export * from './rest.js';
 export * from './signaling/requests.js';
 export * from './signaling/events.js';
 export * from './signaling/frames.js';
+export * from './webhooks.js';

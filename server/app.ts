@@ -25,7 +25,7 @@ import { LocalMessageRouter, LocalSessionRegistry } from './signaling/sessions.j
 import { dataFile, openSqliteStores } from './store/sqlite/index.js';
 import type { Stores } from './store/types.js';
 import { TokenService } from './tokens.js';
-import { type WebhookSink, createWebhookSender } from './webhooks/index.js';
+import { WebhookSender, type WebhookSink, createWebhookSender } from './webhooks/index.js';
 
 export interface TrayphoneServer {
   readonly services: Services;
@@ -111,8 +111,14 @@ function callObserver(
 export async function startServer(options: StartOptions): Promise<TrayphoneServer> {
   const { config, logger } = options;
   const stores = openSqliteStores({ file: dataFile(config.dataDir), logger });
-  const webhooks = createWebhookSender(config.webhook, logger);
   const metrics = createMetrics();
+  const webhooks = createWebhookSender(config.webhook, logger);
+  if (webhooks instanceof WebhookSender) {
+    webhooks.on('delivered', (body) =>
+      metrics.webhooks.inc({ event: body.type, outcome: 'delivered' }),
+    );
+    webhooks.on('failed', (body) => metrics.webhooks.inc({ event: body.type, outcome: 'failed' }));
+  }
   const sessions = new LocalSessionRegistry();
   const router = new LocalMessageRouter(sessions);
   const tokens = new TokenService(jwtSecret(config), {
