@@ -7,3 +7,4 @@ export * from './signaling/requests.js';
 export * from './signaling/events.js';
 export * from './signaling/frames.js';
 export * from './webhooks.js';
+export * from './sfu.js';

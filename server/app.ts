@@ -146,6 +146,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     router,
     presence,
     calls,
+    sfuUrl: '', // Known once listening (the port may be chosen by the OS).
   };
   metrics.countCallsWith(() => calls.counts());
 
@@ -214,6 +215,8 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   const secure = config.tls !== undefined;
   const httpUrl = `${secure ? 'https' : 'http'}://${host}:${address.port}`;
   const signalingUrl = `${secure ? 'wss' : 'ws'}://${host}:${address.port}/ws`;
+  const publicWs = config.publicUrl?.replace(/^http/, 'ws').replace(/\/$/, '');
+  services.sfuUrl = `${publicWs ?? signalingUrl.slice(0, -'/ws'.length)}/sfu`;
   logger.info({ httpUrl, signalingUrl, dataDir: config.dataDir }, 'trayphone server listening');
 
   let closing: Promise<void> | undefined;

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
-import type { UserId } from '../protocol/index.js';
-import { userIdSchema } from '../protocol/index.js';
+import type { MediaTicketClaims, UserId } from '../protocol/index.js';
+import { mediaTicketClaimsSchema, userIdSchema } from '../protocol/index.js';
 
 /**
  * Signed short-lived tokens (HS256 JWTs). Access tokens open a signaling session; refresh tokens
- * only buy new tokens. `typ` keeps one from being used as the other.
+ * only buy new tokens; media tickets admit one participant to one call's media room. `typ` keeps
+ * one from being used as another.
  */
 export type TokenKind = 'access' | 'refresh';
 
@@ -65,6 +66,45 @@ export class TokenService {
       if (error instanceof TokenError) throw error;
       if (error instanceof joseErrors.JWTExpired) throw new TokenError('expired', 'token expired');
       throw new TokenError('invalid', 'token invalid');
+    }
+  }
+
+  /** A media ticket: short-lived, for one call and one user. */
+  async issueMediaTicket(
+    claims: MediaTicketClaims,
+    ttlSec: number,
+  ): Promise<{ ticket: string; expiresAt: number }> {
+    const nowSec = Math.floor(Date.now() / 1000);
+    const ticket = await new SignJWT({ typ: 'media', callId: claims.callId, role: claims.role })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(ISSUER)
+      .setSubject(claims.userId)
+      .setJti(randomUUID())
+      .setIssuedAt(nowSec)
+      .setExpirationTime(nowSec + ttlSec)
+      .sign(this.key);
+    return { ticket, expiresAt: (nowSec + ttlSec) * 1000 };
+  }
+
+  async verifyMediaTicket(ticket: string): Promise<MediaTicketClaims> {
+    try {
+      const { payload } = await jwtVerify(ticket, this.key, {
+        issuer: ISSUER,
+        algorithms: ['HS256'],
+      });
+      const claims = mediaTicketClaimsSchema.safeParse({
+        callId: payload.callId,
+        userId: payload.sub,
+        role: payload.role,
+      });
+      if (payload.typ !== 'media' || !claims.success) {
+        throw new TokenError('invalid', 'not a media ticket');
+      }
+      return claims.data;
+    } catch (error) {
+      if (error instanceof TokenError) throw error;
+      if (error instanceof joseErrors.JWTExpired) throw new TokenError('expired', 'ticket expired');
+      throw new TokenError('invalid', 'ticket invalid');
     }
   }
 }

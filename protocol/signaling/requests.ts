@@ -127,6 +127,11 @@ export const requests = {
     result: z.object({ call: callInfoSchema }),
   },
   'call.list': { data: empty, result: z.object({ calls: z.array(callInfoSchema) }) },
+  /** A short-lived ticket into the call's media room, for a participant present in the call. */
+  'media.ticket': {
+    data: z.object({ callId: callIdSchema }),
+    result: z.object({ ticket: z.string(), sfuUrl: z.string(), expiresAt: z.number() }),
+  },
 
   /** A short custom message to every device of a user. */
   'message.send': {

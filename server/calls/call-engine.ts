@@ -318,6 +318,20 @@ export class CallEngine {
     return info;
   }
 
+  /** Ends a live call from outside signaling (the media plane: `media-failed`). No-op if gone. */
+  endCall(callId: string, reason: CallEndReason): void {
+    const call = this.live(callId);
+    if (!call) return;
+    this.log(call.info, { reason }, 'call ended by the media plane');
+    this.end(call, reason);
+  }
+
+  /** Is the user a present participant of this live call (for media admission)? */
+  isParticipant(callId: string, userId: UserId): boolean {
+    const call = this.live(callId);
+    return call !== undefined && isPresent(call.info, userId);
+  }
+
   /** A device came online: it rings for every invitation still pending for its user. */
   deliverPending(session: Session): void {
     for (const callId of this.pendingFor.get(session.userId) ?? []) {
@@ -506,6 +520,8 @@ export class CallEngine {
       this.end(call, 'completed');
       return;
     }
+    // The call outlived that leaving: whoever left is out of it, and not told of its later end.
+    delete call.lastLeft;
     this.o.liveCalls.save(info);
     this.broadcast(info, encodeEvent('call.updated', { call: info }));
   }

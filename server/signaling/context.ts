@@ -18,6 +18,8 @@ export interface Services {
   router: MessageRouter;
   presence: PresenceService;
   calls: CallEngine;
+  /** ws(s):// URL of the SFU endpoint that media tickets are good for. */
+  sfuUrl: string;
 }
 
 /** What one request of a signed-in session is handled with. */

@@ -1,4 +1,6 @@
+import { ProtocolError } from '../../../protocol/index.js';
 import { resolveCalleeChecks } from '../../calls/callee-checks.js';
+import { isPresent } from '../../calls/live-call.js';
 import type { HandlerTable } from './types.js';
 
 type CallRequest =
@@ -10,7 +12,11 @@ type CallRequest =
   | 'call.hangup'
   | 'call.add'
   | 'call.control'
-  | 'call.list';
+  | 'call.list'
+  | 'media.ticket';
+
+/** Media tickets only need to outlive the join that follows them. */
+const MEDIA_TICKET_TTL_SEC = 60;
 
 export const callHandlers: HandlerTable<CallRequest> = {
   'call.invite': async ({ session, services }, data) => {
@@ -57,4 +63,20 @@ export const callHandlers: HandlerTable<CallRequest> = {
     call: services.calls.control(session, data),
   }),
   'call.list': ({ session, services }) => ({ calls: services.calls.callsOf(session.userId) }),
+  'media.ticket': async ({ session, services }, { callId }) => {
+    const call = services.calls.get(callId);
+    if (!call) throw new ProtocolError('not-found', 'no such call');
+    if (call.state !== 'active' || !isPresent(call, session.userId)) {
+      throw new ProtocolError(
+        'forbidden',
+        'only participants of an active call get a media ticket',
+      );
+    }
+    const role = call.moderatorId === session.userId ? 'moderator' : 'participant';
+    const { ticket, expiresAt } = await services.tokens.issueMediaTicket(
+      { callId, userId: session.userId, role },
+      MEDIA_TICKET_TTL_SEC,
+    );
+    return { ticket, expiresAt, sfuUrl: services.sfuUrl };
+  },
 };
