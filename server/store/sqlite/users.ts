@@ -1,0 +1,216 @@
+import Database from 'better-sqlite3';
+import type { PresenceStatus, UserId, UserSettings } from '../../../protocol/index.js';
+import { presenceStatusSchema } from '../../../protocol/index.js';
+import type { ScryptCost } from '../passwords.js';
+import { DEFAULT_SCRYPT_COST, hashPassword, verifyPassword } from '../passwords.js';
+import type { UserAccount, UserStore } from '../types.js';
+import { UserExistsError } from '../types.js';
+import type { SqliteDatabase, Statement } from './database.js';
+import { clampLimit } from './paging.js';
+import { settle } from './settle.js';
+
+type Settings = UserSettings & { status: PresenceStatus };
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = { callWaiting: false, status: 'available' };
+export const DEFAULT_USER_LIMIT = 100;
+export const MAX_USER_LIMIT = 1000;
+
+/** setPassword/setDisabled on an id with no account: failing loudly beats a silent no-op. */
+export class UnknownUserError extends Error {
+  override readonly name = 'UnknownUserError';
+}
+
+interface UserRow {
+  user_id: string;
+  display_name: string;
+  has_password: 0 | 1;
+  disabled: 0 | 1;
+  created_at: number;
+}
+
+interface SettingsRow {
+  call_waiting: 0 | 1;
+  status: string;
+}
+
+const USER_COLUMNS =
+  'user_id, display_name, password_hash IS NOT NULL AS has_password, disabled, created_at';
+
+export class SqliteUserStore implements UserStore {
+  private readonly scryptCost: Readonly<ScryptCost>;
+  private readonly insertUser: Statement<[string, string, string | null, number]>;
+  private readonly selectUser: Statement<[string], UserRow>;
+  private readonly selectUsers: Statement<[string], UserRow>;
+  private readonly selectPage: Statement<[string, number], UserRow>;
+  private readonly selectHash: Statement<[string], { password_hash: string | null }>;
+  private readonly updateHash: Statement<[string, string]>;
+  private readonly updateDisabled: Statement<[number, string]>;
+  private readonly selectSettings: Statement<[string], SettingsRow>;
+  private readonly upsertSettings: Statement<[string, number, string]>;
+  private readonly selectBlocked: Statement<[string], { blocked_id: string }>;
+  private readonly selectBlock: Statement<[string, string], { found: 1 }>;
+  private readonly insertBlock: Statement<[string, string]>;
+  private readonly deleteBlock: Statement<[string, string]>;
+
+  constructor(db: SqliteDatabase, options: { scryptCost?: ScryptCost } = {}) {
+    // Tests lower the cost to stay fast; production keeps the default.
+    this.scryptCost = options.scryptCost ?? DEFAULT_SCRYPT_COST;
+    this.insertUser = db.prepare(
+      `INSERT INTO users (user_id, display_name, password_hash, disabled, created_at)
+       VALUES (?, ?, ?, 0, ?)`,
+    );
+    this.selectUser = db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE user_id = ?`);
+    // One statement for any number of ids: the ids travel as a JSON array.
+    this.selectUsers = db.prepare(
+      `SELECT ${USER_COLUMNS} FROM users WHERE user_id IN (SELECT value FROM json_each(?))`,
+    );
+    this.selectPage = db.prepare(
+      `SELECT ${USER_COLUMNS} FROM users WHERE user_id > ? ORDER BY user_id LIMIT ?`,
+    );
+    this.selectHash = db.prepare('SELECT password_hash FROM users WHERE user_id = ?');
+    this.updateHash = db.prepare('UPDATE users SET password_hash = ? WHERE user_id = ?');
+    this.updateDisabled = db.prepare('UPDATE users SET disabled = ? WHERE user_id = ?');
+    this.selectSettings = db.prepare(
+      'SELECT call_waiting, status FROM user_settings WHERE user_id = ?',
+    );
+    this.upsertSettings = db.prepare(
+      `INSERT INTO user_settings (user_id, call_waiting, status) VALUES (?, ?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET call_waiting = excluded.call_waiting,
+         status = excluded.status`,
+    );
+    this.selectBlocked = db.prepare(
+      'SELECT blocked_id FROM blocks WHERE user_id = ? ORDER BY blocked_id',
+    );
+    this.selectBlock = db.prepare(
+      'SELECT 1 AS found FROM blocks WHERE user_id = ? AND blocked_id = ?',
+    );
+    this.insertBlock = db.prepare(
+      'INSERT OR IGNORE INTO blocks (user_id, blocked_id) VALUES (?, ?)',
+    );
+    this.deleteBlock = db.prepare('DELETE FROM blocks WHERE user_id = ? AND blocked_id = ?');
+  }
+
+  async create(input: {
+    userId: UserId;
+    displayName: string;
+    password?: string;
+  }): Promise<UserAccount> {
+    const hash =
+      input.password === undefined ? null : await hashPassword(input.password, this.scryptCost);
+    const createdAt = Date.now();
+    try {
+      this.insertUser.run(input.userId, input.displayName, hash, createdAt);
+    } catch (error) {
+      if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new UserExistsError(`user ${input.userId} already exists`);
+      }
+      throw error;
+    }
+    return {
+      userId: input.userId,
+      displayName: input.displayName,
+      disabled: false,
+      createdAt,
+      hasPassword: hash !== null,
+    };
+  }
+
+  get(userId: UserId): Promise<UserAccount | undefined> {
+    return settle(() => {
+      const row = this.selectUser.get(userId);
+      return row === undefined ? undefined : toAccount(row);
+    });
+  }
+
+  getMany(userIds: readonly UserId[]): Promise<Map<UserId, UserAccount>> {
+    return settle(() => {
+      const accounts = new Map<UserId, UserAccount>();
+      if (userIds.length === 0) return accounts;
+      for (const row of this.selectUsers.iterate(JSON.stringify(userIds))) {
+        accounts.set(row.user_id, toAccount(row));
+      }
+      return accounts;
+    });
+  }
+
+  list(options: { after?: UserId; limit?: number } = {}): Promise<UserAccount[]> {
+    const limit = clampLimit(options.limit, DEFAULT_USER_LIMIT, MAX_USER_LIMIT);
+    return settle(() => this.selectPage.all(options.after ?? '', limit).map(toAccount));
+  }
+
+  async verifyPassword(userId: UserId, password: string): Promise<boolean> {
+    // A missing account or one without a password still costs a full hash (see passwords.ts).
+    const hash = this.selectHash.get(userId)?.password_hash ?? undefined;
+    return verifyPassword(password, hash, this.scryptCost);
+  }
+
+  async setPassword(userId: UserId, password: string): Promise<void> {
+    const hash = await hashPassword(password, this.scryptCost);
+    if (this.updateHash.run(hash, userId).changes === 0) {
+      throw new UnknownUserError(`no user ${userId}`);
+    }
+  }
+
+  setDisabled(userId: UserId, disabled: boolean): Promise<void> {
+    return settle(() => {
+      if (this.updateDisabled.run(disabled ? 1 : 0, userId).changes === 0) {
+        throw new UnknownUserError(`no user ${userId}`);
+      }
+    });
+  }
+
+  getSettings(userId: UserId): Promise<Settings> {
+    return settle(() => this.readSettings(userId));
+  }
+
+  updateSettings(userId: UserId, patch: Partial<Settings>): Promise<Settings> {
+    // Synchronous read-modify-write: no other request can interleave between the two.
+    return settle(() => {
+      const current = this.readSettings(userId);
+      const next: Settings = {
+        callWaiting: patch.callWaiting ?? current.callWaiting,
+        status: patch.status ?? current.status,
+      };
+      this.upsertSettings.run(userId, next.callWaiting ? 1 : 0, next.status);
+      return next;
+    });
+  }
+
+  getBlocked(userId: UserId): Promise<UserId[]> {
+    return settle(() => this.selectBlocked.all(userId).map((row) => row.blocked_id));
+  }
+
+  /** True when `by` has blocked `userId`. */
+  isBlocked(userId: UserId, by: UserId): Promise<boolean> {
+    return settle(() => this.selectBlock.get(by, userId) !== undefined);
+  }
+
+  block(userId: UserId, blocked: UserId): Promise<void> {
+    return settle(() => {
+      this.insertBlock.run(userId, blocked);
+    });
+  }
+
+  unblock(userId: UserId, blocked: UserId): Promise<void> {
+    return settle(() => {
+      this.deleteBlock.run(userId, blocked);
+    });
+  }
+
+  private readSettings(userId: UserId): Settings {
+    const row = this.selectSettings.get(userId);
+    if (row === undefined) return { ...DEFAULT_SETTINGS };
+    // The column's CHECK constraint allows only valid statuses; parsing keeps the type honest.
+    return { callWaiting: row.call_waiting === 1, status: presenceStatusSchema.parse(row.status) };
+  }
+}
+
+function toAccount(row: UserRow): UserAccount {
+  return {
+    userId: row.user_id,
+    displayName: row.display_name,
+    disabled: row.disabled === 1,
+    createdAt: row.created_at,
+    hasPassword: row.has_password === 1,
+  };
+}
