@@ -1,0 +1,129 @@
+/**
+ * One call as this device sees it, as a pure transition table. `CallManager.apply` is the only
+ * place that runs it; everything else renders states and acts on the intents it returns.
+ */
+
+export const CALL_STATES = [
+  'idle',
+  'dialing',
+  'ringback',
+  'ringing',
+  'answering',
+  'active',
+  'ended',
+] as const;
+/**
+ * - `idle`: the call object exists, nothing happened yet.
+ * - `dialing`: our invitation is on its way; no callee reached yet.
+ * - `ringback`: a callee's device rings (or was pushed): we hear ringback.
+ * - `ringing`: an invitation rings on this device.
+ * - `answering`: we accepted; waiting for the server to confirm.
+ * - `active`: we are in the call.
+ * - `ended`: over, with an end reason.
+ */
+export type CallState = (typeof CALL_STATES)[number];
+
+export const CALL_EVENTS = [
+  'invite',
+  'reached',
+  'incoming',
+  'accept',
+  'joined',
+  'refuse',
+  'cancel',
+  'hangup',
+  'ended',
+  'failed',
+] as const;
+/**
+ * - `invite` (local): we place the call.           - `reached` (server): a callee rings or was pushed.
+ * - `incoming` (server): an invitation for us.      - `accept` / `refuse` (local): our answer.
+ * - `joined` (server): the call is active with us in it.
+ * - `cancel` / `hangup` (local).                    - `ended` (server): over, with a reason.
+ * - `failed` (local): a request of ours failed or timed out.
+ */
+export type CallEvent = (typeof CALL_EVENTS)[number];
+
+/** Why a call ended for this device. */
+export type CallEndReason =
+  | 'completed'
+  | 'canceled'
+  | 'declined'
+  | 'refused'
+  | 'busy'
+  | 'dnd'
+  | 'timeout'
+  | 'unreachable'
+  | 'answered-elsewhere'
+  | 'refused-elsewhere'
+  | 'removed'
+  | 'ended-by-moderator'
+  | 'media-failed'
+  | 'server-shutdown'
+  | 'failed';
+
+/** What the shells (Electron main, the web page) do in response to a transition. */
+export type CallIntent =
+  | 'start-ringtone'
+  | 'stop-ringtone'
+  | 'show-ringing-surface'
+  | 'close-ringing-surface'
+  | 'start-ringback'
+  | 'stop-ringback'
+  | 'record-missed';
+
+type Row = Partial<Record<CallEvent, CallState>>;
+
+/** Allowed transitions; a missing cell means the event changes nothing in that state. */
+const TABLE: Record<CallState, Row> = {
+  idle: { invite: 'dialing', incoming: 'ringing', joined: 'active', ended: 'ended' },
+  dialing: {
+    reached: 'ringback',
+    joined: 'active',
+    cancel: 'ended',
+    hangup: 'ended',
+    ended: 'ended',
+    failed: 'ended',
+  },
+  ringback: { joined: 'active', cancel: 'ended', hangup: 'ended', ended: 'ended', failed: 'ended' },
+  ringing: { accept: 'answering', joined: 'active', refuse: 'ended', ended: 'ended' },
+  answering: { joined: 'active', ended: 'ended', failed: 'ended' },
+  active: { hangup: 'ended', ended: 'ended' },
+  ended: {},
+};
+
+/** Missed: it rang here and nobody answered it anywhere. */
+const MISSED_REASONS: ReadonlySet<CallEndReason> = new Set(['canceled', 'timeout', 'unreachable']);
+
+export interface Transition {
+  state: CallState;
+  intents: CallIntent[];
+}
+
+/** The intents that entering `next` from `previous` implies. */
+function intentsFor(previous: CallState, next: CallState, reason?: CallEndReason): CallIntent[] {
+  const intents: CallIntent[] = [];
+  if (previous === 'ringing') intents.push('stop-ringtone', 'close-ringing-surface');
+  if (previous === 'ringback') intents.push('stop-ringback');
+  if (next === 'ringing') intents.push('start-ringtone', 'show-ringing-surface');
+  if (next === 'ringback') intents.push('start-ringback');
+  const rang = previous === 'ringing' || previous === 'answering';
+  if (next === 'ended' && rang && reason !== undefined && MISSED_REASONS.has(reason)) {
+    intents.push('record-missed');
+  }
+  return intents;
+}
+
+/**
+ * The next state and intents, or `undefined` when the event changes nothing (a repeat, or too
+ * late: a second `incoming` for a call already ringing never rings twice).
+ */
+export function transition(
+  state: CallState,
+  event: CallEvent,
+  reason?: CallEndReason,
+): Transition | undefined {
+  const next = TABLE[state][event];
+  if (next === undefined || next === state) return undefined;
+  return { state: next, intents: intentsFor(state, next, reason) };
+}

@@ -1,0 +1,313 @@
+import type {
+  CallInfo,
+  EventData,
+  MediaKind,
+  ParsedEvent,
+  RingEndReason,
+  UserId,
+} from '../../protocol/index.js';
+import {
+  type HelloResult,
+  type SignalingClient,
+  SignalingError,
+} from '../signaling/signaling-client.js';
+import { TypedEmitter } from '../util/typed-emitter.js';
+import {
+  type CallEndReason,
+  type CallEvent,
+  type CallIntent,
+  type CallState,
+  transition,
+} from './call-machine.js';
+
+/** One call as this device knows it. */
+export interface ClientCall {
+  readonly callId: string;
+  readonly direction: 'outgoing' | 'incoming';
+  state: CallState;
+  /** The server's latest snapshot (absent only before the first answer to our invite). */
+  info?: CallInfo;
+  endReason?: CallEndReason;
+  /** Incoming while already in a call (call waiting): ring discreetly. */
+  waiting: boolean;
+  endedAt?: number;
+}
+
+/** Ended calls are kept this long so that late events find them and change nothing. */
+const ENDED_RETENTION_MS = 60_000;
+
+export type CallManagerEvents = {
+  state: [state: CallState, previous: CallState, call: ClientCall];
+  intent: [intent: CallIntent, call: ClientCall];
+  /** A request for this call failed in a way the user should hear about. */
+  error: [error: SignalingError, call: ClientCall];
+};
+
+const RING_END: Record<RingEndReason, CallEndReason | undefined> = {
+  accepted: undefined, // This device's own answer: the accept response drives the state.
+  refused: 'declined',
+  canceled: 'canceled',
+  'answered-elsewhere': 'answered-elsewhere',
+  'refused-elsewhere': 'refused-elsewhere',
+  timeout: 'timeout',
+  ended: 'completed',
+};
+
+const newCallId = (): string => crypto.randomUUID().replaceAll('-', '');
+
+/**
+ * All calls of this device: feeds server events and the user's actions through the call machine,
+ * in one place (`apply`), and emits `(state, previous, call)` and the intents the shells act on.
+ */
+export class CallManager extends TypedEmitter<CallManagerEvents> {
+  private readonly calls = new Map<string, ClientCall>();
+  private me: UserId | undefined;
+  private callWaiting = false;
+
+  constructor(private readonly signaling: SignalingClient) {
+    super();
+    signaling.on('ready', (hello) => {
+      this.resync(hello);
+    });
+    signaling.on('event', (event) => {
+      this.onEvent(event);
+    });
+  }
+
+  get(callId: string): ClientCall | undefined {
+    return this.calls.get(callId);
+  }
+
+  /** Calls not yet ended. */
+  live(): ClientCall[] {
+    return [...this.calls.values()].filter((c) => c.state !== 'ended');
+  }
+
+  setCallWaiting(enabled: boolean): void {
+    this.callWaiting = enabled;
+  }
+
+  // ---- the user's actions ------------------------------------------------------------------
+
+  async invite(
+    callees: UserId[],
+    media: MediaKind,
+    options: { payload?: string; ringTimeoutMs?: number } = {},
+  ): Promise<ClientCall> {
+    const call = this.track(newCallId(), 'outgoing');
+    this.apply(call, 'invite');
+    try {
+      const { call: info } = await this.signaling.request('call.invite', {
+        callId: call.callId,
+        callees,
+        media,
+        ...options,
+      });
+      this.applySnapshot(call, info);
+    } catch (error) {
+      this.failed(call, error);
+    }
+    return call;
+  }
+
+  async accept(callId: string): Promise<void> {
+    const call = this.calls.get(callId);
+    if (!call || !this.apply(call, 'accept')) return;
+    try {
+      const { call: info } = await this.signaling.request('call.accept', { callId });
+      this.applySnapshot(call, info);
+    } catch (error) {
+      this.failed(call, error);
+    }
+  }
+
+  async refuse(callId: string, reason = 'declined'): Promise<void> {
+    await this.answerAndApply(callId, 'refuse', 'declined', () =>
+      this.signaling.request('call.refuse', { callId, reason }),
+    );
+  }
+
+  async cancel(callId: string): Promise<void> {
+    await this.answerAndApply(callId, 'cancel', 'canceled', () =>
+      this.signaling.request('call.cancel', { callId }),
+    );
+  }
+
+  async hangup(callId: string): Promise<void> {
+    await this.answerAndApply(callId, 'hangup', 'completed', () =>
+      this.signaling.request('call.hangup', { callId }),
+    );
+  }
+
+  // ---- the server's side -------------------------------------------------------------------
+
+  private onEvent(event: ParsedEvent): void {
+    switch (event.type) {
+      case 'call.incoming':
+        this.onIncoming(event.data);
+        return;
+      case 'call.ringEnded': {
+        const call = this.calls.get(event.data.callId);
+        const reason = RING_END[event.data.reason];
+        if (call && reason) this.apply(call, 'ended', reason);
+        return;
+      }
+      case 'call.updated':
+        this.applySnapshot(
+          this.track(event.data.call.callId, this.directionOf(event.data.call)),
+          event.data.call,
+        );
+        return;
+      case 'call.ended': {
+        const call = this.calls.get(event.data.call.callId);
+        if (call) this.applySnapshot(call, event.data.call);
+        return;
+      }
+      case 'call.controlled': {
+        const call = this.calls.get(event.data.callId);
+        if (call && event.data.action === 'remove') this.apply(call, 'ended', 'removed');
+        return;
+      }
+      case 'presence.changed':
+      case 'message.received':
+      case 'message.delivered':
+      case 'session.closing':
+        return;
+    }
+  }
+
+  private onIncoming({ call: info, busy }: EventData<'call.incoming'>): void {
+    const inCall = this.live().some((c) => c.state === 'active' && c.callId !== info.callId);
+    if (inCall && !this.callWaiting) {
+      // Busy by default: refuse without ringing (the server normally does this already).
+      this.signaling
+        .request('call.refuse', { callId: info.callId, reason: 'busy' })
+        .catch(() => undefined);
+      return;
+    }
+    const call = this.track(info.callId, 'incoming');
+    call.waiting = busy || inCall;
+    call.info = info;
+    this.apply(call, 'incoming');
+    // Tell the caller it rings here; repeating it after a reconnect is harmless.
+    this.signaling.request('call.ack', { callId: info.callId }).catch(() => undefined);
+  }
+
+  /** After (re)connecting: the server's calls are the truth; ours that it no longer has ended. */
+  private resync(hello: HelloResult): void {
+    this.me = hello.userId;
+    this.callWaiting = hello.settings.callWaiting;
+    const known = new Set(hello.calls.map((c) => c.callId));
+    for (const info of hello.calls)
+      this.applySnapshot(this.track(info.callId, this.directionOf(info)), info);
+    for (const call of this.live()) {
+      // A ringing invitation that is still live comes again as `call.incoming` right after.
+      if (!known.has(call.callId) && call.state !== 'ringing' && call.state !== 'dialing') {
+        this.apply(call, 'ended', 'failed');
+      }
+    }
+  }
+
+  /** Maps the server's snapshot of a call onto this device's state. */
+  private applySnapshot(call: ClientCall, info: CallInfo): void {
+    call.info = info;
+    const me = this.me;
+    if (info.state === 'ended') {
+      this.apply(call, 'ended', this.endReasonOf(info));
+      return;
+    }
+    const myLeg = info.legs.find((l) => l.userId === me);
+    const iAmIn =
+      me === info.callerId
+        ? info.callerLeftAt === undefined
+        : myLeg?.state === 'accepted' && myLeg.leftAt === undefined;
+    if (info.state === 'active' && iAmIn) {
+      this.apply(call, 'joined');
+    } else if (me === info.callerId && info.callerLeftAt !== undefined) {
+      this.apply(call, 'ended', 'completed');
+    } else if (myLeg && myLeg.leftAt !== undefined) {
+      this.apply(call, 'ended', 'completed');
+    } else if (
+      me === info.callerId &&
+      info.legs.some((l) => l.state === 'ringing' || l.state === 'pushed')
+    ) {
+      this.apply(call, 'reached');
+    }
+  }
+
+  private endReasonOf(info: CallInfo): CallEndReason {
+    const reason = info.endReason ?? 'completed';
+    if (reason === 'refused' && info.legs.length === 1) {
+      const legReason = info.legs[0]?.reason;
+      if (legReason === 'busy' || legReason === 'dnd') return legReason;
+      return 'refused';
+    }
+    return reason;
+  }
+
+  private async answerAndApply(
+    callId: string,
+    event: CallEvent,
+    reason: CallEndReason,
+    send: () => Promise<{ call: CallInfo }>,
+  ): Promise<void> {
+    const call = this.calls.get(callId);
+    if (!call || call.state === 'ended') return;
+    try {
+      const { call: info } = await send();
+      call.info = info;
+      this.apply(call, event, reason);
+      if (info.state === 'ended') this.applySnapshot(call, info);
+    } catch (error) {
+      this.failed(call, error);
+    }
+  }
+
+  /** A request failed: a lost race carries the call as it is now; anything else ends ours. */
+  private failed(call: ClientCall, error: unknown): void {
+    const failure =
+      error instanceof SignalingError ? error : new SignalingError('internal', String(error));
+    if (failure.body?.call) {
+      this.applySnapshot(call, failure.body.call);
+      if (call.state === 'answering') this.apply(call, 'ended', 'answered-elsewhere');
+    } else if (call.state === 'dialing' || call.state === 'answering')
+      this.apply(call, 'failed', 'failed');
+    this.emit('error', failure, call);
+  }
+
+  /** The one place a call's state changes. Returns whether it changed. */
+  private apply(call: ClientCall, event: CallEvent, reason?: CallEndReason): boolean {
+    const result = transition(call.state, event, reason);
+    if (!result) return false;
+    const previous = call.state;
+    call.state = result.state;
+    if (result.state === 'ended') {
+      call.endReason = reason ?? 'completed';
+      call.endedAt = Date.now();
+    }
+    this.emit('state', result.state, previous, call);
+    for (const intent of result.intents) this.emit('intent', intent, call);
+    return true;
+  }
+
+  private track(callId: string, direction: ClientCall['direction']): ClientCall {
+    let call = this.calls.get(callId);
+    if (!call) {
+      this.forgetOldCalls();
+      call = { callId, direction, state: 'idle', waiting: false };
+      this.calls.set(callId, call);
+    }
+    return call;
+  }
+
+  private directionOf(info: CallInfo): ClientCall['direction'] {
+    return info.callerId === this.me ? 'outgoing' : 'incoming';
+  }
+
+  private forgetOldCalls(): void {
+    const cutoff = Date.now() - ENDED_RETENTION_MS;
+    for (const [id, call] of this.calls) {
+      if (call.endedAt !== undefined && call.endedAt < cutoff) this.calls.delete(id);
+    }
+  }
+}

@@ -1,0 +1,287 @@
+import type {
+  DeviceInfo,
+  ErrorBody,
+  ErrorCode,
+  ParsedEvent,
+  RequestData,
+  RequestResult,
+  RequestType,
+} from '../../protocol/index.js';
+import {
+  PROTOCOL_VERSION,
+  encodeRequest,
+  parseResult,
+  parseServerFrame,
+} from '../../protocol/index.js';
+import { TypedEmitter } from '../util/typed-emitter.js';
+import { type BackoffOptions, DEFAULT_BACKOFF, backoffDelay } from './backoff.js';
+import { SOCKET_OPEN, type SocketFactory, type WebSocketLike } from './socket.js';
+
+export type ConnectionState =
+  | 'idle'
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting'
+  /** Stopped for good: signed out, or the server refused us in a way retrying cannot fix. */
+  | 'closed';
+
+/** A request failed: the server's error code, or one of the client's own. */
+export class SignalingError extends Error {
+  override readonly name = 'SignalingError';
+  constructor(
+    readonly code: ErrorCode | 'timeout' | 'disconnected' | 'invalid-response',
+    message: string,
+    readonly body?: ErrorBody,
+  ) {
+    super(message);
+  }
+}
+
+export type HelloResult = RequestResult<'hello'>;
+
+export type SignalingClientEvents = {
+  state: [state: ConnectionState, previous: ConnectionState];
+  /** Signed in (first time or after a reconnect): resync from the server's view. */
+  ready: [hello: HelloResult, resumed: boolean];
+  event: [event: ParsedEvent];
+  /** Closed for good, with the reason (`unauthorized`, `incompatible-version`, ...). */
+  fatal: [error: SignalingError];
+};
+
+export interface SignalingClientOptions {
+  url: string;
+  device: DeviceInfo;
+  /** Called before every sign-in; may refresh the token. */
+  getToken: () => Promise<string>;
+  createSocket: SocketFactory;
+  requestTimeoutMs?: number;
+  backoff?: BackoffOptions;
+  random?: () => number;
+}
+
+type Pending = {
+  type: RequestType;
+  resolve: (value: unknown) => void;
+  reject: (error: SignalingError) => void;
+  timer: ReturnType<typeof setTimeout>;
+};
+
+/** Errors after which reconnecting cannot help. */
+const FATAL: ReadonlySet<string> = new Set(['unauthorized', 'incompatible-version']);
+
+/**
+ * The persistent signaling connection: hello, requests correlated with responses and timeouts,
+ * heartbeats, and reconnection with capped exponential backoff and full jitter. Requests made while
+ * disconnected wait for the next sign-in (until their timeout), so an invitation typed during a
+ * network blip still goes out; call ids make such retries idempotent on the server.
+ */
+export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
+  private _state: ConnectionState = 'idle';
+  private socket: WebSocketLike | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  /** Requests waiting for a signed-in connection. */
+  private queue: { id: number; frame: string }[] = [];
+  private attempt = 0;
+  private everSignedIn = false;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  private signedIn = false;
+
+  constructor(private readonly options: SignalingClientOptions) {
+    super();
+  }
+
+  get state(): ConnectionState {
+    return this._state;
+  }
+
+  /** Starts connecting (and keeps reconnecting until `close`). */
+  start(): void {
+    if (this._state !== 'idle' && this._state !== 'closed') return;
+    this.attempt = 0;
+    this.connect();
+  }
+
+  /** Signs out of this connection for good: pending requests fail with `disconnected`. */
+  close(): void {
+    this.setState('closed');
+    clearTimeout(this.reconnectTimer);
+    this.stopHeartbeat();
+    this.socket?.close(1000, 'client closed');
+    this.socket = undefined;
+    this.failAll(new SignalingError('disconnected', 'client closed'));
+  }
+
+  request<T extends Exclude<RequestType, 'hello'>>(
+    type: T,
+    data: RequestData<T>,
+    timeoutMs = this.options.requestTimeoutMs ?? 10_000,
+  ): Promise<RequestResult<T>> {
+    if (this._state === 'closed') {
+      return Promise.reject(new SignalingError('disconnected', 'the client is closed'));
+    }
+    return this.send(type, data, timeoutMs, !this.signedIn);
+  }
+
+  private send<T extends RequestType>(
+    type: T,
+    data: RequestData<T>,
+    timeoutMs: number,
+    queued: boolean,
+  ): Promise<RequestResult<T>> {
+    const id = this.nextId++;
+    const frame = encodeRequest(id, type, data);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        this.queue = this.queue.filter((q) => q.id !== id);
+        reject(new SignalingError('timeout', `${type}: no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, { type, resolve: resolve as (v: unknown) => void, reject, timer });
+      if (queued) this.queue.push({ id, frame });
+      else this.socket?.send(frame);
+    });
+  }
+
+  private connect(): void {
+    this.setState(this.everSignedIn ? 'reconnecting' : 'connecting');
+    let socket: WebSocketLike;
+    try {
+      socket = this.options.createSocket(this.options.url);
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => {
+      void this.hello(socket);
+    };
+    socket.onmessage = (ev) => {
+      if (typeof ev.data === 'string') this.onFrame(ev.data);
+    };
+    socket.onclose = () => {
+      this.onSocketClosed(socket);
+    };
+    socket.onerror = () => undefined; // `close` follows and decides.
+  }
+
+  private async hello(socket: WebSocketLike): Promise<void> {
+    try {
+      const token = await this.options.getToken();
+      if (socket !== this.socket) return;
+      const hello = await this.send(
+        'hello',
+        { protocol: PROTOCOL_VERSION, token, device: this.options.device },
+        this.options.requestTimeoutMs ?? 10_000,
+        false,
+      );
+      if (socket !== this.socket) return;
+      const resumed = this.everSignedIn;
+      this.everSignedIn = true;
+      this.signedIn = true;
+      this.attempt = 0;
+      this.setState('connected');
+      this.startHeartbeat(socket, hello.heartbeatIntervalMs);
+      // Queued requests go out after hello, in the order they were made.
+      for (const { frame } of this.queue.splice(0)) socket.send(frame);
+      this.emit('ready', hello, resumed);
+    } catch (error) {
+      const failure =
+        error instanceof SignalingError
+          ? error
+          : new SignalingError('unauthorized', `no token: ${String(error)}`);
+      if (FATAL.has(failure.code)) {
+        this.emit('fatal', failure);
+        this.close();
+        return;
+      }
+      // token-expired, a timeout, a dropped socket: the next attempt asks for a fresh token.
+      socket.close(4000, 'hello failed');
+    }
+  }
+
+  private onFrame(text: string): void {
+    const frame = parseServerFrame(text);
+    if (frame.kind === 'invalid') return; // A newer server's extra event: ignore it.
+    if (frame.kind === 'event') {
+      this.emit('event', frame.event);
+      return;
+    }
+    if (typeof frame.id !== 'number') return;
+    const pending = this.pending.get(frame.id);
+    if (!pending) return;
+    this.pending.delete(frame.id);
+    clearTimeout(pending.timer);
+    if (!frame.ok) {
+      pending.reject(new SignalingError(frame.error.code, frame.error.message, frame.error));
+      return;
+    }
+    try {
+      pending.resolve(parseResult(pending.type, frame.data));
+    } catch {
+      pending.reject(new SignalingError('invalid-response', `${pending.type}: malformed answer`));
+    }
+  }
+
+  private onSocketClosed(socket: WebSocketLike): void {
+    if (socket !== this.socket) return;
+    this.socket = undefined;
+    this.signedIn = false;
+    this.stopHeartbeat();
+    // Requests that were on the wire have no answer coming; queued ones wait for the next hello.
+    const queuedIds = new Set(this.queue.map((q) => q.id));
+    for (const [id, p] of this.pending) {
+      if (queuedIds.has(id)) continue;
+      clearTimeout(p.timer);
+      this.pending.delete(id);
+      p.reject(new SignalingError('disconnected', `${p.type}: connection lost`));
+    }
+    if (this._state !== 'closed') this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    this.setState(this.everSignedIn ? 'reconnecting' : 'connecting');
+    const delay = backoffDelay(
+      this.attempt++,
+      this.options.backoff ?? DEFAULT_BACKOFF,
+      this.options.random,
+    );
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => {
+      this.connect();
+    }, delay);
+  }
+
+  /** A ping each interval; a server that does not answer within it is treated as gone. */
+  private startHeartbeat(socket: WebSocketLike, intervalMs: number): void {
+    this.stopHeartbeat();
+    this.heartbeatTimer = setInterval(() => {
+      if (socket.readyState !== SOCKET_OPEN) return;
+      this.send('ping', {}, intervalMs, false).catch(() => {
+        if (socket === this.socket) socket.close(4002, 'heartbeat lost');
+      });
+    }, intervalMs);
+  }
+
+  private stopHeartbeat(): void {
+    clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
+  }
+
+  private failAll(error: SignalingError): void {
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(error);
+    }
+    this.pending.clear();
+    this.queue = [];
+  }
+
+  private setState(next: ConnectionState): void {
+    const previous = this._state;
+    if (previous === next) return;
+    this._state = next;
+    this.emit('state', next, previous);
+  }
+}
