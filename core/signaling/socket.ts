@@ -3,14 +3,20 @@
  * fit, so the same client runs in the renderer, in a page and in Node (Electron's main process,
  * tests).
  */
+/**
+ * Handler types are checked bivariantly (declared through a method), so the browser's and the
+ * `ws` package's richer event types both fit the little this client reads of them.
+ */
+type Handler<E> = { bivarianceHack(ev: E): unknown }['bivarianceHack'];
+
 export interface WebSocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  onopen: ((this: unknown, ev: never) => unknown) | null;
-  onmessage: ((this: unknown, ev: { data: unknown }) => unknown) | null;
-  onclose: ((this: unknown, ev: { code: number; reason: string }) => unknown) | null;
-  onerror: ((this: unknown, ev: never) => unknown) | null;
+  onopen: Handler<unknown> | null;
+  onmessage: Handler<{ data: unknown }> | null;
+  onclose: Handler<{ code: number; reason: string }> | null;
+  onerror: Handler<unknown> | null;
 }
 
 export type SocketFactory = (url: string) => WebSocketLike;

@@ -28,11 +28,13 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 const requestEnvelope = z.object({
   id: requestIdSchema,
   type: z.string().max(64),
-  data: z.unknown(),
+  /** Optional for requests without data (`ping`). */
+  data: z.unknown().optional(),
 });
 const responseEnvelope = z.union([
   z.object({ id: requestIdSchema, ok: z.literal(true), data: z.unknown() }),
-  z.object({ id: requestIdSchema, ok: z.literal(false), error: errorBodySchema }),
+  // `id: null`: the server could not tell which request a bad frame was.
+  z.object({ id: requestIdSchema.nullable(), ok: z.literal(false), error: errorBodySchema }),
 ]);
 const eventEnvelope = z.object({ type: z.string(), data: z.unknown() });
 
@@ -66,13 +68,88 @@ const issuesText = (error: z.ZodError): string =>
     .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
     .join('; ');
 
+/** How far into a frame `sniffRequestId` looks: clients put the id first. */
+export const SNIFF_ID_CHARS = 1024;
+const JSON_STRING_AT = /"(?:[^"\\]|\\.)*"/y;
+const JSON_NUMBER_AT = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const isJsonSpace = (c: string | undefined): boolean =>
+  c === ' ' || c === '\t' || c === '\n' || c === '\r';
+
+/** The JSON string or number literal at `at`, if it is complete (followed by `,` or `}`). */
+function literalValueAt(text: string, at: number): unknown {
+  const pattern = text[at] === '"' ? JSON_STRING_AT : JSON_NUMBER_AT;
+  pattern.lastIndex = at;
+  const literal = pattern.exec(text)?.[0];
+  if (literal === undefined) return undefined;
+  let end = at + literal.length;
+  while (isJsonSpace(text[end])) end++;
+  if (text[end] !== ',' && text[end] !== '}') return undefined;
+  try {
+    return JSON.parse(literal) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The request id of a frame that is not parsed (binary, too large, rate-limited, not JSON), so
+ * the client can still match the error to its request: the value of the first top-level `"id"`
+ * member within the first SNIFF_ID_CHARS characters, if it is a valid request id. Never an `id`
+ * nested in `data`, and never a prefix of a number or string the frame cuts short.
+ */
+export function sniffRequestId(text: string): RequestId | null {
+  const head = text.slice(0, SNIFF_ID_CHARS);
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < head.length; i++) {
+    const c = head[i];
+    if (c === '"') {
+      JSON_STRING_AT.lastIndex = i;
+      const literal = JSON_STRING_AT.exec(head)?.[0];
+      if (literal === undefined) return null;
+      i += literal.length - 1;
+      if (depth !== 1 || !expectKey) continue;
+      expectKey = false;
+      let key: unknown;
+      try {
+        key = JSON.parse(literal);
+      } catch {
+        return null;
+      }
+      if (key !== 'id') continue;
+      let at = i + 1;
+      while (isJsonSpace(head[at])) at++;
+      if (head[at] !== ':') return null;
+      at++;
+      while (isJsonSpace(head[at])) at++;
+      const id = requestIdSchema.safeParse(literalValueAt(head, at));
+      return id.success ? id.data : null;
+    } else if (c === '{' || c === '[') {
+      if (depth === 0 && c === '[') return null;
+      depth++;
+      expectKey = depth === 1;
+    } else if (c === '}' || c === ']') {
+      depth--;
+      if (depth < 1) return null;
+    } else if (c === ',') {
+      if (depth === 1) expectKey = true;
+    } else if (depth === 0 && !isJsonSpace(c)) return null;
+  }
+  return null;
+}
+
 /** Parses one text frame from a client into a typed request, or says exactly what is wrong. */
 export function parseRequestFrame(text: string): ParseRequestOutcome {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return { ok: false, id: null, error: { code: 'bad-frame', message: 'frame is not JSON' } };
+    // A frame cut short may still say which request it was.
+    return {
+      ok: false,
+      id: sniffRequestId(text),
+      error: { code: 'bad-frame', message: 'frame is not JSON' },
+    };
   }
   const envelope = requestEnvelope.safeParse(json);
   if (!envelope.success) {
@@ -104,7 +181,7 @@ export function parseRequestFrame(text: string): ParseRequestOutcome {
 
 export type ServerFrame =
   | { kind: 'response'; id: RequestId; ok: true; data: unknown }
-  | { kind: 'response'; id: RequestId; ok: false; error: ErrorBody }
+  | { kind: 'response'; id: RequestId | null; ok: false; error: ErrorBody }
   | { kind: 'event'; event: ParsedEvent };
 
 export type ParsedEvent = { [T in EventType]: { type: T; data: EventData<T> } }[EventType];

@@ -4,11 +4,13 @@ import type { ErrorBody, RequestData, RequestId } from '../../protocol/index.js'
 import {
   PROTOCOL_VERSION,
   ProtocolError,
+  SNIFF_ID_CHARS,
   SUPPORTED_PROTOCOL_VERSIONS,
   encodeError,
   encodeEvent,
   encodeResult,
   parseRequestFrame,
+  sniffRequestId,
 } from '../../protocol/index.js';
 import { TokenError } from '../tokens.js';
 import type { Services } from './context.js';
@@ -19,13 +21,8 @@ import type { Session } from './sessions.js';
 /** A client that lets this much pile up unread is dropped rather than buffered without end. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
-const ID_PATTERN = /"id"\s*:\s*(?:"([^"\\]{1,64})"|(-?\d{1,15}))/;
-/** The request id of a frame we will not parse (too large, rate-limited), so the client can match the error. */
-function sniffId(text: string): RequestId | null {
-  const match = ID_PATTERN.exec(text.slice(0, 256));
-  if (!match) return null;
-  return match[1] ?? Number(match[2]);
-}
+/** Enough bytes of an oversized frame to hold SNIFF_ID_CHARS characters of it. */
+const SNIFF_ID_BYTES = SNIFF_ID_CHARS * 3;
 
 function toBuffer(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
@@ -97,8 +94,8 @@ export class SignalingConnection {
     const bytes = toBuffer(data);
     const cap = config.signaling.maxFrameBytes;
     if (bytes.length > cap) {
-      const head = bytes.subarray(0, 256).toString('utf8');
-      this.reject(sniffId(head), {
+      const head = bytes.subarray(0, SNIFF_ID_BYTES).toString('utf8');
+      this.reject(sniffRequestId(head), {
         code: 'payload-too-large',
         message: `frames are capped at ${cap} bytes`,
       });
@@ -106,12 +103,15 @@ export class SignalingConnection {
     }
     const text = bytes.toString('utf8');
     if (isBinary) {
-      this.reject(sniffId(text), { code: 'bad-frame', message: 'binary frames are not accepted' });
+      this.reject(sniffRequestId(text), {
+        code: 'bad-frame',
+        message: 'binary frames are not accepted',
+      });
       return;
     }
     if (!this.takeToken()) {
       metrics.frames.inc({ outcome: 'rate-limited' });
-      this.reject(sniffId(text), { code: 'rate-limited', message: 'too many requests' });
+      this.reject(sniffRequestId(text), { code: 'rate-limited', message: 'too many requests' });
       return;
     }
     const parsed = parseRequestFrame(text);
