@@ -122,6 +122,12 @@ export class SfuSocket extends TypedEmitter<SfuSocketEvents> {
     if (typeof f.type !== 'string' || !isSfuEventType(f.type)) return;
     const type = f.type;
     const parsed = sfuEvents[type].safeParse(f.data);
-    if (parsed.success) this.emit(type, parsed.data);
+    if (parsed.success) this.dispatch(type, parsed.data);
+  }
+
+  private dispatch<T extends SfuEventType>(type: T, data: SfuEventData<T>): void {
+    // The schema table and the event map are keyed alike; TypeScript cannot correlate them.
+    const args = [data] as SfuSocketEvents[T];
+    this.emit(type, ...args);
   }
 }
