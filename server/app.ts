@@ -21,6 +21,7 @@ import { type Metrics, createMetrics } from './metrics.js';
 import { PresenceService } from './presence/presence-service.js';
 import { SignalingConnection } from './signaling/connection.js';
 import type { Services } from './signaling/context.js';
+import { SentMessages } from './signaling/sent-messages.js';
 import { LocalMessageRouter, LocalSessionRegistry } from './signaling/sessions.js';
 import { dataFile, openSqliteStores } from './store/sqlite/index.js';
 import type { Stores } from './store/types.js';
@@ -114,10 +115,12 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   const metrics = createMetrics();
   const webhooks = createWebhookSender(config.webhook, logger);
   if (webhooks instanceof WebhookSender) {
-    webhooks.on('delivered', (body) =>
-      metrics.webhooks.inc({ event: body.type, outcome: 'delivered' }),
-    );
-    webhooks.on('failed', (body) => metrics.webhooks.inc({ event: body.type, outcome: 'failed' }));
+    webhooks.on('delivered', (body) => {
+      metrics.webhooks.inc({ event: body.type, outcome: 'delivered' });
+    });
+    webhooks.on('failed', (body) => {
+      metrics.webhooks.inc({ event: body.type, outcome: 'failed' });
+    });
   }
   const sessions = new LocalSessionRegistry();
   const router = new LocalMessageRouter(sessions);
@@ -146,6 +149,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     router,
     presence,
     calls,
+    sentMessages: new SentMessages(),
     sfuUrl: '', // Known once listening (the port may be chosen by the OS).
   };
   metrics.countCallsWith(() => calls.counts());

@@ -130,6 +130,11 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
     }
   }
 
+  /** WebRTC statistics of one received track (inbound bytes, decoded frames, audio level). */
+  async remoteStats(consumerId: string): Promise<RTCStatsReport | undefined> {
+    return this.consumers.get(consumerId)?.consumer.getStats();
+  }
+
   async leave(): Promise<void> {
     this.leaving = true;
     await this.socket?.request('leave', {}).catch(() => undefined);

@@ -183,6 +183,9 @@ export class CallEngine {
   }
 
   refuse(actor: Actor, callId: string, reason = 'declined'): CallInfo {
+    // A retry after the refusal ended the call: the same answer as while the call was live.
+    const ended = this.live(callId) ? undefined : this.get(callId);
+    if (ended && findLeg(ended, actor.userId)?.state === 'refused') return ended;
     const { call, leg } = this.calleeLeg(actor, callId, 'refuse');
     if (leg.state === 'refused') return call.info;
     this.applyLeg(call, leg, 'refuse', reason);
@@ -454,7 +457,10 @@ export class CallEngine {
     const timer = setTimeout(() => {
       call.timers.delete(leg.userId);
       if (this.calls.get(call.info.callId) !== call || !isPendingLeg(leg.state)) return;
-      this.applyLeg(call, leg, 'expire');
+      // A pushed invitation that a device signed in for and was sent did reach the callee: like
+      // an online device that never acknowledged, nobody answered (`timeout`, not `unreachable`).
+      const reached = (call.rungDevices.get(leg.userId)?.size ?? 0) > 0;
+      this.applyLeg(call, leg, 'expire', reached ? 'timeout' : undefined);
       this.stopRinging(call, leg.userId, 'timeout');
       this.log(call.info, { userId: leg.userId, reason: leg.reason }, 'invitation expired');
       this.afterChange(call);

@@ -5,6 +5,7 @@ import type { Metrics } from '../metrics.js';
 import type { PresenceService } from '../presence/presence-service.js';
 import type { TokenService } from '../tokens.js';
 import type { Stores } from '../store/types.js';
+import type { SentMessages } from './sent-messages.js';
 import type { MessageRouter, Session, SessionRegistry } from './sessions.js';
 
 /** Everything request handlers may use; built once per server. */
@@ -18,6 +19,7 @@ export interface Services {
   router: MessageRouter;
   presence: PresenceService;
   calls: CallEngine;
+  sentMessages: SentMessages;
   /** ws(s):// URL of the SFU endpoint that media tickets are good for. */
   sfuUrl: string;
 }

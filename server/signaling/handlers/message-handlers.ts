@@ -12,9 +12,13 @@ export const messageHandlers: HandlerTable<'message.send' | 'message.ack'> = {
       fromDevice: session.device.id,
       body,
     });
+    services.sentMessages.remember(session.userId, messageId, to);
     return { deliveredTo: services.router.toUser(to, frame) };
   },
   'message.ack': ({ session, services }, { messageId, from }) => {
+    if (services.sentMessages.recipientOf(from, messageId) !== session.userId) {
+      throw new ProtocolError('not-found', 'no such message to you');
+    }
     // The sender's devices all learn of the delivery; they match it by message id.
     const frame = encodeEvent('message.delivered', {
       messageId,

@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+
+/** Debian's Chromium, installed by scripts/setup; never a downloaded browser build. */
+export const CHROMIUM_PATH = process.env.TRAYPHONE_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Why browser suites cannot run here, or undefined when they can. */
+export function chromiumMissingReason(): string | undefined {
+  return existsSync(CHROMIUM_PATH)
+    ? undefined
+    : `no Chromium at ${CHROMIUM_PATH} (run scripts/setup as root, or set TRAYPHONE_CHROMIUM)`;
+}
+
+/**
+ * Headless Chromium with fake camera and microphone, and with the background networking that
+ * this machine's closed network would refuse turned off.
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-default-apps',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      // Let the media flow in background tabs too: every page of a test is "hidden" but one.
+      '--disable-background-timer-throttling',
+      '--disable-renderer-backgrounding',
+      '--disable-backgrounding-occluded-windows',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+}
+
+export async function newMediaContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ permissions: ['microphone', 'camera'] });
+}
