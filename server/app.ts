@@ -18,6 +18,7 @@ import { authRoutes } from './http/auth-routes.js';
 import { HttpError, type Route, sendError, sendJson } from './http/http-kit.js';
 import type { Logger } from './logger.js';
 import { type Metrics, createMetrics } from './metrics.js';
+import { SfuService } from './sfu/sfu-service.js';
 import { PresenceService } from './presence/presence-service.js';
 import { SignalingConnection } from './signaling/connection.js';
 import type { Services } from './signaling/context.js';
@@ -129,12 +130,25 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     refreshSec: config.auth.refreshTokenTtlSec,
   });
   const presence = new PresenceService(sessions, stores.users, logger);
-  const calls = new CallEngine({
+  // The SFU and the call engine refer to each other: conference control flows one way, media
+  // failure and admission checks the other.
+  const sfu: SfuService | undefined = config.media.enabled
+    ? new SfuService({
+        config: { ...config.sfu, connectTimeoutMs: config.calls.connectTimeoutMs },
+        tokens,
+        isParticipant: (callId, userId) => calls.isParticipant(callId, userId),
+        onMediaFailed: (callId) => {
+          calls.endCall(callId, 'media-failed');
+        },
+        logger,
+      })
+    : undefined;
+  const calls: CallEngine = new CallEngine({
     router,
     devicesOf: (userId) => sessions.sessionsOf(userId).map((s) => s.device.id),
     liveCalls: stores.liveCalls,
     records: stores.records,
-    media: options.media ?? noMediaPlane,
+    media: options.media ?? sfu ?? noMediaPlane,
     observer: callObserver(stores, webhooks, metrics, logger),
     logger,
     defaultRingTimeoutMs: config.calls.defaultRingTimeoutMs,
@@ -154,6 +168,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   };
   metrics.countCallsWith(() => calls.counts());
 
+  await sfu?.start();
   calls.restore(await stores.liveCalls.loadAll());
 
   const routes: Route[] = [authRoutes(services), adminRoutes(services), ...(options.routes ?? [])];
@@ -177,6 +192,10 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   let shuttingDown = false;
   http.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/sfu' && sfu && !shuttingDown) {
+      sfu.handleUpgrade(req, socket, head);
+      return;
+    }
     if (url.pathname !== '/ws' || shuttingDown) {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
       return;
@@ -237,6 +256,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
         });
       });
       for (const c of connections) c.terminate();
+      await sfu?.close();
       await new Promise<void>((resolve) => {
         http.close(() => {
           resolve();

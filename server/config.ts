@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { sfuConfigSchema } from './sfu/sfu-config.js';
 
 /**
  * Server configuration: built-in defaults, overridden by a JSON file (`--config` or
@@ -62,6 +63,9 @@ export const configSchema = z.object({
     })
     .default({ defaultRingTimeoutMs: 60_000, connectTimeoutMs: 30_000 }),
   webhook: z.object({ url: z.url().optional(), secret: z.string().min(16).optional() }).default({}),
+  /** The mediasoup SFU in this process; off only for signaling-only deployments and tests. */
+  media: z.object({ enabled: z.boolean().default(true) }).prefault({}),
+  sfu: sfuConfigSchema.prefault({}),
 });
 export type ServerConfig = z.infer<typeof configSchema>;
 /** What a caller may pass in code (tests, the CLI): any subset, validated like a file. */
@@ -83,6 +87,10 @@ const ENV_MAP: Record<string, (v: string) => [string[], unknown]> = {
   TRAYPHONE_WEBHOOK_SECRET: (v) => [['webhook', 'secret'], v],
   TRAYPHONE_TLS_CERT: (v) => [['tls', 'certFile'], v],
   TRAYPHONE_TLS_KEY: (v) => [['tls', 'keyFile'], v],
+  TRAYPHONE_MEDIA_ENABLED: (v) => [['media', 'enabled'], v !== 'false' && v !== '0'],
+  TRAYPHONE_SFU_LISTEN_IP: (v) => [['sfu', 'listenIp'], v],
+  TRAYPHONE_SFU_ANNOUNCED_IP: (v) => [['sfu', 'announcedIp'], v],
+  TRAYPHONE_SFU_WORKERS: (v) => [['sfu', 'workers'], Number(v)],
 };
 
 type Json = Record<string, unknown>;

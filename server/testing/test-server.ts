@@ -31,6 +31,9 @@ export async function startTestServer(overrides: ServerConfigInput = {}): Promis
       port: 0,
       dataDir,
       logLevel: 'silent',
+      // Signaling tests need no media; media suites turn it on (one worker each).
+      media: { enabled: false },
+      sfu: { workers: 1 },
       auth: {
         jwtSecret: 'test-secret-test-secret-test-secret-0123',
         adminApiKey: 'admin-key-admin-key-admin-key-01',

@@ -1,0 +1,361 @@
+import type { RawData, WebSocket } from 'ws';
+import type {
+  ErrorBody,
+  MediaTicketClaims,
+  RequestId,
+  SfuRequestData,
+} from '../../protocol/index.js';
+import {
+  ProtocolError,
+  SNIFF_ID_CHARS,
+  encodeError,
+  encodeResult,
+  sniffRequestId,
+} from '../../protocol/index.js';
+import type { Logger } from '../logger.js';
+import { TokenError } from '../tokens.js';
+import type { Peer, PeerLink } from './peer.js';
+import type { Room } from './room.js';
+import type { SfuConfig } from './sfu-config.js';
+import { type ParsedSfuRequest, parseSfuRequestFrame } from './sfu-frames.js';
+
+/** What an SFU socket needs from the service. */
+export interface SfuConnectionContext {
+  config: SfuConfig;
+  logger: Logger;
+  verifyMediaTicket(ticket: string): Promise<MediaTicketClaims>;
+  /** Puts the ticket's user into its call's room; throws ProtocolError (`forbidden`, ...). */
+  admit(claims: MediaTicketClaims, link: PeerLink): Promise<{ room: Room; peer: Peer }>;
+}
+
+/** A peer that lets this much pile up unread is dropped rather than buffered without end. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Enough bytes of an oversized frame to hold SNIFF_ID_CHARS characters of it. */
+const SNIFF_ID_BYTES = SNIFF_ID_CHARS * 3;
+
+/** Close codes of the SFU socket (4000-4999 are the application's). */
+export const SFU_CLOSE = {
+  /** Said `leave`. */
+  left: 1000,
+  shutdown: 1001,
+  /** Out of the room for good: `room.closed` says why. */
+  outOfRoom: 4000,
+  /** No valid `join` within the auth timeout. */
+  joinTimeout: 4001,
+  /** Stopped answering pings. */
+  silent: 4002,
+} as const;
+
+/** The id a request names (`idOf` schemas type their key loosely; the schema required it). */
+function idIn(data: Record<string, string | undefined>, key: string): string {
+  const id = data[key];
+  if (id === undefined) throw new ProtocolError('bad-request', `${key} is missing`);
+  return id;
+}
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+type ConnectionState = 'anonymous' | 'joining' | 'joined' | 'closed';
+
+/**
+ * One `/sfu` WebSocket: frame cap, rate limit, parsing, the `join` admission with a media
+ * ticket, and requests handled one at a time in arrival order.
+ */
+export class SfuConnection {
+  lastSeen = Date.now();
+  private state: ConnectionState = 'anonymous';
+  private room: Room | undefined;
+  private peer: Peer | undefined;
+  /** The link of the current peer; a detached peer's link goes quiet. */
+  private link: PeerLink | undefined;
+  private tail: Promise<void> = Promise.resolve();
+  private tokens: number;
+  private refilledAt = Date.now();
+  private authTimer: NodeJS.Timeout | undefined;
+  private log: Logger;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly ctx: SfuConnectionContext,
+    private readonly onClosed: (connection: SfuConnection) => void,
+  ) {
+    this.tokens = ctx.config.rateLimitBurst;
+    this.log = ctx.logger;
+    this.armAuthTimer();
+    socket.on('message', (data, isBinary) => {
+      this.onMessage(data, isBinary);
+    });
+    socket.on('pong', () => {
+      this.lastSeen = Date.now();
+    });
+    socket.on('close', () => {
+      this.closed();
+    });
+    socket.on('error', (error) => {
+      this.log.debug({ err: error }, 'sfu socket error');
+    });
+  }
+
+  get callId(): string | undefined {
+    return this.peer?.callId;
+  }
+
+  get userId(): string | undefined {
+    return this.peer?.userId;
+  }
+
+  ping(): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.ping();
+  }
+
+  terminate(): void {
+    this.socket.terminate();
+  }
+
+  close(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
+
+  private armAuthTimer(): void {
+    clearTimeout(this.authTimer);
+    this.authTimer = setTimeout(() => {
+      if (this.state === 'anonymous' || this.state === 'joining') {
+        this.socket.close(SFU_CLOSE.joinTimeout, 'join timeout');
+      }
+    }, this.ctx.config.authTimeoutMs);
+    this.authTimer.unref();
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    this.lastSeen = Date.now();
+    const bytes = toBuffer(data);
+    const cap = this.ctx.config.maxFrameBytes;
+    if (bytes.length > cap) {
+      const head = bytes.subarray(0, SNIFF_ID_BYTES).toString('utf8');
+      this.reject(sniffRequestId(head), {
+        code: 'payload-too-large',
+        message: `frames are capped at ${cap} bytes`,
+      });
+      return;
+    }
+    const text = bytes.toString('utf8');
+    if (isBinary) {
+      this.reject(sniffRequestId(text), {
+        code: 'bad-frame',
+        message: 'binary frames are not accepted',
+      });
+      return;
+    }
+    if (!this.takeToken()) {
+      this.reject(sniffRequestId(text), { code: 'rate-limited', message: 'too many requests' });
+      return;
+    }
+    const parsed = parseSfuRequestFrame(text);
+    if (!parsed.ok) {
+      this.reject(parsed.id, parsed.error);
+      return;
+    }
+    const { request } = parsed;
+    if (request.type === 'join') {
+      if (this.state !== 'anonymous') {
+        this.reject(request.id, { code: 'already-authenticated', message: 'already joined' });
+        return;
+      }
+      this.state = 'joining';
+      this.tail = this.tail.then(() => this.join(request.id, request.data));
+      return;
+    }
+    if (this.state === 'anonymous' || this.state === 'closed') {
+      this.reject(request.id, { code: 'not-authenticated', message: 'join first' });
+      return;
+    }
+    // Requests that arrive while the join is being checked wait behind it.
+    this.tail = this.tail.then(() => this.handle(request));
+  }
+
+  private async join(id: RequestId, data: SfuRequestData<'join'>): Promise<void> {
+    try {
+      const claims = await this.ctx.verifyMediaTicket(data.ticket).catch((error: unknown) => {
+        if (error instanceof TokenError && error.reason === 'expired') {
+          throw new ProtocolError('token-expired', 'the media ticket has expired');
+        }
+        throw new ProtocolError('unauthorized', 'invalid media ticket');
+      });
+      if (this.state === 'closed') return;
+      this.log = this.ctx.logger.child({ callId: claims.callId, userId: claims.userId });
+      const link: PeerLink = {
+        send: (frame) => {
+          if (this.link === link) this.send(frame);
+        },
+        detach: (how, why) => {
+          if (this.link === link) this.detached(how, why);
+        },
+      };
+      this.link = link;
+      const admitted = await this.ctx.admit(claims, link).catch((error: unknown) => {
+        this.link = undefined;
+        throw error;
+      });
+      const { room, peer } = admitted;
+      if (this.isClosed()) {
+        room.removePeer(peer, 'self');
+        return;
+      }
+      this.room = room;
+      this.peer = peer;
+      this.state = 'joined';
+      this.log = peer.log;
+      clearTimeout(this.authTimer);
+      this.send(encodeResult(id, room.joinResult(peer)));
+    } catch (error) {
+      if (this.state !== 'closed') this.state = 'anonymous';
+      this.fail(id, 'join', error);
+    }
+  }
+
+  private async handle(request: ParsedSfuRequest): Promise<void> {
+    const { id } = request;
+    const { room, peer } = this;
+    if (this.state !== 'joined' || !room || !peer) {
+      if (this.state !== 'closed') {
+        this.reject(id, { code: 'not-authenticated', message: 'join first' });
+      }
+      return;
+    }
+    try {
+      switch (request.type) {
+        case 'join':
+          throw new ProtocolError('already-authenticated', 'already joined');
+        case 'transport.create': {
+          const { direction, forceTcp } = request.data;
+          this.respond(id, await room.createTransport(peer, direction, forceTcp ?? false));
+          return;
+        }
+        case 'transport.connect':
+          await room.connectTransport(peer, request.data.transportId, request.data.dtlsParameters);
+          this.respond(id, {});
+          return;
+        case 'transport.restartIce':
+          this.respond(id, await room.restartIce(peer, idIn(request.data, 'transportId')));
+          return;
+        case 'consumer.ready':
+          await room.consumerReady(peer, request.data.rtpCapabilities);
+          this.respond(id, {});
+          return;
+        case 'produce': {
+          const { producerId, muted } = await room.produce(peer, request.data);
+          this.respond(id, { producerId });
+          // After the answer, so that the peer knows the producer it hears about.
+          if (muted) {
+            peer.send('producer.paused', { producerId, userId: peer.userId, byModerator: true });
+          }
+          return;
+        }
+        case 'producer.pause':
+          await room.pauseProducer(peer, idIn(request.data, 'producerId'));
+          this.respond(id, {});
+          return;
+        case 'producer.resume':
+          await room.resumeProducer(peer, idIn(request.data, 'producerId'));
+          this.respond(id, {});
+          return;
+        case 'producer.close':
+          room.closeProducer(peer, idIn(request.data, 'producerId'));
+          this.respond(id, {});
+          return;
+        case 'consumer.resume':
+          await room.resumeConsumer(peer, idIn(request.data, 'consumerId'));
+          this.respond(id, {});
+          return;
+        case 'leave':
+          this.room = undefined;
+          this.peer = undefined;
+          this.link = undefined;
+          this.state = 'anonymous';
+          room.removePeer(peer, 'self');
+          this.respond(id, {});
+          this.socket.close(SFU_CLOSE.left, 'left');
+          return;
+      }
+    } catch (error) {
+      this.fail(id, request.type, error);
+    }
+  }
+
+  /** The room let go of this peer: close the socket, or wait for a new `join`. */
+  private detached(how: 'close' | 'rejoin', why: string): void {
+    this.room = undefined;
+    this.peer = undefined;
+    this.link = undefined;
+    if (this.state === 'closed') return;
+    if (how === 'close') {
+      this.socket.close(SFU_CLOSE.outOfRoom, why);
+      return;
+    }
+    this.state = 'anonymous';
+    this.armAuthTimer();
+  }
+
+  private respond(id: RequestId, data: unknown): void {
+    this.send(encodeResult(id, data));
+  }
+
+  private send(frame: string): void {
+    const socket = this.socket;
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.log.warn('slow SFU peer dropped');
+      socket.terminate();
+      return;
+    }
+    socket.send(frame);
+  }
+
+  private reject(id: RequestId | null, error: ErrorBody): void {
+    this.send(encodeError(id, error));
+  }
+
+  private fail(id: RequestId, type: string, error: unknown): void {
+    if (error instanceof ProtocolError) {
+      this.reject(id, error.toBody());
+      return;
+    }
+    this.log.error({ err: error, type }, 'sfu request failed');
+    this.reject(id, { code: 'internal', message: 'internal error' });
+  }
+
+  /** Token bucket: `rateLimitPerSec` sustained, `rateLimitBurst` at once. */
+  private takeToken(): boolean {
+    const { rateLimitPerSec, rateLimitBurst } = this.ctx.config;
+    const now = Date.now();
+    this.tokens = Math.min(
+      rateLimitBurst,
+      this.tokens + ((now - this.refilledAt) / 1000) * rateLimitPerSec,
+    );
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Read through a method: the state changes across awaits, which narrowing does not see. */
+  private isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  private closed(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    clearTimeout(this.authTimer);
+    const { room, peer } = this;
+    this.room = undefined;
+    this.peer = undefined;
+    this.link = undefined;
+    if (room && peer) room.removePeer(peer, 'self');
+    this.onClosed(this);
+  }
+}

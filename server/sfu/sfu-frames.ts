@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import type {
+  ErrorBody,
+  RequestId,
+  SfuEventData,
+  SfuEventType,
+  SfuRequestData,
+  SfuRequestResult,
+  SfuRequestType,
+} from '../../protocol/index.js';
+import {
+  errorBodySchema,
+  isSfuEventType,
+  isSfuRequestType,
+  requestIdSchema,
+  sfuEvents,
+  sfuRequests,
+  sniffRequestId,
+} from '../../protocol/index.js';
+
+/**
+ * The SFU socket's frames: the same envelopes as signaling (`{id,type,data}` requests,
+ * `{id,ok,data|error}` responses, `{type,data}` events), checked against protocol/sfu.ts.
+ */
+
+export type ParsedSfuRequest = {
+  [T in SfuRequestType]: { id: RequestId; type: T; data: SfuRequestData<T> };
+}[SfuRequestType];
+
+export type ParseSfuRequestOutcome =
+  { ok: true; request: ParsedSfuRequest } | { ok: false; id: RequestId | null; error: ErrorBody };
+
+const requestEnvelope = z.object({
+  id: requestIdSchema,
+  type: z.string().max(64),
+  data: z.unknown(),
+});
+
+const issuesText = (error: z.ZodError): string =>
+  error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+
+/** Parses one text frame from a peer into a typed SFU request, or says exactly what is wrong. */
+export function parseSfuRequestFrame(text: string): ParseSfuRequestOutcome {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return {
+      ok: false,
+      id: sniffRequestId(text),
+      error: { code: 'bad-frame', message: 'frame is not JSON' },
+    };
+  }
+  const envelope = requestEnvelope.safeParse(json);
+  if (!envelope.success) {
+    const maybeId = requestIdSchema.safeParse((json as { id?: unknown } | null)?.id);
+    return {
+      ok: false,
+      id: maybeId.success ? maybeId.data : null,
+      error: { code: 'bad-frame', message: `not a request: ${issuesText(envelope.error)}` },
+    };
+  }
+  const { id, type, data } = envelope.data;
+  if (!isSfuRequestType(type)) {
+    return {
+      ok: false,
+      id,
+      error: { code: 'unknown-type', message: `unknown request type ${JSON.stringify(type)}` },
+    };
+  }
+  const parsed = sfuRequests[type].data.safeParse(data ?? {});
+  if (!parsed.success) {
+    return {
+      ok: false,
+      id,
+      error: { code: 'bad-request', message: `${type}: ${issuesText(parsed.error)}` },
+    };
+  }
+  return { ok: true, request: { id, type, data: parsed.data } as ParsedSfuRequest };
+}
+
+export const encodeSfuEvent = <T extends SfuEventType>(type: T, data: SfuEventData<T>): string =>
+  JSON.stringify({ type, data });
+
+export const encodeSfuRequest = <T extends SfuRequestType>(
+  id: RequestId,
+  type: T,
+  data: SfuRequestData<T>,
+): string => JSON.stringify({ id, type, data });
+
+// ---- the client side (tests, tools) ------------------------------------------------------------
+
+export type ParsedSfuEvent = {
+  [T in SfuEventType]: { type: T; data: SfuEventData<T> };
+}[SfuEventType];
+
+export type SfuServerFrame =
+  | { kind: 'response'; id: RequestId; ok: true; data: unknown }
+  | { kind: 'response'; id: RequestId; ok: false; error: ErrorBody }
+  | { kind: 'event'; event: ParsedSfuEvent };
+
+const responseEnvelope = z.union([
+  z.object({ id: requestIdSchema.nullable(), ok: z.literal(true), data: z.unknown() }),
+  z.object({ id: requestIdSchema.nullable(), ok: z.literal(false), error: errorBodySchema }),
+]);
+const eventEnvelope = z.object({ type: z.string(), data: z.unknown() });
+
+/**
+ * Parses one frame from the SFU. A response's data is checked later against the schema of the
+ * request it answers; events are checked here. Errors about frames whose id could not be read
+ * carry `id: null`: they come back as responses with id null.
+ */
+export function parseSfuServerFrame(
+  text: string,
+):
+  | SfuServerFrame
+  | { kind: 'orphan-error'; error: ErrorBody }
+  | { kind: 'invalid'; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { kind: 'invalid', reason: 'not JSON' };
+  }
+  if (json !== null && typeof json === 'object' && 'ok' in json) {
+    const response = responseEnvelope.safeParse(json);
+    if (!response.success) return { kind: 'invalid', reason: issuesText(response.error) };
+    const r = response.data;
+    if (r.id === null) {
+      return r.ok
+        ? { kind: 'invalid', reason: 'a result without id' }
+        : { kind: 'orphan-error', error: r.error };
+    }
+    return r.ok
+      ? { kind: 'response', id: r.id, ok: true, data: r.data }
+      : { kind: 'response', id: r.id, ok: false, error: r.error };
+  }
+  const envelope = eventEnvelope.safeParse(json);
+  if (!envelope.success) return { kind: 'invalid', reason: issuesText(envelope.error) };
+  const { type, data } = envelope.data;
+  if (!isSfuEventType(type)) return { kind: 'invalid', reason: `unknown event ${type}` };
+  const parsed = sfuEvents[type].safeParse(data);
+  if (!parsed.success) return { kind: 'invalid', reason: `${type}: ${issuesText(parsed.error)}` };
+  return { kind: 'event', event: { type, data: parsed.data } as ParsedSfuEvent };
+}
+
+/** Checks a response's data against the schema of the SFU request type it answers. */
+export function parseSfuResult<T extends SfuRequestType>(
+  type: T,
+  data: unknown,
+): SfuRequestResult<T> {
+  return sfuRequests[type].result.parse(data) as SfuRequestResult<T>;
+}

@@ -1,0 +1,384 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type * as mediasoup from 'mediasoup';
+import { WebSocketServer } from 'ws';
+import type { CallInfo, MediaKind, MediaTicketClaims, UserId } from '../../protocol/index.js';
+import { ProtocolError } from '../../protocol/index.js';
+import type { MediaPlane } from '../calls/call-engine.js';
+import type { Logger } from '../logger.js';
+import type { TokenService } from '../tokens.js';
+import type { Peer, PeerLink } from './peer.js';
+import { Room } from './room.js';
+import { type SfuConfig, type SfuConfigInput, sfuConfigSchema } from './sfu-config.js';
+import { SFU_CLOSE, SfuConnection, type SfuConnectionContext } from './sfu-connection.js';
+import { MEDIA_CODECS } from './transports.js';
+import { type DeadWorkerReport, WorkerPool } from './worker-pool.js';
+
+export interface SfuServiceOptions {
+  /** Parsed here: a partial object gets the defaults of `sfuConfigSchema`. */
+  config: SfuConfig | SfuConfigInput;
+  tokens: Pick<TokenService, 'verifyMediaTicket'>;
+  /** Is the user a present participant of this live call? (`CallEngine.isParticipant`) */
+  isParticipant(callId: string, userId: UserId): boolean;
+  /** Media did not connect in time: end the call (`CallEngine.endCall(callId, 'media-failed')`). */
+  onMediaFailed(callId: string): void;
+  logger: Logger;
+}
+
+export interface SfuCounts {
+  workers: number;
+  routers: number;
+  transports: number;
+  producers: number;
+  consumers: number;
+}
+
+/** What the SFU keeps about one call, across the rooms a worker death may cost it. */
+interface CallMedia {
+  callId: string;
+  room: Room | undefined;
+  creating: Promise<Room> | undefined;
+  /** Kinds the moderator muted, per user. */
+  mutes: Map<UserId, Set<MediaKind>>;
+  /** Users whose media reached DTLS `connected` at least once. */
+  connected: Set<UserId>;
+  connectTimer: NodeJS.Timeout | undefined;
+}
+
+/** A join whose room vanished (its worker died) while it was being admitted tries again. */
+const JOIN_ATTEMPTS = 3;
+const SFU_PATH = '/sfu';
+
+/**
+ * The media plane: mediasoup workers, one room per call, the `/sfu` WebSocket, and the
+ * enforcement of what signaling decided (removals, moderator mutes, call ends, the connect bound).
+ */
+export class SfuService implements MediaPlane {
+  readonly config: SfuConfig;
+  private readonly pool: WorkerPool;
+  private readonly calls = new Map<string, CallMedia>();
+  private readonly connections = new Set<SfuConnection>();
+  private readonly wss: WebSocketServer;
+  private readonly ctx: SfuConnectionContext;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private state: 'new' | 'started' | 'closing' | 'closed' = 'new';
+  private closing: Promise<void> | undefined;
+  private readonly log: Logger;
+
+  constructor(private readonly o: SfuServiceOptions) {
+    this.config = sfuConfigSchema.parse(o.config);
+    this.log = o.logger.child({ component: 'sfu' });
+    this.pool = new WorkerPool({
+      size: this.config.workers,
+      rtcMinPort: this.config.rtcMinPort,
+      rtcMaxPort: this.config.rtcMaxPort,
+      logger: this.log,
+      onWorkerDied: (report) => {
+        this.workerDied(report);
+      },
+    });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      // Frames over the cap get a structured error; only absurd ones close the socket.
+      maxPayload: this.config.maxFrameBytes * 16,
+      perMessageDeflate: false,
+    });
+    this.ctx = {
+      config: this.config,
+      logger: this.log,
+      verifyMediaTicket: (ticket) => o.tokens.verifyMediaTicket(ticket),
+      admit: (claims, link) => this.admit(claims, link),
+    };
+  }
+
+  /** Starts the workers and the heartbeat; joins are refused until this resolves. */
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new Error('SfuService.start() may be called once');
+    await this.pool.start();
+    this.state = 'started';
+    const interval = this.config.heartbeatIntervalMs;
+    this.heartbeat = setInterval(() => {
+      const now = Date.now();
+      for (const c of this.connections) {
+        if (now - c.lastSeen > 2 * interval) {
+          this.log.info({ callId: c.callId, userId: c.userId }, 'sfu socket silent: dropped');
+          c.terminate();
+        } else c.ping();
+      }
+    }, interval);
+    this.heartbeat.unref();
+    this.log.info({ workers: this.config.workers }, 'sfu started');
+  }
+
+  /** For the HTTP server's `upgrade` event: takes requests for `/sfu`, refuses others. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== SFU_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    if (this.state !== 'started') {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      if (this.state !== 'started') {
+        ws.close(SFU_CLOSE.shutdown, 'server shutting down');
+        return;
+      }
+      const connection = new SfuConnection(ws, this.ctx, (c) => {
+        this.connections.delete(c);
+      });
+      this.connections.add(connection);
+    });
+  }
+
+  /** Closes every socket and room and stops the workers. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  // ---- MediaPlane: the call engine calls these in the middle of its own work; they never throw.
+
+  /** The call turned active: at least two participants must connect media in time. */
+  callActive(call: CallInfo): void {
+    this.safely(call.callId, undefined, 'callActive', () => {
+      const media = this.media(call.callId);
+      clearTimeout(media.connectTimer);
+      media.connectTimer = setTimeout(() => {
+        media.connectTimer = undefined;
+        this.checkConnected(media);
+      }, this.config.connectTimeoutMs);
+      media.connectTimer.unref();
+    });
+  }
+
+  /** Takes the user's peer out (`room.closed {removed}` when the moderator removed it). */
+  participantLeft(callId: string, userId: UserId, reason: 'left' | 'removed'): void {
+    this.safely(callId, userId, 'participantLeft', () => {
+      const room = this.calls.get(callId)?.room;
+      const peer = room?.peer(userId);
+      if (room && peer) room.removePeer(peer, reason);
+    });
+  }
+
+  /** Enforces a moderator's (un)mute: see `Room.applyModeratorMute`. */
+  setMuted(callId: string, userId: UserId, kind: MediaKind, muted: boolean): void {
+    this.safely(callId, userId, 'setMuted', () => {
+      this.mute(callId, userId, kind, muted);
+    });
+  }
+
+  /** Closes the call's room: its peers get `room.closed {call-ended}`. */
+  callEnded(callId: string): void {
+    this.safely(callId, undefined, 'callEnded', () => {
+      const media = this.calls.get(callId);
+      if (!media) return;
+      this.calls.delete(callId);
+      clearTimeout(media.connectTimer);
+      media.room?.close('call-ended');
+      media.room = undefined;
+    });
+  }
+
+  private mute(callId: string, userId: UserId, kind: MediaKind, muted: boolean): void {
+    // Only for calls the SFU knows or the user is in: nothing to remember for calls long gone.
+    if (!this.calls.has(callId) && !this.o.isParticipant(callId, userId)) return;
+    const media = this.media(callId);
+    let kinds = media.mutes.get(userId);
+    if (muted) {
+      if (!kinds) media.mutes.set(userId, (kinds = new Set()));
+      kinds.add(kind);
+    } else {
+      kinds?.delete(kind);
+      if (kinds?.size === 0) media.mutes.delete(userId);
+    }
+    media.room?.applyModeratorMute(userId, kind, muted).catch((error: unknown) => {
+      this.log.error({ err: error, callId, userId, kind }, 'moderator mute failed');
+    });
+  }
+
+  private safely(callId: string, userId: UserId | undefined, what: string, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      this.log.error({ err: error, callId, userId }, `${what} failed in the SFU`);
+    }
+  }
+
+  // ---- inspection ----------------------------------------------------------------------------
+
+  /** Live mediasoup objects; all but `workers` return to zero once every call is over. */
+  counts(): SfuCounts {
+    const counts: SfuCounts = { ...this.pool.counts(), transports: 0, producers: 0, consumers: 0 };
+    for (const media of this.calls.values()) {
+      if (!media.room || media.room.closed) continue;
+      const room = media.room.counts();
+      counts.transports += room.transports;
+      counts.producers += room.producers;
+      counts.consumers += room.consumers;
+    }
+    return counts;
+  }
+
+  /** The call's current room, if any (tests, tools). */
+  roomOf(callId: string): Room | undefined {
+    return this.calls.get(callId)?.room;
+  }
+
+  /** The live workers (tests kill them; metrics read their usage). */
+  workers(): readonly mediasoup.types.Worker[] {
+    return this.pool.workers();
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private media(callId: string): CallMedia {
+    let media = this.calls.get(callId);
+    if (!media) {
+      media = {
+        callId,
+        room: undefined,
+        creating: undefined,
+        mutes: new Map(),
+        connected: new Set(),
+        connectTimer: undefined,
+      };
+      this.calls.set(callId, media);
+    }
+    return media;
+  }
+
+  private async admit(
+    claims: MediaTicketClaims,
+    link: PeerLink,
+  ): Promise<{ room: Room; peer: Peer }> {
+    const { callId, userId } = claims;
+    for (let attempt = 1; ; attempt++) {
+      this.assertAdmissible(callId, userId);
+      const media = this.media(callId);
+      const room = await this.roomFor(media);
+      // The call may have ended, or the user been removed, while the room was being made.
+      this.assertAdmissible(callId, userId);
+      if (room.closed || this.calls.get(callId) !== media) {
+        if (attempt < JOIN_ATTEMPTS) continue;
+        throw new ProtocolError('invalid-state', 'the media room is being rebuilt; join again');
+      }
+      return { room, peer: room.join(userId, link) };
+    }
+  }
+
+  private assertAdmissible(callId: string, userId: UserId): void {
+    if (this.state !== 'started') {
+      throw new ProtocolError('server-shutting-down', 'the server is stopping');
+    }
+    if (!this.o.isParticipant(callId, userId)) {
+      throw new ProtocolError('forbidden', 'not a participant of this call');
+    }
+  }
+
+  private async roomFor(media: CallMedia): Promise<Room> {
+    if (media.room && !media.room.closed) return media.room;
+    media.creating ??= this.createRoom(media).finally(() => {
+      media.creating = undefined;
+    });
+    return media.creating;
+  }
+
+  private async createRoom(media: CallMedia): Promise<Room> {
+    const { callId } = media;
+    const router = await this.pool.createRouter(callId, MEDIA_CODECS);
+    const room = await Room.create({
+      callId,
+      router,
+      listen: { listenIp: this.config.listenIp, announcedIp: this.config.announcedIp },
+      statsIntervalMs: this.config.statsIntervalMs,
+      logger: this.log,
+      hooks: {
+        mutedByModerator: (userId, kind) => media.mutes.get(userId)?.has(kind) ?? false,
+        peerConnected: (userId) => {
+          media.connected.add(userId);
+          if (media.connectTimer && this.connectedParticipants(media) >= 2) {
+            clearTimeout(media.connectTimer);
+            media.connectTimer = undefined;
+          }
+        },
+        routerLost: (lost) => {
+          this.roomLost(media, lost);
+        },
+      },
+    });
+    if (this.state !== 'started') {
+      room.close('shutdown');
+      throw new ProtocolError('server-shutting-down', 'the server is stopping');
+    }
+    if (this.calls.get(callId) !== media) {
+      room.close('call-ended');
+      throw new ProtocolError('forbidden', 'the call is over');
+    }
+    // Its worker may have died before the room was listening: admit() then tries again.
+    if (router.closed) room.close('worker-died');
+    media.room = room;
+    this.log.info({ callId, routerId: router.id }, 'media room created');
+    return room;
+  }
+
+  /** A room lost its router (its worker died): its peers are told to join again. */
+  private roomLost(media: CallMedia, room: Room): void {
+    if (room.closed) return;
+    this.log.warn({ callId: media.callId, users: room.userIds() }, 'media room lost its worker');
+    room.close('worker-died');
+    if (media.room === room) media.room = undefined;
+  }
+
+  private workerDied(report: DeadWorkerReport): void {
+    for (const callId of report.callIds) {
+      const media = this.calls.get(callId);
+      if (media?.room) this.roomLost(media, media.room);
+    }
+  }
+
+  private connectedParticipants(media: CallMedia): number {
+    let n = 0;
+    for (const userId of media.connected) if (this.o.isParticipant(media.callId, userId)) n++;
+    return n;
+  }
+
+  private checkConnected(media: CallMedia): void {
+    if (this.calls.get(media.callId) !== media || this.state !== 'started') return;
+    const connected = this.connectedParticipants(media);
+    if (connected >= 2) return;
+    this.log.warn(
+      { callId: media.callId, connected: [...media.connected], inRoom: media.room?.userIds() },
+      'media did not connect in time',
+    );
+    try {
+      this.o.onMediaFailed(media.callId);
+    } catch (error) {
+      this.log.error({ err: error, callId: media.callId }, 'onMediaFailed failed');
+    }
+  }
+
+  private async shutdown(): Promise<void> {
+    this.state = 'closing';
+    clearInterval(this.heartbeat);
+    for (const c of this.connections) c.close(SFU_CLOSE.shutdown, 'server shutting down');
+    for (const media of this.calls.values()) {
+      clearTimeout(media.connectTimer);
+      media.room?.close('shutdown');
+      media.room = undefined;
+    }
+    this.calls.clear();
+    await new Promise<void>((resolve) => {
+      this.wss.close(() => {
+        resolve();
+      });
+    });
+    for (const c of this.connections) c.terminate();
+    this.connections.clear();
+    await this.pool.close();
+    this.state = 'closed';
+    this.log.info('sfu stopped');
+  }
+}
