@@ -31,6 +31,8 @@ import { WebhookSender, type WebhookSink, createWebhookSender } from './webhooks
 
 export interface TrayphoneServer {
   readonly services: Services;
+  /** The media plane, when enabled. */
+  readonly sfu: SfuService | undefined;
   /** ws:// or wss:// URL of the signaling endpoint. */
   readonly signalingUrl: string;
   /** http(s):// base URL. */
@@ -268,7 +270,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
       logger.info('trayphone server stopped');
     })());
 
-  return { services, httpUrl, signalingUrl, close };
+  return { services, sfu, httpUrl, signalingUrl, close };
 }
 
 async function handleHttp(

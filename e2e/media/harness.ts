@@ -4,6 +4,7 @@
  * camera and microphone, plays what it receives, and reports inbound statistics.
  */
 import { MediaSession, type RemoteTrack } from '../../renderer/media/media-session.js';
+import { SfuError } from '../../renderer/media/sfu-socket.js';
 
 interface Harness {
   join(ticket: string, sfuUrl: string): Promise<string>;
@@ -79,7 +80,8 @@ window.harness = {
       await session?.setMuted(source, muted);
       return 'ok';
     } catch (error) {
-      return error instanceof Error ? `${error.name}:${error.message}` : String(error);
+      if (error instanceof SfuError) return `${error.code}: ${error.message}`;
+      return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     }
   },
   remoteUsers() {

@@ -4,12 +4,16 @@ import path from 'node:path';
 import type { DeviceInfo, TokenResponse } from '../../protocol/index.js';
 import { type TrayphoneServer, startServer } from '../app.js';
 import { type ServerConfigInput, loadConfig } from '../config.js';
+import type { Route } from '../http/http-kit.js';
 import { silentLogger } from '../logger.js';
+import type { SfuService } from '../sfu/sfu-service.js';
 import { TestClient } from './test-client.js';
 
 export interface TestServer {
   server: TrayphoneServer;
   dataDir: string;
+  /** The SFU of a server started with media enabled. */
+  sfu(): SfuService;
   /** Creates an account with password `password-<id>`. */
   addUser(userId: string, displayName?: string): Promise<void>;
   login(userId: string): Promise<TokenResponse>;
@@ -23,7 +27,10 @@ export interface TestServer {
 }
 
 /** A real server on 127.0.0.1 (random port) with a temporary data directory and short timeouts. */
-export async function startTestServer(overrides: ServerConfigInput = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: ServerConfigInput = {},
+  options: { routes?: Route[] } = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'trayphone-test-'));
   const config = loadConfig({
     overrides: {
@@ -41,11 +48,21 @@ export async function startTestServer(overrides: ServerConfigInput = {}): Promis
       ...overrides,
     },
   });
-  const start = () => startServer({ config, logger: silentLogger() });
+  const start = () =>
+    startServer({
+      config,
+      logger: silentLogger(),
+      ...(options.routes ? { routes: options.routes } : {}),
+    });
   const clients: TestClient[] = [];
   const handle: TestServer = {
     server: await start(),
     dataDir,
+    sfu() {
+      const { sfu } = handle.server;
+      if (!sfu) throw new Error('this test server runs without media');
+      return sfu;
+    },
     async addUser(userId, displayName = userId) {
       await handle.server.services.stores.users.create({
         userId,
