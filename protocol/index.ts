@@ -8,3 +8,4 @@ export * from './signaling/events.js';
 export * from './signaling/frames.js';
 export * from './webhooks.js';
 export * from './sfu.js';
+export * from './softphone.js';

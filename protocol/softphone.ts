@@ -1,0 +1,238 @@
+import { z } from 'zod';
+import {
+  callIdSchema,
+  callInfoSchema,
+  mediaKindSchema,
+  presenceSchema,
+  presenceStatusSchema,
+  userIdSchema,
+} from './common.js';
+import { callRecordSchema } from './records.js';
+
+/**
+ * The one API the React renderer uses. In a browser page `core/` implements it directly; in
+ * Electron the preload implements it over IPC to the main process, which runs the same `core/`
+ * object and validates every payload against the schemas below. Commands resolve when the server
+ * answered and reject with a `SoftphoneError`; state reaches the renderer as a full snapshot on
+ * every change (small, and nothing is lost or out of order across IPC).
+ */
+
+/** What the renderer shows about the signaling connection. */
+export const softphoneConnectionSchema = z.enum([
+  'signed-out',
+  'connecting',
+  'connected',
+  'reconnecting',
+  /** Stopped for good: the token was refused, or the server speaks an incompatible protocol. */
+  'failed',
+]);
+export type SoftphoneConnection = z.infer<typeof softphoneConnectionSchema>;
+
+/** One call as this device sees it: the client state machine plus the server's snapshot. */
+export const softphoneCallSchema = z.object({
+  callId: callIdSchema,
+  direction: z.enum(['outgoing', 'incoming']),
+  state: z.enum(['idle', 'dialing', 'ringback', 'ringing', 'answering', 'active', 'ended']),
+  endReason: z.string().optional(),
+  /** Incoming while already in a call (call waiting). */
+  waiting: z.boolean(),
+  /** Audio or video, as this device answered or placed it. */
+  localMedia: mediaKindSchema,
+  info: callInfoSchema.optional(),
+  endedAt: z.number().optional(),
+});
+export type SoftphoneCall = z.infer<typeof softphoneCallSchema>;
+
+export const softphoneAccountSchema = z.object({
+  userId: userIdSchema,
+  displayName: z.string(),
+  serverUrl: z.string(),
+});
+export type SoftphoneAccount = z.infer<typeof softphoneAccountSchema>;
+
+/** Client settings; Electron keeps them in electron-store, the browser in localStorage. */
+export const clientSettingsSchema = z.object({
+  serverUrl: z.string().max(2048),
+  language: z.enum(['en', 'zh-CN']),
+  ringtone: z.string().max(64),
+  /** Audio output device ids (`''`: the system default). */
+  ringingDevice: z.string().max(256),
+  speakerDevice: z.string().max(256),
+  microphoneDevice: z.string().max(256),
+  cameraDevice: z.string().max(256),
+  callWaiting: z.boolean(),
+  startHidden: z.boolean(),
+  launchAtLogin: z.boolean(),
+  hotkeys: z.object({
+    answer: z.string().max(64),
+    decline: z.string().max(64),
+    hangup: z.string().max(64),
+    mute: z.string().max(64),
+  }),
+  favourites: z.array(userIdSchema).max(500),
+});
+export type ClientSettings = z.infer<typeof clientSettingsSchema>;
+export type ClientSettingKey = keyof ClientSettings;
+
+/** Settings plus what IT policy fixed: locked keys are shown read-only. */
+export const settingsViewSchema = z.object({
+  settings: clientSettingsSchema,
+  locked: z.array(clientSettingsSchema.keyof()),
+  /** A malformed policy file is reported here (and ignored as a whole). */
+  policyError: z.string().optional(),
+});
+export type SettingsView = z.infer<typeof settingsViewSchema>;
+
+export const softphoneSnapshotSchema = z.object({
+  connection: softphoneConnectionSchema,
+  account: softphoneAccountSchema.nullable(),
+  status: presenceStatusSchema,
+  calls: z.array(softphoneCallSchema),
+  /** Missed calls not yet seen in History. */
+  missedUnread: z.number().int().min(0),
+  /** Presence of everyone this device watches (contacts, favourites, call participants). */
+  presence: z.array(presenceSchema),
+  /** A click-to-call link or dialer request waiting for the UI: the dialer opens pre-filled. */
+  dialRequest: z.object({ target: z.string(), media: mediaKindSchema }).nullable(),
+});
+export type SoftphoneSnapshot = z.infer<typeof softphoneSnapshotSchema>;
+
+export const directoryEntrySchema = z.object({
+  userId: userIdSchema,
+  displayName: z.string(),
+});
+export type DirectoryEntry = z.infer<typeof directoryEntrySchema>;
+
+export const historyPageSchema = z.object({
+  records: z.array(callRecordSchema),
+  nextBefore: z.number().optional(),
+});
+export type HistoryPage = z.infer<typeof historyPageSchema>;
+
+export const mediaTicketSchema = z.object({
+  ticket: z.string(),
+  sfuUrl: z.string(),
+  expiresAt: z.number(),
+});
+export type MediaTicket = z.infer<typeof mediaTicketSchema>;
+
+const callTarget = z.object({ callId: callIdSchema });
+
+/**
+ * Every command: its argument and result schemas. The IPC channel of a command is
+ * `softphone:<name>` (see `softphoneChannel`).
+ */
+export const softphoneCommands = {
+  getSnapshot: { args: z.object({}).strict(), result: softphoneSnapshotSchema },
+  signIn: {
+    args: z.object({
+      serverUrl: z.string().min(1).max(2048),
+      userId: userIdSchema,
+      password: z.string().min(1).max(1024),
+    }),
+    result: softphoneAccountSchema,
+  },
+  signOut: { args: z.object({}).strict(), result: z.null() },
+  setStatus: { args: z.object({ status: presenceStatusSchema }), result: z.null() },
+  call: {
+    args: z.object({ callees: z.array(userIdSchema).min(1).max(32), media: mediaKindSchema }),
+    result: z.object({ callId: callIdSchema }),
+  },
+  accept: { args: callTarget.extend({ media: mediaKindSchema }), result: z.null() },
+  decline: { args: callTarget, result: z.null() },
+  cancel: { args: callTarget, result: z.null() },
+  hangup: { args: callTarget, result: z.null() },
+  addParticipants: {
+    args: callTarget.extend({ userIds: z.array(userIdSchema).min(1).max(32) }),
+    result: z.null(),
+  },
+  control: {
+    args: z.discriminatedUnion('action', [
+      callTarget.extend({
+        action: z.enum(['mute', 'unmute']),
+        target: userIdSchema,
+        kind: mediaKindSchema,
+      }),
+      callTarget.extend({ action: z.literal('remove'), target: userIdSchema }),
+      callTarget.extend({ action: z.literal('end') }),
+    ]),
+    result: z.null(),
+  },
+  mediaTicket: { args: callTarget, result: mediaTicketSchema },
+  searchDirectory: {
+    args: z.object({ query: z.string().max(100), limit: z.number().int().min(1).max(100) }),
+    result: z.array(directoryEntrySchema),
+  },
+  watchPresence: { args: z.object({ userIds: z.array(userIdSchema).max(500) }), result: z.null() },
+  history: {
+    args: z.object({
+      before: z.number().optional(),
+      limit: z.number().int().min(1).max(100).optional(),
+      missedOnly: z.boolean().optional(),
+    }),
+    result: historyPageSchema,
+  },
+  markMissedSeen: { args: z.object({}).strict(), result: z.null() },
+  getSettings: { args: z.object({}).strict(), result: settingsViewSchema },
+  updateSettings: { args: clientSettingsSchema.partial(), result: settingsViewSchema },
+  /** The dialer consumed the pending click-to-call request. */
+  clearDialRequest: { args: z.object({}).strict(), result: z.null() },
+} as const;
+
+export type SoftphoneCommand = keyof typeof softphoneCommands;
+export type SoftphoneArgs<C extends SoftphoneCommand> = z.infer<
+  (typeof softphoneCommands)[C]['args']
+>;
+export type SoftphoneResult<C extends SoftphoneCommand> = z.infer<
+  (typeof softphoneCommands)[C]['result']
+>;
+export const SOFTPHONE_COMMANDS = Object.keys(softphoneCommands) as SoftphoneCommand[];
+export const softphoneChannel = (command: SoftphoneCommand): `softphone:${SoftphoneCommand}` =>
+  `softphone:${command}`;
+
+/** Main → renderer pushes. */
+export const softphoneEvents = {
+  snapshot: softphoneSnapshotSchema,
+  /** A custom peer message arrived. */
+  message: z.object({ messageId: z.string(), from: userIdSchema, body: z.string() }),
+  /** A request failed in a way the user should hear about (shown as a toast). */
+  error: z.object({ code: z.string(), message: z.string(), callId: callIdSchema.optional() }),
+} as const;
+export type SoftphoneEventName = keyof typeof softphoneEvents;
+export type SoftphoneEventData<E extends SoftphoneEventName> = z.infer<(typeof softphoneEvents)[E]>;
+export const softphoneEventChannel = (event: SoftphoneEventName): `softphone-event:${string}` =>
+  `softphone-event:${event}`;
+
+/** Codes a command may fail with, besides the server's own error codes. */
+export const SOFTPHONE_ERROR_CODES = [
+  'wrong-credentials',
+  'unreachable',
+  'incompatible-version',
+  'not-signed-in',
+  'invalid-argument',
+  'policy-locked',
+  'timeout',
+] as const;
+
+/** How a failed command reaches the renderer (thrown by the API; across IPC as a plain object). */
+export class SoftphoneError extends Error {
+  override readonly name = 'SoftphoneError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The API the renderer receives: one async method per command, and typed event subscriptions. */
+export type SoftphoneApi = {
+  [C in SoftphoneCommand]: (args: SoftphoneArgs<C>) => Promise<SoftphoneResult<C>>;
+} & {
+  on<E extends SoftphoneEventName>(
+    event: E,
+    listener: (data: SoftphoneEventData<E>) => void,
+  ): () => void;
+  /** `electron` in the desktop app (tray, ringing window), `browser` in the web client. */
+  readonly shell: 'electron' | 'browser';
+};
