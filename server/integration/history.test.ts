@@ -50,6 +50,45 @@ describe('call history', () => {
     expect(all.records.map((r) => r.callId)).toEqual([...ids].reverse());
   });
 
+  it('never skips records that share a creation time at a page edge', async () => {
+    const records = s.t.server.services.stores.records;
+    const at = Date.now() - 60_000;
+    // Five calls: one older, three created in the same millisecond, one newer.
+    const times = [at - 1, at, at, at, at + 1];
+    times.forEach((createdAt, i) => {
+      records.add({
+        callId: `tied-call-${i}`,
+        callerId: 'alice',
+        media: 'audio',
+        createdAt,
+        endedAt: createdAt + 1,
+        endReason: 'canceled',
+        durationSec: 0,
+        participants: [
+          {
+            userId: 'alice',
+            role: 'caller',
+            invitedAt: createdAt,
+            outcome: 'caller',
+            durationSec: 0,
+          },
+        ],
+      });
+    });
+    await records.flush();
+
+    const alice = await s.signIn('alice');
+    const seen: string[] = [];
+    let before: number | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const page = await alice.request('history.list', { limit: 2, ...(before ? { before } : {}) });
+      seen.push(...page.records.map((r) => r.callId));
+      if (page.nextBefore === undefined) break;
+      before = page.nextBefore;
+    }
+    expect(seen.sort()).toEqual(times.map((_, i) => `tied-call-${i}`).sort());
+  });
+
   it('lists only the calls the user took part in', async () => {
     const alice = await s.signIn('alice');
     await canceledCalls(alice, ['bob'], 1, 'with-bob');

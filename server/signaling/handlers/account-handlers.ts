@@ -12,6 +12,8 @@ type AccountRequest =
   | 'block.list';
 
 const HISTORY_PAGE = 50;
+/** Records of one user created in the same millisecond: far more than can happen in practice. */
+const MAX_TIED_RECORDS = 1000;
 
 export const accountHandlers: HandlerTable<AccountRequest> = {
   ping: () => ({ serverTime: Date.now() }),
@@ -34,11 +36,23 @@ export const accountHandlers: HandlerTable<AccountRequest> = {
       limit: limit + 1,
       ...(before === undefined ? {} : { before }),
     });
-    const page = records.slice(0, limit).map((r) => recordForViewer(r, session.userId));
-    const last = page.at(-1);
-    return records.length > limit && last
-      ? { records: page, nextBefore: last.createdAt }
-      : { records: page };
+    const last = records[limit - 1];
+    if (records.length <= limit || !last) {
+      return { records: records.map((r) => recordForViewer(r, session.userId)) };
+    }
+    // The cursor is a creation time: a page must not end in the middle of records that share
+    // one, or the next page (strictly before it) would skip the rest of them. Take them all.
+    const tied = await services.stores.records.query({
+      userId: session.userId,
+      from: last.createdAt,
+      before: last.createdAt + 1,
+      limit: MAX_TIED_RECORDS,
+    });
+    const page = [...records.filter((r) => r.createdAt > last.createdAt), ...tied];
+    return {
+      records: page.map((r) => recordForViewer(r, session.userId)),
+      nextBefore: last.createdAt,
+    };
   },
   'settings.update': async ({ session, services }, patch) => {
     const { callWaiting } = await services.stores.users.updateSettings(session.userId, patch);
