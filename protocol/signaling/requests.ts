@@ -19,6 +19,8 @@ const userIdList = (max: number) => z.array(userIdSchema).min(1).max(max);
 export const MAX_CALLEES = 32;
 export const MIN_RING_TIMEOUT_MS = 1_000;
 export const MAX_RING_TIMEOUT_MS = 300_000;
+/** Upper bound on the users one `directory.search` returns. */
+export const MAX_DIRECTORY_RESULTS = 100;
 
 export const settingsSchema = z.object({
   /** Ring with a busy hint while in a call instead of refusing with `busy`. */
@@ -173,6 +175,20 @@ export const requests = {
   'block.add': { data: z.object({ userId: userIdSchema }), result: empty },
   'block.remove': { data: z.object({ userId: userIdSchema }), result: empty },
   'block.list': { data: empty, result: z.object({ userIds: z.array(userIdSchema) }) },
+
+  /**
+   * Enabled users whose id or display name contains `query` (case-insensitive), best matches
+   * first (exact id, then prefixes, then substrings); an empty query lists users by name.
+   */
+  'directory.search': {
+    data: z.object({
+      query: z.string().max(100),
+      limit: z.number().int().min(1).max(MAX_DIRECTORY_RESULTS).optional(),
+    }),
+    result: z.object({
+      users: z.array(z.object({ userId: userIdSchema, displayName: z.string() })),
+    }),
+  },
 } as const;
 
 export type RequestType = keyof typeof requests;

@@ -283,6 +283,10 @@ class FrameFactory {
       'block.add': () => ({ userId: rng.pick(['fz-ghost', 'fz-nobody', OFFLINE_USER]) }),
       'block.remove': () => ({ userId: user() }),
       'block.list': () => ({}),
+      'directory.search': () => ({
+        query: rng.text(rng.range(0, 12)),
+        limit: maybe(0.5, () => rng.range(1, 100)),
+      }),
     };
     // Optional fields left undefined disappear, as they would from JSON.stringify.
     return JSON.parse(JSON.stringify(table[type]())) as Record<string, unknown>;

@@ -33,6 +33,11 @@ export interface UserStore {
   /** Many at once (e.g. display names for a call); unknown ids are left out. */
   getMany(userIds: readonly UserId[]): Promise<Map<UserId, UserAccount>>;
   list(options?: { after?: UserId; limit?: number }): Promise<UserAccount[]>;
+  /**
+   * Enabled accounts whose id or display name contains `query` (case-insensitive): the exact id
+   * first, then prefix matches, then the rest, each by display name. An empty query lists all.
+   */
+  search(query: string, limit: number): Promise<UserAccount[]>;
   /** True when the password matches a stored scrypt hash (constant-time compare). */
   verifyPassword(userId: UserId, password: string): Promise<boolean>;
   setPassword(userId: UserId, password: string): Promise<void>;

@@ -1,5 +1,6 @@
 import { accountHandlers } from './account-handlers.js';
 import { callHandlers } from './call-handlers.js';
+import { directoryHandlers } from './directory-handlers.js';
 import { messageHandlers } from './message-handlers.js';
 import { presenceHandlers } from './presence-handlers.js';
 import type { HandlerTable, SessionRequestType } from './types.js';
@@ -10,4 +11,5 @@ export const handlers: HandlerTable<SessionRequestType> = {
   ...presenceHandlers,
   ...callHandlers,
   ...messageHandlers,
+  ...directoryHandlers,
 };

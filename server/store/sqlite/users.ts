@@ -42,6 +42,7 @@ export class SqliteUserStore implements UserStore {
   private readonly selectUser: Statement<[string], UserRow>;
   private readonly selectUsers: Statement<[string], UserRow>;
   private readonly selectPage: Statement<[string, number], UserRow>;
+  private readonly selectSearch: Statement<[SearchParams], UserRow>;
   private readonly selectHash: Statement<[string], { password_hash: string | null }>;
   private readonly updateHash: Statement<[string, string]>;
   private readonly updateDisabled: Statement<[number, string]>;
@@ -66,6 +67,20 @@ export class SqliteUserStore implements UserStore {
     );
     this.selectPage = db.prepare(
       `SELECT ${USER_COLUMNS} FROM users WHERE user_id > ? ORDER BY user_id LIMIT ?`,
+    );
+    // A scan: substring matches cannot use an index, and directories are small (thousands of
+    // users); a larger deployment adds a full-text index behind the same interface.
+    this.selectSearch = db.prepare(
+      `SELECT ${USER_COLUMNS} FROM users
+       WHERE disabled = 0
+         AND (user_id LIKE @contains ESCAPE '\\' OR display_name LIKE @contains ESCAPE '\\')
+       ORDER BY CASE
+           WHEN user_id = @exact THEN 0
+           WHEN user_id LIKE @prefix ESCAPE '\\' OR display_name LIKE @prefix ESCAPE '\\' THEN 1
+           ELSE 2
+         END,
+         display_name COLLATE NOCASE, user_id
+       LIMIT @limit`,
     );
     this.selectHash = db.prepare('SELECT password_hash FROM users WHERE user_id = ?');
     this.updateHash = db.prepare('UPDATE users SET password_hash = ? WHERE user_id = ?');
@@ -138,6 +153,17 @@ export class SqliteUserStore implements UserStore {
     return settle(() => this.selectPage.all(options.after ?? '', limit).map(toAccount));
   }
 
+  search(query: string, limit: number): Promise<UserAccount[]> {
+    const needle = escapeLike(query.trim().toLowerCase());
+    const params: SearchParams = {
+      exact: query.trim().toLowerCase(),
+      prefix: `${needle}%`,
+      contains: `%${needle}%`,
+      limit: clampLimit(limit, DEFAULT_USER_LIMIT, MAX_USER_LIMIT),
+    };
+    return settle(() => this.selectSearch.all(params).map(toAccount));
+  }
+
   async verifyPassword(userId: UserId, password: string): Promise<boolean> {
     // A missing account or one without a password still costs a full hash (see passwords.ts).
     const hash = this.selectHash.get(userId)?.password_hash ?? undefined;
@@ -204,6 +230,16 @@ export class SqliteUserStore implements UserStore {
     return { callWaiting: row.call_waiting === 1, status: presenceStatusSchema.parse(row.status) };
   }
 }
+
+interface SearchParams {
+  exact: string;
+  prefix: string;
+  contains: string;
+  limit: number;
+}
+
+/** `%` and `_` in a query are literal characters, not LIKE wildcards. */
+const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 function toAccount(row: UserRow): UserAccount {
   return {
