@@ -9,3 +9,5 @@ export * from './signaling/frames.js';
 export * from './webhooks.js';
 export * from './sfu.js';
 export * from './softphone.js';
+export * from './ipc.js';
+export * from './contact-center.js';

@@ -1,0 +1,288 @@
+import type { SoftphoneSnapshot } from '../../protocol/index.js';
+import {
+  SOFTPHONE_COMMANDS,
+  presenceStatusSchema,
+  SoftphoneError,
+  type SoftphoneApi,
+} from '../../protocol/index.js';
+import { IpcRouter } from '../ipc/ipc-router.js';
+import type { Log } from '../log/log.js';
+import { forCall } from '../log/log.js';
+import type {
+  NotifierPort,
+  RingerPort,
+  RingingWindowPort,
+} from '../ringing/ringing-coordinator.js';
+import { RingingCoordinator } from '../ringing/ringing-coordinator.js';
+import type { SenderFrame } from '../security/origins.js';
+import type { SettingsService } from '../settings/settings-service.js';
+import { type DialRequest, deepLinkFromArgv, parseDeepLink } from '../shell/deep-link.js';
+import {
+  type GlobalShortcutPort,
+  type HotkeyAction,
+  HotkeyRegistry,
+  hotkeyCommand,
+} from '../shell/hotkeys.js';
+import { type LoginItemPlan, loginItemPlan, startsHidden } from '../shell/login-item.js';
+import { TrayController, type TrayPort } from '../tray/tray-controller.js';
+import type { TrayAction } from '../tray/tray-model.js';
+import type { MainWindowPort, SoftphoneHost, TimerPort } from './ports.js';
+import { endCallsAndClose } from './quit.js';
+
+export interface DesktopAppDeps {
+  softphone: SoftphoneHost;
+  settings: SettingsService;
+  mainWindow: MainWindowPort;
+  ringingWindows: RingingWindowPort;
+  notifier: NotifierPort;
+  ringer: RingerPort;
+  tray: TrayPort;
+  shortcuts: GlobalShortcutPort;
+  applyLoginItem: (plan: LoginItemPlan) => void;
+  platform: { os: NodeJS.Platform; execPath: string; configHome: string; appArgs: string[] };
+  isTrustedSender: (frame: SenderFrame | null) => boolean;
+  /** Ends the process once cleanup is done (Electron: `app.exit(0)`). */
+  exit: () => void;
+  timers: TimerPort;
+  log: Log;
+}
+
+/**
+ * The desktop app's logic, wired from ports: the softphone's snapshots drive the tray and the
+ * ringing surfaces; settings drive hotkeys and start-at-login; deep links, tray actions and
+ * hotkeys become softphone commands; quitting ends calls first. No Electron in here.
+ */
+export class DesktopApp {
+  readonly router: IpcRouter;
+  readonly tray: TrayController;
+  readonly ringing: RingingCoordinator;
+  private readonly hotkeys: HotkeyRegistry;
+  private snapshot: SoftphoneSnapshot | undefined;
+  private quitting: Promise<void> | undefined;
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(private readonly deps: DesktopAppDeps) {
+    const { settings, timers, log } = deps;
+    this.tray = new TrayController(deps.tray, timers, () => settings.settings().language);
+    this.ringing = new RingingCoordinator({
+      windows: deps.ringingWindows,
+      notifier: deps.notifier,
+      ringer: deps.ringer,
+      mainWindow: deps.mainWindow,
+      timers,
+      log,
+    });
+    this.hotkeys = new HotkeyRegistry(
+      deps.shortcuts,
+      (action) => {
+        this.hotkey(action);
+      },
+      log,
+    );
+    this.router = new IpcRouter({
+      softphone: withDesktopSettings(deps.softphone, settings),
+      shell: {
+        'window:show': () => {
+          deps.mainWindow.show();
+          return Promise.resolve(null);
+        },
+        'window:hide': () => {
+          deps.mainWindow.hide();
+          return Promise.resolve(null);
+        },
+        'app:quit': async () => {
+          await this.quit();
+          return null;
+        },
+      },
+      isTrustedSender: deps.isTrustedSender,
+      log,
+    });
+  }
+
+  get isQuitting(): boolean {
+    return this.quitting !== undefined;
+  }
+
+  /** Starts the shell; shows the main window unless started hidden. */
+  async start(argv: readonly string[]): Promise<void> {
+    const { softphone, settings } = this.deps;
+    this.unsubscribe.push(
+      softphone.on('snapshot', (snapshot) => {
+        this.onSnapshot(snapshot);
+      }),
+      settings.on('changed', (view, previous) => {
+        this.applySettings(
+          view.settings.launchAtLogin !== previous.settings.launchAtLogin ||
+            JSON.stringify(view.settings.hotkeys) !== JSON.stringify(previous.settings.hotkeys),
+        );
+        this.tray.refresh();
+        if (this.snapshot) this.ringing.update(this.snapshot, view.settings);
+      }),
+    );
+    this.applySettings(true);
+    this.onSnapshot(await softphone.getSnapshot({}));
+    const dial = deepLinkFromArgv(argv);
+    if (dial) this.dial(dial);
+    else if (!startsHidden(argv, settings.settings().startHidden)) this.deps.mainWindow.show();
+  }
+
+  /** A second launch: bring the window forward and take over its deep link, if any. */
+  secondInstance(argv: readonly string[]): void {
+    const dial = deepLinkFromArgv(argv);
+    if (dial) this.dial(dial);
+    else this.deps.mainWindow.show();
+  }
+
+  /** macOS `open-url`. */
+  openUrl(url: string): void {
+    const dial = parseDeepLink(url);
+    if (dial) this.dial(dial);
+    else this.deps.log.warn({ length: url.length }, 'ignored a link that is not click-to-call');
+  }
+
+  trayAction(action: TrayAction): void {
+    const { softphone, mainWindow, log } = this.deps;
+    const fail = (error: unknown): void => {
+      log.warn({ action, err: error }, 'tray action failed');
+    };
+    switch (action) {
+      case 'status:available':
+      case 'status:away':
+      case 'status:busy':
+      case 'status:dnd':
+        softphone.setStatus({ status: presenceStatusSchema.parse(action.slice(7)) }).catch(fail);
+        return;
+      case 'open':
+        mainWindow.show();
+        return;
+      case 'missed':
+        mainWindow.show();
+        mainWindow.openView('history');
+        return;
+      case 'quit':
+        void this.quit();
+        return;
+      case 'answer':
+      case 'decline':
+      case 'hangup':
+        this.hotkey(action);
+        return;
+    }
+  }
+
+  hotkey(action: HotkeyAction): void {
+    if (!this.snapshot) return;
+    const command = hotkeyCommand(action, this.snapshot);
+    if (!command) return;
+    if (command.command === 'mute-toggle') {
+      this.deps.mainWindow.muteToggle();
+      return;
+    }
+    const { softphone, log } = this.deps;
+    const callLog = forCall(log, command.callId);
+    callLog.info({ action, command: command.command }, 'hotkey');
+    const done = (error: unknown): void => {
+      callLog.warn({ err: error }, `${command.command} from hotkey failed`);
+    };
+    switch (command.command) {
+      case 'accept':
+        softphone.accept({ callId: command.callId, media: command.media }).catch(done);
+        return;
+      case 'decline':
+      case 'hangup':
+      case 'cancel':
+        softphone[command.command]({ callId: command.callId }).catch(done);
+        return;
+    }
+  }
+
+  /** Ends live calls cleanly, tears the shell down, then exits. Idempotent. */
+  quit(): Promise<void> {
+    this.quitting ??= (async () => {
+      const { softphone, timers, log } = this.deps;
+      log.info({}, 'quitting');
+      try {
+        await endCallsAndClose(softphone, timers, log);
+      } finally {
+        for (const off of this.unsubscribe) off();
+        this.ringing.dispose();
+        this.tray.dispose();
+        this.hotkeys.clear();
+        this.deps.exit();
+      }
+    })();
+    return this.quitting;
+  }
+
+  private dial(request: DialRequest): void {
+    this.deps.log.info({ target: request.target, media: request.media }, 'click-to-call');
+    this.deps.softphone.requestDial(request);
+    this.deps.mainWindow.show();
+    this.deps.mainWindow.openView('dialer');
+  }
+
+  private onSnapshot(snapshot: SoftphoneSnapshot): void {
+    this.snapshot = snapshot;
+    if (this.quitting) return;
+    this.tray.update(snapshot);
+    this.ringing.update(snapshot, this.deps.settings.settings());
+  }
+
+  private applySettings(loginItemToo: boolean): void {
+    const { settings, platform } = this.deps;
+    const current = settings.settings();
+    this.hotkeys.apply(current.hotkeys);
+    if (!loginItemToo) return;
+    this.deps.applyLoginItem(
+      loginItemPlan({
+        platform: platform.os,
+        enabled: current.launchAtLogin,
+        execPath: platform.execPath,
+        configHome: platform.configHome,
+        appArgs: platform.appArgs,
+      }),
+    );
+  }
+}
+
+/**
+ * The softphone as the renderer sees it on the desktop: settings come from the SettingsService
+ * (electron-store + IT policy), and signing in to another server than the one policy fixes is
+ * refused with `policy-locked`.
+ */
+export function withDesktopSettings(
+  softphone: SoftphoneApi,
+  settings: SettingsService,
+): SoftphoneApi {
+  // Plain delegation (not a prototype trick): the softphone's methods keep their own `this`.
+  const facade = { shell: softphone.shell, on: softphone.on.bind(softphone) } as Record<
+    string,
+    unknown
+  >;
+  for (const command of SOFTPHONE_COMMANDS) {
+    const method = softphone[command] as (args: unknown) => Promise<unknown>;
+    facade[command] = (args: unknown) => method.call(softphone, args);
+  }
+  return withSettingsOverrides(facade as SoftphoneApi, softphone, settings);
+}
+
+function withSettingsOverrides(
+  facade: SoftphoneApi,
+  softphone: SoftphoneApi,
+  settings: SettingsService,
+): SoftphoneApi {
+  facade.getSettings = () => Promise.resolve(settings.view());
+  facade.updateSettings = (patch) => Promise.resolve(settings.update(patch));
+  facade.signIn = async (args) => {
+    const view = settings.view();
+    if (view.locked.includes('serverUrl') && args.serverUrl !== view.settings.serverUrl) {
+      throw new SoftphoneError(
+        'policy-locked',
+        `the server is fixed by IT policy: ${view.settings.serverUrl}`,
+      );
+    }
+    return softphone.signIn(args);
+  };
+  return facade;
+}

@@ -1,0 +1,47 @@
+import type { ShellView, SoftphoneApi, SoftphoneSnapshot } from '../../protocol/index.js';
+import type { DialRequest } from '../shell/deep-link.js';
+
+/**
+ * The ports the main-process logic talks through. The Electron adapter (main/electron/) implements
+ * them with real windows, tray and notifications; tests implement them with plain objects.
+ */
+
+/** The softphone main runs (core/softphone's `Softphone`), as main needs it. */
+export type SoftphoneHost = SoftphoneApi & {
+  /** A click-to-call link: the snapshot's `dialRequest` pre-fills the dialer. */
+  requestDial(request: DialRequest): void;
+  /** Closes the signaling connection (quit); the account stays signed in for the next start. */
+  close(): Promise<void>;
+};
+
+export type SnapshotListener = (snapshot: SoftphoneSnapshot) => void;
+
+export interface TimerPort {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+  now(): number;
+}
+
+export const realTimers: TimerPort = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => {
+    clearTimeout(h as NodeJS.Timeout);
+  },
+  setInterval: (fn, ms) => setInterval(fn, ms),
+  clearInterval: (h) => {
+    clearInterval(h as NodeJS.Timeout);
+  },
+  now: () => Date.now(),
+};
+
+/** The main window and the renderer in it. */
+export interface MainWindowPort {
+  show(): void;
+  hide(): void;
+  isVisible(): boolean;
+  /** Pushes a `shell:*` event to the renderer. */
+  openView(view: ShellView): void;
+  muteToggle(): void;
+}

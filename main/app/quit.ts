@@ -1,0 +1,95 @@
+import type { SoftphoneApi, SoftphoneSnapshot } from '../../protocol/index.js';
+import type { Log } from '../log/log.js';
+import { forCall } from '../log/log.js';
+import type { TimerPort } from './ports.js';
+
+/** How each live call ends when the app quits: nobody is left ringing or talking to no one. */
+export type QuitStep =
+  | { command: 'decline'; callId: string }
+  | { command: 'cancel'; callId: string }
+  | { command: 'hangup'; callId: string };
+
+export function callsToEnd(snapshot: SoftphoneSnapshot): QuitStep[] {
+  const steps: QuitStep[] = [];
+  for (const call of snapshot.calls) {
+    switch (call.state) {
+      case 'ringing':
+        steps.push({ command: 'decline', callId: call.callId });
+        break;
+      case 'dialing':
+      case 'ringback':
+        steps.push({ command: 'cancel', callId: call.callId });
+        break;
+      case 'answering':
+      case 'active':
+        steps.push({ command: 'hangup', callId: call.callId });
+        break;
+      case 'idle':
+      case 'ended':
+        break;
+    }
+  }
+  return steps;
+}
+
+/** Quitting never waits longer than this for the server's answers. */
+export const QUIT_TIMEOUT_MS = 3_000;
+
+const within = <T>(timers: TimerPort, ms: number, work: Promise<T>): Promise<T | 'timeout'> =>
+  new Promise((resolve) => {
+    const timer = timers.setTimeout(() => {
+      resolve('timeout');
+    }, ms);
+    work.then(
+      (value) => {
+        timers.clearTimeout(timer);
+        resolve(value);
+      },
+      () => {
+        timers.clearTimeout(timer);
+        resolve('timeout');
+      },
+    );
+  });
+
+/**
+ * Ends every live call (decline / cancel / hang up, concurrently), bounded by a timeout so a dead
+ * connection cannot keep the app from quitting, then closes the connection.
+ */
+export async function endCallsAndClose(
+  softphone: Pick<SoftphoneApi, 'getSnapshot' | 'decline' | 'cancel' | 'hangup'> & {
+    close(): Promise<void>;
+  },
+  timers: TimerPort,
+  log: Log,
+  timeoutMs = QUIT_TIMEOUT_MS,
+): Promise<void> {
+  const snapshot = await within(timers, timeoutMs, softphone.getSnapshot({}));
+  if (snapshot !== 'timeout') {
+    const steps = callsToEnd(snapshot);
+    const results = await within(
+      timers,
+      timeoutMs,
+      Promise.allSettled(
+        steps.map(async (step) => {
+          forCall(log, step.callId).info({ command: step.command }, 'quitting: ending call');
+          await softphone[step.command]({ callId: step.callId });
+        }),
+      ),
+    );
+    if (results === 'timeout')
+      log.warn({ calls: steps.length }, 'quitting: server did not answer in time');
+    else {
+      results.forEach((r, i) => {
+        const step = steps[i];
+        if (r.status === 'rejected' && step) {
+          forCall(log, step.callId).warn(
+            { err: r.reason as unknown },
+            'quitting: could not end call',
+          );
+        }
+      });
+    }
+  }
+  await within(timers, timeoutMs, softphone.close());
+}

@@ -1,0 +1,212 @@
+import type { ClientSettings, SoftphoneCall, SoftphoneSnapshot } from '../../protocol/index.js';
+import type { MainWindowPort, TimerPort } from '../app/ports.js';
+import { type Log, forCall } from '../log/log.js';
+import { ringingHere } from '../tray/tray-model.js';
+
+/**
+ * Everything that happens on this device while an invitation rings: the small always-on-top
+ * ringing window, the native notification, the ringtone. It is driven by snapshots, not by
+ * individual events: on every snapshot, whatever rings here has its surfaces, and whatever does
+ * not ring any more (accepted, declined, canceled, answered or refused elsewhere, timed out,
+ * signed out, or gone after a resync) loses them at once. So no ending can be forgotten.
+ */
+
+export interface Closable {
+  close(): void;
+}
+
+/** The ringing window: frameless, always on top, shown without taking focus. */
+export interface RingingWindowPort {
+  open(callId: string): Closable;
+}
+
+export interface NotificationSpec {
+  kind: 'incoming' | 'missed';
+  callId: string;
+  title: string;
+  body: string;
+  /** Incoming notifications are silent: the ringtone is the sound. */
+  silent: boolean;
+  onClick: () => void;
+}
+
+export interface NotifierPort {
+  show(spec: NotificationSpec): Closable;
+}
+
+export interface RingtoneRequest {
+  /** Ringtone name (settings.ringtone); `discreet` plays the short call-waiting tone instead. */
+  tone: string;
+  /** Audio output device id (settings.ringingDevice; '' = system default). */
+  sinkId: string;
+  discreet: boolean;
+}
+
+export interface RingerPort {
+  start(request: RingtoneRequest): { stop(): void };
+}
+
+/** Ended with one of these after ringing here, nobody answered anywhere: a missed call. */
+export const MISSED_END_REASONS: ReadonlySet<string> = new Set([
+  'canceled',
+  'timeout',
+  'unreachable',
+]);
+
+/** After the ring timeout the server ends the invitation; this is how long we wait beyond it. */
+export const RING_WATCHDOG_GRACE_MS = 10_000;
+/** Bound for an invitation whose own timeout we cannot see. */
+export const RING_WATCHDOG_DEFAULT_MS = 120_000;
+
+interface Ring {
+  window: Closable;
+  notification: Closable;
+  watchdog: unknown;
+}
+
+export interface RingingDeps {
+  windows: RingingWindowPort;
+  notifier: NotifierPort;
+  ringer: RingerPort;
+  mainWindow: Pick<MainWindowPort, 'show' | 'openView'>;
+  timers: TimerPort;
+  log: Log;
+}
+
+const callerOf = (call: SoftphoneCall): string => call.info?.callerId ?? 'Unknown caller';
+
+export class RingingCoordinator {
+  private readonly rings = new Map<string, Ring>();
+  /** Calls whose watchdog fired: not rung again even if a stale snapshot still says ringing. */
+  private readonly expired = new Set<string>();
+  private ringtone: { key: string; stop(): void } | undefined;
+
+  constructor(private readonly deps: RingingDeps) {}
+
+  /** Call ids with open ringing surfaces. */
+  ringing(): string[] {
+    return [...this.rings.keys()];
+  }
+
+  update(snapshot: SoftphoneSnapshot, settings: ClientSettings): void {
+    const online = snapshot.connection !== 'signed-out' && snapshot.connection !== 'failed';
+    const ringingNow = online
+      ? ringingHere(snapshot.calls).filter((c) => !this.expired.has(c.callId))
+      : [];
+    const ids = new Set(ringingNow.map((c) => c.callId));
+    for (const callId of [...this.rings.keys()]) {
+      if (ids.has(callId)) continue;
+      const call = snapshot.calls.find((c) => c.callId === callId);
+      this.stopRinging(
+        callId,
+        call,
+        online ? 'invitation over' : `connection ${snapshot.connection}`,
+      );
+    }
+    for (const call of ringingNow) {
+      if (!this.rings.has(call.callId)) this.startRinging(call, snapshot);
+    }
+    this.updateRingtone(ringingNow, settings);
+  }
+
+  /** Closes every surface (quit). */
+  dispose(): void {
+    for (const callId of [...this.rings.keys()]) this.stopRinging(callId, undefined, 'shutdown');
+    this.updateRingtone([], undefined);
+  }
+
+  private startRinging(call: SoftphoneCall, snapshot: SoftphoneSnapshot): void {
+    const log = forCall(this.deps.log, call.callId);
+    const media = call.info?.media ?? call.localMedia;
+    const window = this.deps.windows.open(call.callId);
+    const notification = this.deps.notifier.show({
+      kind: 'incoming',
+      callId: call.callId,
+      title: media === 'video' ? 'Incoming video call' : 'Incoming audio call',
+      body: call.waiting ? `${callerOf(call)} (call waiting)` : callerOf(call),
+      silent: true,
+      onClick: () => {
+        this.deps.mainWindow.show();
+      },
+    });
+    const watchdog = this.deps.timers.setTimeout(
+      () => {
+        log.warn({}, 'ringing outlived its invitation timeout: surfaces closed');
+        this.expired.add(call.callId);
+        this.stopRinging(call.callId, undefined, 'watchdog');
+      },
+      this.watchdogDelay(call, snapshot),
+    );
+    this.rings.set(call.callId, { window, notification, watchdog });
+    log.info(
+      { media, waiting: call.waiting, caller: callerOf(call) },
+      'ringing: window and notification shown',
+    );
+  }
+
+  /** How long this invitation may ring: its own ring duration (skew-free) plus a grace. */
+  private watchdogDelay(call: SoftphoneCall, snapshot: SoftphoneSnapshot): number {
+    const me = snapshot.account?.userId;
+    const leg = call.info?.legs.find((l) => l.userId === me);
+    if (!leg) return RING_WATCHDOG_DEFAULT_MS;
+    return Math.max(0, leg.expiresAt - leg.invitedAt) + RING_WATCHDOG_GRACE_MS;
+  }
+
+  private stopRinging(callId: string, call: SoftphoneCall | undefined, why: string): void {
+    const ring = this.rings.get(callId);
+    if (!ring) return;
+    this.rings.delete(callId);
+    this.deps.timers.clearTimeout(ring.watchdog);
+    ring.window.close();
+    ring.notification.close();
+    const log = forCall(this.deps.log, callId);
+    log.info(
+      { why, state: call?.state, endReason: call?.endReason },
+      'ringing over: surfaces closed',
+    );
+    if (!call) return;
+    if (call.state === 'answering' || call.state === 'active') {
+      // Answered from the ringing window, the notification or a hotkey: show the call.
+      this.deps.mainWindow.show();
+    } else if (call.state === 'ended' && MISSED_END_REASONS.has(call.endReason ?? '')) {
+      log.info({ endReason: call.endReason }, 'missed call: notification left');
+      this.deps.notifier.show({
+        kind: 'missed',
+        callId,
+        title: 'Missed call',
+        body: callerOf(call),
+        silent: false,
+        onClick: () => {
+          this.deps.mainWindow.show();
+          this.deps.mainWindow.openView('history');
+        },
+      });
+    }
+  }
+
+  /** One ringtone for all ringing calls; discreet when every one of them is call waiting. */
+  private updateRingtone(ringing: SoftphoneCall[], settings: ClientSettings | undefined): void {
+    let key = '';
+    let request: RingtoneRequest | undefined;
+    if (ringing.length > 0 && settings) {
+      request = {
+        tone: settings.ringtone,
+        sinkId: settings.ringingDevice,
+        discreet: ringing.every((c) => c.waiting),
+      };
+      key = JSON.stringify(request);
+    }
+    if (this.ringtone?.key === key) return;
+    this.ringtone?.stop();
+    this.ringtone = undefined;
+    if (request) {
+      const handle = this.deps.ringer.start(request);
+      this.ringtone = {
+        key,
+        stop: () => {
+          handle.stop();
+        },
+      };
+    }
+  }
+}

@@ -1,0 +1,191 @@
+import type {
+  ClientSettings,
+  PresenceStatus,
+  SoftphoneCall,
+  SoftphoneSnapshot,
+} from '../../protocol/index.js';
+
+/**
+ * What the tray shows, computed from the softphone snapshot alone: the icon for the state, the
+ * tooltip and (macOS) title with the missed-call count, the badge count, and the menu as data.
+ * The Electron adapter only turns this into `Tray` / `Menu` calls.
+ */
+export type TrayState = PresenceStatus | 'offline' | 'reconnecting' | 'ringing' | 'in-call';
+
+/** Icon files in resources/tray/ (`<name>-16.png`, `<name>-32.png`). */
+export type TrayIcon =
+  'available' | 'away' | 'busy' | 'dnd' | 'offline' | 'ringing' | 'ringing-dim' | 'in-call';
+
+export type TrayAction =
+  'open' | 'answer' | 'decline' | 'hangup' | 'missed' | 'quit' | `status:${PresenceStatus}`;
+
+export type TrayMenuItem =
+  | { kind: 'item'; action: TrayAction; label: string; enabled: boolean }
+  | { kind: 'radio'; action: TrayAction; label: string; checked: boolean; enabled: boolean }
+  | { kind: 'separator' };
+
+export interface TrayModel {
+  state: TrayState;
+  icon: TrayIcon;
+  tooltip: string;
+  /** Text next to the icon (macOS menu bar): the missed-call count, or empty. */
+  title: string;
+  badgeCount: number;
+  /** The icon alternates while a call rings here. */
+  flashing: boolean;
+  menu: TrayMenuItem[];
+}
+
+type Language = ClientSettings['language'];
+
+const LABELS = {
+  en: {
+    app: 'Trayphone',
+    available: 'Available',
+    away: 'Away',
+    busy: 'Busy',
+    dnd: 'Do not disturb',
+    offline: 'Signed out',
+    reconnecting: 'Reconnecting…',
+    ringing: 'Incoming call',
+    'in-call': 'In a call',
+    open: 'Open Trayphone',
+    answer: 'Answer',
+    decline: 'Decline',
+    hangup: 'Hang up',
+    missed: (n: number) => (n === 0 ? 'Missed calls' : `Missed calls (${n})`),
+    missedTip: (n: number) => (n === 1 ? '1 missed call' : `${n} missed calls`),
+    from: (who: string) => `Incoming call from ${who}`,
+    quit: 'Quit',
+  },
+  'zh-CN': {
+    app: 'Trayphone',
+    available: '在线',
+    away: '离开',
+    busy: '忙碌',
+    dnd: '请勿打扰',
+    offline: '已退出登录',
+    reconnecting: '正在重新连接…',
+    ringing: '来电',
+    'in-call': '通话中',
+    open: '打开 Trayphone',
+    answer: '接听',
+    decline: '拒接',
+    hangup: '挂断',
+    missed: (n: number) => (n === 0 ? '未接来电' : `未接来电（${n}）`),
+    missedTip: (n: number) => `${n} 个未接来电`,
+    from: (who: string) => `${who} 来电`,
+    quit: '退出',
+  },
+} as const;
+
+const STATUSES: PresenceStatus[] = ['available', 'away', 'busy', 'dnd'];
+
+export const ringingHere = (calls: readonly SoftphoneCall[]): SoftphoneCall[] =>
+  calls.filter((c) => c.direction === 'incoming' && c.state === 'ringing');
+
+const IN_CALL: ReadonlySet<SoftphoneCall['state']> = new Set([
+  'dialing',
+  'ringback',
+  'answering',
+  'active',
+]);
+export const callsInProgress = (calls: readonly SoftphoneCall[]): SoftphoneCall[] =>
+  calls.filter((c) => IN_CALL.has(c.state));
+
+export function trayState(snapshot: SoftphoneSnapshot): TrayState {
+  switch (snapshot.connection) {
+    case 'signed-out':
+    case 'failed':
+      return 'offline';
+    case 'connecting':
+    case 'reconnecting':
+      // A call in progress keeps its media; the tray still says the line is down.
+      return 'reconnecting';
+    case 'connected':
+      break;
+  }
+  if (ringingHere(snapshot.calls).length > 0) return 'ringing';
+  if (callsInProgress(snapshot.calls).length > 0) return 'in-call';
+  return snapshot.status;
+}
+
+const ICONS: Record<TrayState, TrayIcon> = {
+  available: 'available',
+  away: 'away',
+  busy: 'busy',
+  dnd: 'dnd',
+  offline: 'offline',
+  reconnecting: 'offline',
+  ringing: 'ringing',
+  'in-call': 'in-call',
+};
+
+/**
+ * @param flashPhase the flash timer's phase: while ringing, `true` shows the dimmed icon.
+ */
+export function trayModel(
+  snapshot: SoftphoneSnapshot,
+  language: Language = 'en',
+  flashPhase = false,
+): TrayModel {
+  const t = LABELS[language];
+  const state = trayState(snapshot);
+  const missed = snapshot.missedUnread;
+  const ringing = ringingHere(snapshot.calls);
+  const signedIn = state !== 'offline';
+  const flashing = state === 'ringing';
+  const icon: TrayIcon = flashing && flashPhase ? 'ringing-dim' : ICONS[state];
+
+  let headline: string = t[state];
+  const first = ringing[0];
+  if (first) headline = t.from(first.info?.callerId ?? '?');
+  const account = snapshot.account ? ` — ${snapshot.account.displayName}` : '';
+  const tooltip = [`${t.app}${account}`, headline, missed > 0 ? t.missedTip(missed) : '']
+    .filter((s) => s !== '')
+    .join('\n');
+
+  const menu: TrayMenuItem[] = [{ kind: 'item', action: 'open', label: t.open, enabled: true }];
+  if (first) {
+    menu.push(
+      { kind: 'separator' },
+      {
+        kind: 'item',
+        action: 'answer',
+        label: `${t.answer} — ${first.info?.callerId ?? ''}`,
+        enabled: true,
+      },
+      { kind: 'item', action: 'decline', label: t.decline, enabled: true },
+    );
+  } else if (callsInProgress(snapshot.calls).length > 0) {
+    menu.push(
+      { kind: 'separator' },
+      { kind: 'item', action: 'hangup', label: t.hangup, enabled: true },
+    );
+  }
+  menu.push({ kind: 'separator' });
+  for (const status of STATUSES) {
+    menu.push({
+      kind: 'radio',
+      action: `status:${status}`,
+      label: t[status],
+      checked: signedIn && snapshot.status === status,
+      enabled: signedIn,
+    });
+  }
+  menu.push(
+    { kind: 'separator' },
+    { kind: 'item', action: 'missed', label: t.missed(missed), enabled: true },
+    { kind: 'separator' },
+    { kind: 'item', action: 'quit', label: t.quit, enabled: true },
+  );
+  return {
+    state,
+    icon,
+    tooltip,
+    title: missed > 0 ? String(missed) : '',
+    badgeCount: missed,
+    flashing,
+    menu,
+  };
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import {
+  SOFTPHONE_COMMANDS,
+  type SoftphoneCommand,
+  type SoftphoneEventName,
+  softphoneEvents,
+} from './softphone.js';
+
+/**
+ * The Electron IPC contract, besides the softphone commands of `softphone.ts`: the shell-only
+ * channels (window, app, tray-driven UI actions), named `domain:verb`, and the one response
+ * envelope every `invoke` answers with. The main process validates every payload against these
+ * schemas and checks the sender frame; the preload exposes named functions only.
+ *
+ * Why an envelope: `ipcRenderer.invoke` turns a thrown error into a bare message string, losing its
+ * code; answering `{ ok: false, error: { code, message } }` lets the preload rethrow a typed
+ * `SoftphoneError` with the code intact.
+ */
+
+/** Why the main process refused an IPC call before running it. */
+export const IPC_REJECTION_CODES = [
+  /** The payload does not match the channel's schema. */
+  'invalid-argument',
+  /** The call came from a frame that is not our own renderer's main frame. */
+  'forbidden-sender',
+  /** No such channel (never reached with the preload, which only knows real channels). */
+  'unknown-channel',
+] as const;
+export type IpcRejectionCode = (typeof IPC_REJECTION_CODES)[number];
+
+export const ipcErrorSchema = z.object({ code: z.string().max(64), message: z.string() });
+export type IpcError = z.infer<typeof ipcErrorSchema>;
+
+export type IpcResponse<T = unknown> = { ok: true; data: T } | { ok: false; error: IpcError };
+export const ipcResponseSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), data: z.unknown() }),
+  z.object({ ok: z.literal(false), error: ipcErrorSchema }),
+]);
+
+const empty = z.object({}).strict();
+
+/** Renderer → main commands of the desktop shell. */
+export const shellCommands = {
+  /** Show and focus the main window (e.g. after answering from the ringing window). */
+  'window:show': { args: empty, result: z.null() },
+  /** Hide the main window to the tray (calls go on). */
+  'window:hide': { args: empty, result: z.null() },
+  /** Quit for real: live calls are ended cleanly first. */
+  'app:quit': { args: empty, result: z.null() },
+} as const;
+export type ShellCommand = keyof typeof shellCommands;
+export type ShellArgs<C extends ShellCommand> = z.infer<(typeof shellCommands)[C]['args']>;
+export const SHELL_COMMANDS = Object.keys(shellCommands) as ShellCommand[];
+
+/** The views the shell may ask the renderer to open (tray menu entries). */
+export const shellViewSchema = z.enum(['dialer', 'history', 'settings']);
+export type ShellView = z.infer<typeof shellViewSchema>;
+
+/** Main → renderer pushes of the desktop shell. */
+export const shellEvents = {
+  /** The global mute hotkey was pressed: the renderer owns the microphone, so it toggles. */
+  'shell:mute-toggle': empty,
+  /** Open a view (the tray's "Missed calls" opens history). */
+  'shell:open-view': z.object({ view: shellViewSchema }),
+} as const;
+export type ShellEventChannel = keyof typeof shellEvents;
+export type ShellEventData<E extends ShellEventChannel> = z.infer<(typeof shellEvents)[E]>;
+export const SHELL_EVENT_CHANNELS = Object.keys(shellEvents) as ShellEventChannel[];
+
+/** Every invoke channel main answers, with its argument schema. */
+export type InvokeChannel = `softphone:${SoftphoneCommand}` | ShellCommand;
+export const SOFTPHONE_EVENT_NAMES = Object.keys(softphoneEvents) as SoftphoneEventName[];
+export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
+  ...SOFTPHONE_COMMANDS.map((c): InvokeChannel => `softphone:${c}`),
+  ...SHELL_COMMANDS,
+];
+
+/** What the preload exposes as `window.trayphoneShell` (desktop only). */
+export interface ShellApi {
+  showWindow(): Promise<null>;
+  hideWindow(): Promise<null>;
+  quit(): Promise<null>;
+  onMuteToggle(listener: () => void): () => void;
+  onOpenView(listener: (view: ShellView) => void): () => void;
+}
+
+/** Global names the preload defines with `contextBridge.exposeInMainWorld`. */
+export const PRELOAD_GLOBALS = { softphone: 'softphone', shell: 'trayphoneShell' } as const;
