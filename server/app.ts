@@ -15,6 +15,7 @@ import {
 import type { ServerConfig } from './config.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { authRoutes } from './http/auth-routes.js';
+import { staticRoute } from './http/static-route.js';
 import { HttpError, type Route, sendError, sendJson } from './http/http-kit.js';
 import type { Logger } from './logger.js';
 import { type Metrics, createMetrics } from './metrics.js';
@@ -173,7 +174,13 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   await sfu?.start();
   calls.restore(await stores.liveCalls.loadAll());
 
-  const routes: Route[] = [authRoutes(services), adminRoutes(services), ...(options.routes ?? [])];
+  const routes: Route[] = [
+    authRoutes(services),
+    adminRoutes(services),
+    ...(options.routes ?? []),
+    // Last: the web client's files and its index.html for client routes.
+    staticRoute(config.webRoot),
+  ];
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     void handleHttp(req, res, routes, services, () => shuttingDown);
   };

@@ -13,6 +13,8 @@ export const configSchema = z.object({
   /** Public base URL clients use (for links and SFU tickets); derived from host/port if unset. */
   publicUrl: z.url().optional(),
   dataDir: z.string().default('.data'),
+  /** The built web client served at `/` (npm run build:web); relative to the working directory. */
+  webRoot: z.string().default('dist/web'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Development start: may create demo users on an empty database. */
   dev: z.boolean().default(false),
@@ -80,6 +82,7 @@ const ENV_MAP: Record<string, (v: string) => [string[], unknown]> = {
   TRAYPHONE_PORT: (v) => [['port'], Number(v)],
   TRAYPHONE_PUBLIC_URL: (v) => [['publicUrl'], v],
   TRAYPHONE_DATA_DIR: (v) => [['dataDir'], v],
+  TRAYPHONE_WEB_ROOT: (v) => [['webRoot'], v],
   TRAYPHONE_LOG_LEVEL: (v) => [['logLevel'], v],
   TRAYPHONE_JWT_SECRET: (v) => [['auth', 'jwtSecret'], v],
   TRAYPHONE_ADMIN_API_KEY: (v) => [['auth', 'adminApiKey'], v],

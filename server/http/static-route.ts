@@ -1,0 +1,131 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import type { Route } from './http-kit.js';
+
+/**
+ * Serves the built web client (a plain directory, `webRoot`, by default `dist/web`): files with
+ * their content types, `index.html` for client routes, a strict Content-Security-Policy, and
+ * nothing outside the directory. The server never imports client code; it only reads files.
+ */
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.webp': 'image/webp',
+  '.wav': 'audio/wav',
+  '.mp3': 'audio/mpeg',
+  '.ogg': 'audio/ogg',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+};
+
+/**
+ * No inline script or style anywhere; media from the page's own streams; connections to the
+ * server the user signs in to (any http/ws origin: the sign-in screen accepts another server).
+ */
+export const WEB_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob: mediastream:",
+  "font-src 'self'",
+  "connect-src 'self' http: https: ws: wss:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Paths that belong to the API: never answered with the client's index.html. */
+const API_PREFIXES = ['/api/', '/admin/', '/ws', '/sfu', '/healthz', '/metrics'];
+
+const securityHeaders = {
+  'content-security-policy': WEB_CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+async function fileSize(file: string): Promise<number | undefined> {
+  try {
+    const s = await stat(file);
+    return s.isFile() ? s.size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  file: string,
+  size: number,
+  cache: string,
+): void {
+  const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  res.writeHead(200, {
+    ...securityHeaders,
+    'content-type': type,
+    'content-length': size,
+    'cache-control': cache,
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  createReadStream(file).pipe(res);
+}
+
+export function staticRoute(webRoot: string): Route {
+  const root = path.resolve(webRoot);
+  const index = path.join(root, 'index.html');
+  return async (req, res, url) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const pathname = url.pathname;
+    if (
+      API_PREFIXES.some((p) => pathname === p || pathname.startsWith(p.endsWith('/') ? p : `${p}/`))
+    )
+      return false;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      return false;
+    }
+    if (decoded.includes('\0')) return false;
+    // Resolve inside the root and refuse anything that lands outside it (../, encoded or not).
+    const file = path.resolve(root, `.${path.posix.normalize(`/${decoded}`)}`);
+    if (file !== root && !file.startsWith(root + path.sep)) return false;
+
+    const size = file === root ? undefined : await fileSize(file);
+    if (size !== undefined) {
+      // Vite puts content hashes in asset names: those never change; everything else revalidates.
+      const hashed = decoded.startsWith('/assets/');
+      send(req, res, file, size, hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      return true;
+    }
+    // A client route (no file extension): the app's index.html handles it.
+    if (path.extname(decoded) !== '') return false;
+    const indexSize = await fileSize(index);
+    if (indexSize === undefined) {
+      if (pathname !== '/') return false;
+      const text = 'The web client is not built yet: run `npm run build:web`.\n';
+      res.writeHead(503, { ...securityHeaders, 'content-type': 'text/plain; charset=utf-8' });
+      res.end(text);
+      return true;
+    }
+    send(req, res, index, indexSize, 'no-cache');
+    return true;
+  };
+}
