@@ -23,6 +23,7 @@ import { SfuService } from './sfu/sfu-service.js';
 import { PresenceService } from './presence/presence-service.js';
 import { SignalingConnection } from './signaling/connection.js';
 import type { Services } from './signaling/context.js';
+import { HeartbeatSweep } from './signaling/heartbeat.js';
 import { SentMessages } from './signaling/sent-messages.js';
 import { LocalMessageRouter, LocalSessionRegistry } from './signaling/sessions.js';
 import { dataFile, openSqliteStores } from './store/sqlite/index.js';
@@ -210,30 +211,22 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection = new SignalingConnection(ws, services, (c) => {
-        connections.delete(c);
-        metrics.connections.dec();
-      });
+      const connection = new SignalingConnection(
+        ws,
+        services,
+        (c) => {
+          connections.delete(c);
+          metrics.connections.dec();
+        },
+        socket,
+      );
       connections.add(connection);
       metrics.connections.inc();
     });
   });
 
-  // One sweep for all connections: ping the quiet ones, drop the silent ones.
-  const { heartbeatIntervalMs, deadAfterMs } = config.signaling;
-  const sweep = setInterval(
-    () => {
-      const now = Date.now();
-      for (const c of connections) {
-        if (now - c.lastSeen > deadAfterMs) {
-          logger.info({ userId: c.userId }, 'connection silent: declared gone');
-          c.terminate();
-        } else if (now - c.lastSeen >= heartbeatIntervalMs / 2) c.ping();
-      }
-    },
-    Math.min(heartbeatIntervalMs, Math.max(50, Math.floor(deadAfterMs / 3))),
-  );
-  sweep.unref();
+  // Ping the quiet connections, drop the silent ones: spread over the period, not in one burst.
+  const sweep = new HeartbeatSweep(connections, { ...config.signaling, logger });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -255,7 +248,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       shuttingDown = true;
-      clearInterval(sweep);
+      sweep.stop();
       calls.shutdown();
       for (const session of [...sessions.all()]) session.close('server-shutdown');
       for (const c of connections) c.close(1001, 'server shutting down');

@@ -33,6 +33,12 @@ function toBuffer(data: RawData): Buffer {
 
 type ConnectionState = 'anonymous' | 'authenticating' | 'ready' | 'closed';
 
+/** The TCP stream under the WebSocket: frames written in one tick leave in one write. */
+export interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
 /**
  * One WebSocket: frame size cap, rate limit, parsing, the `hello` handshake, and requests handled
  * one at a time in arrival order (so a client's invite and its immediate cancel never swap).
@@ -45,11 +51,18 @@ export class SignalingConnection {
   private tokens: number;
   private refilledAt = Date.now();
   private readonly authTimer: NodeJS.Timeout;
+  /** The transport is corked until the end of this tick (see `send`). */
+  private corked = false;
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.transport?.uncork();
+  };
 
   constructor(
     private readonly socket: WebSocket,
     private readonly services: Services,
     private readonly onClosed: (connection: SignalingConnection) => void,
+    private readonly transport?: Corkable,
   ) {
     const { signaling } = services.config;
     this.tokens = signaling.rateLimitBurst;
@@ -233,6 +246,15 @@ export class SignalingConnection {
       this.services.logger.warn({ userId: this.session?.userId }, 'slow consumer dropped');
       socket.terminate();
       return;
+    }
+    // A call step sends a device several frames at once (answer, updates, the peer's events):
+    // one write per frame was the largest cost under load. Frames queued in this tick, including
+    // those of requests that arrived in the same read, leave together once the tick's promise
+    // jobs have run.
+    if (this.transport && !this.corked) {
+      this.corked = true;
+      this.transport.cork();
+      process.nextTick(this.uncork);
     }
     socket.send(frame);
   }
