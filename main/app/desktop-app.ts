@@ -112,10 +112,7 @@ export class DesktopApp {
         this.onSnapshot(snapshot);
       }),
       settings.on('changed', (view, previous) => {
-        this.applySettings(
-          view.settings.launchAtLogin !== previous.settings.launchAtLogin ||
-            JSON.stringify(view.settings.hotkeys) !== JSON.stringify(previous.settings.hotkeys),
-        );
+        this.applySettings(view.settings.launchAtLogin !== previous.settings.launchAtLogin);
         this.tray.refresh();
         if (this.snapshot) this.ringing.update(this.snapshot, view.settings);
       }),

@@ -91,10 +91,12 @@ export class IpcRouter {
   }
 
   private addSoftphone(command: SoftphoneCommand): void {
-    const method = this.deps.softphone[command] as (args: unknown) => Promise<unknown>;
     this.routes.set(`softphone:${command}`, {
       schema: softphoneCommands[command].args,
-      run: (args: never) => method.call(this.deps.softphone, args),
+      run: (args: never) => {
+        const method = this.deps.softphone[command] as (args: unknown) => Promise<unknown>;
+        return method.call(this.deps.softphone, args);
+      },
     });
   }
 }

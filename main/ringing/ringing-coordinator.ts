@@ -80,6 +80,7 @@ export class RingingCoordinator {
   /** Calls whose watchdog fired: not rung again even if a stale snapshot still says ringing. */
   private readonly expired = new Set<string>();
   private ringtone: { key: string; stop(): void } | undefined;
+  private last: { ringing: SoftphoneCall[]; settings: ClientSettings } | undefined;
 
   constructor(private readonly deps: RingingDeps) {}
 
@@ -106,6 +107,7 @@ export class RingingCoordinator {
     for (const call of ringingNow) {
       if (!this.rings.has(call.callId)) this.startRinging(call, snapshot);
     }
+    this.last = { ringing: ringingNow, settings };
     this.updateRingtone(ringingNow, settings);
   }
 
@@ -134,6 +136,8 @@ export class RingingCoordinator {
         log.warn({}, 'ringing outlived its invitation timeout: surfaces closed');
         this.expired.add(call.callId);
         this.stopRinging(call.callId, undefined, 'watchdog');
+        const rest = this.last?.ringing.filter((c) => !this.expired.has(c.callId)) ?? [];
+        this.updateRingtone(rest, this.last?.settings);
       },
       this.watchdogDelay(call, snapshot),
     );

@@ -138,7 +138,8 @@ export function trayModel(
   const icon: TrayIcon = flashing && flashPhase ? 'ringing-dim' : ICONS[state];
 
   let headline: string = t[state];
-  const first = ringing[0];
+  // While the line is down the tray says so, even if an invitation is still on screen.
+  const first = state === 'ringing' ? ringing[0] : undefined;
   if (first) headline = t.from(first.info?.callerId ?? '?');
   const account = snapshot.account ? ` — ${snapshot.account.displayName}` : '';
   const tooltip = [`${t.app}${account}`, headline, missed > 0 ? t.missedTip(missed) : '']

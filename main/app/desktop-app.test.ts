@@ -1,0 +1,263 @@
+import { describe, expect, it } from 'vitest';
+import { memoryLog } from '../log/log.js';
+import { APP_ORIGIN, isTrustedSender } from '../security/origins.js';
+import { loadPolicy } from '../settings/policy.js';
+import { SettingsService } from '../settings/settings-service.js';
+import { TokenVault } from '../settings/token-vault.js';
+import type { LoginItemPlan } from '../shell/login-item.js';
+import {
+  FakeSoftphone,
+  FakeTimers,
+  HandleLog,
+  incoming,
+  outgoing,
+  snapshot,
+} from '../testing/fakes.js';
+import type { TrayModel } from '../tray/tray-model.js';
+import { DesktopApp } from './desktop-app.js';
+import { QUIT_TIMEOUT_MS, callsToEnd } from './quit.js';
+
+const OWN = { url: `${APP_ORIGIN}/index.html`, isMainFrame: true };
+
+function setup(options: { policy?: object; os?: NodeJS.Platform } = {}) {
+  const log = memoryLog();
+  const softphone = new FakeSoftphone();
+  const timers = new FakeTimers();
+  const window: string[] = [];
+  const registered = new Map<string, () => void>();
+  const loginItems: LoginItemPlan[] = [];
+  const trayModels: TrayModel[] = [];
+  const ringingWindows = new HandleLog();
+  let exited = 0;
+  const safe = {
+    isEncryptionAvailable: () => true,
+    encryptString: (s: string) => Buffer.from(s),
+    decryptString: (b: Buffer) => b.toString(),
+  };
+  const policyText = options.policy ? JSON.stringify(options.policy) : null;
+  const settings = new SettingsService(
+    { read: () => undefined, write: () => undefined },
+    loadPolicy('/etc/trayphone/policy.json', () => policyText),
+    new TokenVault(safe, log),
+    log,
+  );
+  const app = new DesktopApp({
+    softphone: softphone.asHost(),
+    settings,
+    mainWindow: {
+      show: () => window.push('show'),
+      hide: () => window.push('hide'),
+      isVisible: () => true,
+      openView: (view) => window.push(view),
+      muteToggle: () => window.push('mute'),
+    },
+    ringingWindows: { open: (id) => ringingWindows.handle(id) },
+    notifier: { show: () => ({ close: () => undefined }) },
+    ringer: { start: () => ({ stop: () => undefined }) },
+    tray: { render: (m) => trayModels.push(m), setBadgeCount: () => undefined },
+    shortcuts: {
+      register: (accelerator, callback) => {
+        registered.set(accelerator, callback);
+        return true;
+      },
+      unregister: (accelerator) => registered.delete(accelerator),
+    },
+    applyLoginItem: (plan) => loginItems.push(plan),
+    platform: {
+      os: options.os ?? 'win32',
+      execPath: 'C:\\T\\Trayphone.exe',
+      configHome: '/h/.config',
+      appArgs: [],
+    },
+    isTrustedSender: (frame) => isTrustedSender(frame, { app: APP_ORIGIN }),
+    exit: () => {
+      exited += 1;
+    },
+    timers,
+    log,
+  });
+  return {
+    app,
+    softphone,
+    window,
+    registered,
+    loginItems,
+    trayModels,
+    ringingWindows,
+    settings,
+    timers,
+    log,
+    exited: () => exited,
+  };
+}
+
+describe('DesktopApp', () => {
+  it('starts visible, or hidden with --hidden / startHidden', async () => {
+    const a = setup();
+    await a.app.start(['Trayphone.exe']);
+    expect(a.window).toEqual(['show']);
+    const b = setup();
+    await b.app.start(['Trayphone.exe', '--hidden']);
+    expect(b.window).toEqual([]);
+    expect(b.trayModels.at(-1)?.icon).toBe('available');
+  });
+
+  it('a deep link at start, from a second instance or open-url pre-fills the dialer', async () => {
+    const { app, softphone, window } = setup();
+    await app.start(['Trayphone.exe', '--hidden', 'trayphone://call/alice?media=video']);
+    app.secondInstance(['Trayphone.exe', 'tel:+1 555 0100']);
+    app.openUrl('sip:carol@pbx');
+    app.openUrl('https://evil.example');
+    expect(softphone.dialRequests).toEqual([
+      { target: 'alice', media: 'video' },
+      { target: '+15550100', media: 'audio' },
+      { target: 'carol', media: 'audio' },
+    ]);
+    expect(window.filter((w) => w === 'dialer')).toHaveLength(3);
+  });
+
+  it('a second launch without a link just shows the window', async () => {
+    const { app, window, softphone } = setup();
+    await app.start(['x', '--hidden']);
+    app.secondInstance(['x']);
+    expect(window).toEqual(['show']);
+    expect(softphone.dialRequests).toEqual([]);
+  });
+
+  it('global hotkeys are registered from settings and act on the current call', async () => {
+    const { app, softphone, registered, window, settings } = setup();
+    await app.start(['x']);
+    expect([...registered.keys()].sort()).toEqual(
+      Object.values(settings.settings().hotkeys).sort(),
+    );
+    const press = (action: 'answer' | 'decline' | 'hangup' | 'mute'): void => {
+      registered.get(settings.settings().hotkeys[action])!();
+    };
+    press('answer'); // nothing rings: nothing happens
+    expect(softphone.commands).toEqual([]);
+    softphone.push(snapshot({ calls: [incoming('c1', 'ringing', { localMedia: 'video' })] }));
+    press('answer');
+    expect(softphone.commands.at(-1)).toEqual({
+      command: 'accept',
+      args: { callId: 'c1', media: 'video' },
+    });
+    press('decline');
+    expect(softphone.commands.at(-1)).toEqual({ command: 'decline', args: { callId: 'c1' } });
+    softphone.push(snapshot({ calls: [incoming('c1', 'active')] }));
+    press('mute');
+    expect(window.at(-1)).toBe('mute');
+    press('hangup');
+    expect(softphone.commands.at(-1)).toEqual({ command: 'hangup', args: { callId: 'c1' } });
+    softphone.push(snapshot({ calls: [outgoing('o1', 'ringback')] }));
+    press('hangup');
+    expect(softphone.commands.at(-1)).toEqual({ command: 'cancel', args: { callId: 'o1' } });
+  });
+
+  it('changing hotkeys re-registers them; changing launchAtLogin re-plans the login item', async () => {
+    const { app, registered, settings, loginItems } = setup();
+    await app.start(['x']);
+    const hotkeys = { ...settings.settings().hotkeys, mute: 'Alt+F9' };
+    settings.update({ hotkeys });
+    expect(registered.has('Alt+F9')).toBe(true);
+    expect(registered.has('CommandOrControl+Shift+M')).toBe(false);
+    expect(loginItems).toHaveLength(1);
+    settings.update({ launchAtLogin: true });
+    expect(loginItems.at(-1)).toMatchObject({
+      kind: 'login-item',
+      settings: { openAtLogin: true, args: ['--hidden'] },
+    });
+  });
+
+  it('tray actions become commands', async () => {
+    const { app, softphone, window } = setup();
+    await app.start(['x', '--hidden']);
+    app.trayAction('status:dnd');
+    app.trayAction('missed');
+    expect(softphone.commands).toEqual([{ command: 'setStatus', args: { status: 'dnd' } }]);
+    expect(window).toEqual(['show', 'history']);
+  });
+
+  it('quitting ends live calls cleanly (decline, cancel, hang up), closes the connection, exits', async () => {
+    const { app, softphone, ringingWindows, exited } = setup();
+    await app.start(['x']);
+    softphone.push(
+      snapshot({
+        calls: [
+          incoming('r1'),
+          outgoing('o1', 'ringback'),
+          incoming('a1', 'active'),
+          incoming('e1', 'ended'),
+        ],
+      }),
+    );
+    expect(ringingWindows.open).toEqual(['r1']);
+    app.trayAction('quit');
+    await app.quit();
+    expect(
+      softphone.commands.map((c) => [c.command, (c.args as { callId: string }).callId]).sort(),
+    ).toEqual([
+      ['cancel', 'o1'],
+      ['decline', 'r1'],
+      ['hangup', 'a1'],
+    ]);
+    expect(softphone.closed).toBe(true);
+    expect(ringingWindows.open).toEqual([]);
+    expect(exited()).toBe(1);
+  });
+
+  it('quitting does not hang on a dead connection', async () => {
+    const { app, softphone, timers, exited } = setup();
+    await app.start(['x']);
+    softphone.push(snapshot({ calls: [incoming('a1', 'active')] }));
+    softphone.hang = true;
+    const state = { finished: false };
+    const done = app.quit().then(() => (state.finished = true));
+    for (let i = 0; i < 10 && !state.finished; i++) {
+      await new Promise((r) => setImmediate(r));
+      timers.advance(QUIT_TIMEOUT_MS);
+    }
+    await done;
+    expect(softphone.closed).toBe(true);
+    expect(exited()).toBe(1);
+  });
+
+  it('signing in elsewhere than the server IT policy fixes is refused over IPC', async () => {
+    const { app, softphone } = setup({ policy: { serverUrl: 'wss://corp.example.com' } });
+    const answer = await app.router.handle('softphone:signIn', OWN, {
+      serverUrl: 'ws://evil:1',
+      userId: 'bob',
+      password: 'pw',
+    });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'policy-locked' } });
+    expect(softphone.commands).toEqual([]);
+    const ok = await app.router.handle('softphone:signIn', OWN, {
+      serverUrl: 'wss://corp.example.com',
+      userId: 'bob',
+      password: 'pw',
+    });
+    expect(ok.ok).toBe(true);
+    const view = await app.router.handle('softphone:getSettings', OWN, {});
+    expect(view).toMatchObject({ ok: true, data: { locked: ['serverUrl'] } });
+  });
+});
+
+describe('callsToEnd', () => {
+  it('maps each live state to its clean ending', () => {
+    expect(
+      callsToEnd(
+        snapshot({
+          calls: [
+            incoming('a', 'ringing'),
+            incoming('b', 'answering'),
+            outgoing('c', 'dialing'),
+            incoming('d', 'idle'),
+          ],
+        }),
+      ),
+    ).toEqual([
+      { command: 'decline', callId: 'a' },
+      { command: 'hangup', callId: 'b' },
+      { command: 'cancel', callId: 'c' },
+    ]);
+  });
+});

@@ -1,0 +1,198 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { SoftphoneCall } from '../../protocol/index.js';
+import { memoryLog } from '../log/log.js';
+import { DEFAULT_SETTINGS } from '../settings/settings-document.js';
+import { FakeTimers, HandleLog, incoming, outgoing, snapshot } from '../testing/fakes.js';
+import {
+  type NotificationSpec,
+  RING_WATCHDOG_GRACE_MS,
+  RingingCoordinator,
+  type RingtoneRequest,
+} from './ringing-coordinator.js';
+
+function setup() {
+  const windows = new HandleLog();
+  const notes = new HandleLog();
+  const tones = new HandleLog();
+  const notifications: NotificationSpec[] = [];
+  const ringtones: RingtoneRequest[] = [];
+  const shown: string[] = [];
+  const timers = new FakeTimers();
+  const log = memoryLog();
+  const coordinator = new RingingCoordinator({
+    windows: { open: (callId) => windows.handle(callId) },
+    notifier: {
+      show: (spec) => {
+        notifications.push(spec);
+        return notes.handle(`${spec.kind}:${spec.callId}`);
+      },
+    },
+    ringer: {
+      start: (request) => {
+        ringtones.push(request);
+        return tones.handle(JSON.stringify(request));
+      },
+    },
+    mainWindow: {
+      show: () => shown.push('show'),
+      openView: (view) => shown.push(view),
+    },
+    timers,
+    log,
+  });
+  const settings = { ...DEFAULT_SETTINGS, ringtone: 'soft', ringingDevice: 'usb-headset' };
+  const update = (calls: SoftphoneCall[], extra = {}) => {
+    coordinator.update(snapshot({ calls, ...extra }), settings);
+  };
+  return {
+    coordinator,
+    windows,
+    notes,
+    tones,
+    notifications,
+    ringtones,
+    shown,
+    timers,
+    log,
+    update,
+  };
+}
+
+type Setup = ReturnType<typeof setup>;
+
+/** Rings `c1`, then applies `ending`; the ringing surfaces must all be gone afterwards. */
+function expectAllClosed(s: Setup): void {
+  expect(s.windows.open).toEqual([]);
+  expect(s.notes.open.filter((k) => k.startsWith('incoming:'))).toEqual([]);
+  expect(s.tones.open).toEqual([]);
+  expect(s.coordinator.ringing()).toEqual([]);
+}
+
+describe('RingingCoordinator', () => {
+  let s: Setup;
+  beforeEach(() => {
+    s = setup();
+    s.update([incoming('c1', 'ringing', { localMedia: 'video' })]);
+  });
+
+  it('an incoming invitation opens one ringing window, a notification and the ringtone', () => {
+    expect(s.windows.opened).toEqual(['c1']);
+    expect(s.notifications).toHaveLength(1);
+    expect(s.notifications[0]).toMatchObject({
+      kind: 'incoming',
+      callId: 'c1',
+      title: 'Incoming video call',
+      body: 'alice',
+      silent: true,
+    });
+    expect(s.ringtones).toEqual([{ tone: 'soft', sinkId: 'usb-headset', discreet: false }]);
+    // A repeated snapshot changes nothing.
+    s.update([incoming('c1', 'ringing', { localMedia: 'video' })]);
+    expect(s.windows.opened).toEqual(['c1']);
+    expect(s.ringtones).toHaveLength(1);
+  });
+
+  it('every call line carries the call id', () => {
+    expect(s.log.lines.length).toBeGreaterThan(0);
+    for (const line of s.log.lines) expect(line.fields.callId).toBe('c1');
+  });
+
+  it('accepted here: surfaces close and the main window shows the call', () => {
+    s.update([incoming('c1', 'answering')]);
+    expectAllClosed(s);
+    expect(s.shown).toEqual(['show']);
+    s.update([incoming('c1', 'active')]);
+    expect(s.windows.opened).toEqual(['c1']);
+  });
+
+  it.each([
+    ['declined', false],
+    ['answered-elsewhere', false],
+    ['refused-elsewhere', false],
+    ['canceled', true],
+    ['timeout', true],
+  ])('ended %s: surfaces close at once (missed notification: %s)', (reason, missed) => {
+    s.update([incoming('c1', 'ended', { endReason: reason })]);
+    expectAllClosed(s);
+    const missedNotes = s.notifications.filter((n) => n.kind === 'missed');
+    expect(missedNotes).toHaveLength(missed ? 1 : 0);
+    if (missed) {
+      expect(missedNotes[0]).toMatchObject({ title: 'Missed call', body: 'alice', silent: false });
+      missedNotes[0]!.onClick();
+      expect(s.shown).toEqual(['show', 'history']);
+    }
+  });
+
+  it('signed out: every surface closes', () => {
+    s.update([incoming('c1')], { connection: 'signed-out', account: null });
+    expectAllClosed(s);
+  });
+
+  it('the call vanishing from the snapshot (sign-out cleared it) closes the surfaces', () => {
+    s.update([]);
+    expectAllClosed(s);
+  });
+
+  it('disconnect keeps ringing; the resync that ends the call closes the surfaces', () => {
+    s.update([incoming('c1')], { connection: 'reconnecting' });
+    expect(s.windows.open).toEqual(['c1']);
+    expect(s.tones.open).toHaveLength(1);
+    s.update([incoming('c1', 'ended', { endReason: 'failed' })], { connection: 'connected' });
+    expectAllClosed(s);
+  });
+
+  it('disconnect then resync with the invitation still live keeps one window (no second ring)', () => {
+    s.update([incoming('c1')], { connection: 'reconnecting' });
+    s.update([incoming('c1')], { connection: 'connected' });
+    expect(s.windows.opened).toEqual(['c1']);
+    expect(s.windows.open).toEqual(['c1']);
+  });
+
+  it('a watchdog closes surfaces an invitation outlived, and they do not come back', () => {
+    s.timers.advance(60_000 + RING_WATCHDOG_GRACE_MS - 1);
+    expect(s.windows.open).toEqual(['c1']);
+    s.timers.advance(1);
+    expectAllClosed(s);
+    s.update([incoming('c1')]);
+    expect(s.windows.opened).toEqual(['c1']);
+    expect(s.log.lines.some((l) => l.level === 'warn')).toBe(true);
+  });
+
+  it('ending clears the watchdog', () => {
+    s.update([incoming('c1', 'ended', { endReason: 'declined' })]);
+    expect(s.timers.active).toBe(0);
+  });
+
+  it('two invitations: one window each, one ringtone; it stops only when both ended', () => {
+    s.update([incoming('c1'), incoming('c2')]);
+    expect(s.windows.open).toEqual(['c1', 'c2']);
+    expect(s.tones.open).toHaveLength(1);
+    s.update([incoming('c1', 'ended', { endReason: 'canceled' }), incoming('c2')]);
+    expect(s.windows.open).toEqual(['c2']);
+    expect(s.tones.open).toHaveLength(1);
+    s.update([incoming('c2', 'ended', { endReason: 'answered-elsewhere' })]);
+    expectAllClosed(s);
+  });
+
+  it('call waiting rings discreetly; a normal invitation next to it rings normally', () => {
+    const t = setup();
+    t.update([outgoing('o1', 'active'), incoming('w1', 'ringing', { waiting: true })]);
+    expect(t.ringtones.at(-1)).toMatchObject({ discreet: true });
+    expect(t.notifications[0]?.body).toContain('call waiting');
+    t.update([incoming('w1', 'ringing', { waiting: true }), incoming('n1')]);
+    expect(t.ringtones.at(-1)).toMatchObject({ discreet: false });
+    expect(t.tones.open).toHaveLength(1);
+  });
+
+  it('outgoing calls never ring here', () => {
+    const t = setup();
+    t.update([outgoing('o1', 'ringback')]);
+    expect(t.windows.opened).toEqual([]);
+    expect(t.ringtones).toEqual([]);
+  });
+
+  it('dispose closes everything', () => {
+    s.coordinator.dispose();
+    expectAllClosed(s);
+  });
+});

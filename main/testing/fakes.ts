@@ -1,0 +1,185 @@
+import type {
+  CallInfo,
+  SoftphoneCall,
+  SoftphoneEventData,
+  SoftphoneEventName,
+  SoftphoneSnapshot,
+} from '../../protocol/index.js';
+import { SOFTPHONE_COMMANDS } from '../../protocol/index.js';
+import type { SoftphoneHost, TimerPort } from '../app/ports.js';
+import type { DialRequest } from '../shell/deep-link.js';
+
+/** Test doubles of the main-process ports: plain objects that record what they were asked. */
+
+export const ME = 'bob';
+
+export function snapshot(overrides: Partial<SoftphoneSnapshot> = {}): SoftphoneSnapshot {
+  return {
+    connection: 'connected',
+    account: { userId: ME, displayName: 'Bob', serverUrl: 'ws://127.0.0.1:8480' },
+    status: 'available',
+    calls: [],
+    missedUnread: 0,
+    presence: [],
+    dialRequest: null,
+    ...overrides,
+  };
+}
+
+export function callInfo(callId: string, media: 'audio' | 'video' = 'audio'): CallInfo {
+  return {
+    callId,
+    callerId: 'alice',
+    callerDevice: 'dev-a',
+    moderatorId: 'alice',
+    media,
+    state: 'ringing',
+    createdAt: 1_000,
+    callerMuted: { audio: false, video: false },
+    legs: [
+      {
+        userId: ME,
+        state: 'ringing',
+        invitedBy: 'alice',
+        invitedAt: 1_000,
+        expiresAt: 61_000,
+        muted: { audio: false, video: false },
+      },
+    ],
+  };
+}
+
+export function incoming(
+  callId: string,
+  state: SoftphoneCall['state'] = 'ringing',
+  extra: Partial<SoftphoneCall> = {},
+): SoftphoneCall {
+  return {
+    callId,
+    direction: 'incoming',
+    state,
+    waiting: false,
+    localMedia: 'audio',
+    info: callInfo(callId, extra.localMedia ?? 'audio'),
+    ...extra,
+  };
+}
+
+export function outgoing(callId: string, state: SoftphoneCall['state']): SoftphoneCall {
+  return { callId, direction: 'outgoing', state, waiting: false, localMedia: 'audio' };
+}
+
+/** Manual timers: `advance(ms)` runs what is due. */
+export class FakeTimers implements TimerPort {
+  private time = 0;
+  private nextId = 1;
+  private readonly pending = new Map<number, { at: number; fn: () => void; every?: number }>();
+
+  now(): number {
+    return this.time;
+  }
+  setTimeout(fn: () => void, ms: number): unknown {
+    const id = this.nextId++;
+    this.pending.set(id, { at: this.time + ms, fn });
+    return id;
+  }
+  setInterval(fn: () => void, ms: number): unknown {
+    const id = this.nextId++;
+    this.pending.set(id, { at: this.time + ms, fn, every: ms });
+    return id;
+  }
+  clearTimeout(handle: unknown): void {
+    this.pending.delete(handle as number);
+  }
+  clearInterval(handle: unknown): void {
+    this.pending.delete(handle as number);
+  }
+  get active(): number {
+    return this.pending.size;
+  }
+  advance(ms: number): void {
+    const end = this.time + ms;
+    for (;;) {
+      const due = [...this.pending.entries()]
+        .filter(([, t]) => t.at <= end)
+        .sort((a, b) => a[1].at - b[1].at)[0];
+      if (!due) break;
+      const [id, timer] = due;
+      this.time = timer.at;
+      if (timer.every !== undefined) timer.at += timer.every;
+      else this.pending.delete(id);
+      timer.fn();
+    }
+    this.time = end;
+  }
+}
+
+/** A softphone that records commands and lets the test push snapshots. */
+export class FakeSoftphone {
+  readonly shell = 'electron' as const;
+  current: SoftphoneSnapshot = snapshot();
+  readonly commands: { command: string; args: unknown }[] = [];
+  readonly dialRequests: DialRequest[] = [];
+  closed = false;
+  /** Commands that never answer (a dead connection). */
+  hang = false;
+  private readonly listeners = new Map<string, Set<(data: unknown) => void>>();
+
+  push(next: SoftphoneSnapshot): void {
+    this.current = next;
+    this.emit('snapshot', next);
+  }
+  emit<E extends SoftphoneEventName>(event: E, data: SoftphoneEventData<E>): void {
+    for (const l of this.listeners.get(event) ?? []) l(data);
+  }
+  on<E extends SoftphoneEventName>(
+    event: E,
+    listener: (data: SoftphoneEventData<E>) => void,
+  ): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    const l = listener as (data: unknown) => void;
+    set.add(l);
+    return () => set.delete(l);
+  }
+  requestDial(request: DialRequest): void {
+    this.dialRequests.push(request);
+  }
+  close(): Promise<void> {
+    this.closed = true;
+    return Promise.resolve();
+  }
+  asHost(): SoftphoneHost {
+    const host = this as unknown as Record<string, unknown>;
+    for (const command of SOFTPHONE_COMMANDS) {
+      if (command === 'getSnapshot') {
+        host[command] = () => Promise.resolve(this.current);
+        continue;
+      }
+      host[command] = (args: unknown) => {
+        this.commands.push({ command, args });
+        if (this.hang) return new Promise(() => undefined);
+        return Promise.resolve(command === 'call' ? { callId: 'new-call-1' } : null);
+      };
+    }
+    return this as unknown as SoftphoneHost;
+  }
+}
+
+/** Records opened/closed handles per key. */
+export class HandleLog {
+  readonly opened: string[] = [];
+  readonly closed: string[] = [];
+  handle(key: string): { close(): void; stop(): void } {
+    this.opened.push(key);
+    const done = (): void => {
+      this.closed.push(key);
+    };
+    return { close: done, stop: done };
+  }
+  get open(): string[] {
+    const open = [...this.opened];
+    for (const c of this.closed) open.splice(open.indexOf(c), 1);
+    return open;
+  }
+}
