@@ -45,7 +45,11 @@ export default tseslint.config(
   // Tests of the client core run it against the real server; product code never imports it.
   { files: ['core/**'], ignores: ['core/**/*.test.ts'], rules: onlyImports(['protocol']) },
   { files: ['server/**'], rules: onlyImports(['protocol', 'server']) },
-  { files: ['renderer/**'], rules: onlyImports(['protocol', 'core', 'renderer']) },
+  {
+    files: ['renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: onlyImports(['protocol', 'core', 'renderer']),
+  },
   { files: ['preload/**'], rules: onlyImports(['protocol', 'preload']) },
   { files: ['main/**'], rules: onlyImports(['protocol', 'core', 'main']) },
   {

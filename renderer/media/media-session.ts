@@ -7,6 +7,8 @@ import { SfuError, SfuSocket } from './sfu-socket.js';
 /** A remote participant's track, ready to attach to a media element. */
 export interface RemoteTrack {
   consumerId: string;
+  /** The producer behind it: pause/resume events name the producer. */
+  producerId: string;
   userId: UserId;
   kind: 'audio' | 'video';
   source: MediaSource;
@@ -277,6 +279,7 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
     await socket.request('consumer.resume', { consumerId: consumer.id });
     this.emit('track-added', {
       consumerId: consumer.id,
+      producerId: data.producerId,
       userId: data.userId,
       kind: data.kind,
       source: data.source,

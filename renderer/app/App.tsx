@@ -1,0 +1,150 @@
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { callViews } from '../call/call-view.js';
+import { ConnectionIndicator, OfflineBanner } from '../components/ConnectionIndicator.js';
+import { StatusControl } from '../components/StatusControl.js';
+import { Toasts } from '../components/Toasts.js';
+import { Contacts } from '../screens/Contacts.js';
+import { Dialer } from '../screens/Dialer.js';
+import { History } from '../screens/History.js';
+import { IncomingCall, RingingWindow } from '../screens/Incoming.js';
+import { EndedSummary, OutgoingCall } from '../screens/Outgoing.js';
+import { Settings } from '../screens/Settings.js';
+import { SignIn } from '../screens/SignIn.js';
+import { useApi, useSnapshot } from './api-context.js';
+import { routeHash, TABS, useRoute, type Tab } from './route.js';
+
+// mediasoup-client and the whole call view load only when a call has media.
+const InCall = lazy(() => import('../in-call/InCall.js'));
+
+const SCREENS: Record<Tab, () => React.JSX.Element> = {
+  contacts: Contacts,
+  dialer: Dialer,
+  history: History,
+  settings: Settings,
+};
+
+export function App() {
+  const { t } = useTranslation();
+  const snapshot = useSnapshot();
+  const route = useRoute();
+  if (!snapshot)
+    return (
+      <p className="loading" role="status">
+        {t('app.loading')}
+      </p>
+    );
+  if (route.name === 'ringing') return <RingingWindow callId={route.callId} />;
+  if (!snapshot.account || snapshot.connection === 'signed-out' || snapshot.connection === 'failed')
+    return <SignIn sessionFailed={snapshot.connection === 'failed'} />;
+  return <Shell tab={route.name} />;
+}
+
+function useNow(active: boolean, everyMs = 1000): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => {
+      setNow(Date.now());
+    }, everyMs);
+    return () => {
+      clearInterval(timer);
+    };
+  }, [active, everyMs]);
+  return now;
+}
+
+function Shell({ tab }: { tab: Tab }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const snapshot = useSnapshot();
+  const hasEnded = snapshot?.calls.some((c) => c.state === 'ended') ?? false;
+  const now = useNow(hasEnded);
+  const [dismissed, setDismissed] = useState<string>();
+  if (!snapshot?.account) return null;
+  const { account, connection, missedUnread } = snapshot;
+  const views = callViews(snapshot, now);
+  const ended = views.ended?.callId === dismissed ? undefined : views.ended;
+  const Screen = SCREENS[tab];
+  // Electron rings in its own window; the main window shows the call but stays quiet.
+  const ring = api.shell === 'browser';
+
+  return (
+    <div className="shell">
+      <a href="#main" className="skip-link">
+        {t('app.skipToContent')}
+      </a>
+      <header className="top-bar">
+        <h1 className="brand">{t('app.name')}</h1>
+        <ConnectionIndicator connection={connection} />
+        <StatusControl status={snapshot.status} disabled={connection !== 'connected'} />
+        <span className="account" title={t('app.signedInAs', { name: account.displayName })}>
+          {account.displayName}
+        </span>
+        <button type="button" onClick={() => void api.signOut({}).catch(() => undefined)}>
+          {t('app.signOut')}
+        </button>
+      </header>
+      <OfflineBanner connection={connection} />
+      {!views.active && (
+        <nav className="tabs" aria-label={t('nav.label')}>
+          {TABS.map((name) => (
+            <a
+              key={name}
+              href={routeHash(name)}
+              aria-current={tab === name ? 'page' : undefined}
+              data-tab={name}
+            >
+              {t(`nav.${name}`)}
+              {name === 'history' && missedUnread > 0 && (
+                <span
+                  className="badge"
+                  data-testid="missed-badge"
+                  aria-label={t('nav.missedBadge', { count: missedUnread })}
+                >
+                  {missedUnread}
+                </span>
+              )}
+            </a>
+          ))}
+        </nav>
+      )}
+      <main id="main" tabIndex={-1}>
+        <div className="call-area">
+          {views.incoming.map((call) => (
+            <IncomingCall key={call.callId} call={call} ring={ring} />
+          ))}
+          {views.outgoing && <OutgoingCall call={views.outgoing} />}
+          {ended && !views.active && !views.outgoing && (
+            <EndedSummary
+              call={ended}
+              onDismiss={() => {
+                setDismissed(ended.callId);
+              }}
+            />
+          )}
+        </div>
+        {views.active ? (
+          views.active.state === 'active' ? (
+            <Suspense
+              fallback={
+                <p className="hint" role="status">
+                  {t('inCall.loading')}
+                </p>
+              }
+            >
+              <InCall key={views.active.callId} call={views.active} me={account.userId} />
+            </Suspense>
+          ) : (
+            <p className="hint" role="status">
+              {t('inCall.loading')}
+            </p>
+          )
+        ) : (
+          <Screen />
+        )}
+      </main>
+      <Toasts />
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+import type {
+  ClientSettings,
+  SettingsView,
+  SoftphoneApi,
+  SoftphoneEventData,
+  SoftphoneEventName,
+  SoftphoneSnapshot,
+} from '../../protocol/softphone.js';
+import type { CallRecord } from '../../protocol/index.js';
+
+/**
+ * An in-memory SoftphoneApi for component tests only (never shipped): a settable snapshot,
+ * recorded commands, and canned directory and history answers.
+ */
+export class MemorySoftphone implements SoftphoneApi {
+  readonly shell = 'browser' as const;
+  readonly commands: { name: string; args: unknown }[] = [];
+  snapshot: SoftphoneSnapshot = {
+    connection: 'connected',
+    account: { userId: 'alice', displayName: 'Alice', serverUrl: 'http://127.0.0.1:1' },
+    status: 'available',
+    calls: [],
+    missedUnread: 0,
+    presence: [],
+    dialRequest: null,
+  };
+  settings: SettingsView = {
+    settings: {
+      serverUrl: 'http://127.0.0.1:1',
+      language: 'en',
+      ringtone: 'classic',
+      ringingDevice: '',
+      speakerDevice: '',
+      microphoneDevice: '',
+      cameraDevice: '',
+      callWaiting: false,
+      startHidden: false,
+      launchAtLogin: false,
+      hotkeys: { answer: '', decline: '', hangup: '', mute: '' },
+      favourites: [],
+    },
+    locked: [],
+  };
+  directory = [{ userId: 'bob', displayName: 'Bob' }];
+  records: CallRecord[] = [];
+  private readonly listeners = new Map<string, Set<(data: unknown) => void>>();
+
+  private record<T>(name: string, args: unknown, result: T): Promise<T> {
+    this.commands.push({ name, args });
+    return Promise.resolve(result);
+  }
+
+  /** Replaces the snapshot and pushes it, as core does on every change. */
+  push(patch: Partial<SoftphoneSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    for (const l of this.listeners.get('snapshot') ?? []) l(this.snapshot);
+  }
+
+  on<E extends SoftphoneEventName>(event: E, listener: (data: SoftphoneEventData<E>) => void) {
+    const set = this.listeners.get(event) ?? new Set();
+    const wrapped = listener as (data: unknown) => void;
+    set.add(wrapped);
+    this.listeners.set(event, set);
+    return () => set.delete(wrapped);
+  }
+
+  getSnapshot = () => this.record('getSnapshot', {}, this.snapshot);
+  signIn = (a: { serverUrl: string; userId: string; password: string }) =>
+    this.record('signIn', a, { userId: a.userId, displayName: a.userId, serverUrl: a.serverUrl });
+  signOut = () => this.record('signOut', {}, null);
+  setStatus = (a: { status: SoftphoneSnapshot['status'] }) => this.record('setStatus', a, null);
+  call = (a: object) => this.record('call', a, { callId: 'call-00000001' });
+  accept = (a: object) => this.record('accept', a, null);
+  decline = (a: object) => this.record('decline', a, null);
+  cancel = (a: object) => this.record('cancel', a, null);
+  hangup = (a: object) => this.record('hangup', a, null);
+  addParticipants = (a: object) => this.record('addParticipants', a, null);
+  control = (a: object) => this.record('control', a, null);
+  mediaTicket = (a: object) =>
+    this.record('mediaTicket', a, { ticket: 't', sfuUrl: 'ws://127.0.0.1:1/sfu', expiresAt: 0 });
+  searchDirectory = (a: { query: string }) =>
+    this.record(
+      'searchDirectory',
+      a,
+      this.directory.filter((d) => d.userId.includes(a.query.toLowerCase())),
+    );
+  watchPresence = (a: object) => this.record('watchPresence', a, null);
+  history = (a: object) => this.record('history', a, { records: this.records });
+  markMissedSeen = () => this.record('markMissedSeen', {}, null);
+  getSettings = () => this.record('getSettings', {}, this.settings);
+  updateSettings = (patch: Partial<ClientSettings>) => {
+    this.settings = { ...this.settings, settings: { ...this.settings.settings, ...patch } };
+    return this.record('updateSettings', patch, this.settings);
+  };
+  clearDialRequest = () => this.record('clearDialRequest', {}, null);
+}
