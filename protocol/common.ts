@@ -122,6 +122,10 @@ export const callInfoSchema = z.object({
   legs: z.array(legSchema),
   endedAt: z.number().optional(),
   endReason: callEndReasonSchema.optional(),
+  /** A call to a contact-center queue: the queue it waits in (or came through) and since when. */
+  queue: z
+    .object({ queue: z.string(), enteredAt: z.number(), agentId: userIdSchema.optional() })
+    .optional(),
 });
 export type CallInfo = z.infer<typeof callInfoSchema>;
 

@@ -6,6 +6,7 @@ import {
   mediaKindSchema,
   userIdSchema,
 } from './common.js';
+import { recordQueueSchema } from './contact-center.js';
 
 /** How one participant's part in a call ended, as kept in the call record. */
 export const participantOutcomeSchema = z.enum([
@@ -50,5 +51,7 @@ export const callRecordSchema = z.object({
   /** Seconds from the first answer to the end; 0 for a call never answered. */
   durationSec: z.number(),
   participants: z.array(participantRecordSchema),
+  /** Calls through a contact-center queue: the queue, the agent and the wait. */
+  queue: recordQueueSchema.optional(),
 });
 export type CallRecord = z.infer<typeof callRecordSchema>;

@@ -143,6 +143,12 @@ export const isSfuEventType = (type: string): type is SfuEventType =>
 export const mediaTicketClaimsSchema = z.object({
   callId: callIdSchema,
   userId: userIdSchema,
-  role: z.enum(['moderator', 'participant']),
+  /**
+   * Supervisors of a contact-center queue: `listen` only consumes and is invisible to the call,
+   * `whisper` also produces audio that only `target` (the agent) consumes, `barge` is like a
+   * participant.
+   */
+  role: z.enum(['moderator', 'participant', 'listen', 'whisper', 'barge']),
+  target: userIdSchema.optional(),
 });
 export type MediaTicketClaims = z.infer<typeof mediaTicketClaimsSchema>;

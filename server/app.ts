@@ -13,6 +13,8 @@ import {
   noMediaPlane,
 } from './calls/call-engine.js';
 import type { ServerConfig } from './config.js';
+import { contactCenterAdminRoutes } from './contact-center/admin-routes.js';
+import { ContactCenter } from './contact-center/contact-center.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { authRoutes } from './http/auth-routes.js';
 import { staticRoute } from './http/static-route.js';
@@ -141,6 +143,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
         config: { ...config.sfu, connectTimeoutMs: config.calls.connectTimeoutMs },
         tokens,
         isParticipant: (callId, userId) => calls.isParticipant(callId, userId),
+        mayMonitor: (callId, userId) => contactCenter.mayMonitor(callId, userId),
         onMediaFailed: (callId) => {
           calls.endCall(callId, 'media-failed');
         },
@@ -156,6 +159,25 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     observer: callObserver(stores, webhooks, metrics, logger),
     logger,
     defaultRingTimeoutMs: config.calls.defaultRingTimeoutMs,
+    // Seat calling follows the queue calls it holds (deferred: it is built next).
+    queueHooks: {
+      legChanged: (call, leg) => {
+        contactCenter.legChanged(call, leg);
+      },
+      callEnding: (call, record) => {
+        contactCenter.callEnding(call, record);
+      },
+    },
+  });
+  const contactCenter = new ContactCenter({
+    calls,
+    router,
+    sessions,
+    presenceWatchers: (userId) => presence.watchersOf(userId),
+    store: stores.contactCenter,
+    users: stores.users,
+    registry: metrics.registry,
+    logger,
   });
   const services: Services = {
     config,
@@ -167,16 +189,19 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     router,
     presence,
     calls,
+    contactCenter,
     sentMessages: new SentMessages(),
     sfuUrl: '', // Known once listening (the port may be chosen by the OS).
   };
   metrics.countCallsWith(() => calls.counts());
 
   await sfu?.start();
+  await contactCenter.load();
   calls.restore(await stores.liveCalls.loadAll());
 
   const routes: Route[] = [
     authRoutes(services),
+    contactCenterAdminRoutes(services),
     adminRoutes(services),
     ...(options.routes ?? []),
     // Last: the web client's files and its index.html for client routes.
@@ -250,6 +275,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
       shuttingDown = true;
       sweep.stop();
       calls.shutdown();
+      contactCenter.close();
       for (const session of [...sessions.all()]) session.close('server-shutdown');
       for (const c of connections) c.close(1001, 'server shutting down');
       await new Promise<void>((resolve) => {

@@ -75,7 +75,12 @@ export class TokenService {
     ttlSec: number,
   ): Promise<{ ticket: string; expiresAt: number }> {
     const nowSec = Math.floor(Date.now() / 1000);
-    const ticket = await new SignJWT({ typ: 'media', callId: claims.callId, role: claims.role })
+    const ticket = await new SignJWT({
+      typ: 'media',
+      callId: claims.callId,
+      role: claims.role,
+      ...(claims.target === undefined ? {} : { target: claims.target }),
+    })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(ISSUER)
       .setSubject(claims.userId)
@@ -96,6 +101,7 @@ export class TokenService {
         callId: payload.callId,
         userId: payload.sub,
         role: payload.role,
+        target: payload.target,
       });
       if (payload.typ !== 'media' || !claims.success) {
         throw new TokenError('invalid', 'not a media ticket');

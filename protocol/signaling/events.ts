@@ -9,6 +9,7 @@ import {
   ringEndReasonSchema,
   userIdSchema,
 } from '../common.js';
+import { contactCenterEvents } from '../contact-center.js';
 import { incomingCallSchema } from './requests.js';
 
 /** Every event the server pushes to a client (`{type, data}`, no id). */
@@ -44,6 +45,7 @@ export const events = {
   'session.closing': z.object({
     reason: z.enum(['replaced', 'account-disabled', 'server-shutdown', 'token-expired']),
   }),
+  ...contactCenterEvents,
 } as const;
 
 export type EventType = keyof typeof events;

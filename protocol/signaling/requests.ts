@@ -11,6 +11,7 @@ import {
   userIdSchema,
 } from '../common.js';
 import { callRecordSchema } from '../records.js';
+import { contactCenterRequests, queueAddressSchema, queueOfferSchema } from '../contact-center.js';
 
 const empty = z.object({}).strict();
 const userIdList = (max: number) => z.array(userIdSchema).min(1).max(max);
@@ -34,6 +35,8 @@ export const incomingCallSchema = z.object({
   remainingMs: z.number(),
   /** The callee is already in a call: ring discreetly (call waiting). */
   busy: z.boolean(),
+  /** The call comes from a contact-center queue: who waited how long, and whether to auto-answer. */
+  queue: queueOfferSchema.optional(),
 });
 export type IncomingCall = z.infer<typeof incomingCallSchema>;
 
@@ -79,7 +82,14 @@ export const requests = {
   'call.invite': {
     data: z.object({
       callId: callIdSchema,
-      callees: userIdList(MAX_CALLEES),
+      /** User ids, or one `queue:<name>` alone (seat calling). */
+      callees: z
+        .array(z.union([userIdSchema, queueAddressSchema]))
+        .min(1)
+        .max(MAX_CALLEES)
+        .refine((c) => c.length === 1 || !c.some((x) => x.startsWith('queue:')), {
+          message: 'a queue is called alone',
+        }),
       media: mediaKindSchema,
       payload: customPayloadSchema.optional(),
       ringTimeoutMs: z.number().int().min(MIN_RING_TIMEOUT_MS).max(MAX_RING_TIMEOUT_MS).optional(),
@@ -189,6 +199,8 @@ export const requests = {
       users: z.array(z.object({ userId: userIdSchema, displayName: z.string() })),
     }),
   },
+
+  ...contactCenterRequests,
 } as const;
 
 export type RequestType = keyof typeof requests;

@@ -4,6 +4,7 @@ import type {
   CallRecord,
   Leg,
   MediaKind,
+  QueueOffer,
   RequestData,
   RingEndReason,
   UserId,
@@ -47,6 +48,17 @@ export interface CallObserver {
   callStarted(): void;
 }
 
+/**
+ * Where seat calling (server/contact-center) follows the calls it holds in a queue. Called in the
+ * middle of the engine's work: implementations must not call back into the engine synchronously.
+ */
+export interface QueueHooks {
+  /** A leg of a held (queue) call changed state. */
+  legChanged(call: CallInfo, leg: Leg): void;
+  /** A queue call is ending: the record may be completed with its queue part before it is kept. */
+  callEnding(call: CallInfo, record: CallRecord): void;
+}
+
 export interface CallEngineOptions {
   router: MessageRouter;
   /** The devices a user is signed in on now. */
@@ -58,6 +70,7 @@ export interface CallEngineOptions {
   logger: Logger;
   defaultRingTimeoutMs: number;
   now?: () => number;
+  queueHooks?: QueueHooks;
 }
 
 /** Ended calls are remembered this long so that retries and late answers get a clear answer. */
@@ -80,6 +93,10 @@ export class CallEngine {
   private readonly involvement = new Map<UserId, Set<string>>();
   /** Calls with a pending leg for each user: delivered to devices as they come online. */
   private readonly pendingFor = new Map<UserId, Set<string>>();
+  /** Queue calls waiting for an agent: they stay ringing without any pending leg. */
+  private readonly held = new Set<string>();
+  /** The queue context of each agent's offer, per queue call: it goes into `call.incoming`. */
+  private readonly queueOffers = new Map<string, Map<UserId, QueueOffer>>();
   private readonly now: () => number;
 
   constructor(private readonly o: CallEngineOptions) {
@@ -175,6 +192,7 @@ export class CallEngine {
     this.stopRinging(call, leg.userId, 'answered-elsewhere', actor.device.id);
     const firstAnswer = call.info.state === 'ringing';
     call.info.state = 'active';
+    if (this.held.delete(callId) && call.info.queue) call.info.queue.agentId = leg.userId;
     this.involve(leg.userId, callId);
     this.log(call.info, { userId: leg.userId, deviceId: actor.device.id }, 'call accepted');
     if (firstAnswer) this.o.media.callActive(call.info);
@@ -205,6 +223,12 @@ export class CallEngine {
     if (!call) {
       if (info.endReason === 'canceled') return info;
       throw invalidState(info, `the call already ended (${info.endReason ?? 'ended'})`);
+    }
+    if (!callees && this.held.has(callId)) {
+      // The caller gave up waiting in the queue: nothing else keeps the call.
+      this.log(call.info, { queue: call.info.queue?.queue }, 'queued call abandoned');
+      this.end(call, 'canceled');
+      return call.info;
     }
     const targets = call.info.legs.filter((l) => !callees || callees.includes(l.userId));
     const pending = targets.filter((l) => isPendingLeg(l.state));
@@ -329,6 +353,77 @@ export class CallEngine {
     this.end(call, reason);
   }
 
+  // ---- seat calling: the contact center holds queue calls and offers them to agents -----------
+
+  /** A call to a queue: ringing with no callee until an agent is offered it. */
+  createQueued(actor: Actor, data: RequestData<'call.invite'>, queue: string): CallInfo {
+    const now = this.now();
+    const info: CallInfo = {
+      callId: data.callId,
+      callerId: actor.userId,
+      callerDevice: actor.device.id,
+      moderatorId: actor.userId,
+      media: data.media,
+      state: 'ringing',
+      createdAt: now,
+      callerMuted: { audio: false, video: false },
+      legs: [],
+      queue: { queue, enteredAt: now },
+      ...(data.payload === undefined ? {} : { payload: data.payload }),
+    };
+    const call = newLiveCall(info);
+    this.calls.set(info.callId, call);
+    this.held.add(info.callId);
+    this.involve(actor.userId, info.callId);
+    this.o.observer.callStarted();
+    this.log(info, { queue }, 'call queued');
+    this.afterChange(call);
+    return info;
+  }
+
+  /** Rings an agent for a held call (`call.incoming` carries `offer`). False if it cannot. */
+  offer(callId: string, agentId: UserId, ringMs: number, offer: QueueOffer): boolean {
+    const call = this.live(callId);
+    if (!call || !this.held.has(callId) || call.info.state !== 'ringing') return false;
+    const leg = findLeg(call.info, agentId);
+    if (leg && isPendingLeg(leg.state)) return false;
+    let offers = this.queueOffers.get(callId);
+    if (!offers) this.queueOffers.set(callId, (offers = new Map<UserId, QueueOffer>()));
+    offers.set(agentId, offer);
+    const check: CalleeCheck = { status: 'available', callWaiting: false, blockedCaller: false };
+    this.placeLeg(call, agentId, call.info.callerId, ringMs, new Map([[agentId, check]]));
+    this.afterChange(call);
+    return true;
+  }
+
+  /** Stops ringing the agents named (another agent answered, or the call moved on). */
+  withdraw(callId: string, agentIds: readonly UserId[]): void {
+    const call = this.live(callId);
+    if (!call) return;
+    let changed = false;
+    for (const agentId of agentIds) {
+      const leg = findLeg(call.info, agentId);
+      if (!leg || !isPendingLeg(leg.state)) continue;
+      this.applyLeg(call, leg, 'cancel');
+      this.stopRinging(call, agentId, 'canceled');
+      changed = true;
+    }
+    if (changed) this.afterChange(call);
+  }
+
+  /** The call moved to another queue (overflow). */
+  requeue(callId: string, queue: string): void {
+    const call = this.live(callId);
+    if (!call?.info.queue) return;
+    call.info.queue.queue = queue;
+    this.afterChange(call);
+  }
+
+  /** Is this queue call still waiting for an agent? */
+  isHeld(callId: string): boolean {
+    return this.held.has(callId);
+  }
+
   /** Is the user a present participant of this live call (for media admission)? */
   isParticipant(callId: string, userId: UserId): boolean {
     const call = this.live(callId);
@@ -445,10 +540,12 @@ export class CallEngine {
   }
 
   private incomingFrame(info: CallInfo, leg: Leg): string {
+    const offer = this.queueOffers.get(info.callId)?.get(leg.userId);
     return encodeEvent('call.incoming', {
       call: info,
       remainingMs: Math.max(0, leg.expiresAt - this.now()),
       busy: this.isBusy(leg.userId),
+      ...(offer ? { queue: offer } : {}),
     });
   }
 
@@ -489,6 +586,7 @@ export class CallEngine {
       call.timers.delete(leg.userId);
       this.removePending(leg.userId, call.info.callId);
     }
+    if (call.info.queue) this.o.queueHooks?.legChanged(call.info, leg);
     return true;
   }
 
@@ -517,7 +615,7 @@ export class CallEngine {
     const { info } = call;
     if (info.state === 'ended') return;
     const pending = pendingLegs(info).length;
-    if (info.state === 'ringing' && pending === 0) {
+    if (info.state === 'ringing' && pending === 0 && !this.held.has(info.callId)) {
       this.end(call, unansweredEndReason(info.legs));
       return;
     }
@@ -544,6 +642,8 @@ export class CallEngine {
     info.endedAt = this.now();
     info.endReason = reason;
     this.calls.delete(info.callId);
+    this.held.delete(info.callId);
+    this.queueOffers.delete(info.callId);
     this.remember(info);
     this.uninvolve(info.callerId, info.callId);
     for (const leg of info.legs) this.uninvolve(leg.userId, info.callId);
@@ -552,6 +652,7 @@ export class CallEngine {
     const frame = encodeEvent('call.ended', { call: info, reason });
     for (const p of audience) this.o.router.toDevice(p.userId, p.deviceId, frame);
     const record = buildCallRecord(info, call.notes);
+    if (info.queue) this.o.queueHooks?.callEnding(info, record);
     this.o.records.add(record);
     this.o.observer.callEnded(record);
     this.log(info, { reason, durationSec: record.durationSec }, 'call ended');

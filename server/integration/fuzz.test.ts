@@ -283,6 +283,19 @@ class FrameFactory {
       'block.add': () => ({ userId: rng.pick(['fz-ghost', 'fz-nobody', OFFLINE_USER]) }),
       'block.remove': () => ({ userId: user() }),
       'block.list': () => ({}),
+      'agent.setStatus': () => ({
+        status: rng.pick(['available', 'break', 'logged-out']),
+        reason: maybe(0.3, () => 'lunch'),
+      }),
+      'agent.get': () => ({}),
+      'agent.settings': () => ({ autoAnswer: rng.chance(0.5) }),
+      'queue.subscribe': () => ({ queues: [rng.pick(['fz-queue', 'support'])] }),
+      'queue.unsubscribe': () => ({ queues: [rng.pick(['fz-queue', 'support'])] }),
+      'queue.stats': () => ({ queue: rng.pick(['fz-queue', 'support']) }),
+      'supervisor.monitor': () => ({
+        callId: callId(),
+        mode: rng.pick(['listen', 'whisper', 'barge']),
+      }),
       'directory.search': () => ({
         query: rng.text(rng.range(0, 12)),
         limit: maybe(0.5, () => rng.range(1, 100)),

@@ -79,6 +79,11 @@ export class PresenceService {
     this.watching.delete(session);
   }
 
+  /** Sessions subscribed to this user's presence (seat calling tells them the agent status). */
+  watchersOf(userId: UserId): ReadonlySet<Session> {
+    return this.watchers.get(userId) ?? new Set();
+  }
+
   async setStatus(userId: UserId, status: PresenceStatus): Promise<void> {
     await this.users.updateSettings(userId, { status });
     if (this.statuses.get(userId) === status) return;

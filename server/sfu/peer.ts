@@ -2,6 +2,7 @@ import type * as mediasoup from 'mediasoup';
 import type {
   MediaKind,
   MediaSource,
+  MediaTicketClaims,
   ProducerInfo,
   SfuEventData,
   SfuEventType,
@@ -10,6 +11,24 @@ import type {
 import type { Logger } from '../logger.js';
 import type { Direction } from './quality.js';
 import { encodeSfuEvent } from './sfu-frames.js';
+
+/**
+ * A supervisor's way into a call (seat calling): `listen` consumes only and nobody sees it;
+ * `whisper` also produces audio that only `target` (the agent) consumes, and only the agent sees
+ * it; `barge` is an ordinary peer.
+ */
+export type MonitorRole =
+  | { role: 'listen'; target: UserId | undefined }
+  | { role: 'whisper'; target: UserId | undefined }
+  | { role: 'barge'; target: UserId | undefined };
+
+/** The monitor role of a ticket, or undefined for a participant of the call. */
+export function monitorRole(claims: MediaTicketClaims): MonitorRole | undefined {
+  if (claims.role === 'listen' || claims.role === 'whisper' || claims.role === 'barge') {
+    return { role: claims.role, target: claims.target };
+  }
+  return undefined;
+}
 
 /** How a room reaches the socket of one of its peers. */
 export interface PeerLink {
@@ -61,8 +80,23 @@ export class Peer {
     readonly userId: UserId,
     readonly link: PeerLink,
     logger: Logger,
+    readonly monitor?: MonitorRole,
   ) {
-    this.log = logger.child({ callId, userId });
+    this.log = logger.child(
+      monitor ? { callId, userId, monitor: monitor.role } : { callId, userId },
+    );
+  }
+
+  /** May `other` know this peer exists (joins, leaves, producers)? */
+  visibleTo(other: Peer): boolean {
+    const m = this.monitor;
+    if (!m || m.role === 'barge') return true;
+    return m.role === 'whisper' && other.userId === m.target;
+  }
+
+  /** May `other` consume what this peer produces? */
+  heardBy(other: Peer): boolean {
+    return this.visibleTo(other);
   }
 
   send<T extends SfuEventType>(type: T, data: SfuEventData<T>): void {

@@ -17,7 +17,13 @@ import {
   rtpCapabilitiesSchema,
   rtpParametersSchema,
 } from './mediasoup-params.js';
-import { type ConsumerEntry, Peer, type PeerLink, type ProducerEntry } from './peer.js';
+import {
+  type ConsumerEntry,
+  type MonitorRole,
+  Peer,
+  type PeerLink,
+  type ProducerEntry,
+} from './peer.js';
 import { type Direction, reportQuality } from './quality.js';
 import { type ListenSettings, createWebRtcTransport } from './transports.js';
 
@@ -149,14 +155,14 @@ export class Room {
 
   // ---- membership ----------------------------------------------------------------------------
 
-  /** Adds a peer; the user's previous peer, if any, is replaced. */
-  join(userId: UserId, link: PeerLink): Peer {
+  /** Adds a peer; the user's previous peer, if any, is replaced. A monitor sees, unseen. */
+  join(userId: UserId, link: PeerLink, monitor?: MonitorRole): Peer {
     if (this.closed) throw gone();
     const previous = this.peers.get(userId);
     if (previous) this.removePeer(previous, 'replaced');
-    const peer = new Peer(this.callId, userId, link, this.o.logger);
+    const peer = new Peer(this.callId, userId, link, this.o.logger, monitor);
     this.peers.set(userId, peer);
-    this.broadcast(peer, 'peer.joined', { userId });
+    this.broadcastAbout(peer, 'peer.joined', { userId });
     peer.log.info({ peers: this.peers.size }, 'peer joined the media room');
     return peer;
   }
@@ -164,7 +170,9 @@ export class Room {
   joinResult(peer: Peer): SfuRequestResult<'join'> {
     const peers: SfuPeer[] = [];
     for (const other of this.peers.values()) {
-      if (other !== peer) peers.push({ userId: other.userId, producers: other.producerInfos() });
+      if (other !== peer && other.visibleTo(peer)) {
+        peers.push({ userId: other.userId, producers: other.producerInfos() });
+      }
     }
     return {
       callId: this.callId,
@@ -184,7 +192,7 @@ export class Room {
     if (exit === 'replaced' || exit === 'removed') peer.send('room.closed', { reason: exit });
     peer.close();
     if (exit !== 'self') peer.link.detach('close', exit === 'left' ? 'left the call' : exit);
-    this.broadcast(peer, 'peer.left', { userId: peer.userId });
+    this.broadcastAbout(peer, 'peer.left', { userId: peer.userId });
     peer.log.info({ exit, peers: this.peers.size }, 'peer left the media room');
   }
 
@@ -327,6 +335,15 @@ export class Room {
   ): Promise<{ producerId: string; muted: boolean }> {
     const { transportId, kind, source } = data;
     const entry = this.transportEntry(peer, transportId);
+    if (peer.monitor?.role === 'listen') {
+      throw new ProtocolError('forbidden', 'a listening supervisor does not produce');
+    }
+    if (peer.monitor?.role === 'whisper' && (kind !== 'audio' || source !== 'mic')) {
+      throw new ProtocolError(
+        'forbidden',
+        'a whispering supervisor produces microphone audio only',
+      );
+    }
     if (entry.direction !== 'send') throw new ProtocolError('bad-request', 'not a send transport');
     if (!SOURCE_KINDS[source].includes(kind)) {
       throw new ProtocolError('bad-request', `a ${source} does not produce ${kind}`);
@@ -370,13 +387,14 @@ export class Room {
       this.producers.delete(producer.id);
     });
     peer.log.info({ producerId: producer.id, kind, source, muted }, 'producing');
-    if (kind === 'audio') {
+    // A whisper must not show up as the active speaker for the caller.
+    if (kind === 'audio' && peer.monitor?.role !== 'whisper') {
       this.audioLevel.addProducer({ producerId: producer.id }).catch((error: unknown) => {
         if (!producer.closed) peer.log.warn({ err: error }, 'audio level observer refused');
       });
     }
     for (const other of this.peers.values()) {
-      if (other !== peer) void this.consume(other, produced);
+      if (other !== peer && peer.heardBy(other)) void this.consume(other, produced);
     }
     return { producerId: producer.id, muted };
   }
@@ -444,7 +462,7 @@ export class Room {
     }
     peer.rtpCapabilities = caps;
     for (const entry of [...this.producers.values()]) {
-      if (entry.owner !== peer) await this.consume(peer, entry);
+      if (entry.owner !== peer && entry.owner.heardBy(peer)) await this.consume(peer, entry);
     }
   }
 
@@ -546,6 +564,17 @@ export class Room {
     data: SfuEventData<T>,
   ): void {
     for (const peer of this.peers.values()) if (peer !== except) peer.send(type, data);
+  }
+
+  /** Tells the peers allowed to know about `about` (a monitor is seen by few or none). */
+  private broadcastAbout<T extends SfuEventType>(
+    about: Peer,
+    type: T,
+    data: SfuEventData<T>,
+  ): void {
+    for (const peer of this.peers.values()) {
+      if (peer !== about && about.visibleTo(peer)) peer.send(type, data);
+    }
   }
 
   private isCurrent(peer: Peer): boolean {

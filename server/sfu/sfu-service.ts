@@ -7,7 +7,7 @@ import { ProtocolError } from '../../protocol/index.js';
 import type { MediaPlane } from '../calls/call-engine.js';
 import type { Logger } from '../logger.js';
 import type { TokenService } from '../tokens.js';
-import type { Peer, PeerLink } from './peer.js';
+import { type MonitorRole, type Peer, type PeerLink, monitorRole } from './peer.js';
 import { Room } from './room.js';
 import { type SfuConfig, type SfuConfigInput, sfuConfigSchema } from './sfu-config.js';
 import { SFU_CLOSE, SfuConnection, type SfuConnectionContext } from './sfu-connection.js';
@@ -20,6 +20,8 @@ export interface SfuServiceOptions {
   tokens: Pick<TokenService, 'verifyMediaTicket'>;
   /** Is the user a present participant of this live call? (`CallEngine.isParticipant`) */
   isParticipant(callId: string, userId: UserId): boolean;
+  /** May this user monitor the call as a supervisor (`listen`/`whisper`/`barge` tickets)? */
+  mayMonitor?(callId: string, userId: UserId): boolean;
   /** Media did not connect in time: end the call (`CallEngine.endCall(callId, 'media-failed')`). */
   onMediaFailed(callId: string): void;
   logger: Logger;
@@ -255,23 +257,30 @@ export class SfuService implements MediaPlane {
     link: PeerLink,
   ): Promise<{ room: Room; peer: Peer }> {
     const { callId, userId } = claims;
+    const monitor = monitorRole(claims);
     for (let attempt = 1; ; attempt++) {
-      this.assertAdmissible(callId, userId);
+      this.assertAdmissible(callId, userId, monitor);
       const media = this.media(callId);
       const room = await this.roomFor(media);
       // The call may have ended, or the user been removed, while the room was being made.
-      this.assertAdmissible(callId, userId);
+      this.assertAdmissible(callId, userId, monitor);
       if (room.closed || this.calls.get(callId) !== media) {
         if (attempt < JOIN_ATTEMPTS) continue;
         throw new ProtocolError('invalid-state', 'the media room is being rebuilt; join again');
       }
-      return { room, peer: room.join(userId, link) };
+      return { room, peer: room.join(userId, link, monitor) };
     }
   }
 
-  private assertAdmissible(callId: string, userId: UserId): void {
+  private assertAdmissible(callId: string, userId: UserId, monitor?: MonitorRole): void {
     if (this.state !== 'started') {
       throw new ProtocolError('server-shutting-down', 'the server is stopping');
+    }
+    if (monitor) {
+      if (!this.o.mayMonitor?.(callId, userId)) {
+        throw new ProtocolError('forbidden', 'not a supervisor of this call');
+      }
+      return;
     }
     if (!this.o.isParticipant(callId, userId)) {
       throw new ProtocolError('forbidden', 'not a participant of this call');

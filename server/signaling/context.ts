@@ -1,5 +1,6 @@
 import type { ServerConfig } from '../config.js';
 import type { CallEngine } from '../calls/call-engine.js';
+import type { ContactCenter } from '../contact-center/contact-center.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { PresenceService } from '../presence/presence-service.js';
@@ -19,6 +20,7 @@ export interface Services {
   router: MessageRouter;
   presence: PresenceService;
   calls: CallEngine;
+  contactCenter: ContactCenter;
   sentMessages: SentMessages;
   /** ws(s):// URL of the SFU endpoint that media tickets are good for. */
   sfuUrl: string;

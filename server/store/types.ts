@@ -13,6 +13,7 @@ import type {
   UserId,
   UserSettings,
 } from '../../protocol/index.js';
+import type { ContactCenterStore } from '../contact-center/store.js';
 
 export interface UserAccount {
   userId: UserId;
@@ -100,5 +101,6 @@ export interface Stores {
   pushTokens: PushTokenStore;
   liveCalls: LiveCallStore;
   records: RecordStore;
+  contactCenter: ContactCenterStore;
   close(): Promise<void>;
 }

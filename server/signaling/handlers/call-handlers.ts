@@ -1,4 +1,4 @@
-import { ProtocolError } from '../../../protocol/index.js';
+import { ProtocolError, queueOfAddress } from '../../../protocol/index.js';
 import { resolveCalleeChecks } from '../../calls/callee-checks.js';
 import { isPresent } from '../../calls/live-call.js';
 import type { HandlerTable } from './types.js';
@@ -21,6 +21,10 @@ const MEDIA_TICKET_TTL_SEC = 60;
 export const callHandlers: HandlerTable<CallRequest> = {
   'call.invite': async ({ session, services }, data) => {
     const { calls, stores, presence } = services;
+    const queue = queueOfAddress(data.callees[0] ?? '');
+    if (queue !== undefined) {
+      return { call: await services.contactCenter.enqueue(session, data, queue) };
+    }
     // A retry of a known call id answers from memory, without lookups.
     const known = calls.get(data.callId);
     const checks = known

@@ -1,3 +1,4 @@
+import { contactCenterHandlers } from '../../contact-center/handlers.js';
 import { accountHandlers } from './account-handlers.js';
 import { callHandlers } from './call-handlers.js';
 import { directoryHandlers } from './directory-handlers.js';
@@ -10,6 +11,7 @@ export const handlers: HandlerTable<SessionRequestType> = {
   ...accountHandlers,
   ...presenceHandlers,
   ...callHandlers,
+  ...contactCenterHandlers,
   ...messageHandlers,
   ...directoryHandlers,
 };

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { SqliteContactCenterStore } from '../../contact-center/sqlite-store.js';
 import type { Logger } from '../../logger.js';
 import type { ScryptCost } from '../passwords.js';
 import type { Stores } from '../types.js';
@@ -40,6 +41,7 @@ export function openSqliteStores(options: SqliteStoresOptions): Stores {
     pushTokens: new SqlitePushTokenStore(db),
     liveCalls,
     records,
+    contactCenter: new SqliteContactCenterStore(db),
     close: () =>
       settle(() => {
         if (closed) return;

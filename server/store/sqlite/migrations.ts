@@ -1,3 +1,4 @@
+import { contactCenterMigration } from '../../contact-center/migration.js';
 import type { Migration } from './database.js';
 
 /**
@@ -77,4 +78,5 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  contactCenterMigration,
 ];

@@ -45,15 +45,30 @@ export class SqliteRecordStore implements RecordStore {
     options: { flushIntervalMs?: number } = {},
   ) {
     const upsertRecord = db.prepare<
-      [string, string, string, number, number | null, number, string, number, string]
+      [
+        string,
+        string,
+        string,
+        number,
+        number | null,
+        number,
+        string,
+        number,
+        string,
+        string | null,
+        string | null,
+        number | null,
+      ]
     >(
       `INSERT INTO call_records (call_id, caller_id, media, created_at, answered_at, ended_at,
-         end_reason, duration_sec, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         end_reason, duration_sec, record, queue_name, agent_id, wait_sec)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (call_id) DO UPDATE SET caller_id = excluded.caller_id,
          media = excluded.media, created_at = excluded.created_at,
          answered_at = excluded.answered_at, ended_at = excluded.ended_at,
          end_reason = excluded.end_reason, duration_sec = excluded.duration_sec,
-         record = excluded.record`,
+         record = excluded.record, queue_name = excluded.queue_name,
+         agent_id = excluded.agent_id, wait_sec = excluded.wait_sec`,
     );
     const deleteParticipants = db.prepare<[string]>(
       'DELETE FROM call_participants WHERE call_id = ?',
@@ -85,6 +100,9 @@ export class SqliteRecordStore implements RecordStore {
           record.endReason,
           record.durationSec,
           JSON.stringify(record),
+          record.queue?.queue ?? null,
+          record.queue?.agentId ?? null,
+          record.queue?.waitSec ?? null,
         );
         deleteParticipants.run(callId);
         insertParticipant.run(callId, record.callerId, record.createdAt);

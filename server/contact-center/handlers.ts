@@ -1,0 +1,44 @@
+import type { HandlerTable } from '../signaling/handlers/types.js';
+
+type ContactCenterRequest =
+  | 'agent.setStatus'
+  | 'agent.get'
+  | 'agent.settings'
+  | 'queue.subscribe'
+  | 'queue.unsubscribe'
+  | 'queue.stats'
+  | 'supervisor.monitor';
+
+/** Supervisor media tickets only need to outlive the join that follows them. */
+const MONITOR_TICKET_TTL_SEC = 60;
+
+/** Signaling requests of agents and supervisors. */
+export const contactCenterHandlers: HandlerTable<ContactCenterRequest> = {
+  'agent.setStatus': ({ session, services }, { status, reason }) => ({
+    agent: services.contactCenter.setOwnStatus(session.userId, status, reason),
+  }),
+  'agent.get': ({ session, services }) => ({
+    agent: services.contactCenter.agentState(session.userId),
+  }),
+  'agent.settings': async ({ session, services }, { autoAnswer }) => ({
+    agent: await services.contactCenter.setAutoAnswer(session.userId, autoAnswer),
+  }),
+  'queue.subscribe': ({ session, services }, { queues }) => ({
+    queues: services.contactCenter.subscribe(session, queues),
+  }),
+  'queue.unsubscribe': ({ session, services }, { queues }) => {
+    services.contactCenter.unsubscribe(session, queues);
+    return {};
+  },
+  'queue.stats': ({ session, services }, { queue }) => ({
+    stats: services.contactCenter.stats(session.userId, queue),
+  }),
+  'supervisor.monitor': async ({ session, services }, { callId, mode }) => {
+    const agentId = services.contactCenter.monitorTarget(session.userId, callId);
+    const { ticket, expiresAt } = await services.tokens.issueMediaTicket(
+      { callId, userId: session.userId, role: mode, target: agentId },
+      MONITOR_TICKET_TTL_SEC,
+    );
+    return { ticket, expiresAt, sfuUrl: services.sfuUrl, agentId };
+  },
+};
