@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { PresenceStatus, UserId, UserSettings } from '../../../protocol/index.js';
+import type { UserId } from '../../../protocol/index.js';
 import { presenceStatusSchema } from '../../../protocol/index.js';
 import type { ScryptCost } from '../passwords.js';
 import { DEFAULT_SCRYPT_COST, hashPassword, verifyPassword } from '../passwords.js';
@@ -8,8 +8,7 @@ import { UserExistsError } from '../types.js';
 import type { SqliteDatabase, Statement } from './database.js';
 import { clampLimit } from './paging.js';
 import { settle } from './settle.js';
-
-type Settings = UserSettings & { status: PresenceStatus };
+import { NO_BLOCKS, type Settings, UserRowCache } from './user-cache.js';
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = { callWaiting: false, status: 'available' };
 export const DEFAULT_USER_LIMIT = 100;
@@ -49,9 +48,9 @@ export class SqliteUserStore implements UserStore {
   private readonly selectSettings: Statement<[string], SettingsRow>;
   private readonly upsertSettings: Statement<[string, number, string]>;
   private readonly selectBlocked: Statement<[string], { blocked_id: string }>;
-  private readonly selectBlock: Statement<[string, string], { found: 1 }>;
   private readonly insertBlock: Statement<[string, string]>;
   private readonly deleteBlock: Statement<[string, string]>;
+  private readonly cache: UserRowCache;
 
   constructor(db: SqliteDatabase, options: { scryptCost?: ScryptCost } = {}) {
     // Tests lower the cost to stay fast; production keeps the default.
@@ -96,13 +95,11 @@ export class SqliteUserStore implements UserStore {
     this.selectBlocked = db.prepare(
       'SELECT blocked_id FROM blocks WHERE user_id = ? ORDER BY blocked_id',
     );
-    this.selectBlock = db.prepare(
-      'SELECT 1 AS found FROM blocks WHERE user_id = ? AND blocked_id = ?',
-    );
     this.insertBlock = db.prepare(
       'INSERT OR IGNORE INTO blocks (user_id, blocked_id) VALUES (?, ?)',
     );
     this.deleteBlock = db.prepare('DELETE FROM blocks WHERE user_id = ? AND blocked_id = ?');
+    this.cache = new UserRowCache(db);
   }
 
   async create(input: {
@@ -132,8 +129,11 @@ export class SqliteUserStore implements UserStore {
 
   get(userId: UserId): Promise<UserAccount | undefined> {
     return settle(() => {
+      this.cache.revalidate();
+      const cached = this.cache.accounts.get(userId);
+      if (cached) return { ...cached };
       const row = this.selectUser.get(userId);
-      return row === undefined ? undefined : toAccount(row);
+      return row === undefined ? undefined : this.cacheAccount(row);
     });
   }
 
@@ -141,8 +141,16 @@ export class SqliteUserStore implements UserStore {
     return settle(() => {
       const accounts = new Map<UserId, UserAccount>();
       if (userIds.length === 0) return accounts;
-      for (const row of this.selectUsers.iterate(JSON.stringify(userIds))) {
-        accounts.set(row.user_id, toAccount(row));
+      this.cache.revalidate();
+      const missing: UserId[] = [];
+      for (const userId of userIds) {
+        const cached = this.cache.accounts.get(userId);
+        if (cached) accounts.set(userId, { ...cached });
+        else missing.push(userId);
+      }
+      if (missing.length === 0) return accounts;
+      for (const row of this.selectUsers.iterate(JSON.stringify(missing))) {
+        accounts.set(row.user_id, this.cacheAccount(row));
       }
       return accounts;
     });
@@ -172,6 +180,7 @@ export class SqliteUserStore implements UserStore {
 
   async setPassword(userId: UserId, password: string): Promise<void> {
     const hash = await hashPassword(password, this.scryptCost);
+    this.cache.accounts.delete(userId);
     if (this.updateHash.run(hash, userId).changes === 0) {
       throw new UnknownUserError(`no user ${userId}`);
     }
@@ -179,6 +188,7 @@ export class SqliteUserStore implements UserStore {
 
   setDisabled(userId: UserId, disabled: boolean): Promise<void> {
     return settle(() => {
+      this.cache.accounts.delete(userId);
       if (this.updateDisabled.run(disabled ? 1 : 0, userId).changes === 0) {
         throw new UnknownUserError(`no user ${userId}`);
       }
@@ -186,19 +196,24 @@ export class SqliteUserStore implements UserStore {
   }
 
   getSettings(userId: UserId): Promise<Settings> {
-    return settle(() => this.readSettings(userId));
+    return settle(() => {
+      this.cache.revalidate();
+      return { ...(this.cache.settings.get(userId) ?? this.readSettings(userId)) };
+    });
   }
 
   updateSettings(userId: UserId, patch: Partial<Settings>): Promise<Settings> {
     // Synchronous read-modify-write: no other request can interleave between the two.
     return settle(() => {
+      this.cache.settings.delete(userId);
       const current = this.readSettings(userId);
       const next: Settings = {
         callWaiting: patch.callWaiting ?? current.callWaiting,
         status: patch.status ?? current.status,
       };
       this.upsertSettings.run(userId, next.callWaiting ? 1 : 0, next.status);
-      return next;
+      this.cache.put(this.cache.settings, userId, Object.freeze(next));
+      return { ...next };
     });
   }
 
@@ -208,26 +223,48 @@ export class SqliteUserStore implements UserStore {
 
   /** True when `by` has blocked `userId`. */
   isBlocked(userId: UserId, by: UserId): Promise<boolean> {
-    return settle(() => this.selectBlock.get(by, userId) !== undefined);
+    return settle(() => {
+      this.cache.revalidate();
+      let blocked = this.cache.blocked.get(by);
+      if (!blocked) {
+        const rows = this.selectBlocked.all(by);
+        blocked = rows.length === 0 ? NO_BLOCKS : new Set(rows.map((row) => row.blocked_id));
+        this.cache.put(this.cache.blocked, by, blocked);
+      }
+      return blocked.has(userId);
+    });
   }
 
   block(userId: UserId, blocked: UserId): Promise<void> {
     return settle(() => {
+      this.cache.blocked.delete(userId);
       this.insertBlock.run(userId, blocked);
     });
   }
 
   unblock(userId: UserId, blocked: UserId): Promise<void> {
     return settle(() => {
+      this.cache.blocked.delete(userId);
       this.deleteBlock.run(userId, blocked);
     });
   }
 
+  /** From the file; kept in the cache (callers revalidate it first). */
   private readSettings(userId: UserId): Settings {
     const row = this.selectSettings.get(userId);
-    if (row === undefined) return { ...DEFAULT_SETTINGS };
     // The column's CHECK constraint allows only valid statuses; parsing keeps the type honest.
-    return { callWaiting: row.call_waiting === 1, status: presenceStatusSchema.parse(row.status) };
+    const settings: Settings =
+      row === undefined
+        ? { ...DEFAULT_SETTINGS }
+        : { callWaiting: row.call_waiting === 1, status: presenceStatusSchema.parse(row.status) };
+    return this.cache.put(this.cache.settings, userId, Object.freeze(settings));
+  }
+
+  /** A copy for the caller: cached entries are shared, and frozen so that nobody changes them. */
+  private cacheAccount(row: UserRow): UserAccount {
+    const account = toAccount(row);
+    this.cache.put(this.cache.accounts, row.user_id, Object.freeze({ ...account }));
+    return account;
   }
 }
 
