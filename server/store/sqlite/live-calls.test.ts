@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureLogger, makeCall, makeTempDir } from '../test-support.js';
 import type { SqliteDatabase } from './database.js';
@@ -64,6 +65,40 @@ describe('live calls', () => {
     store.save(makeCall({ callId: 'call-deleted-then-saved', state: 'active' }));
     const loaded = await store.loadAll();
     expect(loaded).toEqual([makeCall({ callId: 'call-deleted-then-saved', state: 'active' })]);
+  });
+
+  it('never writes a call that ends before its first flush, but deletes one that was written', async () => {
+    const statements: string[] = [];
+    const traced = new Database(temp.file, { verbose: (sql) => statements.push(String(sql)) });
+    try {
+      const store = new SqliteLiveCallStore(traced, log.logger, { flushIntervalMs: 60_000 });
+      const writes = (): string[] => statements.filter((sql) => /INSERT|DELETE/.test(sql));
+      store.save(makeCall({ callId: 'call-short' }));
+      store.save(makeCall({ callId: 'call-short', state: 'active' }));
+      store.delete('call-short');
+      await store.flush();
+      expect(writes()).toEqual([]);
+      store.save(makeCall({ callId: 'call-long' }));
+      await store.flush();
+      expect(rowCount()).toBe(1);
+      store.delete('call-long');
+      await store.flush();
+      expect(rowCount()).toBe(0);
+      expect(writes()).toHaveLength(2);
+    } finally {
+      traced.close();
+    }
+  });
+
+  it('deletes rows an earlier run left when their calls end, restored or not', async () => {
+    const first = openStore();
+    first.save(makeCall({ callId: 'call-from-before' }));
+    await first.flush();
+    reopen();
+    const store = openStore();
+    store.delete('call-from-before');
+    await store.flush();
+    expect(rowCount()).toBe(0);
   });
 
   it('writes on its own after the flush interval', async () => {

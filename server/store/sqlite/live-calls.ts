@@ -20,6 +20,12 @@ export class SqliteLiveCallStore implements LiveCallStore {
   /** `null` marks a deletion. */
   private readonly queue: WriteBehindQueue<CallInfo | null>;
   private readonly selectAll: Statement<[], SnapshotRow>;
+  /**
+   * Ids that have a row in the file. A call that ends before its first flush (most calls that
+   * are refused, canceled or answered and hung up within the flush interval) is never written:
+   * its pending insert is dropped instead of being followed by a delete.
+   */
+  private readonly stored: Set<string>;
 
   constructor(
     db: SqliteDatabase,
@@ -32,6 +38,8 @@ export class SqliteLiveCallStore implements LiveCallStore {
          updated_at = excluded.updated_at`,
     );
     const remove = db.prepare<[string]>('DELETE FROM live_calls WHERE call_id = ?');
+    // Whatever an earlier run left, restored or not, must still be deleted when it ends.
+    this.stored = new Set(db.prepare<[], string>('SELECT call_id FROM live_calls').pluck().all());
     this.selectAll = db.prepare<[], SnapshotRow>(
       'SELECT call_id, snapshot FROM live_calls ORDER BY call_id',
     );
@@ -42,8 +50,13 @@ export class SqliteLiveCallStore implements LiveCallStore {
       keyLogField: 'callId',
       intervalMs: options.flushIntervalMs,
       writeOne: (callId, call) => {
-        if (call === null) remove.run(callId);
-        else upsert.run(callId, JSON.stringify(call), Date.now());
+        if (call === null) {
+          remove.run(callId);
+          this.stored.delete(callId);
+        } else {
+          upsert.run(callId, JSON.stringify(call), Date.now());
+          this.stored.add(callId);
+        }
       },
     });
   }
@@ -53,7 +66,8 @@ export class SqliteLiveCallStore implements LiveCallStore {
   }
 
   delete(callId: string): void {
-    this.queue.set(callId, null);
+    if (this.stored.has(callId)) this.queue.set(callId, null);
+    else this.queue.drop(callId);
   }
 
   loadAll(): Promise<CallInfo[]> {

@@ -59,6 +59,11 @@ export class WriteBehindQueue<T> {
     }
   }
 
+  /** Forgets the pending write of `key`, if any (a write that turned out to be unneeded). */
+  drop(key: string): void {
+    this.pending.delete(key);
+  }
+
   /** Writes everything pending, synchronously. Reads call this first to see their own writes. */
   flushNow(): void {
     if (this.timer !== undefined) {
