@@ -1,0 +1,179 @@
+import {
+  SoftphoneError,
+  type TokenResponse,
+  restErrorSchema,
+  tokenResponseSchema,
+} from '../../protocol/index.js';
+import { SignalingError } from '../signaling/signaling-client.js';
+
+/** The part of `fetch` the softphone uses: the browser's, Node's and Electron's all fit. */
+export type FetchLike = (
+  url: string,
+  init: {
+    method: 'POST';
+    headers: Record<string, string>;
+    body: string;
+    signal?: AbortSignal;
+  },
+) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+/** A server base URL as typed by a user, made canonical: `http(s)://host[:port][/path]`. */
+export function normalizeServerUrl(input: string): string {
+  let url: URL;
+  try {
+    url = new URL(input.trim());
+  } catch {
+    throw new SoftphoneError('invalid-argument', `not a URL: ${input}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new SoftphoneError('invalid-argument', `the server URL must be http(s): ${input}`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** The signaling endpoint of a server: same host, `ws(s)`, path `/ws` (server/app.ts). */
+export const signalingUrlOf = (serverUrl: string): string =>
+  `${serverUrl.replace(/^http/, 'ws')}/ws`;
+
+/** Refresh the access token when it has less than this left: covers clock skew and a slow hello. */
+const REFRESH_MARGIN_MS = 120_000;
+
+/**
+ * The account's tokens: signs in with a password, and hands SignalingClient a valid access token
+ * before every hello, refreshing it (and rotating the refresh token) when it is about to expire.
+ */
+export class AuthClient {
+  constructor(private readonly deps: { fetch: FetchLike; clock: Clock; httpTimeoutMs: number }) {}
+
+  login(serverUrl: string, userId: string, password: string): Promise<TokenResponse> {
+    return this.post(serverUrl, '/api/auth/login', { userId, password }, 'login');
+  }
+
+  refresh(serverUrl: string, refreshToken: string): Promise<TokenResponse> {
+    return this.post(serverUrl, '/api/auth/refresh', { refreshToken }, 'refresh');
+  }
+
+  private async post(
+    serverUrl: string,
+    path: string,
+    body: unknown,
+    kind: 'login' | 'refresh',
+  ): Promise<TokenResponse> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => {
+      abort.abort();
+    }, this.deps.httpTimeoutMs);
+    let status: number;
+    let json: unknown;
+    try {
+      const res = await this.deps.fetch(`${serverUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: abort.signal,
+      });
+      status = res.status;
+      json = await res.json().catch(() => undefined);
+    } catch (error) {
+      const timedOut = abort.signal.aborted;
+      throw new SoftphoneError(
+        timedOut ? 'timeout' : 'unreachable',
+        timedOut
+          ? `${serverUrl} did not answer within ${this.deps.httpTimeoutMs} ms`
+          : `cannot reach ${serverUrl}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+    if (status === 200) {
+      const tokens = tokenResponseSchema.safeParse(json);
+      if (tokens.success) return tokens.data;
+      throw new SoftphoneError('unreachable', `${serverUrl} is not a Trayphone server`);
+    }
+    const failure = restErrorSchema.safeParse(json);
+    const message = failure.success ? failure.data.error.message : `HTTP ${status}`;
+    if (status === 401) {
+      // A refused refresh token (expired, revoked, account disabled) means signing in again.
+      throw new SoftphoneError(kind === 'login' ? 'wrong-credentials' : 'unauthorized', message);
+    }
+    if (status === 429) throw new SoftphoneError('rate-limited', message);
+    if (status === 400) throw new SoftphoneError('bad-request', message);
+    if (!failure.success) {
+      throw new SoftphoneError('unreachable', `${serverUrl} is not a Trayphone server (${status})`);
+    }
+    throw new SoftphoneError('internal', message);
+  }
+}
+
+/** The tokens of the signed-in account, refreshed on demand, one refresh at a time. */
+export class TokenKeeper {
+  private accessToken: string | undefined;
+  private accessExpiresAt = 0;
+  private inFlight: Promise<string> | undefined;
+  /** A token was handed out and no hello succeeded with it since: the next call refreshes. */
+  private unconfirmed = false;
+
+  constructor(
+    private readonly auth: AuthClient,
+    private readonly clock: Clock,
+    private readonly serverUrl: string,
+    private refreshToken: string,
+    /** Persists the rotated refresh token. */
+    private readonly onRotated: (tokens: TokenResponse) => Promise<void>,
+    initial?: TokenResponse,
+  ) {
+    if (initial) this.take(initial);
+  }
+
+  /** The hello this token was for succeeded. */
+  confirm(): void {
+    this.unconfirmed = false;
+  }
+
+  /** The server said the token expired (or revoked it): do not hand it out again. */
+  invalidate(): void {
+    this.accessToken = undefined;
+  }
+
+  /** For SignalingClient's `getToken`: its errors decide between retrying and giving up. */
+  getToken(): Promise<string> {
+    const fresh = this.clock.now() < this.accessExpiresAt - REFRESH_MARGIN_MS;
+    if (this.accessToken !== undefined && fresh && !this.unconfirmed) {
+      this.unconfirmed = true;
+      return Promise.resolve(this.accessToken);
+    }
+    this.inFlight ??= this.refreshNow().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private async refreshNow(): Promise<string> {
+    try {
+      const tokens = await this.auth.refresh(this.serverUrl, this.refreshToken);
+      this.take(tokens);
+      await this.onRotated(tokens);
+      this.unconfirmed = true;
+      return tokens.accessToken;
+    } catch (error) {
+      const code = error instanceof SoftphoneError ? error.code : 'unreachable';
+      if (code === 'unauthorized') throw new SignalingError('unauthorized', String(error));
+      // The server is away or busy: a still-valid token is worth a try, else retry later.
+      if (this.accessToken !== undefined && this.clock.now() < this.accessExpiresAt) {
+        return this.accessToken;
+      }
+      throw new SignalingError('timeout', `token refresh failed: ${String(error)}`);
+    }
+  }
+
+  private take(tokens: TokenResponse): void {
+    this.accessToken = tokens.accessToken;
+    this.accessExpiresAt = tokens.accessTokenExpiresAt;
+    this.refreshToken = tokens.refreshToken;
+  }
+}

@@ -1,0 +1,144 @@
+import { type MediaKind, SoftphoneError, type SoftphoneArgs } from '../../protocol/index.js';
+import type { CallState } from '../calls/call-machine.js';
+import type { ClientCall } from '../calls/call-manager.js';
+import type { SignalingError } from '../signaling/signaling-client.js';
+import type { CallList } from './call-list.js';
+import { toSoftphoneError } from './errors.js';
+import type { Session } from './session.js';
+
+/** How long signing out waits for the server to confirm hanging up each call. */
+const END_ON_SIGN_OUT_MS = 3_000;
+
+/**
+ * The call commands over CallManager. CallManager reports a failed request as an `error` event
+ * (and moves the call on); a command turns the errors of its own call into its rejection, and
+ * errors of calls no command is waiting for go to the UI as `error` events.
+ */
+export class CallCommands {
+  /** Errors collected for calls a command is running on. */
+  private readonly captures = new Map<string, SignalingError[]>();
+  /** Set while `invite` runs synchronously: the call it creates takes this media. */
+  private placing: { media: MediaKind; callId?: string } | undefined;
+
+  constructor(
+    private readonly list: CallList,
+    private readonly reportError: (error: SignalingError, callId: string) => void,
+  ) {}
+
+  /** CallManager `state`. */
+  onState(call: ClientCall, previous: CallState): void {
+    this.list.track(call);
+    if (previous === 'idle' && call.direction === 'outgoing' && this.placing) {
+      this.placing.callId = call.callId;
+      this.list.setLocalMedia(call.callId, this.placing.media);
+    }
+  }
+
+  /** CallManager `error`. */
+  onError(error: SignalingError, callId: string): void {
+    const sink = this.captures.get(callId);
+    if (sink) sink.push(error);
+    else this.reportError(error, callId);
+  }
+
+  async place(session: Session, { callees, media }: SoftphoneArgs<'call'>) {
+    this.placing = { media };
+    let pending: Promise<ClientCall>;
+    let callId: string | undefined;
+    try {
+      pending = session.calls.invite(callees, media);
+      callId = this.placing.callId;
+    } finally {
+      this.placing = undefined;
+    }
+    if (callId === undefined) throw new SoftphoneError('internal', 'the call was not created');
+    await this.capture(callId, pending);
+    return { callId };
+  }
+
+  async accept(session: Session, { callId, media }: SoftphoneArgs<'accept'>): Promise<null> {
+    const call = this.find(session, callId);
+    if (call.direction === 'incoming' && (call.state === 'answering' || call.state === 'active')) {
+      return null; // Already answered here: accepting again changes nothing.
+    }
+    this.expect(call, ['ringing'], 'accept');
+    // Audio or video is this device's choice; the server's accept takes only the call id.
+    this.list.setLocalMedia(callId, media);
+    await this.capture(callId, session.calls.accept(callId));
+    return null;
+  }
+
+  async decline(session: Session, { callId }: SoftphoneArgs<'decline'>): Promise<null> {
+    const call = this.find(session, callId);
+    if (call.state === 'ended') return null;
+    this.expect(call, ['ringing'], 'decline');
+    await this.capture(callId, session.calls.refuse(callId));
+    return null;
+  }
+
+  async cancel(session: Session, { callId }: SoftphoneArgs<'cancel'>): Promise<null> {
+    const call = this.find(session, callId);
+    if (call.state === 'ended') return null;
+    this.expect(call, ['dialing', 'ringback'], 'cancel');
+    await this.capture(callId, session.calls.cancel(callId));
+    return null;
+  }
+
+  /** Ends the call whatever its state: declines a ringing one, withdraws an unanswered one. */
+  async hangup(session: Session, { callId }: SoftphoneArgs<'hangup'>): Promise<null> {
+    const call = this.find(session, callId);
+    await this.capture(callId, this.end(session, call));
+    return null;
+  }
+
+  /** Signing out: leave every call properly rather than let the server time us out. */
+  async endAll(session: Session): Promise<void> {
+    const all = session.calls.live().map((call) => this.end(session, call));
+    await Promise.race([
+      Promise.allSettled(all),
+      new Promise((resolve) => setTimeout(resolve, END_ON_SIGN_OUT_MS)),
+    ]);
+  }
+
+  private end(session: Session, call: ClientCall): Promise<void> {
+    switch (call.state) {
+      case 'ringing':
+        return session.calls.refuse(call.callId);
+      case 'dialing':
+      case 'ringback':
+        return session.calls.cancel(call.callId);
+      case 'answering':
+      case 'active':
+        return session.calls.hangup(call.callId);
+      case 'idle':
+      case 'ended':
+        return Promise.resolve();
+    }
+  }
+
+  private find(session: Session, callId: string): ClientCall {
+    const call = this.list.get(callId) ?? session.calls.get(callId);
+    if (!call) throw new SoftphoneError('not-found', `no call ${callId} on this device`);
+    return call;
+  }
+
+  private expect(call: ClientCall, states: CallState[], action: string): void {
+    if (!states.includes(call.state)) {
+      throw new SoftphoneError('invalid-state', `cannot ${action} a call that is ${call.state}`);
+    }
+  }
+
+  private async capture(callId: string, operation: Promise<unknown>): Promise<void> {
+    const errors: SignalingError[] = [];
+    const outer = this.captures.get(callId);
+    this.captures.set(callId, errors);
+    try {
+      await operation;
+    } finally {
+      if (outer) this.captures.set(callId, outer);
+      else this.captures.delete(callId);
+    }
+    const [first] = errors;
+    if (first) throw toSoftphoneError(first);
+  }
+}

@@ -1,0 +1,124 @@
+import type { MediaKind, SoftphoneCall } from '../../protocol/index.js';
+import type { ClientCall } from '../calls/call-manager.js';
+
+/** How long an ended call stays in the snapshot, so the UI can show why it ended. */
+export const DEFAULT_ENDED_CALL_RETENTION_MS = 60_000;
+/** At most this many ended calls are shown, however fast they end. */
+export const MAX_ENDED_CALLS = 20;
+
+interface Entry {
+  call: ClientCall;
+  /** What this device placed or answered with; until answered, what the call offers. */
+  localMedia?: MediaKind;
+  /** When it ended as far as the list is concerned (the softphone's clock). */
+  endedAt?: number;
+}
+
+/**
+ * The calls of the snapshot: CallManager's live ones, plus recently ended ones for a while.
+ * CallManager keeps its own ended calls for late events but does not list them; this list keeps
+ * references to the same objects and forgets ended ones after `retentionMs` or beyond
+ * MAX_ENDED_CALLS, so it never grows without bound.
+ */
+export class CallList {
+  private readonly entries = new Map<string, Entry>();
+  private pruneTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly now: () => number,
+    private readonly retentionMs: number,
+    /** Called when pruning removed calls on its own (a snapshot is due). */
+    private readonly onPruned: () => void,
+  ) {}
+
+  /** A call changed state: track it (new) or note its end. */
+  track(call: ClientCall): void {
+    let entry = this.entries.get(call.callId);
+    if (!entry) {
+      entry = { call };
+      this.entries.set(call.callId, entry);
+    }
+    entry.call = call;
+    if (call.state === 'ended' && entry.endedAt === undefined) {
+      entry.endedAt = this.now();
+      this.prune();
+    }
+  }
+
+  setLocalMedia(callId: string, media: MediaKind): void {
+    const entry = this.entries.get(callId);
+    if (entry) entry.localMedia = media;
+  }
+
+  get(callId: string): ClientCall | undefined {
+    return this.entries.get(callId)?.call;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    clearTimeout(this.pruneTimer);
+    this.pruneTimer = undefined;
+  }
+
+  /** Live calls first (oldest first), then ended ones (most recent first). */
+  toSnapshot(): SoftphoneCall[] {
+    const live: SoftphoneCall[] = [];
+    const ended: { at: number; call: SoftphoneCall }[] = [];
+    for (const entry of this.entries.values()) {
+      const view = toSoftphoneCall(entry);
+      if (entry.endedAt === undefined) live.push(view);
+      else ended.push({ at: entry.endedAt, call: view });
+    }
+    ended.sort((a, b) => b.at - a.at);
+    return [...live, ...ended.map((e) => e.call)];
+  }
+
+  private prune(): void {
+    const cutoff = this.now() - this.retentionMs;
+    const ended = [...this.entries.values()]
+      .filter((e): e is Entry & { endedAt: number } => e.endedAt !== undefined)
+      .sort((a, b) => b.endedAt - a.endedAt);
+    let removed = false;
+    for (const [index, entry] of ended.entries()) {
+      if (entry.endedAt <= cutoff || index >= MAX_ENDED_CALLS) {
+        this.entries.delete(entry.call.callId);
+        removed = true;
+      }
+    }
+    this.schedule();
+    if (removed) this.onPruned();
+  }
+
+  /** One timer, for the oldest ended call still shown. */
+  private schedule(): void {
+    clearTimeout(this.pruneTimer);
+    this.pruneTimer = undefined;
+    let oldest: number | undefined;
+    for (const entry of this.entries.values()) {
+      if (entry.endedAt !== undefined && (oldest === undefined || entry.endedAt < oldest)) {
+        oldest = entry.endedAt;
+      }
+    }
+    if (oldest === undefined) return;
+    const delay = Math.max(0, oldest + this.retentionMs - this.now()) + 1;
+    this.pruneTimer = setTimeout(() => {
+      this.prune();
+    }, delay);
+    // Node: a pending prune must not keep a process (a test, a CLI) alive.
+    (this.pruneTimer as { unref?: () => void }).unref?.();
+  }
+}
+
+function toSoftphoneCall({ call, localMedia }: Entry): SoftphoneCall {
+  const view: SoftphoneCall = {
+    callId: call.callId,
+    direction: call.direction,
+    state: call.state,
+    waiting: call.waiting,
+    localMedia: localMedia ?? call.info?.media ?? 'audio',
+  };
+  if (call.endReason !== undefined) view.endReason = call.endReason;
+  if (call.info !== undefined) view.info = structuredClone(call.info);
+  if (call.endedAt !== undefined) view.endedAt = call.endedAt;
+  return view;
+}

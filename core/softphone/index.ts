@@ -1,0 +1,19 @@
+export { Softphone } from './softphone.js';
+export { createBrowserSoftphone, webStorageStore } from './browser.js';
+export type { BrowserSoftphoneOptions } from './browser.js';
+export type { Clock, FetchLike } from './auth.js';
+export { normalizeServerUrl, signalingUrlOf } from './auth.js';
+export { type KeyValueStore, MemoryStore, STORE_KEYS } from './persistence.js';
+export {
+  DEFAULT_CLIENT_SETTINGS,
+  type PolicyProvider,
+  type SettingsProvider,
+  storeSettingsProvider,
+} from './settings.js';
+export { isMissed } from './history.js';
+export {
+  type SoftphoneEventMap,
+  type SoftphoneLogger,
+  type SoftphoneOptions,
+  silentSoftphoneLogger,
+} from './types.js';

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import {
+  type SoftphoneAccount,
+  type TokenResponse,
+  softphoneAccountSchema,
+} from '../../protocol/index.js';
+import { CallManager } from '../calls/call-manager.js';
+import { SignalingClient } from '../signaling/signaling-client.js';
+import { type AuthClient, TokenKeeper } from './auth.js';
+import { type KeyValueStore, STORE_KEYS, readJson, writeJson } from './persistence.js';
+import type { SoftphoneOptions } from './types.js';
+
+const storedSessionSchema = z.object({ version: z.literal(1), account: softphoneAccountSchema });
+
+/** The signed-in account as kept across restarts: the account in `store`, the token apart. */
+export class SessionStore {
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly secrets: KeyValueStore,
+  ) {}
+
+  async load(): Promise<{ account: SoftphoneAccount; refreshToken: string } | undefined> {
+    const session = await readJson(this.store, STORE_KEYS.session, storedSessionSchema);
+    const refreshToken = await readJson(this.secrets, STORE_KEYS.refreshToken, z.string().min(1));
+    if (!session || refreshToken === undefined) return undefined;
+    return { account: session.account, refreshToken };
+  }
+
+  async save(account: SoftphoneAccount, refreshToken: string): Promise<void> {
+    await writeJson(this.secrets, STORE_KEYS.refreshToken, refreshToken);
+    await writeJson(this.store, STORE_KEYS.session, { version: 1, account });
+  }
+
+  async saveAccount(account: SoftphoneAccount): Promise<void> {
+    await writeJson(this.store, STORE_KEYS.session, { version: 1, account });
+  }
+
+  async saveRefreshToken(refreshToken: string): Promise<void> {
+    await writeJson(this.secrets, STORE_KEYS.refreshToken, refreshToken);
+  }
+
+  async clear(): Promise<void> {
+    await this.secrets.delete(STORE_KEYS.refreshToken);
+    await this.store.delete(STORE_KEYS.session);
+  }
+
+  async loadMissed(userId: string): Promise<number> {
+    return (
+      (await readJson(this.store, STORE_KEYS.missedUnread(userId), z.number().int().min(0))) ?? 0
+    );
+  }
+
+  async saveMissed(userId: string, count: number): Promise<void> {
+    await writeJson(this.store, STORE_KEYS.missedUnread(userId), count);
+  }
+}
+
+/** One signed-in account on one server: its connection, calls and tokens. */
+export class Session {
+  readonly signaling: SignalingClient;
+  readonly calls: CallManager;
+  readonly tokens: TokenKeeper;
+  /** Stopped for good (token refused, incompatible server, replaced): shown as `failed`. */
+  failed = false;
+  private readonly offs: (() => void)[] = [];
+
+  constructor(
+    readonly account: SoftphoneAccount,
+    refreshToken: string,
+    deps: {
+      options: SoftphoneOptions;
+      auth: AuthClient;
+      deviceId: string;
+      signalingUrl: string;
+      onTokensRotated: (session: Session, tokens: TokenResponse) => Promise<void>;
+    },
+    initial?: TokenResponse,
+  ) {
+    const { options } = deps;
+    this.tokens = new TokenKeeper(
+      deps.auth,
+      options.clock ?? { now: () => Date.now() },
+      account.serverUrl,
+      refreshToken,
+      (tokens) => deps.onTokensRotated(this, tokens),
+      initial,
+    );
+    this.signaling = new SignalingClient({
+      url: deps.signalingUrl,
+      device: { ...options.device, id: deps.deviceId },
+      getToken: () => this.tokens.getToken(),
+      createSocket: options.createSocket,
+      ...(options.requestTimeoutMs === undefined
+        ? {}
+        : { requestTimeoutMs: options.requestTimeoutMs }),
+      ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+    });
+    this.calls = new CallManager(this.signaling);
+  }
+
+  /** Listeners to remove when the session closes. */
+  own(...offs: (() => void)[]): void {
+    this.offs.push(...offs);
+  }
+
+  get connected(): boolean {
+    return !this.failed && this.signaling.state === 'connected';
+  }
+
+  close(): void {
+    for (const off of this.offs.splice(0)) off();
+    this.signaling.close();
+  }
+}

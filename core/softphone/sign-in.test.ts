@@ -1,0 +1,152 @@
+import { createServer } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { type TestServer, startTestServer } from '../../server/testing/test-server.js';
+import { STORE_KEYS } from './persistence.js';
+import { closePhones, password, rejected, testPhone } from './testing/softphone-fixture.js';
+
+let t: TestServer;
+beforeEach(async () => {
+  t = await startTestServer();
+  await t.addUser('alice', 'Alice Liddell');
+});
+afterEach(async () => {
+  await closePhones();
+  await t.dispose();
+});
+
+const signIn = (phone: ReturnType<typeof testPhone>, userId = 'alice', pass = password(userId)) =>
+  phone.sp.signIn({ serverUrl: t.server.httpUrl, userId, password: pass });
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('Softphone sign-in', () => {
+  it('signs in, connects, and shows the account in the snapshot', async () => {
+    const phone = testPhone();
+    const account = await signIn(phone);
+    expect(account).toEqual({
+      userId: 'alice',
+      displayName: 'Alice Liddell',
+      serverUrl: t.server.httpUrl,
+    });
+    const snapshot = await phone.until((s) => s.connection === 'connected');
+    expect(snapshot.account).toEqual(account);
+    expect(snapshot.status).toBe('available');
+    expect(await phone.sp.getSnapshot({})).toEqual(snapshot);
+    // The connection went through connecting before connected, never failed.
+    const states = phone.snapshots.map((s) => s.connection);
+    expect(states).toContain('connecting');
+    expect(states).not.toContain('failed');
+    expect((await phone.sp.getSettings({})).settings.serverUrl).toBe(t.server.httpUrl);
+  });
+
+  it('refuses a wrong password with wrong-credentials and stays signed out', async () => {
+    const phone = testPhone();
+    const error = await rejected(signIn(phone, 'alice', 'not-the-password'));
+    expect(error.code).toBe('wrong-credentials');
+    expect((await phone.sp.getSnapshot({})).connection).toBe('signed-out');
+    expect(phone.store.get(STORE_KEYS.session)).toBeUndefined();
+  });
+
+  it('reports an unreachable server', async () => {
+    const phone = testPhone();
+    const port = await closedPort();
+    const error = await rejected(
+      phone.sp.signIn({ serverUrl: `http://127.0.0.1:${port}`, userId: 'alice', password: 'x' }),
+    );
+    expect(error.code).toBe('unreachable');
+    expect((await phone.sp.getSnapshot({})).account).toBeNull();
+  });
+
+  it('fails with incompatible-version when the server refuses our protocol', async () => {
+    // The real server signs us in over HTTP; its signaling stand-in speaks another version.
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    wss.on('connection', (socket) => {
+      socket.on('message', (data) => {
+        const { id } = JSON.parse((data as Buffer).toString('utf8')) as { id: number };
+        const error = { code: 'incompatible-version', message: 'this server speaks 2' };
+        socket.send(JSON.stringify({ id, ok: false, error }));
+      });
+    });
+    try {
+      const { port } = wss.address() as { port: number };
+      const phone = testPhone({ signalingUrl: () => `ws://127.0.0.1:${port}/ws` });
+      const error = await rejected(signIn(phone));
+      expect(error.code).toBe('incompatible-version');
+      await phone.until((s) => s.connection === 'failed');
+      // Commands need a working session.
+      expect((await rejected(phone.sp.setStatus({ status: 'away' }))).code).toBe('not-signed-in');
+      expect(phone.store.get(STORE_KEYS.session)).toBeUndefined();
+    } finally {
+      await new Promise((resolve) => {
+        wss.close(resolve);
+      });
+    }
+  });
+
+  it('restores the saved session after a restart, and sign-out forgets it', async () => {
+    const first = testPhone();
+    await signIn(first);
+    await first.until((s) => s.connection === 'connected');
+    await first.sp.close();
+
+    // An app restart: a new Softphone over the same storage signs in by itself.
+    const second = testPhone({ store: first.store });
+    const restored = await second.until((s) => s.connection === 'connected');
+    expect(restored.account?.userId).toBe('alice');
+    expect(await second.sp.setStatus({ status: 'away' })).toBeNull();
+
+    await second.sp.signOut({});
+    expect((await second.sp.getSnapshot({})).connection).toBe('signed-out');
+    expect(second.store.get(STORE_KEYS.refreshToken)).toBeUndefined();
+    await second.sp.close();
+
+    const third = testPhone({ store: first.store });
+    await third.sp.start();
+    expect((await third.sp.getSnapshot({})).connection).toBe('signed-out');
+  });
+
+  it('rejects invalid arguments without changing anything', async () => {
+    const phone = testPhone();
+    await signIn(phone);
+    const before = await phone.sp.getSnapshot({});
+    const bad: [string, unknown][] = [
+      ['signIn', { serverUrl: t.server.httpUrl, userId: 'Not A User', password: 'x' }],
+      ['signIn', { serverUrl: 'ftp://example.com', userId: 'alice', password: 'x' }],
+      ['setStatus', { status: 'sleeping' }],
+      ['call', { callees: [], media: 'audio' }],
+      ['accept', { callId: 'short' }],
+      ['getSnapshot', { extra: true }],
+      ['history', { limit: 1000 }],
+      ['updateSettings', { language: 'klingon' }],
+      ['searchDirectory', { query: 'a' }],
+      ['nonsense', {}],
+    ];
+    for (const [command, args] of bad) {
+      const error = await rejected(phone.sp.invoke(command as 'getSnapshot', args));
+      expect(error.code, command).toBe('invalid-argument');
+    }
+    expect(await phone.sp.getSnapshot({})).toEqual(before);
+    expect((await phone.sp.getSettings({})).settings.language).toBe('en');
+  });
+
+  it('answers commands that need an account with not-signed-in', async () => {
+    const phone = testPhone();
+    for (const promise of [
+      phone.sp.call({ callees: ['alice'], media: 'audio' }),
+      phone.sp.history({}),
+      phone.sp.searchDirectory({ query: 'a', limit: 5 }),
+      phone.sp.watchPresence({ userIds: ['alice'] }),
+    ]) {
+      expect((await rejected(promise)).code).toBe('not-signed-in');
+    }
+  });
+});
