@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryLog } from '../log/log.js';
 import { APP_ORIGIN, isTrustedSender } from '../security/origins.js';
-import { loadPolicy } from '../settings/policy.js';
-import { SettingsService } from '../settings/settings-service.js';
-import { TokenVault } from '../settings/token-vault.js';
+import { SettingsWatch } from '../settings/settings-watch.js';
 import type { LoginItemPlan } from '../shell/login-item.js';
 import {
   FakeSoftphone,
@@ -19,7 +17,7 @@ import { QUIT_TIMEOUT_MS, callsToEnd } from './quit.js';
 
 const OWN = { url: `${APP_ORIGIN}/index.html`, isMainFrame: true };
 
-function setup(options: { policy?: object; os?: NodeJS.Platform } = {}) {
+function setup(options: { os?: NodeJS.Platform } = {}) {
   const log = memoryLog();
   const softphone = new FakeSoftphone();
   const timers = new FakeTimers();
@@ -29,18 +27,7 @@ function setup(options: { policy?: object; os?: NodeJS.Platform } = {}) {
   const trayModels: TrayModel[] = [];
   const ringingWindows = new HandleLog();
   let exited = 0;
-  const safe = {
-    isEncryptionAvailable: () => true,
-    encryptString: (s: string) => Buffer.from(s),
-    decryptString: (b: Buffer) => b.toString(),
-  };
-  const policyText = options.policy ? JSON.stringify(options.policy) : null;
-  const settings = new SettingsService(
-    { read: () => undefined, write: () => undefined },
-    loadPolicy('/etc/trayphone/policy.json', () => policyText),
-    new TokenVault(safe, log),
-    log,
-  );
+  const settings = new SettingsWatch();
   const app = new DesktopApp({
     softphone: softphone.asHost(),
     settings,
@@ -127,11 +114,9 @@ describe('DesktopApp', () => {
   it('global hotkeys are registered from settings and act on the current call', async () => {
     const { app, softphone, registered, window, settings } = setup();
     await app.start(['x']);
-    expect([...registered.keys()].sort()).toEqual(
-      Object.values(settings.settings().hotkeys).sort(),
-    );
+    expect([...registered.keys()].sort()).toEqual(Object.values(settings.current().hotkeys).sort());
     const press = (action: 'answer' | 'decline' | 'hangup' | 'mute'): void => {
-      registered.get(settings.settings().hotkeys[action])!();
+      registered.get(settings.current().hotkeys[action])!();
     };
     press('answer'); // nothing rings: nothing happens
     expect(softphone.commands).toEqual([]);
@@ -156,12 +141,12 @@ describe('DesktopApp', () => {
   it('changing hotkeys re-registers them; changing launchAtLogin re-plans the login item', async () => {
     const { app, registered, settings, loginItems } = setup();
     await app.start(['x']);
-    const hotkeys = { ...settings.settings().hotkeys, mute: 'Alt+F9' };
-    settings.update({ hotkeys });
+    const hotkeys = { ...settings.current().hotkeys, mute: 'Alt+F9' };
+    await app.router.handle('softphone:updateSettings', OWN, { hotkeys });
     expect(registered.has('Alt+F9')).toBe(true);
     expect(registered.has('CommandOrControl+Shift+M')).toBe(false);
     expect(loginItems).toHaveLength(1);
-    settings.update({ launchAtLogin: true });
+    await app.router.handle('softphone:updateSettings', OWN, { launchAtLogin: true });
     expect(loginItems.at(-1)).toMatchObject({
       kind: 'login-item',
       settings: { openAtLogin: true, args: ['--hidden'] },
@@ -221,23 +206,16 @@ describe('DesktopApp', () => {
     expect(exited()).toBe(1);
   });
 
-  it('signing in elsewhere than the server IT policy fixes is refused over IPC', async () => {
-    const { app, softphone } = setup({ policy: { serverUrl: 'wss://corp.example.com' } });
-    const answer = await app.router.handle('softphone:signIn', OWN, {
-      serverUrl: 'ws://evil:1',
-      userId: 'bob',
-      password: 'pw',
-    });
-    expect(answer).toMatchObject({ ok: false, error: { code: 'policy-locked' } });
-    expect(softphone.commands).toEqual([]);
-    const ok = await app.router.handle('softphone:signIn', OWN, {
-      serverUrl: 'wss://corp.example.com',
-      userId: 'bob',
-      password: 'pw',
-    });
-    expect(ok.ok).toBe(true);
-    const view = await app.router.handle('softphone:getSettings', OWN, {});
-    expect(view).toMatchObject({ ok: true, data: { locked: ['serverUrl'] } });
+  it('settings results passing through IPC update what main follows', async () => {
+    const { app, settings, softphone } = setup();
+    await app.start(['x']);
+    const seen: string[] = [];
+    settings.on('changed', (view) => seen.push(view.settings.language));
+    softphone.settingsView = { ...softphone.settingsView, locked: ['serverUrl'] };
+    await app.router.handle('softphone:getSettings', OWN, {});
+    expect(settings.currentView().locked).toEqual(['serverUrl']);
+    await app.router.handle('softphone:updateSettings', OWN, { language: 'zh-CN' });
+    expect(seen).toEqual(['en', 'zh-CN']);
   });
 });
 

@@ -2,7 +2,6 @@ import type { SoftphoneSnapshot } from '../../protocol/index.js';
 import {
   SOFTPHONE_COMMANDS,
   presenceStatusSchema,
-  SoftphoneError,
   type SoftphoneApi,
 } from '../../protocol/index.js';
 import { IpcRouter } from '../ipc/ipc-router.js';
@@ -15,7 +14,7 @@ import type {
 } from '../ringing/ringing-coordinator.js';
 import { RingingCoordinator } from '../ringing/ringing-coordinator.js';
 import type { SenderFrame } from '../security/origins.js';
-import type { SettingsService } from '../settings/settings-service.js';
+import type { SettingsWatch } from '../settings/settings-watch.js';
 import { type DialRequest, deepLinkFromArgv, parseDeepLink } from '../shell/deep-link.js';
 import {
   type GlobalShortcutPort,
@@ -31,7 +30,7 @@ import { endCallsAndClose } from './quit.js';
 
 export interface DesktopAppDeps {
   softphone: SoftphoneHost;
-  settings: SettingsService;
+  settings: SettingsWatch;
   mainWindow: MainWindowPort;
   ringingWindows: RingingWindowPort;
   notifier: NotifierPort;
@@ -63,7 +62,7 @@ export class DesktopApp {
 
   constructor(private readonly deps: DesktopAppDeps) {
     const { settings, timers, log } = deps;
-    this.tray = new TrayController(deps.tray, timers, () => settings.settings().language);
+    this.tray = new TrayController(deps.tray, timers, () => settings.current().language);
     this.ringing = new RingingCoordinator({
       windows: deps.ringingWindows,
       notifier: deps.notifier,
@@ -80,7 +79,7 @@ export class DesktopApp {
       log,
     );
     this.router = new IpcRouter({
-      softphone: withDesktopSettings(deps.softphone, settings),
+      softphone: withSettingsWatch(deps.softphone, settings),
       shell: {
         'window:show': () => {
           deps.mainWindow.show();
@@ -117,11 +116,12 @@ export class DesktopApp {
         if (this.snapshot) this.ringing.update(this.snapshot, view.settings);
       }),
     );
+    settings.set(await softphone.getSettings({}));
     this.applySettings(true);
     this.onSnapshot(await softphone.getSnapshot({}));
     const dial = deepLinkFromArgv(argv);
     if (dial) this.dial(dial);
-    else if (!startsHidden(argv, settings.settings().startHidden)) this.deps.mainWindow.show();
+    else if (!startsHidden(argv, settings.current().startHidden)) this.deps.mainWindow.show();
   }
 
   /** A second launch: bring the window forward and take over its deep link, if any. */
@@ -223,12 +223,12 @@ export class DesktopApp {
     this.snapshot = snapshot;
     if (this.quitting) return;
     this.tray.update(snapshot);
-    this.ringing.update(snapshot, this.deps.settings.settings());
+    this.ringing.update(snapshot, this.deps.settings.current());
   }
 
   private applySettings(loginItemToo: boolean): void {
     const { settings, platform } = this.deps;
-    const current = settings.settings();
+    const current = settings.current();
     this.hotkeys.apply(current.hotkeys);
     if (!loginItemToo) return;
     this.deps.applyLoginItem(
@@ -244,15 +244,10 @@ export class DesktopApp {
 }
 
 /**
- * The softphone as the renderer sees it on the desktop: settings come from the SettingsService
- * (electron-store + IT policy), and signing in to another server than the one policy fixes is
- * refused with `policy-locked`.
+ * The softphone as the IPC router runs it: plain delegation (the softphone's methods keep their
+ * own `this`), with every settings result copied into main's `SettingsWatch`.
  */
-export function withDesktopSettings(
-  softphone: SoftphoneApi,
-  settings: SettingsService,
-): SoftphoneApi {
-  // Plain delegation (not a prototype trick): the softphone's methods keep their own `this`.
+export function withSettingsWatch(softphone: SoftphoneApi, watch: SettingsWatch): SoftphoneApi {
   const facade = { shell: softphone.shell, on: softphone.on.bind(softphone) } as Record<
     string,
     unknown
@@ -261,25 +256,26 @@ export function withDesktopSettings(
     const method = softphone[command] as (args: unknown) => Promise<unknown>;
     facade[command] = (args: unknown) => method.call(softphone, args);
   }
-  return withSettingsOverrides(facade as SoftphoneApi, softphone, settings);
-}
-
-function withSettingsOverrides(
-  facade: SoftphoneApi,
-  softphone: SoftphoneApi,
-  settings: SettingsService,
-): SoftphoneApi {
-  facade.getSettings = () => Promise.resolve(settings.view());
-  facade.updateSettings = (patch) => Promise.resolve(settings.update(patch));
-  facade.signIn = async (args) => {
-    const view = settings.view();
-    if (view.locked.includes('serverUrl') && args.serverUrl !== view.settings.serverUrl) {
-      throw new SoftphoneError(
-        'policy-locked',
-        `the server is fixed by IT policy: ${view.settings.serverUrl}`,
-      );
-    }
-    return softphone.signIn(args);
+  const api = facade as SoftphoneApi;
+  const refresh = async (): Promise<void> => {
+    watch.set(await softphone.getSettings({}));
   };
-  return facade;
+  api.getSettings = async (args) => {
+    const view = await softphone.getSettings(args);
+    watch.set(view);
+    return view;
+  };
+  api.updateSettings = async (patch) => {
+    const view = await softphone.updateSettings(patch);
+    watch.set(view);
+    return view;
+  };
+  api.signIn = async (args) => {
+    try {
+      return await softphone.signIn(args);
+    } finally {
+      await refresh(); // signing in stores the server URL
+    }
+  };
+  return api;
 }

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import {
   type ClientSettingKey,
   type ClientSettings,
-  type SettingsView,
   clientSettingsSchema,
 } from '../../protocol/index.js';
 
@@ -14,7 +13,7 @@ import {
  * lock on it missing, which is worse than an obvious "policy broken" banner.
  *
  * {
- *   "serverUrl": "wss://phone.example.com",          // fixed and locked
+ *   "serverUrl": "https://phone.example.com",        // fixed and locked
  *   "enforced": { "launchAtLogin": true },           // fixed and locked
  *   "defaults": { "ringtone": "soft" },              // initial values the user may change
  *   "locked": ["callWaiting"]                        // the user's value (or default) is frozen
@@ -27,7 +26,7 @@ export const policySchema = z
     serverUrl: z
       .string()
       .max(2048)
-      .regex(/^(wss?|https?):\/\/[^\s/]+/i, 'serverUrl must be an ws(s):// or http(s):// URL')
+      .regex(/^https?:\/\/[^\s/]+/i, 'serverUrl must be an http(s):// URL')
       .optional(),
     enforced: clientSettingsSchema.partial().strict().optional(),
     defaults: clientSettingsSchema.partial().strict().optional(),
@@ -90,48 +89,21 @@ export function loadPolicy(file: string, readFile: (file: string) => string | nu
   return { policy: parsed.data };
 }
 
-/** The keys a policy fixes, and the values they are fixed to (or undefined: frozen as they are). */
-function lockedKeys(policy: Policy): Set<ClientSettingKey> {
-  const keys = new Set<ClientSettingKey>(policy.locked ?? []);
-  for (const key of Object.keys(policy.enforced ?? {})) keys.add(key as ClientSettingKey);
-  if (policy.serverUrl !== undefined) keys.add('serverUrl');
-  return keys;
-}
-
 /**
- * The settings in effect: defaults < policy defaults (only where the user set nothing) < user <
- * policy enforced/serverUrl. `userSet` lists the keys the user changed explicitly.
+ * What the policy fixes, as the softphone's `PolicyProvider` returns it: every locked key with the
+ * value it is locked to. `serverUrl` and `enforced` bring their own values; keys only listed in
+ * `locked` are frozen at the user's current value. The softphone lays this over the user's
+ * settings and refuses changes to these keys (`policy-locked`).
  */
-export function effectiveSettings(
-  stored: ClientSettings,
-  userSet: ReadonlySet<ClientSettingKey>,
-  load: PolicyLoad,
-): SettingsView {
-  const policy = load.policy;
-  const settings: ClientSettings = structuredClone(stored);
-  const view: SettingsView = { settings, locked: [] };
-  if (load.error !== undefined) view.policyError = load.error;
-  if (!policy) return view;
-  const target = settings as Record<ClientSettingKey, unknown>;
-  for (const [key, value] of Object.entries(policy.defaults ?? {})) {
-    if (!userSet.has(key as ClientSettingKey)) target[key as ClientSettingKey] = value;
-  }
-  for (const [key, value] of Object.entries(policy.enforced ?? {})) {
-    target[key as ClientSettingKey] = value;
-  }
-  if (policy.serverUrl !== undefined) settings.serverUrl = policy.serverUrl;
-  view.locked = [...lockedKeys(policy)].sort();
-  return view;
-}
-
-/** Keys of `patch` that the policy forbids changing (to a different value). */
-export function lockedChanges(
-  view: SettingsView,
-  patch: Partial<ClientSettings>,
-): ClientSettingKey[] {
-  const current = view.settings as Record<ClientSettingKey, unknown>;
-  return (Object.keys(patch) as ClientSettingKey[]).filter(
-    (key) =>
-      view.locked.includes(key) && JSON.stringify(patch[key]) !== JSON.stringify(current[key]),
-  );
+export function lockedValues(
+  policy: Policy,
+  userSettings: ClientSettings,
+  normalizeUrl: (url: string) => string,
+): Partial<ClientSettings> {
+  const out: Record<string, unknown> = {};
+  const user = userSettings as Record<ClientSettingKey, unknown>;
+  for (const key of policy.locked ?? []) out[key] = structuredClone(user[key]);
+  Object.assign(out, structuredClone(policy.enforced ?? {}));
+  if (policy.serverUrl !== undefined) out.serverUrl = normalizeUrl(policy.serverUrl);
+  return clientSettingsSchema.partial().parse(out);
 }

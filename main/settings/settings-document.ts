@@ -1,14 +1,14 @@
 import { z } from 'zod';
+import { STORE_KEYS } from '../../core/softphone/index.js';
 import {
   type ClientSettings,
-  type SoftphoneAccount,
   clientSettingsSchema,
   softphoneAccountSchema,
 } from '../../protocol/index.js';
 
 /**
- * What the desktop app keeps in electron-store: the client settings, the signed-in account and
- * the encrypted token, under an explicit schema version. Migrations run here, in plain code, on
+ * What the desktop app keeps in electron-store: the user's settings, the softphone's values
+ * (session, device id, missed count) and its sealed secrets, under an explicit schema version. Migrations run here, in plain code, on
  * whatever the file holds (`unknown`): electron-store's own `migrations` are keyed to the app
  * version, which says nothing about the layout of the file and cannot be tested without Electron.
  */
@@ -43,21 +43,23 @@ export type SealedSecret = z.infer<typeof sealedSecretSchema>;
 
 export const settingsDocumentSchema = z.object({
   schemaVersion: z.literal(SETTINGS_SCHEMA_VERSION),
+  /** The user's own settings (IT policy is applied on top, never written here). */
   settings: clientSettingsSchema,
-  account: softphoneAccountSchema.nullable(),
-  /** The refresh token, sealed; never plaintext (see token-vault.ts). */
-  token: sealedSecretSchema.nullable(),
   /** Keys the user changed: IT policy `defaults` apply only to the others. */
   userSet: z.array(clientSettingsSchema.keyof()),
+  /** The softphone's own keys (session, device id, missed count), JSON strings. */
+  values: z.record(z.string().max(256), z.string().max(65_536)),
+  /** Secrets (the refresh token), sealed by the OS keychain; never plaintext. */
+  secrets: z.record(z.string().max(256), sealedSecretSchema),
 });
 export type SettingsDocument = z.infer<typeof settingsDocumentSchema>;
 
 export const emptyDocument = (): SettingsDocument => ({
   schemaVersion: SETTINGS_SCHEMA_VERSION,
   settings: structuredClone(DEFAULT_SETTINGS),
-  account: null,
-  token: null,
   userSet: [],
+  values: {},
+  secrets: {},
 });
 
 /**
@@ -82,19 +84,25 @@ export interface MigrationOutcome {
   document: SettingsDocument;
   /** What the migration did, for the log (never values: tokens must not reach the log). */
   notes: string[];
-  /** A v1 plaintext token to seal now (the vault decides whether it can be kept). */
+  /** A v1 plaintext refresh token to seal now (the vault decides whether it can be kept). */
   legacyPlaintextToken?: string;
 }
 
 /** Takes every key of `raw` that is valid on its own; the others keep their defaults. */
-function salvageSettings(raw: Record<string, unknown>, notes: string[]): ClientSettings {
+function salvageSettings(
+  raw: Record<string, unknown>,
+  notes: string[],
+  accepted: string[] = [],
+): ClientSettings {
   const settings = structuredClone(DEFAULT_SETTINGS) as Record<string, unknown>;
   const shape = clientSettingsSchema.shape as Record<string, z.ZodType>;
   for (const [key, schema] of Object.entries(shape)) {
     if (!(key in raw)) continue;
     const parsed = schema.safeParse(raw[key]);
-    if (parsed.success) settings[key] = parsed.data;
-    else notes.push(`settings.${key} was invalid: reset to default`);
+    if (parsed.success) {
+      settings[key] = parsed.data;
+      accepted.push(key);
+    } else notes.push(`settings.${key} was invalid: reset to default`);
   }
   // Hotkeys may be partially valid: keep the valid ones.
   if (raw.hotkeys && typeof raw.hotkeys === 'object') {
@@ -121,19 +129,25 @@ function fromV1(raw: z.infer<typeof v1Schema>, notes: string[]): MigrationOutcom
     callWaiting: raw.callWaiting,
   };
   const present = Object.fromEntries(Object.entries(renamed).filter(([, v]) => v !== undefined));
-  const settings = salvageSettings(present, notes);
+  const accepted: string[] = [];
+  const settings = salvageSettings(present, notes, accepted);
   const account = softphoneAccountSchema.safeParse({
     userId: raw.userId,
     displayName: raw.displayName ?? raw.userId,
     serverUrl: settings.serverUrl,
   });
+  const values: Record<string, string> = {};
+  if (account.success) {
+    // The softphone's session record (core/softphone/session.ts), so the user stays signed in.
+    values[STORE_KEYS.session] = JSON.stringify({ version: 1, account: account.data });
+  }
   const outcome: MigrationOutcome = {
     document: {
       schemaVersion: SETTINGS_SCHEMA_VERSION,
       settings,
-      account: account.success ? account.data : null,
-      token: null,
-      userSet: clientSettingsSchema.keyof().array().parse(Object.keys(present)),
+      userSet: clientSettingsSchema.keyof().array().parse(accepted),
+      values,
+      secrets: {},
     },
     notes,
   };
@@ -170,16 +184,18 @@ export function migrateSettings(raw: unknown): MigrationOutcome {
       settingsRaw && typeof settingsRaw === 'object'
         ? salvageSettings(settingsRaw as Record<string, unknown>, notes)
         : structuredClone(DEFAULT_SETTINGS);
-    const account = softphoneAccountSchema.nullable().safeParse(doc.account ?? null);
-    const token = sealedSecretSchema.nullable().safeParse(doc.token ?? null);
     const userSet = clientSettingsSchema.keyof().array().safeParse(doc.userSet);
+    const values = settingsDocumentSchema.shape.values.safeParse(doc.values);
+    const secrets = settingsDocumentSchema.shape.secrets.safeParse(doc.secrets);
+    if (!values.success) notes.push('stored values were invalid: dropped');
+    if (!secrets.success) notes.push('stored secrets were invalid: dropped (sign in again)');
     return {
       document: {
         schemaVersion: SETTINGS_SCHEMA_VERSION,
         settings,
-        account: account.success ? account.data : null,
-        token: account.success && token.success ? token.data : null,
         userSet: userSet.success ? userSet.data : [],
+        values: values.success ? values.data : {},
+        secrets: secrets.success ? secrets.data : {},
       },
       notes,
     };
@@ -187,5 +203,3 @@ export function migrateSettings(raw: unknown): MigrationOutcome {
   notes.push(`unknown settings schema ${String(version)}: started from defaults`);
   return { document: emptyDocument(), notes };
 }
-
-export type { SoftphoneAccount };

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { SoftphoneError } from '../../protocol/index.js';
+import { STORE_KEYS, Softphone } from '../../core/softphone/index.js';
+import { SessionStore } from '../../core/softphone/session.js';
+import type { ClientSettings } from '../../protocol/index.js';
 import { memoryLog } from '../log/log.js';
+import { DesktopStore } from './desktop-store.js';
 import { loadPolicy, policyFilePath } from './policy.js';
 import {
   DEFAULT_SETTINGS,
@@ -9,10 +12,9 @@ import {
   migrateSettings,
   settingsDocumentSchema,
 } from './settings-document.js';
-import { SettingsService } from './settings-service.js';
 import { type SafeStoragePort, TokenVault } from './token-vault.js';
 
-/** A reversible fake keychain: "encryption" is visible in the stored bytes, never plaintext. */
+/** A reversible fake keychain: the stored bytes are never the plaintext. */
 function fakeSafeStorage(available = true, backend = 'gnome_libsecret'): SafeStoragePort {
   return {
     isEncryptionAvailable: () => available,
@@ -25,22 +27,50 @@ function fakeSafeStorage(available = true, backend = 'gnome_libsecret'): SafeSto
   };
 }
 
-function memoryStore(initial: unknown) {
-  const store = { data: initial, writes: 0 };
+function memoryPort(initial: unknown) {
+  const file = { data: initial, writes: 0 };
   return {
-    store,
+    file,
     port: {
-      read: () => store.data,
+      read: () => file.data,
       write: (doc: SettingsDocument) => {
-        store.writes += 1;
-        store.data = structuredClone(doc);
+        file.writes += 1;
+        file.data = structuredClone(doc);
       },
     },
   };
 }
 
+/** The desktop store and a real core Softphone on top of it (no network is touched). */
+function desktop(raw: unknown, policy: unknown = null, safe = fakeSafeStorage()) {
+  const { file, port } = memoryPort(raw);
+  const log = memoryLog();
+  const text =
+    policy === null ? null : typeof policy === 'string' ? policy : JSON.stringify(policy);
+  const store = new DesktopStore(
+    port,
+    loadPolicy('/etc/trayphone/policy.json', () => text),
+    new TokenVault(safe, log),
+    log,
+  );
+  const softphone = new Softphone({
+    shell: 'electron',
+    fetch: () => Promise.reject(new Error('no network in this test')),
+    createSocket: () => {
+      throw new Error('no network in this test');
+    },
+    store: store.store,
+    secretStore: store.secretStore,
+    device: { name: 'test', platform: 'linux' },
+    settingsProvider: store.settingsProvider,
+    policyProvider: store.policyProvider,
+    defaultSettings: store.defaultSettings(),
+  });
+  return { file, log, store, softphone };
+}
+
 const V1 = {
-  serverUrl: 'wss://phone.example.com',
+  serverUrl: 'https://phone.example.com',
   language: 'zh-CN',
   ringtone: 'soft',
   ringDevice: 'usb-1',
@@ -57,7 +87,7 @@ describe('settings schema migration', () => {
     expect(settingsDocumentSchema.parse(document)).toEqual(document);
     expect(document.schemaVersion).toBe(SETTINGS_SCHEMA_VERSION);
     expect(document.settings).toMatchObject({
-      serverUrl: 'wss://phone.example.com',
+      serverUrl: 'https://phone.example.com',
       language: 'zh-CN',
       ringtone: 'soft',
       ringingDevice: 'usb-1',
@@ -65,12 +95,11 @@ describe('settings schema migration', () => {
       startHidden: true,
       hotkeys: DEFAULT_SETTINGS.hotkeys,
     });
-    expect(document.account).toEqual({
-      userId: 'bob',
-      displayName: 'Bob B',
-      serverUrl: 'wss://phone.example.com',
+    expect(JSON.parse(document.values[STORE_KEYS.session]!)).toEqual({
+      version: 1,
+      account: { userId: 'bob', displayName: 'Bob B', serverUrl: 'https://phone.example.com' },
     });
-    expect(document.token).toBeNull();
+    expect(document.secrets).toEqual({});
     expect(legacyPlaintextToken).toBe('refresh-token-123');
     expect(document.userSet.sort()).toEqual(
       ['language', 'launchAtLogin', 'ringingDevice', 'ringtone', 'serverUrl', 'startHidden'].sort(),
@@ -78,11 +107,12 @@ describe('settings schema migration', () => {
     expect(notes.join(' ')).toContain('schema 1 to 2');
   });
 
-  it('v1 with invalid values keeps the valid ones and resets the rest', () => {
+  it('v1 with invalid values keeps the valid ones; the invalid are neither kept nor "user set"', () => {
     const { document, notes } = migrateSettings({ ...V1, language: 'klingon', autoStart: 'yes' });
     expect(document.settings.language).toBe('en');
     expect(document.settings.launchAtLogin).toBe(false);
     expect(document.settings.ringtone).toBe('soft');
+    expect(document.userSet).not.toContain('language');
     expect(notes.some((n) => n.includes('language'))).toBe(true);
   });
 
@@ -102,13 +132,14 @@ describe('settings schema migration', () => {
         callWaiting: 'maybe',
         hotkeys: { answer: 'Alt+A', mute: 7 },
       },
-      token: { scheme: 'rot13', data: 'x' },
+      secrets: { [STORE_KEYS.refreshToken]: { scheme: 'rot13', data: 'x' } },
     };
     const { document } = migrateSettings(damaged);
     expect(document.settings.callWaiting).toBe(false);
     expect(document.settings.ringtone).toBe('soft');
     expect(document.settings.hotkeys).toEqual({ ...DEFAULT_SETTINGS.hotkeys, answer: 'Alt+A' });
-    expect(document.token).toBeNull();
+    expect(document.secrets).toEqual({});
+    expect(document.values[STORE_KEYS.session]).toBeDefined();
   });
 
   it.each([
@@ -120,72 +151,65 @@ describe('settings schema migration', () => {
   ])('%s starts from defaults', (_why, raw) => {
     const { document } = migrateSettings(raw);
     expect(document.settings).toEqual(DEFAULT_SETTINGS);
-    expect(document.account).toBeNull();
+    expect(document.values).toEqual({});
   });
 });
 
-describe('SettingsService', () => {
-  const service = (raw: unknown, policyText: string | null = null, safe = fakeSafeStorage()) => {
-    const { store, port } = memoryStore(raw);
-    const log = memoryLog();
-    const policy = loadPolicy('/etc/trayphone/policy.json', () => policyText);
-    const svc = new SettingsService(port, policy, new TokenVault(safe, log), log);
-    return { svc, store, log };
-  };
-
-  it('migrating a v1 file seals its plaintext token and writes v2 (no plaintext left)', () => {
-    const { svc, store } = service(V1);
-    expect(JSON.stringify(store.data)).not.toContain('refresh-token-123');
-    expect((store.data as SettingsDocument).schemaVersion).toBe(2);
-    expect((store.data as SettingsDocument).token?.scheme).toBe('safeStorage');
-    expect(svc.token()).toBe('refresh-token-123');
+describe('DesktopStore', () => {
+  it('migrating a v1 file seals its token and writes v2; the session survives for the softphone', async () => {
+    const { file, store } = desktop(V1);
+    expect(JSON.stringify(file.data)).not.toContain('refresh-token-123');
+    expect((file.data as SettingsDocument).schemaVersion).toBe(2);
+    const saved = await new SessionStore(store.store, store.secretStore).load();
+    expect(saved).toEqual({
+      account: { userId: 'bob', displayName: 'Bob B', serverUrl: 'https://phone.example.com' },
+      refreshToken: 'refresh-token-123',
+    });
   });
 
-  it('without a keychain the v1 token is dropped from disk, not kept in plaintext', () => {
-    const { store, log } = service(V1, null, fakeSafeStorage(false));
-    expect(JSON.stringify(store.data)).not.toContain('refresh-token-123');
-    expect((store.data as SettingsDocument).token).toBeNull();
+  it('without a keychain the token never reaches the disk, but this run keeps it', async () => {
+    const { file, log, store } = desktop(V1, null, fakeSafeStorage(false));
+    expect(JSON.stringify(file.data)).not.toContain('refresh-token-123');
+    expect((file.data as SettingsDocument).secrets).toEqual({});
     expect(log.lines.some((l) => l.level === 'warn' && l.message.includes('memory only'))).toBe(
       true,
     );
+    await store.secretStore.set(STORE_KEYS.refreshToken, '"rotated"');
+    expect(JSON.stringify(file.data)).not.toContain('rotated');
+    expect(await store.secretStore.get(STORE_KEYS.refreshToken)).toBe('"rotated"');
   });
 
-  it('updates persist and announce the effective view', () => {
-    const { svc, store } = service(undefined);
-    const seen: string[] = [];
-    svc.on('changed', (view) => seen.push(view.settings.ringtone));
-    svc.update({ ringtone: 'soft', callWaiting: true });
-    expect((store.data as SettingsDocument).settings).toMatchObject({
-      ringtone: 'soft',
-      callWaiting: true,
+  it("Linux's basic_text backend counts as no keychain", () => {
+    const { file } = desktop(V1, null, fakeSafeStorage(true, 'basic_text'));
+    expect(JSON.stringify(file.data)).not.toContain('refresh-token-123');
+  });
+
+  it('settings changed through the softphone persist, and only changed keys become "user set"', async () => {
+    const { file, softphone } = desktop(undefined);
+    const view = await softphone.updateSettings({ ringtone: 'soft', callWaiting: false });
+    expect(view.settings.ringtone).toBe('soft');
+    const doc = file.data as SettingsDocument;
+    expect(doc.settings.ringtone).toBe('soft');
+    expect(doc.userSet).toEqual(['ringtone']);
+  });
+
+  it('invalid patches are refused with invalid-argument and nothing is written', async () => {
+    const { file, softphone } = desktop(undefined);
+    const writes = file.writes;
+    await expect(softphone.updateSettings({ language: 'xx' } as never)).rejects.toMatchObject({
+      code: 'invalid-argument',
     });
-    expect(seen).toEqual(['soft']);
-  });
-
-  it('invalid patches are refused with invalid-argument and change nothing', () => {
-    const { svc, store } = service(undefined);
-    const writes = store.writes;
-    expect(() => svc.update({ language: 'xx' } as never)).toThrow(SoftphoneError);
-    expect(store.writes).toBe(writes);
+    expect(file.writes).toBe(writes);
   });
 });
 
 describe('IT policy', () => {
-  const service = (user: Record<string, unknown>, policy: unknown) => {
-    const log = memoryLog();
+  /** A user who set some keys, on a machine with `policy`. */
+  const machine = (user: Partial<ClientSettings>, policy: unknown) => {
     const doc = migrateSettings(undefined).document;
-    const raw = {
-      ...doc,
-      settings: { ...doc.settings, ...user },
-      userSet: Object.keys(user),
-    };
-    const text = typeof policy === 'string' ? policy : JSON.stringify(policy);
-    const load = loadPolicy('/etc/trayphone/policy.json', () => text);
-    return new SettingsService(
-      memoryStore(raw).port,
-      load,
-      new TokenVault(fakeSafeStorage(), log),
-      log,
+    return desktop(
+      { ...doc, settings: { ...doc.settings, ...user }, userSet: Object.keys(user) },
+      policy,
     );
   };
 
@@ -198,55 +222,72 @@ describe('IT policy', () => {
     expect(policyFilePath('linux', {})).toBe('/etc/trayphone/policy.json');
   });
 
-  it('precedence: enforced and serverUrl beat the user; defaults lose to what the user set', () => {
-    const svc = service(
-      { serverUrl: 'ws://mine:1', ringtone: 'classic', callWaiting: true },
+  it('precedence: serverUrl and enforced beat the user; defaults lose to what the user set', async () => {
+    const { softphone } = machine(
+      { serverUrl: 'http://mine:1', ringtone: 'classic', callWaiting: true },
       {
-        serverUrl: 'wss://corp.example.com',
+        serverUrl: 'https://corp.example.com/',
         enforced: { launchAtLogin: true },
         defaults: { ringtone: 'soft', language: 'zh-CN' },
         locked: ['callWaiting'],
       },
     );
-    const view = svc.view();
-    expect(view.settings.serverUrl).toBe('wss://corp.example.com');
+    const view = await softphone.getSettings({});
+    expect(view.settings.serverUrl).toBe('https://corp.example.com');
     expect(view.settings.launchAtLogin).toBe(true);
     expect(view.settings.ringtone).toBe('classic'); // the user's own choice
-    expect(view.settings.language).toBe('zh-CN'); // the user never chose: policy default
-    expect(view.settings.callWaiting).toBe(true); // locked as the user had it
-    expect(view.locked).toEqual(['callWaiting', 'launchAtLogin', 'serverUrl']);
+    expect(view.settings.language).toBe('zh-CN'); // never chosen by the user: policy default
+    expect(view.settings.callWaiting).toBe(true); // frozen as the user had it
+    expect([...view.locked].sort()).toEqual(['callWaiting', 'launchAtLogin', 'serverUrl']);
     expect(view.policyError).toBeUndefined();
   });
 
-  it('changing a locked key is refused with policy-locked and nothing is written', () => {
-    const svc = service({}, { serverUrl: 'wss://corp.example.com', locked: ['callWaiting'] });
-    const attempt = () => svc.update({ ringtone: 'soft', serverUrl: 'ws://elsewhere' });
-    expect(attempt).toThrow(expect.objectContaining({ code: 'policy-locked' }) as Error);
-    expect(svc.view().settings.ringtone).toBe('classic');
-    expect(() => svc.update({ callWaiting: true })).toThrow(/callWaiting/);
-    // Re-sending the locked value itself is fine (a settings form sends everything).
-    expect(
-      svc.update({ serverUrl: 'wss://corp.example.com', ringtone: 'soft' }).settings.ringtone,
-    ).toBe('soft');
+  it('changing a locked key is refused with policy-locked and nothing is written', async () => {
+    const { softphone, file } = machine(
+      {},
+      { serverUrl: 'https://corp.example.com', locked: ['callWaiting'] },
+    );
+    await softphone.getSettings({});
+    const writes = file.writes;
+    await expect(softphone.updateSettings({ callWaiting: true })).rejects.toMatchObject({
+      code: 'policy-locked',
+    });
+    await expect(
+      softphone.updateSettings({ serverUrl: 'http://elsewhere', ringtone: 'soft' }),
+    ).rejects.toMatchObject({ code: 'policy-locked' });
+    expect(file.writes).toBe(writes);
+    // Sending the locked value back (a settings form sends everything) is fine.
+    const view = await softphone.updateSettings({
+      serverUrl: 'https://corp.example.com',
+      ringtone: 'soft',
+    });
+    expect(view.settings.ringtone).toBe('soft');
+  });
+
+  it('signing in to another server than the policy fixes is refused before any network', async () => {
+    const { softphone } = machine({}, { serverUrl: 'https://corp.example.com' });
+    await expect(
+      softphone.signIn({ serverUrl: 'http://evil.example', userId: 'bob', password: 'pw' }),
+    ).rejects.toMatchObject({ code: 'policy-locked' });
   });
 
   it.each([
     ['bad JSON', '{ "serverUrl": ', /not valid JSON/],
-    ['an unknown key (typo)', { serverURL: 'wss://x' }, /schema/],
+    ['an unknown key (typo)', { serverURL: 'https://x' }, /schema/],
     ['a bad value', { enforced: { launchAtLogin: 'yes' } }, /enforced\.launchAtLogin/],
-    ['a bad URL', { serverUrl: 'javascript:alert(1)' }, /serverUrl/],
+    ['a ws:// or script URL', { serverUrl: 'javascript:alert(1)' }, /serverUrl/],
     ['an unknown lock', { locked: ['everything'] }, /locked/],
     ['not an object', '[1,2]', /schema/],
-  ])('a policy with %s is reported and not applied at all', (_why, policy, message) => {
-    const svc = service(
-      { serverUrl: 'ws://mine:1' },
+  ])('a policy with %s is reported and not applied at all', async (_why, policy, message) => {
+    const whole =
       typeof policy === 'string'
         ? policy
-        : { ...policy, serverUrl: (policy as { serverUrl?: string }).serverUrl ?? 'wss://corp' },
-    );
-    const view = svc.view();
+        : { serverUrl: 'https://corp.example.com', enforced: { startHidden: true }, ...policy };
+    const { softphone } = machine({ serverUrl: 'http://mine:1' }, whole);
+    const view = await softphone.getSettings({});
     expect(view.policyError).toMatch(message);
-    expect(view.settings.serverUrl).toBe('ws://mine:1');
+    expect(view.settings.serverUrl).toBe('http://mine:1');
+    expect(view.settings.startHidden).toBe(false);
     expect(view.locked).toEqual([]);
   });
 
@@ -263,19 +304,17 @@ describe('IT policy', () => {
 describe('TokenVault', () => {
   it('seals with the keychain and reopens; tampered data yields null', () => {
     const log = memoryLog();
-    const vault = new TokenVault(fakeSafeStorage(), log);
-    const sealed = vault.seal('tok');
-    expect(sealed?.data).not.toContain('tok');
-    expect(new TokenVault(fakeSafeStorage(), log).open(sealed)).toBe('tok');
+    const sealed = new TokenVault(fakeSafeStorage(), log).seal('tok');
+    expect(sealed).not.toBeNull();
+    expect(Buffer.from(sealed!.data, 'base64').toString()).not.toContain('tok');
+    expect(new TokenVault(fakeSafeStorage(), log).open(sealed!)).toBe('tok');
     expect(
       new TokenVault(fakeSafeStorage(), log).open({ scheme: 'safeStorage', data: 'AAAA' }),
     ).toBeNull();
   });
 
-  it("Linux's basic_text backend counts as no keychain: memory only", () => {
-    const vault = new TokenVault(fakeSafeStorage(true, 'basic_text'), memoryLog());
-    expect(vault.status()).toBe('memory-only');
-    expect(vault.seal('tok')).toBeNull();
-    expect(vault.open(null)).toBe('tok'); // this run still has it
+  it('refuses to seal without a real keychain', () => {
+    expect(new TokenVault(fakeSafeStorage(true, 'basic_text'), memoryLog()).seal('t')).toBeNull();
+    expect(new TokenVault(fakeSafeStorage(false), memoryLog()).status()).toBe('memory-only');
   });
 });

@@ -13,17 +13,17 @@ export interface SafeStoragePort {
 export type VaultStatus =
   /** Sealed by the OS keychain (DPAPI, Keychain, libsecret/kwallet). */
   | 'sealed'
-  /** No usable keychain: the token is kept in memory only, sign-in is needed after a restart. */
+  /** No usable keychain: secrets are kept in memory only, sign-in is needed after a restart. */
   | 'memory-only';
 
 /**
- * Keeps the refresh token. It is written to disk only sealed by the OS keychain. Without a real
- * keychain (Linux without a secret service reports the `basic_text` backend; any platform may
- * report encryption unavailable) it is NOT stored in plaintext as a silent fallback: it stays in
- * memory for this run, the vault reports `memory-only`, and the next start asks to sign in again.
+ * Seals secrets (the refresh token) with the OS keychain. Without a real keychain (Linux without a
+ * secret service reports the `basic_text` backend; any platform may report encryption
+ * unavailable) `seal` returns null: the caller keeps the secret in memory for this run, and it is
+ * NOT written in plaintext as a silent fallback; the next start asks to sign in again.
  */
 export class TokenVault {
-  private memoryToken: string | null = null;
+  private warned = false;
 
   constructor(
     private readonly safeStorage: SafeStoragePort,
@@ -41,29 +41,33 @@ export class TokenVault {
     }
   }
 
-  /** Returns what to persist for `token` (null: nothing goes to disk). */
-  seal(token: string | null): SealedSecret | null {
-    this.memoryToken = token;
-    if (token === null) return null;
+  /** The sealed form of `secret`, or null when it must not go to disk. */
+  seal(secret: string): SealedSecret | null {
     if (this.status() !== 'sealed') {
-      this.log.warn({}, 'no OS keychain: the token is kept in memory only for this run');
+      if (!this.warned) {
+        this.warned = true;
+        this.log.warn({}, 'no OS keychain: secrets are kept in memory only for this run');
+      }
       return null;
     }
-    return {
-      scheme: 'safeStorage',
-      data: this.safeStorage.encryptString(token).toString('base64'),
-    };
+    try {
+      return {
+        scheme: 'safeStorage',
+        data: this.safeStorage.encryptString(secret).toString('base64'),
+      };
+    } catch (error) {
+      this.log.warn({ err: error }, 'keychain refused to seal: kept in memory only');
+      return null;
+    }
   }
 
-  /** The token from memory, or unsealed from disk; null when unavailable or tampered with. */
-  open(sealed: SealedSecret | null): string | null {
-    if (this.memoryToken !== null) return this.memoryToken;
-    if (sealed === null || this.status() !== 'sealed') return null;
+  /** The secret, or null when no keychain can open it or it was tampered with. */
+  open(sealed: SealedSecret): string | null {
+    if (this.status() !== 'sealed') return null;
     try {
-      this.memoryToken = this.safeStorage.decryptString(Buffer.from(sealed.data, 'base64'));
-      return this.memoryToken;
+      return this.safeStorage.decryptString(Buffer.from(sealed.data, 'base64'));
     } catch (error) {
-      this.log.warn({ err: error }, 'stored token could not be unsealed: sign-in needed');
+      this.log.warn({ err: error }, 'stored secret could not be unsealed: sign-in needed');
       return null;
     }
   }

@@ -1,5 +1,7 @@
 import type {
   CallInfo,
+  ClientSettings,
+  SettingsView,
   SoftphoneCall,
   SoftphoneEventData,
   SoftphoneEventName,
@@ -7,6 +9,7 @@ import type {
 } from '../../protocol/index.js';
 import { SOFTPHONE_COMMANDS } from '../../protocol/index.js';
 import type { SoftphoneHost, TimerPort } from '../app/ports.js';
+import { DEFAULT_SETTINGS } from '../settings/settings-document.js';
 import type { DialRequest } from '../shell/deep-link.js';
 
 /** Test doubles of the main-process ports: plain objects that record what they were asked. */
@@ -121,6 +124,7 @@ export class FakeSoftphone {
   readonly commands: { command: string; args: unknown }[] = [];
   readonly dialRequests: DialRequest[] = [];
   closed = false;
+  settingsView: SettingsView = { settings: structuredClone(DEFAULT_SETTINGS), locked: [] };
   /** Commands that never answer (a dead connection). */
   hang = false;
   private readonly listeners = new Map<string, Set<(data: unknown) => void>>();
@@ -154,6 +158,20 @@ export class FakeSoftphone {
     for (const command of SOFTPHONE_COMMANDS) {
       if (command === 'getSnapshot') {
         host[command] = () => Promise.resolve(this.current);
+        continue;
+      }
+      if (command === 'getSettings') {
+        host[command] = () => Promise.resolve(structuredClone(this.settingsView));
+        continue;
+      }
+      if (command === 'updateSettings') {
+        host[command] = (patch: Partial<ClientSettings>) => {
+          this.settingsView = {
+            ...this.settingsView,
+            settings: { ...this.settingsView.settings, ...patch },
+          };
+          return Promise.resolve(structuredClone(this.settingsView));
+        };
         continue;
       }
       host[command] = (args: unknown) => {
