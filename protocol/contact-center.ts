@@ -48,30 +48,42 @@ export type QueueStrategy = z.infer<typeof queueStrategySchema>;
 
 const ms = (min: number, max: number) => z.number().int().min(min).max(max);
 
+/** The settings of a queue, without defaults (a patch names only what changes). */
+const queueSettings = {
+  displayName: z.string().min(1).max(100),
+  strategy: queueStrategySchema,
+  /** How long one agent rings before the call goes to the next. */
+  offerTimeoutMs: ms(1_000, 300_000),
+  /** How long a caller may wait; then the call overflows to `overflowTo`, or ends (`timeout`). */
+  maxWaitMs: ms(1_000, 86_400_000),
+  /** After a call the agent is in after-call work this long before the next offer. */
+  afterCallWorkMs: ms(0, 3_600_000),
+  /** An agent who lets this many offers in a row go unanswered is put on break (0: never). */
+  maxNoAnswers: z.number().int().min(0).max(100),
+  /** `tiers`: the next tier joins after each such period of waiting. */
+  escalateAfterMs: ms(1_000, 3_600_000),
+  /** Answered within this counts towards the service level. */
+  serviceLevelMs: ms(1_000, 3_600_000),
+};
+
 /** A queue's configuration; every field but the name and strategy has a default. */
 export const queueConfigSchema = z.object({
   name: queueNameSchema,
-  displayName: z.string().min(1).max(100).optional(),
-  strategy: queueStrategySchema,
-  /** How long one agent rings before the call goes to the next. */
-  offerTimeoutMs: ms(1_000, 300_000).default(15_000),
-  /** How long a caller may wait; then the call overflows to `overflowTo`, or ends (`timeout`). */
-  maxWaitMs: ms(1_000, 86_400_000).default(600_000),
+  displayName: queueSettings.displayName.optional(),
+  strategy: queueSettings.strategy,
+  offerTimeoutMs: queueSettings.offerTimeoutMs.default(15_000),
+  maxWaitMs: queueSettings.maxWaitMs.default(600_000),
   overflowTo: queueNameSchema.optional(),
-  /** After a call the agent is in after-call work this long before the next offer. */
-  afterCallWorkMs: ms(0, 3_600_000).default(10_000),
-  /** An agent who lets this many offers in a row go unanswered is put on break (0: never). */
-  maxNoAnswers: z.number().int().min(0).max(100).default(3),
-  /** `tiers`: the next tier joins after each such period of waiting. */
-  escalateAfterMs: ms(1_000, 3_600_000).default(30_000),
-  /** Answered within this counts towards the service level. */
-  serviceLevelMs: ms(1_000, 3_600_000).default(20_000),
+  afterCallWorkMs: queueSettings.afterCallWorkMs.default(10_000),
+  maxNoAnswers: queueSettings.maxNoAnswers.default(3),
+  escalateAfterMs: queueSettings.escalateAfterMs.default(30_000),
+  serviceLevelMs: queueSettings.serviceLevelMs.default(20_000),
 });
 export type QueueConfig = z.infer<typeof queueConfigSchema>;
 export type QueueConfigInput = z.input<typeof queueConfigSchema>;
 /** A change to a queue (its name stays). `overflowTo: null` removes the overflow. */
-export const queueConfigPatchSchema = queueConfigSchema
-  .omit({ name: true, overflowTo: true })
+export const queueConfigPatchSchema = z
+  .object(queueSettings)
   .partial()
   .extend({ overflowTo: queueNameSchema.nullable().optional() })
   .strict();

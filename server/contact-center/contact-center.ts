@@ -127,6 +127,8 @@ export class ContactCenter extends QueueDirectory implements QueueHooks {
 
   private enter(queue: Queue, waiting: WaitingCall): void {
     waiting.queue = queue.name;
+    // A caller moved to another queue hears its place there, even if the number is the same.
+    waiting.toldPosition = 0;
     queue.waiting.push(waiting);
     queue.counters.entered++;
     this.metrics.calls.inc({ queue: queue.name, outcome: 'entered' });

@@ -68,11 +68,12 @@ export function statusOf(
   watcher: TestClient,
   userId: string,
   status: EventData<'agent.status'>['status'],
+  after = 0,
   timeoutMs = 5_000,
 ): Promise<EventData<'agent.status'>> {
   return watcher.waitFor(
     'agent.status',
-    (a) => a.userId === userId && a.status === status,
+    (a) => a.userId === userId && a.status === status && a.since > after,
     timeoutMs,
   );
 }
