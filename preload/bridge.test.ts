@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { SOFTPHONE_COMMANDS } from '../protocol/index.js';
+import { type IpcPort, createShellBridge, createSoftphoneBridge } from './bridge.js';
+
+function fakeIpc(answer: (channel: string, payload: unknown) => unknown) {
+  const invoked: [string, unknown][] = [];
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  const ipc: IpcPort = {
+    invoke: (channel, payload) => {
+      invoked.push([channel, payload]);
+      return Promise.resolve(answer(channel, payload));
+    },
+    on: (channel, listener) => {
+      let set = listeners.get(channel);
+      if (!set) listeners.set(channel, (set = new Set()));
+      set.add(listener);
+      return () => set.delete(listener);
+    },
+  };
+  const send = (channel: string, payload: unknown) => {
+    for (const l of listeners.get(channel) ?? []) l(payload);
+  };
+  return { ipc, invoked, send };
+}
+
+describe('preload bridge', () => {
+  it('exposes every softphone command as a function on its own channel', async () => {
+    const { ipc, invoked } = fakeIpc(() => ({ ok: true, data: null }));
+    const api = createSoftphoneBridge(ipc) as unknown as Record<string, unknown>;
+    expect(api.shell).toBe('electron');
+    for (const command of SOFTPHONE_COMMANDS) expect(typeof api[command]).toBe('function');
+    await createSoftphoneBridge(ipc).accept({ callId: 'abcdefgh', media: 'audio' });
+    expect(invoked).toEqual([['softphone:accept', { callId: 'abcdefgh', media: 'audio' }]]);
+  });
+
+  it('rejects with a plain SoftphoneError object that keeps the code', async () => {
+    const { ipc } = fakeIpc(() => ({
+      ok: false,
+      error: { code: 'forbidden-sender', message: 'no' },
+    }));
+    await expect(createSoftphoneBridge(ipc).signOut({})).rejects.toEqual({
+      name: 'SoftphoneError',
+      code: 'forbidden-sender',
+      message: 'no',
+    });
+    const garbled = fakeIpc(() => 'garbage');
+    await expect(createSoftphoneBridge(garbled.ipc).signOut({})).rejects.toMatchObject({
+      code: 'internal',
+    });
+  });
+
+  it('events: only known names, unsubscribe works', () => {
+    const { ipc, send } = fakeIpc(() => null);
+    const api = createSoftphoneBridge(ipc);
+    const got: unknown[] = [];
+    const off = api.on('error', (e) => got.push(e));
+    send('softphone-event:error', { code: 'x', message: 'y' });
+    off();
+    send('softphone-event:error', { code: 'x', message: 'z' });
+    expect(got).toEqual([{ code: 'x', message: 'y' }]);
+    expect(() => api.on('nope' as never, () => undefined)).toThrow();
+  });
+
+  it('shell bridge: commands and validated events', async () => {
+    const { ipc, invoked, send } = fakeIpc(() => ({ ok: true, data: null }));
+    const shell = createShellBridge(ipc);
+    await shell.quit();
+    expect(invoked).toEqual([['app:quit', {}]]);
+    const views: string[] = [];
+    let mutes = 0;
+    shell.onOpenView((v) => views.push(v));
+    shell.onMuteToggle(() => (mutes += 1));
+    send('shell:open-view', { view: 'history' });
+    send('shell:open-view', { view: 'javascript:alert(1)' });
+    send('shell:mute-toggle', {});
+    expect(views).toEqual(['history']);
+    expect(mutes).toBe(1);
+  });
+});

@@ -1,0 +1,78 @@
+import {
+  type InvokeChannel,
+  SOFTPHONE_COMMANDS,
+  SOFTPHONE_EVENT_NAMES,
+  type ShellApi,
+  type SoftphoneApi,
+  type SoftphoneCommand,
+  type SoftphoneEventName,
+  ipcResponseSchema,
+  shellViewSchema,
+  softphoneEventChannel,
+} from '../protocol/index.js';
+
+/**
+ * What the preload exposes, built over a minimal IPC port so it runs (and is tested) without
+ * Electron. Only named functions cross the bridge: no raw `ipcRenderer`, no channel parameter
+ * the page could choose.
+ */
+export interface IpcPort {
+  invoke(channel: InvokeChannel, payload: unknown): Promise<unknown>;
+  /** Subscribes to a main → renderer channel; returns the unsubscribe function. */
+  on(channel: string, listener: (payload: unknown) => void): () => void;
+}
+
+/**
+ * A failed command, as the renderer receives it. A plain object on purpose: contextBridge copies
+ * an Error with its message only, dropping `code`; a plain object keeps `name`, `code` and
+ * `message` (protocol/softphone.ts: "across IPC as a plain object").
+ */
+export interface BridgedError {
+  name: 'SoftphoneError';
+  code: string;
+  message: string;
+}
+
+async function call(ipc: IpcPort, channel: InvokeChannel, payload: unknown): Promise<unknown> {
+  const raw = await ipc.invoke(channel, payload ?? {});
+  const response = ipcResponseSchema.safeParse(raw);
+  if (!response.success) {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- see BridgedError
+    throw { name: 'SoftphoneError', code: 'internal', message: `bad answer on ${channel}` };
+  }
+  if (!response.data.ok) {
+    const error: BridgedError = { name: 'SoftphoneError', ...response.data.error };
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- see BridgedError
+    throw error;
+  }
+  return response.data.data;
+}
+
+export function createSoftphoneBridge(ipc: IpcPort): SoftphoneApi {
+  const api: Record<string, unknown> = { shell: 'electron' };
+  for (const command of SOFTPHONE_COMMANDS) {
+    api[command] = (args: unknown) => call(ipc, `softphone:${command}` as const, args);
+  }
+  api.on = (event: SoftphoneEventName, listener: (data: unknown) => void): (() => void) => {
+    if (!SOFTPHONE_EVENT_NAMES.includes(event)) throw new Error(`no softphone event ${event}`);
+    return ipc.on(softphoneEventChannel(event), listener);
+  };
+  return api as SoftphoneApi & Record<SoftphoneCommand, unknown>;
+}
+
+export function createShellBridge(ipc: IpcPort): ShellApi {
+  return {
+    showWindow: () => call(ipc, 'window:show', {}) as Promise<null>,
+    hideWindow: () => call(ipc, 'window:hide', {}) as Promise<null>,
+    quit: () => call(ipc, 'app:quit', {}) as Promise<null>,
+    onMuteToggle: (listener) =>
+      ipc.on('shell:mute-toggle', () => {
+        listener();
+      }),
+    onOpenView: (listener) =>
+      ipc.on('shell:open-view', (payload) => {
+        const view = shellViewSchema.safeParse((payload as { view?: unknown } | null)?.view);
+        if (view.success) listener(view.data);
+      }),
+  };
+}
