@@ -73,15 +73,16 @@ interface BrowserGlobals {
  */
 export function createBrowserSoftphone(options: BrowserSoftphoneOptions): Softphone {
   const g = globalThis as unknown as BrowserGlobals;
-  const { fetch: fetchImpl, WebSocket: WebSocketImpl } = g;
-  if (!fetchImpl || !WebSocketImpl) {
+  const WebSocketImpl = g.WebSocket;
+  if (!g.fetch || !WebSocketImpl) {
     throw new Error('createBrowserSoftphone needs fetch and WebSocket');
   }
-  const store = webStorageStore(g.localStorage);
-  const tabStore = webStorageStore(g.sessionStorage);
+  const store = webStorageStore(storageOf(g, 'localStorage'));
+  const tabStore = webStorageStore(storageOf(g, 'sessionStorage'));
   return new Softphone({
     shell: 'browser',
-    fetch: (url, init) => fetchImpl(url, init),
+    // Called on globalThis: a detached `fetch` throws "Illegal invocation" in some browsers.
+    fetch: (url, init) => (g.fetch as FetchLike).call(globalThis, url, init),
     createSocket: (url) => new WebSocketImpl(url),
     store: {
       // Everything in localStorage except the per-tab device id.
@@ -94,4 +95,16 @@ export function createBrowserSoftphone(options: BrowserSoftphoneOptions): Softph
     ...(options.policyProvider ? { policyProvider: options.policyProvider } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
+}
+
+/** Merely reading `localStorage` throws where storage is blocked (cookies off, sandboxed frames). */
+function storageOf(
+  g: BrowserGlobals,
+  name: 'localStorage' | 'sessionStorage',
+): WebStorageLike | undefined {
+  try {
+    return g[name];
+  } catch {
+    return undefined;
+  }
 }
