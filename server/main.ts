@@ -3,6 +3,7 @@
  *   serve [--dev] [--config FILE]            run the server
  *   user add ID --name NAME [--password PW]  create an account (a password is generated if omitted)
  *   user list | user disable ID | user enable ID | user passwd ID [--password PW]
+ *   queue list | add | set | remove | agent | supervisor   seat-calling queues (see QUEUE_USAGE)
  * Configuration comes from the file, TRAYPHONE_* variables and built-in defaults (see README).
  */
 import { randomBytes } from 'node:crypto';
@@ -10,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { passwordSchema, userIdSchema } from '../protocol/index.js';
 import { startServer } from './app.js';
 import { ConfigError, type ServerConfig, loadConfig } from './config.js';
+import { type QueueCliValues, queueCommand } from './contact-center/cli.js';
 import { createLogger } from './logger.js';
 import { dataFile, openSqliteStores } from './store/sqlite/index.js';
 import type { Stores } from './store/types.js';
@@ -122,7 +124,12 @@ async function userCommand(config: ServerConfig, args: string[], values: Values)
   });
 }
 
-type Values = { config?: string; dev?: boolean; name?: string; password?: string };
+type Values = {
+  config?: string;
+  dev?: boolean;
+  name?: string;
+  password?: string;
+} & QueueCliValues;
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -132,6 +139,10 @@ async function main(): Promise<void> {
       dev: { type: 'boolean' },
       name: { type: 'string' },
       password: { type: 'string' },
+      strategy: { type: 'string' },
+      tier: { type: 'string' },
+      skill: { type: 'string' },
+      set: { type: 'string', multiple: true },
     },
   });
   let config: ServerConfig;
@@ -148,7 +159,13 @@ async function main(): Promise<void> {
   const [command, ...rest] = positionals;
   if (command === 'serve' || command === undefined) await serve(config);
   else if (command === 'user') await userCommand(config, rest, values);
-  else fail(`unknown command ${command}; use serve or user`);
+  else if (command === 'queue') {
+    await withStores(config, (stores) => queueCommand(stores, rest, values, say)).catch(
+      (error: unknown) => {
+        fail(`queue: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
+  } else fail(`unknown command ${command}; use serve, user or queue`);
 }
 
 main().catch((error: unknown) => {
