@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type WebSocket from 'ws';
 import { eventType, okResponseId } from './lean-client.js';
@@ -22,6 +23,8 @@ const KIND_NAMES = ['invite', 'ack', 'accept', 'hangup'] as const;
 export interface LoadUser {
   readonly userId: string;
   socket: WebSocket | undefined;
+  /** The TCP socket under `socket`, to send ack + accept in one write as a real client would. */
+  transport: Socket | undefined;
   open: boolean;
   /** The cycle this user is in (as caller or callee); undefined while idle or resting. */
   cycle: Cycle | undefined;
@@ -138,10 +141,13 @@ export class CycleDriver {
     if (frame.type === 'call.incoming') {
       if (user !== cycle.callee || cycle.incomingAt !== 0) return;
       cycle.incomingAt = now;
-      // A real client acknowledges receipt, then (here, at once) answers.
+      // A real client acknowledges receipt, then (here, at once) answers: one write for both
+      // keeps the generator's own syscalls (it shares the machine with the server) down.
+      user.transport?.cork();
       this.send(user, cycle, ACK, 'call.ack');
       cycle.acceptSentAt = performance.now();
       this.send(user, cycle, ACCEPT, 'call.accept');
+      user.transport?.uncork();
       cycle.awaiting = 'active';
       this.progress(cycle);
     } else if (frame.type === 'call.updated') {

@@ -27,6 +27,7 @@ async function connectAll(url: string, users: BenchUser[], concurrency: number):
       const user: LoadUser = {
         userId: account.userId,
         socket: undefined,
+        transport: undefined,
         open: false,
         cycle: undefined,
       };
@@ -48,6 +49,7 @@ async function connectAll(url: string, users: BenchUser[], concurrency: number):
       try {
         await session.ready;
         user.open = true;
+        user.transport = session.transport();
         latencies.push(performance.now() - started);
         driver.add(user);
       } catch (error) {

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '../../protocol/version.js';
 
@@ -10,6 +11,8 @@ export interface Session {
   readonly socket: WebSocket;
   /** Resolves once the server accepted `hello`; rejects on an error answer, close or timeout. */
   readonly ready: Promise<void>;
+  /** The TCP socket under the WebSocket, once upgraded: corked around frames sent together. */
+  transport(): Socket | undefined;
 }
 
 /**
@@ -28,6 +31,10 @@ export function openSession(
     handshakeTimeout: timeoutMs,
   });
   let signedIn = false;
+  let transport: Socket | undefined;
+  socket.on('upgrade', (response) => {
+    transport = response.socket;
+  });
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.terminate();
@@ -69,7 +76,7 @@ export function openSession(
       else reject(new Error('closed before hello'));
     });
   });
-  return { socket, ready };
+  return { socket, ready, transport: () => transport };
 }
 
 const OK_PREFIX = '{"id":';

@@ -12,11 +12,23 @@ import {
   parseRequestFrame,
   sniffRequestId,
 } from '../../protocol/index.js';
+import type { Metrics } from '../metrics.js';
 import { TokenError } from '../tokens.js';
 import type { Services } from './context.js';
 import { handlers } from './handlers/index.js';
 import type { Handler, SessionRequestType } from './handlers/types.js';
 import type { Session } from './sessions.js';
+
+/**
+ * The `ok` child of the frames counter, looked up once per metrics registry: `inc({ outcome })`
+ * hashes the labels on every request.
+ */
+const okFrameCounters = new WeakMap<Metrics, { inc(): void }>();
+function okFrames(metrics: Metrics): { inc(): void } {
+  let counter = okFrameCounters.get(metrics);
+  if (!counter) okFrameCounters.set(metrics, (counter = metrics.frames.labels({ outcome: 'ok' })));
+  return counter;
+}
 
 /** A client that lets this much pile up unread is dropped rather than buffered without end. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -164,7 +176,7 @@ export class SignalingConnection {
     const handler = handlers[type] as Handler<typeof type>;
     try {
       const result = await handler({ session, services: this.services }, data as never);
-      this.services.metrics.frames.inc({ outcome: 'ok' });
+      okFrames(this.services.metrics).inc();
       this.send(encodeResult(id, result));
     } catch (error) {
       this.fail(id, type, error);
