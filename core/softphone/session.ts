@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import {
   type SoftphoneAccount,
+  SoftphoneError,
   type TokenResponse,
   softphoneAccountSchema,
 } from '../../protocol/index.js';
 import { CallManager } from '../calls/call-manager.js';
 import { SignalingClient } from '../signaling/signaling-client.js';
 import { type AuthClient, TokenKeeper } from './auth.js';
+import { toSoftphoneError } from './errors.js';
 import { type KeyValueStore, STORE_KEYS, readJson, writeJson } from './persistence.js';
 import type { SoftphoneOptions } from './types.js';
 
@@ -96,6 +98,36 @@ export class Session {
       ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
     });
     this.calls = new CallManager(this.signaling);
+  }
+
+  /**
+   * Resolves at the first hello, rejects on a fatal refusal (`incompatible-version`,
+   * `unauthorized`) or, after `timeoutMs`, with `unreachable`.
+   */
+  whenSignedIn(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.connected) {
+        resolve();
+        return;
+      }
+      const cleanup = () => {
+        clearTimeout(timer);
+        offReady();
+        offFatal();
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new SoftphoneError('unreachable', `no signaling answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const offReady = this.signaling.once('ready', () => {
+        cleanup();
+        resolve();
+      });
+      const offFatal = this.signaling.once('fatal', (error) => {
+        cleanup();
+        reject(toSoftphoneError(error));
+      });
+    });
   }
 
   /** Listeners to remove when the session closes. */
