@@ -1,0 +1,310 @@
+/**
+ * The thin Electron layer: each function turns one Electron API into a port of main's plain
+ * modules. No decisions are made here; they live in the modules these ports feed.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  BrowserWindow,
+  Menu,
+  type MenuItemConstructorOptions,
+  Notification,
+  Tray,
+  app,
+  nativeImage,
+  net,
+  screen,
+  type Session,
+} from 'electron';
+import electronLog from 'electron-log/main';
+import {
+  type ShellEventChannel,
+  type ShellEventData,
+  type ShellView,
+} from '../../protocol/index.js';
+import type { MainWindowPort } from '../app/ports.js';
+import { type Log, type LogFields, formatLine } from '../log/log.js';
+import type {
+  Closable,
+  NotifierPort,
+  RingerPort,
+  RingingWindowPort,
+} from '../ringing/ringing-coordinator.js';
+import { APP_ORIGIN, type TrustedOrigins } from '../security/origins.js';
+import { contentSecurityPolicy, resolveAppRequest } from '../security/web-policy.js';
+import type { TrayPort } from '../tray/tray-controller.js';
+import type { TrayAction, TrayModel } from '../tray/tray-model.js';
+import {
+  MAIN_WINDOW_SIZE,
+  RINGING_WINDOW_SIZE,
+  ringingWindowBounds,
+  secureWebPreferences,
+} from '../windows/window-options.js';
+
+export interface AppPaths {
+  /** Built renderer (index.html). */
+  renderer: string;
+  /** resources/ (tray icons, sounds, the ringer page). */
+  resources: string;
+  /** The bundled preload (CommonJS). */
+  preload: string;
+  /** electron-vite's dev server, in development. */
+  devServerUrl?: string;
+}
+
+// ---- logging -------------------------------------------------------------------------------
+
+/** electron-log to `<userData>/logs/main.log`, rotated at 5 MB; every call line carries its id. */
+export function electronLogPort(): Log {
+  electronLog.transports.file.maxSize = 5 * 1024 * 1024;
+  electronLog.transports.file.format = '[{y}-{m}-{d} {h}:{i}:{s}.{ms}] [{level}] {text}';
+  const line = (level: 'debug' | 'info' | 'warn' | 'error') => (f: LogFields, m: string) => {
+    electronLog[level](formatLine(f, m));
+  };
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
+}
+
+// ---- the app:// protocol --------------------------------------------------------------------
+
+/**
+ * Serves the renderer and resources under `app://trayphone`, each response with the CSP header.
+ * `serverUrls` is read per request, so a new server URL applies at the next load.
+ */
+export function serveAppProtocol(
+  ses: Session,
+  paths: AppPaths,
+  origins: TrustedOrigins,
+  serverUrls: () => string[],
+): void {
+  ses.protocol.handle('app', async (request) => {
+    const file = resolveAppRequest(
+      request.url,
+      { renderer: paths.renderer, shell: paths.resources },
+      origins,
+    );
+    if (!file) return new Response('not found', { status: 404 });
+    const response = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(response.headers);
+    headers.set('Content-Security-Policy', contentSecurityPolicy(serverUrls()));
+    headers.set('X-Content-Type-Options', 'nosniff');
+    return new Response(response.body, { status: response.status, headers });
+  });
+  if (origins.dev !== undefined) {
+    // The dev server's responses get the same CSP (plus the dev origin itself).
+    const dev = origins.dev;
+    ses.webRequest.onHeadersReceived({ urls: [`${dev}/*`] }, (details, callback) => {
+      callback({
+        responseHeaders: {
+          ...details.responseHeaders,
+          'Content-Security-Policy': [contentSecurityPolicy(serverUrls(), dev)],
+        },
+      });
+    });
+  }
+}
+
+/** The URL of a renderer route (`''` = the app root, `/ringing/<id>` = a ringing window). */
+export function rendererUrl(paths: AppPaths, route: string): string {
+  const base = paths.devServerUrl ?? `${APP_ORIGIN}/index.html`;
+  return route === '' ? base : `${base.replace(/#.*$/, '')}#${route}`;
+}
+
+// ---- windows --------------------------------------------------------------------------------
+
+const appIcon = (paths: AppPaths) =>
+  nativeImage.createFromPath(path.join(paths.resources, 'icons', 'icon-512.png'));
+
+export function createMainWindow(paths: AppPaths): BrowserWindow {
+  const window = new BrowserWindow({
+    ...MAIN_WINDOW_SIZE,
+    show: false,
+    title: 'Trayphone',
+    icon: appIcon(paths),
+    webPreferences: secureWebPreferences({ preload: paths.preload, keepRunningHidden: true }),
+  });
+  void window.loadURL(rendererUrl(paths, ''));
+  return window;
+}
+
+export function mainWindowPort(window: () => BrowserWindow | undefined): MainWindowPort {
+  const send = <E extends ShellEventChannel>(channel: E, data: ShellEventData<E>): void => {
+    window()?.webContents.send(channel, data);
+  };
+  return {
+    show: () => {
+      const w = window();
+      if (!w) return;
+      if (w.isMinimized()) w.restore();
+      w.show();
+      w.focus();
+    },
+    hide: () => window()?.hide(),
+    isVisible: () => window()?.isVisible() ?? false,
+    openView: (view: ShellView) => {
+      send('shell:open-view', { view });
+    },
+    muteToggle: () => {
+      send('shell:mute-toggle', {});
+    },
+  };
+}
+
+/** Ringing windows: frameless, on top, shown inactive (never steal focus from typing). */
+export function ringingWindowsPort(
+  paths: AppPaths,
+  onCreated: (w: BrowserWindow) => void,
+): RingingWindowPort {
+  const open = new Set<BrowserWindow>();
+  return {
+    open: (callId) => {
+      const area = screen.getPrimaryDisplay().workArea;
+      const window = new BrowserWindow({
+        ...ringingWindowBounds(area, open.size),
+        ...RINGING_WINDOW_SIZE,
+        show: false,
+        frame: false,
+        resizable: false,
+        movable: true,
+        minimizable: false,
+        maximizable: false,
+        fullscreenable: false,
+        skipTaskbar: true,
+        alwaysOnTop: true,
+        focusable: true,
+        title: 'Incoming call',
+        webPreferences: secureWebPreferences({ preload: paths.preload, autoplay: true }),
+      });
+      window.setAlwaysOnTop(true, 'screen-saver');
+      window.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
+      open.add(window);
+      window.on('closed', () => open.delete(window));
+      onCreated(window);
+      window.once('ready-to-show', () => {
+        window.showInactive();
+      });
+      void window.loadURL(rendererUrl(paths, `/ringing/${encodeURIComponent(callId)}`));
+      return {
+        close: () => {
+          if (!window.isDestroyed()) window.destroy();
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The ringtone: a hidden, sandboxed page of ours that loops the tone on the chosen output device
+ * (HTMLMediaElement.setSinkId). Stopping destroys the page, so nothing can keep ringing.
+ */
+export function ringerPort(): RingerPort {
+  return {
+    start: (request) => {
+      const window = new BrowserWindow({
+        show: false,
+        width: 1,
+        height: 1,
+        skipTaskbar: true,
+        focusable: false,
+        webPreferences: secureWebPreferences({ autoplay: true, keepRunningHidden: true }),
+      });
+      const query = new URLSearchParams({
+        tone: request.tone,
+        sink: request.sinkId,
+        mode: request.discreet ? 'discreet' : 'ring',
+      });
+      void window.loadURL(`${APP_ORIGIN}/shell/ringer/ringer.html?${query.toString()}`);
+      return {
+        stop: () => {
+          if (!window.isDestroyed()) window.destroy();
+        },
+      };
+    },
+  };
+}
+
+// ---- tray, notifications ---------------------------------------------------------------------
+
+export function trayPort(
+  paths: AppPaths,
+  onAction: (action: TrayAction) => void,
+  onClick: () => void,
+): TrayPort & { destroy(): void } {
+  const image = (icon: string) => {
+    const img = nativeImage.createFromPath(path.join(paths.resources, 'tray', `${icon}-16.png`));
+    const hi = readFileSync(path.join(paths.resources, 'tray', `${icon}-32.png`));
+    img.addRepresentation({ scaleFactor: 2, buffer: hi });
+    return img;
+  };
+  const tray = new Tray(image('offline'));
+  tray.on('click', onClick);
+  let lastMenu = '';
+  let lastIcon = '';
+  const toTemplate = (model: TrayModel): MenuItemConstructorOptions[] =>
+    model.menu.map((item) =>
+      item.kind === 'separator'
+        ? { type: 'separator' }
+        : {
+            type: item.kind === 'radio' ? 'radio' : 'normal',
+            label: item.label,
+            enabled: item.enabled,
+            ...(item.kind === 'radio' ? { checked: item.checked } : {}),
+            click: () => {
+              onAction(item.action);
+            },
+          },
+    );
+  return {
+    render: (model) => {
+      if (model.icon !== lastIcon) {
+        lastIcon = model.icon;
+        tray.setImage(image(model.icon));
+      }
+      tray.setToolTip(model.tooltip);
+      if (process.platform === 'darwin') tray.setTitle(model.title);
+      const menuKey = JSON.stringify(model.menu);
+      if (menuKey !== lastMenu) {
+        lastMenu = menuKey;
+        tray.setContextMenu(Menu.buildFromTemplate(toTemplate(model)));
+      }
+    },
+    setBadgeCount: (count) => {
+      // macOS dock and Linux Unity launchers; a no-op elsewhere (the tooltip carries the count).
+      app.setBadgeCount(count);
+    },
+    destroy: () => {
+      tray.destroy();
+    },
+  };
+}
+
+/**
+ * Electron's Notification rather than node-notifier: native on all three OSes without shipping
+ * helper binaries (SnoreToast, terminal-notifier) that must be unpacked from the asar and signed;
+ * click events arrive in-process; the app's AppUserModelId and icon are used.
+ */
+export function notifierPort(paths: AppPaths): NotifierPort {
+  const live = new Set<Notification>(); // kept referenced, or GC may drop click handlers
+  return {
+    show: (spec): Closable => {
+      if (!Notification.isSupported()) return { close: () => undefined };
+      const n = new Notification({
+        title: spec.title,
+        body: spec.body,
+        silent: spec.silent,
+        icon: path.join(paths.resources, 'icons', 'icon-512.png'),
+        ...(spec.kind === 'incoming' ? { urgency: 'critical', timeoutType: 'never' } : {}),
+      });
+      live.add(n);
+      n.on('click', spec.onClick);
+      n.on('close', () => live.delete(n));
+      n.show();
+      return {
+        close: () => {
+          n.close();
+          live.delete(n);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,295 @@
+/**
+ * Trayphone's main process: Electron wiring only. It builds the ports (main/electron/), the core
+ * Softphone on the persistent signaling connection, and the DesktopApp that holds the logic;
+ * then forwards Electron's app events to it. Everything with behaviour is tested in plain Node.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  BrowserWindow,
+  type IpcMainInvokeEvent,
+  type WebContents,
+  app,
+  globalShortcut,
+  ipcMain,
+  protocol,
+  safeStorage,
+  session,
+} from 'electron';
+import Store from 'electron-store';
+import WebSocket from 'ws';
+import { Softphone } from '../core/softphone/index.js';
+import { SOFTPHONE_EVENT_NAMES, softphoneEventChannel } from '../protocol/index.js';
+import { DesktopApp } from './app/desktop-app.js';
+import { realTimers } from './app/ports.js';
+import {
+  type AppPaths,
+  createMainWindow,
+  electronLogPort,
+  mainWindowPort,
+  notifierPort,
+  ringerPort,
+  ringingWindowsPort,
+  serveAppProtocol,
+  trayPort,
+} from './electron/electron-ports.js';
+import {
+  APP_ORIGIN,
+  APP_SCHEME,
+  type SenderFrame,
+  type TrustedOrigins,
+  devOrigin,
+  isOwnRendererUrl,
+  isTrustedSender,
+} from './security/origins.js';
+import { isAllowedNavigation, permissionGranted } from './security/web-policy.js';
+import { DesktopStore } from './settings/desktop-store.js';
+import { loadPolicy, policyFilePath } from './settings/policy.js';
+import type { SettingsDocument } from './settings/settings-document.js';
+import { SettingsWatch } from './settings/settings-watch.js';
+import { TokenVault } from './settings/token-vault.js';
+import { DEEP_LINK_SCHEMES } from './shell/deep-link.js';
+import type { LoginItemPlan } from './shell/login-item.js';
+
+const log = electronLogPort();
+
+// Before `ready`: app:// is a standard, secure origin (fetch, media, CSP like https).
+protocol.registerSchemesAsPrivileged([
+  {
+    scheme: APP_SCHEME,
+    privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true },
+  },
+]);
+
+const here = path.dirname(fileURLToPath(import.meta.url)); // out/main
+const devServerUrl = devOrigin(process.env.ELECTRON_RENDERER_URL)
+  ? process.env.ELECTRON_RENDERER_URL
+  : undefined;
+const paths: AppPaths = {
+  renderer: path.join(here, '../renderer'),
+  resources: path.join(app.getAppPath(), 'resources'),
+  preload: path.join(here, '../preload/index.cjs'),
+  ...(devServerUrl !== undefined ? { devServerUrl } : {}),
+};
+const origins: TrustedOrigins = {
+  app: APP_ORIGIN,
+  ...(devServerUrl !== undefined ? { dev: devOrigin(devServerUrl) } : {}),
+};
+
+let desktop: DesktopApp | undefined;
+let mainWindow: BrowserWindow | undefined;
+const pendingUrls: string[] = [];
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Trayphone runs: it receives our argv through `second-instance`.
+  app.quit();
+} else {
+  app.setAppUserModelId('app.trayphone.desktop');
+  registerProtocolClients();
+  app.on('second-instance', (_event, argv) => desktop?.secondInstance(argv));
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    if (desktop) desktop.openUrl(url);
+    else pendingUrls.push(url);
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    harden(contents);
+  });
+  // Closing every window leaves the app in the tray.
+  app.on('window-all-closed', () => undefined);
+  app.on('activate', () => desktop?.trayAction('open'));
+  app.on('before-quit', (event) => {
+    // Cmd+Q, OS logout, an installer: end calls cleanly first (DesktopApp.quit exits after).
+    if (desktop && !desktop.isQuitting) {
+      event.preventDefault();
+      void desktop.quit();
+    }
+  });
+  app.on('will-quit', () => {
+    globalShortcut.unregisterAll();
+  });
+  app.whenReady().then(start, (error: unknown) => {
+    log.error({ err: error }, 'startup failed');
+    app.exit(1);
+  });
+}
+
+function registerProtocolClients(): void {
+  for (const scheme of DEEP_LINK_SCHEMES) {
+    // Unpackaged (`electron .`), the OS must be told which script to pass to Electron.
+    const ok = process.defaultApp
+      ? app.setAsDefaultProtocolClient(scheme, process.execPath, [
+          path.resolve(process.argv[1] ?? '.'),
+        ])
+      : app.setAsDefaultProtocolClient(scheme);
+    if (!ok) log.warn({ scheme }, 'could not register as protocol handler');
+  }
+}
+
+function harden(contents: WebContents): void {
+  const block = (event: { url: string; preventDefault(): void }): void => {
+    if (isAllowedNavigation(event.url, origins)) return;
+    event.preventDefault();
+    log.warn({ url: event.url.slice(0, 200) }, 'navigation blocked');
+  };
+  contents.on('will-navigate', block);
+  contents.on('will-redirect', block);
+  contents.on('will-attach-webview', (event) => {
+    event.preventDefault();
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    log.warn({ url: url.slice(0, 200) }, 'window.open blocked');
+    return { action: 'deny' };
+  });
+}
+
+function senderOf(event: IpcMainInvokeEvent): SenderFrame | null {
+  const frame = event.senderFrame;
+  if (!frame) return null;
+  return { url: frame.url, isMainFrame: frame.parent === null && frame === event.sender.mainFrame };
+}
+
+function readPolicyFile(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+function applyLoginItem(plan: LoginItemPlan): void {
+  if (plan.kind === 'login-item') {
+    app.setLoginItemSettings(plan.settings);
+    return;
+  }
+  if (plan.content === null) rmSync(plan.file, { force: true });
+  else {
+    mkdirSync(path.dirname(plan.file), { recursive: true });
+    writeFileSync(plan.file, plan.content);
+  }
+}
+
+async function start(): Promise<void> {
+  const ses = session.defaultSession;
+  const settingsStore = new Store<Record<string, unknown>>({ name: 'trayphone' });
+  const desktopStore = new DesktopStore(
+    {
+      read: () => settingsStore.store,
+      write: (document: SettingsDocument) => {
+        settingsStore.store = document;
+      },
+    },
+    loadPolicy(policyFilePath(process.platform, process.env), readPolicyFile),
+    new TokenVault(safeStorage, log),
+    log,
+  );
+  const softphone = new Softphone({
+    shell: 'electron',
+    fetch: (url, init) => fetch(url, init),
+    createSocket: (url) => new WebSocket(url),
+    store: desktopStore.store,
+    secretStore: desktopStore.secretStore,
+    device: {
+      name: os.hostname().slice(0, 100) || 'Desktop',
+      platform:
+        process.platform === 'win32'
+          ? 'windows'
+          : process.platform === 'darwin'
+            ? 'macos'
+            : 'linux',
+    },
+    settingsProvider: desktopStore.settingsProvider,
+    policyProvider: desktopStore.policyProvider,
+    defaultSettings: desktopStore.defaultSettings(),
+    logger: log,
+  });
+  await softphone.start();
+  const settings = new SettingsWatch();
+
+  serveAppProtocol(ses, paths, origins, () => [settings.current().serverUrl]);
+  ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    callback(
+      permissionGranted(
+        { permission, requestingUrl: details.requestingUrl, isMainFrame: details.isMainFrame },
+        origins,
+      ),
+    );
+  });
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    permissionGranted(
+      {
+        permission,
+        requestingUrl: details.requestingUrl ?? requestingOrigin,
+        isMainFrame: details.isMainFrame,
+      },
+      origins,
+    ),
+  );
+  ses.setDevicePermissionHandler(() => false);
+
+  // Pushes reach every window of ours (the main window and ringing windows).
+  for (const event of SOFTPHONE_EVENT_NAMES) {
+    softphone.on(event, (data) => {
+      for (const window of BrowserWindow.getAllWindows()) {
+        const contents = window.webContents;
+        if (!contents.isDestroyed() && isOwnRendererUrl(contents.getURL(), origins)) {
+          contents.send(softphoneEventChannel(event), data);
+        }
+      }
+    });
+  }
+
+  const windowPort = mainWindowPort(() => mainWindow);
+  const app_ = new DesktopApp({
+    softphone,
+    settings,
+    mainWindow: windowPort,
+    ringingWindows: ringingWindowsPort(paths, () => undefined),
+    notifier: notifierPort(paths),
+    ringer: ringerPort(),
+    tray: trayPort(
+      paths,
+      (action) => {
+        app_.trayAction(action);
+      },
+      () => {
+        windowPort.show();
+      },
+    ),
+    shortcuts: globalShortcut,
+    applyLoginItem,
+    platform: {
+      os: process.platform,
+      execPath: process.execPath,
+      configHome: process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'),
+      appArgs: app.isPackaged ? [] : [app.getAppPath()],
+    },
+    isTrustedSender: (frame) => isTrustedSender(frame, origins),
+    exit: () => {
+      app.exit(0);
+    },
+    timers: realTimers,
+    log,
+  });
+  desktop = app_;
+  for (const channel of app_.router.channels()) {
+    ipcMain.handle(channel, (event, payload: unknown) =>
+      app_.router.handle(channel, senderOf(event), payload),
+    );
+  }
+
+  mainWindow = createMainWindow(paths);
+  mainWindow.on('close', (event) => {
+    // Closing hides to the tray: calls go on. Only quitting closes for real.
+    if (!app_.isQuitting) {
+      event.preventDefault();
+      mainWindow?.hide();
+    }
+  });
+  await app_.start(process.argv);
+  for (const url of pendingUrls.splice(0)) app_.openUrl(url);
+  log.info({ version: app.getVersion() }, 'Trayphone started');
+}
