@@ -32,7 +32,15 @@ export function webBuildIsStale(): boolean {
 export async function buildWeb(options: { ifStale: boolean }): Promise<boolean> {
   if (options.ifStale && !webBuildIsStale()) return false;
   const { build } = await import('vite');
-  await build({ configFile: CONFIG, logLevel: 'warn' });
+  // Under Vitest NODE_ENV is `test`, and Vite would then bundle React's development build.
+  const previous = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: CONFIG, mode: 'production', logLevel: 'warn' });
+  } finally {
+    if (previous === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = previous;
+  }
   return true;
 }
 

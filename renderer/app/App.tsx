@@ -64,7 +64,11 @@ function Shell({ tab }: { tab: Tab }) {
   if (!snapshot?.account) return null;
   const { account, connection, missedUnread } = snapshot;
   const views = callViews(snapshot, now);
-  const ended = views.ended?.callId === dismissed ? undefined : views.ended;
+  // A call that connected and was hung up needs no summary; one that never connected does.
+  const ended =
+    views.ended?.callId === dismissed || views.ended?.endReason === 'completed'
+      ? undefined
+      : views.ended;
   const Screen = SCREENS[tab];
   // Electron rings in its own window; the main window shows the call but stays quiet.
   const ring = api.shell === 'browser';

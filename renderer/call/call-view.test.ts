@@ -29,9 +29,9 @@ const record = (
 
 describe('call view helpers', () => {
   it('a call I never answered is missed; my own decline, an answer and my own calls are not', () => {
-    for (const o of ['timeout', 'canceled', 'unreachable', 'dnd', 'busy'] as const)
+    for (const o of ['timeout', 'canceled', 'unreachable', 'dnd'] as const)
       expect(isMissed(record(o), 'bob'), o).toBe(true);
-    for (const o of ['answered', 'refused', 'blocked'] as const)
+    for (const o of ['answered', 'refused', 'blocked', 'busy'] as const)
       expect(isMissed(record(o), 'bob'), o).toBe(false);
     expect(isMissed(record('timeout'), 'alice')).toBe(false);
   });

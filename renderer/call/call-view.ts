@@ -1,4 +1,4 @@
-import type { CallRecord, Leg, ParticipantRecord } from '../../protocol/index.js';
+import type { CallRecord, Leg } from '../../protocol/index.js';
 import type { SoftphoneCall, SoftphoneSnapshot } from '../../protocol/softphone.js';
 
 /**
@@ -70,6 +70,8 @@ const END_KEYS = new Set([
   'canceled',
   'refused',
   'declined',
+  'busy',
+  'dnd',
   'timeout',
   'unreachable',
   'failed',
@@ -123,19 +125,11 @@ export const wantsRingback = (call: SoftphoneCall): boolean =>
 
 // ---- history ---------------------------------------------------------------------------------
 
-const MISSED_OUTCOMES = new Set<ParticipantRecord['outcome']>([
-  'timeout',
-  'canceled',
-  'unreachable',
-  'dnd',
-  'busy',
-]);
-
-/** A call I was invited to and never answered (my own decline and blocked callers are not). */
-export function isMissed(record: CallRecord, me: string): boolean {
-  const mine = record.participants.find((p) => p.userId === me && p.role === 'callee');
-  return mine !== undefined && MISSED_OUTCOMES.has(mine.outcome);
-}
+/**
+ * Missed, for me: one definition for core's unread count and this view (an incoming call never
+ * answered on any device that timed out, was canceled, never reached me, or hit do-not-disturb).
+ */
+export { isMissed } from '../../core/softphone/history.js';
 
 export const isOutgoing = (record: CallRecord, me: string): boolean => record.callerId === me;
 

@@ -113,6 +113,8 @@ export const en = {
       canceled: 'Canceled',
       refused: 'Refused',
       declined: 'Declined',
+      busy: 'Busy',
+      dnd: 'Do not disturb',
       timeout: 'No answer',
       unreachable: 'Unreachable',
       failed: 'Call failed',

@@ -114,6 +114,8 @@ export const zhCN: Resources = {
       canceled: '已取消',
       refused: '已拒绝',
       declined: '已拒绝',
+      busy: '忙线',
+      dnd: '请勿打扰',
       timeout: '无人接听',
       unreachable: '无法接通',
       failed: '呼叫失败',

@@ -6,6 +6,7 @@ import { errorMessage, useApi, useSnapshot } from '../app/api-context.js';
 import { useDraft } from '../app/drafts.js';
 import { placeCall } from '../app/place-call.js';
 import { useSettings } from '../app/settings.js';
+import { Icon } from '../components/Icon.js';
 import { PresenceBadge } from '../components/StatusControl.js';
 
 const SEARCH_DELAY_MS = 250;
@@ -92,7 +93,7 @@ export function Contacts() {
               toggleFavourite(userId);
             }}
           >
-            {fav ? '★' : '☆'}
+            <Icon name="star" filled={fav} />
           </button>
           <button
             type="button"
@@ -102,7 +103,7 @@ export function Contacts() {
             title={t('contacts.callAudio', { name })}
             onClick={() => void placeCall(api, [userId], 'audio')}
           >
-            <span aria-hidden="true">📞</span>
+            <Icon name="phone" />
           </button>
           <button
             type="button"
@@ -112,7 +113,7 @@ export function Contacts() {
             title={t('contacts.callVideo', { name })}
             onClick={() => void placeCall(api, [userId], 'video')}
           >
-            <span aria-hidden="true">🎥</span>
+            <Icon name="video" />
           </button>
         </span>
       </li>

@@ -10,6 +10,7 @@ import {
   isMissed,
   isOutgoing,
 } from '../call/call-view.js';
+import { Icon } from '../components/Icon.js';
 
 type Filter = 'all' | 'missed';
 const PAGE = 30;
@@ -105,8 +106,9 @@ export function History() {
               data-missed={missed}
             >
               <span className="history-main">
-                <span aria-hidden="true">{outgoing ? '↗' : missed ? '✕' : '↙'}</span>
-                <strong>{who}</strong>
+                <strong>
+                  <Icon name={outgoing ? 'outgoing' : missed ? 'missed' : 'incoming'} /> {who}
+                </strong>
                 <small>
                   {missed
                     ? t('history.missedCall')
@@ -138,7 +140,7 @@ export function History() {
                   title={t('history.callBack', { name: who })}
                   onClick={() => void placeCall(api, targets, r.media)}
                 >
-                  <span aria-hidden="true">📞</span>
+                  <Icon name="phone" />
                 </button>
               </span>
               {expanded && (

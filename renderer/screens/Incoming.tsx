@@ -7,6 +7,7 @@ import { useSettings } from '../app/settings.js';
 import { endLabel } from '../call/call-view.js';
 import { asRingtone } from '../call/sounds.js';
 import { useSound } from '../call/use-sound.js';
+import { Icon } from '../components/Icon.js';
 
 /**
  * An invitation ringing on this device: who calls, audio or video, and the three answers. The
@@ -39,8 +40,7 @@ export function IncomingCall({ call, ring }: { call: SoftphoneCall; ring: boolea
     >
       <h2 id={`incoming-${call.callId}-title`}>{t('call.incomingFrom', { name: caller })}</h2>
       <p id={`incoming-${call.callId}-kind`} className="call-kind">
-        <span aria-hidden="true">{video ? '🎥 ' : '📞 '}</span>
-        {t(video ? 'call.videoCall' : 'call.audioCall')}
+        <Icon name={video ? 'video' : 'phone'} /> {t(video ? 'call.videoCall' : 'call.audioCall')}
       </p>
       {call.waiting && <p className="hint">{t('call.waiting')}</p>}
       <div className="button-row">

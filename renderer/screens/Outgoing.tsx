@@ -67,9 +67,8 @@ export function EndedSummary({ call, onDismiss }: { call: SoftphoneCall; onDismi
       aria-labelledby="ended-title"
       data-call={call.callId}
     >
-      <h2 id="ended-title">
-        {t('call.endedTitle')}: {t(label.key, label.params)}
-      </h2>
+      <h2 id="ended-title">{t('call.endedTitle')}</h2>
+      {label.key !== 'call.end.completed' && <p>{t(label.key, label.params)}</p>}
       {legs.length > 0 && <LegList legs={legs} />}
       <button type="button" onClick={onDismiss}>
         {t('app.dismiss')}

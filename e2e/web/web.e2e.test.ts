@@ -1,0 +1,336 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumMissingReason } from '../support/chromium.js';
+import {
+  type UserPage,
+  type WebWorld,
+  dial,
+  expectIdle,
+  goTab,
+  grows,
+  inCall,
+  inbound,
+  incoming,
+  RING_TIMEOUT_MS,
+  SCREENSHOT_DIR,
+  audioBytesFrom,
+  connection,
+  openClientSignedIn,
+  screenshot,
+  sounds,
+  startWorld,
+  stopWorld,
+  videoPlaying,
+} from './web-harness.js';
+
+/**
+ * The web client end to end in Chromium against the real server and SFU: every step through the
+ * UI a person would use, every check on what the pages show and what WebRTC really receives.
+ */
+const missing = chromiumMissingReason();
+if (missing) console.log(`web e2e suite skipped: ${missing}`);
+
+let world: WebWorld;
+
+describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_000 }, () => {
+  beforeAll(async () => {
+    world = await startWorld(['alice', 'bob', 'carol', 'dave', 'erin']);
+  }, 90_000);
+  afterAll(async () => {
+    await stopWorld(world);
+  });
+  afterEach(async (context) => {
+    // A failed test leaves a picture of every page; then every user of the test signs off.
+    if (context.task.result?.state === 'fail') {
+      let n = 0;
+      for (const c of world.contexts)
+        for (const page of c.pages())
+          await page
+            .screenshot({
+              path: `${SCREENSHOT_DIR}/failed-${context.task.name.slice(0, 20)}-${n++}.png`,
+            })
+            .catch(() => undefined);
+    }
+    await Promise.all(world.contexts.splice(0).map((c) => c.close().catch(() => undefined)));
+  });
+
+  it('alice video-calls bob from her contacts: he rings, accepts, both see and hear each other; she hangs up; both histories show it with its duration', async () => {
+    const alice = await openClientSignedIn(world, 'alice');
+    const bob = await openClientSignedIn(world, 'bob');
+
+    await goTab(alice, 'contacts');
+    await alice.page.locator('#contacts-search').fill('bob');
+    const row = alice.page.locator('li.contact-row[data-user=bob]');
+    await row.waitFor();
+    await expect
+      .poll(() => row.locator('[data-presence]').getAttribute('data-presence'))
+      .toBe('available');
+    await row.getByRole('button', { name: 'Video call Bob' }).click();
+
+    await incoming(bob).waitFor();
+    await expect(incoming(bob).textContent()).resolves.toContain('alice');
+    await expect.poll(() => sounds(bob)).toContain('classic');
+    await expect.poll(() => sounds(alice)).toContain('ringback');
+    await bob.page.getByRole('button', { name: 'Accept video' }).click();
+
+    await inCall(alice).waitFor();
+    await inCall(bob).waitFor();
+    await expect.poll(() => videoPlaying(alice, 'bob'), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => videoPlaying(bob, 'alice'), { timeout: 15_000 }).toBe(true);
+    for (const user of [alice, bob]) {
+      expect(await grows(async () => (await inbound(user)).audioBytes, 2_000), user.userId).toBe(
+        true,
+      );
+      expect(await grows(async () => (await inbound(user)).videoFrames, 10), user.userId).toBe(
+        true,
+      );
+    }
+    expect(await sounds(bob)).toBe('');
+    expect(await sounds(alice)).toBe('');
+    await screenshot(alice, 'in-call-en');
+
+    await alice.page.getByRole('button', { name: 'Hang up' }).click();
+    await expectIdle(alice);
+    await expectIdle(bob);
+
+    for (const user of [alice, bob]) {
+      await goTab(user, 'history');
+      const first = user.page.locator('li.history-row').first();
+      await first.waitFor();
+      const text = (await first.textContent()) ?? '';
+      expect(text, user.userId).toContain(user === alice ? 'bob' : 'alice');
+      expect(text).toContain(user === alice ? 'Outgoing' : 'Incoming');
+      const duration = await first.locator('[data-testid=duration]').textContent();
+      expect(duration, 'a call of a few seconds').toMatch(/^[1-9]\d* s$/);
+      await first.getByRole('button', { name: 'Details' }).click();
+      await expect(first.locator('dl.details').textContent()).resolves.toContain('Call ended');
+    }
+    await screenshot(bob, 'history-en');
+    await closeAll([alice, bob]);
+  });
+
+  it('bob declines and alice sees "Declined"; alice cancels and bob stops ringing; nobody answers: timeout, and bob finds the missed calls counted and highlighted', async () => {
+    const alice = await openClientSignedIn(world, 'alice');
+    const bob = await openClientSignedIn(world, 'bob');
+
+    // Declined, by keyboard: the incoming view takes focus on "Accept audio"; Tab reaches Decline.
+    await dial(alice, 'bob', 'audio');
+    await incoming(bob).waitFor();
+    await expect
+      .poll(() => bob.page.evaluate(() => document.activeElement?.textContent))
+      .toBe('Accept audio');
+    await bob.page.keyboard.press('Tab');
+    expect(await bob.page.evaluate(() => document.activeElement?.textContent)).toBe('Decline');
+    await bob.page.keyboard.press('Enter');
+    const declined = alice.page.locator('section.ended li[data-user=bob]');
+    await declined.waitFor();
+    expect(await declined.textContent()).toContain('Declined');
+    await screenshot(alice, 'declined-en');
+    await expectIdle(bob);
+    expect(await sounds(bob)).toBe('');
+
+    // Canceled: bob's ringing stops.
+    await dial(alice, 'bob', 'audio');
+    await incoming(bob).waitFor();
+    await expect.poll(() => sounds(bob)).toContain('classic');
+    await alice.page.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => incoming(bob).count(), { timeout: 3_000 }).toBe(0);
+    await expect.poll(() => sounds(bob), { timeout: 1_000 }).toBe('');
+    await expect.poll(() => sounds(alice), { timeout: 1_000 }).toBe('');
+
+    // Nobody answers: the ring timeout ends it on both sides.
+    await dial(alice, 'bob', 'video');
+    await incoming(bob).waitFor();
+    await expect
+      .poll(() => alice.page.locator('section.outgoing li[data-user=bob]').textContent())
+      .toContain('Ringing');
+    const timedOut = alice.page.locator('section.ended li[data-user=bob]');
+    await timedOut.waitFor({ timeout: RING_TIMEOUT_MS + 5_000 });
+    expect(await timedOut.textContent()).toContain('No answer (timed out)');
+    await expect.poll(() => incoming(bob).count()).toBe(0);
+    expect(await sounds(bob)).toBe('');
+
+    // Two missed calls (the canceled one and the unanswered one); the declined one is not missed.
+    const badge = bob.page.locator('[data-testid=missed-badge]');
+    await expect.poll(() => badge.textContent()).toBe('2');
+    await goTab(bob, 'history');
+    await expect.poll(() => bob.page.locator('li.history-row.missed').count()).toBe(2);
+    await expect.poll(() => bob.page.locator('li.history-row').count()).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => bob.page.locator('[data-testid=missed-count]').textContent()).toBe('2');
+    const missedRow = bob.page.locator('li.history-row.missed').first();
+    expect(await missedRow.textContent()).toContain('Missed call');
+    await screenshot(bob, 'history-missed-en');
+    // Seen now: the badge goes.
+    await expect.poll(() => badge.count()).toBe(0);
+    await bob.page.getByRole('button', { name: 'Missed' }).click();
+    await expect.poll(() => bob.page.locator('li.history-row').count()).toBe(2);
+    await closeAll([alice, bob]);
+  });
+
+  it('bob signed in twice: he answers on one device and the other stops ringing at once', async () => {
+    const alice = await openClientSignedIn(world, 'alice');
+    const bobDesk = await openClientSignedIn(world, 'bob');
+    const bobLaptop = await openClientSignedIn(world, 'bob');
+
+    await dial(alice, 'bob', 'audio');
+    await incoming(bobDesk).waitFor();
+    await incoming(bobLaptop).waitFor();
+    await expect.poll(() => sounds(bobLaptop)).toContain('classic');
+    await bobDesk.page.getByRole('button', { name: 'Accept audio' }).click();
+    const answered = Date.now();
+    await expect.poll(() => incoming(bobLaptop).count(), { interval: 50 }).toBe(0);
+    await expect.poll(() => sounds(bobLaptop), { interval: 50 }).toBe('');
+    const stoppedAfter = Date.now() - answered;
+    console.log(`second device stopped ringing ${stoppedAfter} ms after the answer`);
+    expect(stoppedAfter).toBeLessThan(1_500);
+    expect(await inCall(bobLaptop).count()).toBe(0);
+
+    await inCall(alice).waitFor();
+    await inCall(bobDesk).waitFor();
+    expect(await grows(async () => (await inbound(bobDesk)).audioBytes, 2_000)).toBe(true);
+    await bobDesk.page.getByRole('button', { name: 'Hang up' }).click();
+    await expectIdle(alice);
+    await expectIdle(bobDesk);
+    await closeAll([alice, bobDesk, bobLaptop]);
+  });
+
+  it('carol is offline when alice calls; she signs in before the timeout and gets the call', async () => {
+    const alice = await openClientSignedIn(world, 'alice');
+    await dial(alice, 'carol', 'audio');
+    const leg = alice.page.locator('section.outgoing li[data-user=carol]');
+    await expect.poll(() => leg.getAttribute('data-state')).toBe('pushed');
+    expect(await leg.textContent()).toContain('Offline: notified, still ringing');
+    await expect.poll(() => sounds(alice)).toContain('ringback');
+    await screenshot(alice, 'outgoing-pushed-en');
+
+    const carol = await openClientSignedIn(world, 'carol');
+    await incoming(carol).waitFor();
+    expect(await incoming(carol).textContent()).toContain('alice');
+    // call-semantics.md: the caller's view moves from `pushed` to `ringing` once a device got it.
+    await expect.poll(() => leg.getAttribute('data-state'), { timeout: 3_000 }).toBe('ringing');
+    await carol.page.getByRole('button', { name: 'Accept audio' }).click();
+    await inCall(alice).waitFor();
+    await inCall(carol).waitFor();
+    expect(await grows(async () => (await inbound(alice)).audioBytes, 2_000)).toBe(true);
+    await carol.page.getByRole('button', { name: 'Hang up' }).click();
+    await expectIdle(alice);
+    await expectIdle(carol);
+    await closeAll([alice, carol]);
+  });
+
+  it('group call: alice calls bob and carol, adds dave during the call, mutes bob (nobody hears him any more) and removes carol', async () => {
+    const [alice, bob, carol, dave] = await Promise.all([
+      openClientSignedIn(world, 'alice'),
+      openClientSignedIn(world, 'bob'),
+      openClientSignedIn(world, 'carol'),
+      openClientSignedIn(world, 'dave'),
+    ]);
+    await dial(alice, 'bob, carol', 'audio');
+    const outgoing = alice.page.locator('section.outgoing');
+    await expect.poll(() => outgoing.locator('li').count()).toBe(2);
+    for (const callee of [bob, carol]) {
+      await incoming(callee).waitFor();
+      await callee.page.getByRole('button', { name: 'Accept audio' }).click();
+      await inCall(callee).waitFor();
+    }
+    await inCall(alice).waitFor();
+
+    // Anyone may add people; here the moderator does, from the participants panel.
+    await alice.page.locator('#add-participant').fill('dave');
+    await alice.page.getByRole('button', { name: 'Invite', exact: true }).click();
+    await incoming(dave).waitFor();
+    await dave.page.getByRole('button', { name: 'Accept audio' }).click();
+    await inCall(dave).waitFor();
+    const panel = alice.page.locator('aside.participants');
+    await expect.poll(() => panel.locator('li[data-user]').count()).toBe(4);
+
+    // Everyone hears bob before the mute.
+    for (const listener of [alice, carol, dave])
+      expect(await grows(() => audioBytesFrom(listener, 'bob'), 1_500), listener.userId).toBe(true);
+
+    await panel.getByRole('button', { name: 'Mute audio of bob' }).click();
+    await expect
+      .poll(() => bob.page.locator('.in-call').textContent())
+      .toContain('The moderator muted your microphone.');
+    await expect.poll(() => panel.locator('li[data-user=bob]').textContent()).toContain('Muted');
+    await screenshot(alice, 'group-call-moderator-en');
+    // Give the SFU a moment to stop forwarding, then nothing more arrives from bob...
+    await new Promise((r) => setTimeout(r, 1_000));
+    for (const listener of [alice, carol, dave]) {
+      expect(
+        await grows(() => audioBytesFrom(listener, 'bob'), 1_000, 3_000),
+        listener.userId,
+      ).toBe(false);
+    }
+    // ...while alice is still heard.
+    expect(await grows(() => audioBytesFrom(dave, 'alice'), 1_500)).toBe(true);
+    // Bob cannot unmute himself against the moderator.
+    expect(await bob.page.getByRole('button', { name: 'Unmute microphone' }).count()).toBe(1);
+
+    await panel.getByRole('button', { name: 'Remove carol' }).click();
+    await expectIdle(carol);
+    await expect
+      .poll(() => carol.page.locator('section.ended').textContent())
+      .toContain('You were removed from the call');
+    await expect.poll(() => panel.locator('li[data-user]').count()).toBe(3);
+    expect(await inCall(bob).count()).toBe(1);
+    expect(await inCall(dave).count()).toBe(1);
+
+    await alice.page.getByRole('button', { name: 'End for all' }).click();
+    for (const user of [alice, bob, dave]) await expectIdle(user);
+    await closeAll([alice, bob, carol, dave]);
+  });
+
+  it('do-not-disturb and busy refusals reach the caller with their reasons', async () => {
+    const [alice, bob, carol, erin] = await Promise.all([
+      openClientSignedIn(world, 'alice'),
+      openClientSignedIn(world, 'bob'),
+      openClientSignedIn(world, 'carol'),
+      openClientSignedIn(world, 'erin'),
+    ]);
+    // Erin turns on do-not-disturb from the header's status control.
+    await erin.page.locator('#status-control').selectOption('dnd');
+    await expect.poll(() => erin.page.locator('#status-control').inputValue()).toBe('dnd');
+    await new Promise((r) => setTimeout(r, 300));
+    await dial(alice, 'erin', 'audio');
+    const dnd = alice.page.locator('section.ended li[data-user=erin]');
+    await dnd.waitFor();
+    expect(await dnd.textContent()).toContain('Do not disturb');
+    expect(await incoming(erin).count()).toBe(0);
+    expect(await sounds(erin)).toBe('');
+    await screenshot(alice, 'refused-dnd-en');
+
+    // Bob is in a call with carol: a second caller hears "busy".
+    await dial(bob, 'carol', 'audio');
+    await incoming(carol).waitFor();
+    await carol.page.getByRole('button', { name: 'Accept audio' }).click();
+    await inCall(bob).waitFor();
+    await alice.page.getByRole('button', { name: 'Dismiss' }).click();
+    await dial(alice, 'bob', 'audio');
+    const busy = alice.page.locator('section.ended li[data-user=bob]');
+    await busy.waitFor();
+    expect(await busy.textContent()).toContain('Busy');
+    expect(await incoming(bob).count()).toBe(0);
+    await bob.page.getByRole('button', { name: 'Hang up' }).click();
+    await expectIdle(carol);
+    await closeAll([alice, bob, carol, erin]);
+  });
+
+  it('the connection state is always shown, and the dialer keeps what was typed across a reconnect', async () => {
+    const alice = await openClientSignedIn(world, 'alice');
+    await goTab(alice, 'dialer');
+    await alice.page.locator('#dialer-target').fill('bob, car');
+    // The server drops alice's connection (as a network change would): the client reconnects.
+    for (const session of world.t.server.services.sessions.sessionsOf('alice'))
+      session.close('server-shutdown');
+    await expect.poll(() => connection(alice), { interval: 20 }).not.toBe('connected');
+    const shown = await alice.page.locator('[data-testid=connection]').textContent();
+    expect(['Connecting…', 'Reconnecting…']).toContain(shown);
+    await expect.poll(() => connection(alice), { timeout: 15_000 }).toBe('connected');
+    expect(await alice.page.locator('#dialer-target').inputValue()).toBe('bob, car');
+    await closeAll([alice]);
+  });
+});
+
+async function closeAll(users: UserPage[]): Promise<void> {
+  await Promise.all(users.map((u) => u.page.context().close()));
+}
