@@ -42,6 +42,8 @@ export const signalingUrlOf = (serverUrl: string): string =>
 
 /** Refresh the access token when it has less than this left: covers clock skew and a slow hello. */
 const REFRESH_MARGIN_MS = 120_000;
+/** How often, at most, a connected client checks whether its refresh token needs renewing. */
+const RENEWAL_CHECK_MS = 3_600_000;
 
 /**
  * The account's tokens: signs in with a password, and hands SignalingClient a valid access token
@@ -114,12 +116,16 @@ export class AuthClient {
 export class TokenKeeper {
   private accessToken: string | undefined;
   private accessExpiresAt = 0;
+  /** When the current refresh token was obtained and runs out (unknown for a restored one). */
+  private refreshObtainedAt = 0;
+  private refreshExpiresAt: number | undefined;
+  private renewalTimer: ReturnType<typeof setTimeout> | undefined;
   private inFlight: Promise<string> | undefined;
   /** A token was handed out and no hello succeeded with it since: the next call refreshes. */
   private unconfirmed = false;
 
   constructor(
-    private readonly auth: AuthClient,
+    private readonly auth: Pick<AuthClient, 'refresh'>,
     private readonly clock: Clock,
     private readonly serverUrl: string,
     private refreshToken: string,
@@ -153,12 +159,42 @@ export class TokenKeeper {
     return this.inFlight;
   }
 
-  private async refreshNow(): Promise<string> {
+  /**
+   * While connected, renews the refresh token at half its life: a tray app may stay connected
+   * for longer than a refresh token lives, and its next reconnect must still find one valid.
+   */
+  startRenewal(): void {
+    this.stopRenewal();
+    const life = (this.refreshExpiresAt ?? Infinity) - this.refreshObtainedAt;
+    const delay = Math.max(1_000, Math.min(RENEWAL_CHECK_MS, life / 4));
+    this.renewalTimer = setTimeout(() => {
+      const due =
+        this.refreshExpiresAt !== undefined &&
+        this.clock.now() >= this.refreshObtainedAt + life / 2;
+      if (due) {
+        this.inFlight ??= this.refreshNow(false).finally(() => {
+          this.inFlight = undefined;
+        });
+        // A failure is retried at the next check; a refused token surfaces at the next hello.
+        this.inFlight.catch(() => undefined);
+      }
+      this.startRenewal();
+    }, delay);
+    // Node: renewal must not keep a process alive.
+    (this.renewalTimer as { unref?: () => void }).unref?.();
+  }
+
+  stopRenewal(): void {
+    clearTimeout(this.renewalTimer);
+    this.renewalTimer = undefined;
+  }
+
+  private async refreshNow(forHello = true): Promise<string> {
     try {
       const tokens = await this.auth.refresh(this.serverUrl, this.refreshToken);
       this.take(tokens);
       await this.onRotated(tokens);
-      this.unconfirmed = true;
+      if (forHello) this.unconfirmed = true;
       return tokens.accessToken;
     } catch (error) {
       const code = error instanceof SoftphoneError ? error.code : 'unreachable';
@@ -175,5 +211,7 @@ export class TokenKeeper {
     this.accessToken = tokens.accessToken;
     this.accessExpiresAt = tokens.accessTokenExpiresAt;
     this.refreshToken = tokens.refreshToken;
+    this.refreshObtainedAt = this.clock.now();
+    this.refreshExpiresAt = tokens.refreshTokenExpiresAt;
   }
 }

@@ -141,6 +141,7 @@ export class Session {
 
   close(): void {
     for (const off of this.offs.splice(0)) off();
+    this.tokens.stopRenewal();
     this.signaling.close();
   }
 }

@@ -99,9 +99,12 @@ describe('Softphone sign-in', () => {
     await first.sp.close();
 
     // An app restart: a new Softphone over the same storage signs in by itself.
+    const token = first.store.get(STORE_KEYS.refreshToken);
     const second = testPhone({ store: first.store });
     const restored = await second.until((s) => s.connection === 'connected');
     expect(restored.account?.userId).toBe('alice');
+    // It refreshed its access token, and keeps the rotated refresh token.
+    expect(second.store.get(STORE_KEYS.refreshToken)).not.toBe(token);
     expect(await second.sp.setStatus({ status: 'away' })).toBeNull();
 
     await second.sp.signOut({});
@@ -112,6 +115,22 @@ describe('Softphone sign-in', () => {
     const third = testPhone({ store: first.store });
     await third.sp.start();
     expect((await third.sp.getSnapshot({})).connection).toBe('signed-out');
+  });
+
+  it('fails for good when the saved refresh token is refused, and forgets it', async () => {
+    const first = testPhone();
+    await signIn(first);
+    await first.sp.close();
+    first.store.set(STORE_KEYS.refreshToken, JSON.stringify('forged-token'));
+
+    const second = testPhone({ store: first.store });
+    const failed = await second.until((s) => s.connection === 'failed');
+    expect(failed.account?.userId).toBe('alice');
+    expect(second.errors.map((e) => e.code)).toContain('unauthorized');
+    expect(second.store.get(STORE_KEYS.refreshToken)).toBeUndefined();
+    // Signing in again recovers.
+    await signIn(second);
+    await second.until((s) => s.connection === 'connected');
   });
 
   it('rejects invalid arguments without changing anything', async () => {

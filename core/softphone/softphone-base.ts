@@ -244,6 +244,7 @@ export abstract class SoftphoneBase {
 
   protected onReady(session: Session, hello: HelloResult): void {
     session.tokens.confirm();
+    session.tokens.startRenewal();
     this.status = hello.status;
     if (hello.displayName !== session.account.displayName) {
       session.account.displayName = hello.displayName;
