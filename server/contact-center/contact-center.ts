@@ -40,6 +40,8 @@ export interface ContactCenterOptions {
 
 /** Supervisors' `queue.state` is coalesced to at most one snapshot per queue this often. */
 const PUBLISH_MS = 50;
+/** Callers hear their new place in the queue at most this often. */
+const POSITION_MS = 250;
 
 /**
  * Seat calling: queues hold callers (as ringing calls of the engine without a callee), offer each
@@ -77,6 +79,7 @@ export class ContactCenter extends QueueDirectory implements QueueHooks {
     clearInterval(this.sweep);
     for (const queue of this.queues.values()) {
       clearTimeout(queue.publishTimer);
+      clearTimeout(queue.positionTimer);
       for (const w of queue.waiting) clearTimeout(w.maxWaitTimer);
     }
     for (const agent of this.agents.values()) clearTimeout(agent.afterCallTimer);
@@ -130,6 +133,8 @@ export class ContactCenter extends QueueDirectory implements QueueHooks {
     // A caller moved to another queue hears its place there, even if the number is the same.
     waiting.toldPosition = 0;
     queue.waiting.push(waiting);
+    // The caller hears its place at once; later moves are coalesced.
+    this.tellPosition(queue, waiting, queue.waiting.length, this.now());
     queue.counters.entered++;
     this.metrics.calls.inc({ queue: queue.name, outcome: 'entered' });
     clearTimeout(waiting.maxWaitTimer);
@@ -545,24 +550,36 @@ export class ContactCenter extends QueueDirectory implements QueueHooks {
 
   // ---- notifications -------------------------------------------------------------------------
 
-  /** Tells each waiting caller whose place changed. */
+  /**
+   * Tells each waiting caller whose place changed, soon: coalesced per queue, because telling
+   * every caller behind on each answer is quadratic in the queue's length.
+   */
   protected tellPositions(queue: Queue): void {
-    const now = this.now();
-    queue.waiting.forEach((w, i) => {
-      if (w.toldPosition === i + 1) return;
-      w.toldPosition = i + 1;
-      this.o.router.toDevice(
-        w.callerId,
-        w.callerDevice,
-        encodeEvent('queue.position', {
-          callId: w.callId,
-          queue: queue.name,
-          position: i + 1,
-          waiting: queue.waiting.length,
-          waitedMs: now - w.firstEnteredAt,
-        }),
-      );
-    });
+    if (queue.positionTimer) return;
+    queue.positionTimer = setTimeout(() => {
+      queue.positionTimer = undefined;
+      const now = this.now();
+      queue.waiting.forEach((w, i) => {
+        this.tellPosition(queue, w, i + 1, now);
+      });
+    }, POSITION_MS);
+    queue.positionTimer.unref();
+  }
+
+  private tellPosition(queue: Queue, w: WaitingCall, position: number, now: number): void {
+    if (w.toldPosition === position) return;
+    w.toldPosition = position;
+    this.o.router.toDevice(
+      w.callerId,
+      w.callerDevice,
+      encodeEvent('queue.position', {
+        callId: w.callId,
+        queue: queue.name,
+        position,
+        waiting: queue.waiting.length,
+        waitedMs: now - w.firstEnteredAt,
+      }),
+    );
   }
 
   /** Supervisors get a fresh snapshot soon (coalesced). */

@@ -60,6 +60,7 @@ export class Queue {
   /** Round robin: position in `order` of the agent offered last. */
   lastOrder = -1;
   publishTimer: NodeJS.Timeout | undefined;
+  positionTimer: NodeJS.Timeout | undefined;
 
   constructor(public config: QueueConfig) {}
 
