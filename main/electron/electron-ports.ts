@@ -292,7 +292,10 @@ export function notifierPort(paths: AppPaths): NotifierPort {
         title: spec.title,
         body: spec.body,
         silent: spec.silent,
-        icon: path.join(paths.resources, 'icons', 'icon-512.png'),
+        // The OS reads this file itself: point at the unpacked copy (electron-builder asarUnpack).
+        icon: path
+          .join(paths.resources, 'icons', 'icon-512.png')
+          .replace(/app\.asar([\\/])/, 'app.asar.unpacked$1'),
         ...(spec.kind === 'incoming' ? { urgency: 'critical', timeoutType: 'never' } : {}),
       });
       live.add(n);
