@@ -64,6 +64,8 @@ export class Session {
   readonly tokens: TokenKeeper;
   /** Stopped for good (token refused, incompatible server, replaced): shown as `failed`. */
   failed = false;
+  /** `signIn` is waiting for the first hello: it reports a failure itself. */
+  signingIn = false;
   private readonly offs: (() => void)[] = [];
 
   constructor(

@@ -85,6 +85,8 @@ describe('Softphone sign-in', () => {
       // Commands need a working session.
       expect((await rejected(phone.sp.setStatus({ status: 'away' }))).code).toBe('not-signed-in');
       expect(phone.store.get(STORE_KEYS.session)).toBeUndefined();
+      // The rejection is the report: no toast besides.
+      expect(phone.errors).toEqual([]);
     } finally {
       await new Promise((resolve) => {
         wss.close(resolve);
@@ -131,6 +133,28 @@ describe('Softphone sign-in', () => {
     // Signing in again recovers.
     await signIn(second);
     await second.until((s) => s.connection === 'connected');
+  });
+
+  it('stops, rather than fight, when another client signs in with the same device id', async () => {
+    const first = testPhone({ deviceId: 'shared-desk' });
+    await signIn(first);
+    const second = testPhone({ deviceId: 'shared-desk' });
+    await signIn(second);
+    await first.until((s) => s.connection === 'failed');
+    expect(first.errors.map((e) => e.code)).toEqual(['replaced']);
+    // The newer one keeps its session: the old one does not come back and evict it.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(second.last().connection).toBe('connected');
+    expect(second.errors).toEqual([]);
+  });
+
+  it('refuses to sign in to another server than the one policy fixed', async () => {
+    const phone = testPhone({
+      policyProvider: { load: () => ({ serverUrl: 'https://pbx.example.com' }) },
+    });
+    const error = await rejected(signIn(phone));
+    expect(error.code).toBe('policy-locked');
+    expect((await phone.sp.getSnapshot({})).connection).toBe('signed-out');
   });
 
   it('rejects invalid arguments without changing anything', async () => {

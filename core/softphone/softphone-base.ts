@@ -101,7 +101,7 @@ export abstract class SoftphoneBase {
       this.changed();
     });
     this.callWaiting = new CallWaitingSync(this.settings, (error) => {
-      this.fireError(error);
+      this.backgroundError(error, 'call waiting sync');
     });
     this.publisher = new SnapshotPublisher(
       () => this.buildSnapshot(),
@@ -158,7 +158,8 @@ export abstract class SoftphoneBase {
     const saved = await readJson(store, STORE_KEYS.deviceId, deviceIdSchema);
     if (saved !== undefined) return saved;
     const id = `${this.options.device.platform}-${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`;
-    await writeJson(store, STORE_KEYS.deviceId, id);
+    // A store that cannot write still gets a device id, for this run.
+    await writeJson(store, STORE_KEYS.deviceId, id).catch(() => undefined);
     return id;
   }
 
@@ -178,8 +179,10 @@ export abstract class SoftphoneBase {
     await this.settings.update({ serverUrl });
     await this.missed.load(account.userId);
     const session = this.openSession(account, tokens.refreshToken, tokens);
+    session.signingIn = true;
     try {
       await session.whenSignedIn(this.options.signInTimeoutMs ?? 15_000);
+      session.signingIn = false;
     } catch (error) {
       // Signing in did not complete: nothing of it survives a restart.
       await this.sessions.clear();
@@ -252,7 +255,7 @@ export abstract class SoftphoneBase {
     }
     this.callWaiting.onHello(session, hello.settings.callWaiting);
     this.presence.resubscribe().catch((error: unknown) => {
-      this.fireError(error);
+      this.backgroundError(error, 'presence subscription');
     });
     this.changed();
   }
@@ -269,23 +272,30 @@ export abstract class SoftphoneBase {
       if (event.data.reason === 'token-expired') session.tokens.invalidate();
       if (event.data.reason === 'replaced') {
         // Another client signed in with this device id: reconnecting would evict it in turn.
-        session.failed = true;
+        this.stopped(session, new SoftphoneError('replaced', 'signed in elsewhere, same device'));
         session.close();
-        this.fireError(new SoftphoneError('replaced', 'signed in elsewhere with the same device'));
-        this.changed();
       }
     }
   }
 
   protected async onFatal(session: Session, error: SignalingError): Promise<void> {
-    session.failed = true;
-    this.log.warn({ userId: session.account.userId, code: error.code }, 'signaling stopped');
+    this.stopped(session, error);
     // A refused token will not be accepted after a restart either; an incompatible server may be
     // upgraded, so that session is kept.
     if (error.code === 'unauthorized' && session === this.session) {
       await this.sessions.clear().catch(() => undefined);
     }
-    this.fireError(error);
+  }
+
+  /** The session stopped for good: no call of it can go on, and the user is told once. */
+  private stopped(session: Session, error: unknown): void {
+    session.failed = true;
+    const { code, message } = toSoftphoneError(error);
+    this.log.warn({ userId: session.account.userId, code }, `signaling stopped: ${message}`);
+    if (session !== this.session) return;
+    this.callList.clear();
+    // A sign-in in progress reports it as its own rejection.
+    if (!session.signingIn) this.fireError(error);
     this.changed();
   }
 
@@ -343,6 +353,16 @@ export abstract class SoftphoneBase {
     const result = this.exclusive.then(task, task);
     this.exclusive = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * A failure of something the softphone did on its own. Connectivity failures are only logged:
+   * the connection state already shows them, and the next hello retries.
+   */
+  protected backgroundError(error: unknown, what: string): void {
+    const failure = toSoftphoneError(error);
+    this.log.warn({ code: failure.code }, `${what} failed: ${failure.message}`);
+    if (failure.code !== 'unreachable' && failure.code !== 'timeout') this.fireError(failure);
   }
 
   protected fireError(error: unknown, callId?: string): void {

@@ -173,7 +173,7 @@ export class Softphone extends SoftphoneBase implements SoftphoneApi {
       await this.settings.update(patch);
       if (changed.includes('favourites')) {
         this.presence.setFavourites(this.settings.settings.favourites).catch((error: unknown) => {
-          this.fireError(error);
+          this.backgroundError(error, 'watching favourites');
         });
       }
       return this.settings.view();
