@@ -7,6 +7,8 @@
  * Configuration comes from the file, TRAYPHONE_* variables and built-in defaults (see README).
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { passwordSchema, userIdSchema } from '../protocol/index.js';
 import { startServer } from './app.js';
@@ -54,6 +56,22 @@ async function seedDemoUsers(stores: Stores): Promise<void> {
   }
 }
 
+/**
+ * `npm start` runs the server and the web client only; the desktop app needs Electron's binary,
+ * which this machine may not have (the `electron` package resolves to its path, or throws).
+ */
+function desktopNote(): string {
+  try {
+    const electronPath = createRequire(import.meta.url)('electron') as unknown;
+    if (typeof electronPath === 'string' && existsSync(electronPath)) {
+      return `Desktop app: \`npm run dev:desktop\` opens it (Electron at ${electronPath}).`;
+    }
+  } catch {
+    // No binary: node_modules/electron was installed without its download.
+  }
+  return 'No desktop window opened: no Electron binary is installed here. The web client at the URL above is the same app.';
+}
+
 async function serve(config: ServerConfig): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const server = await startServer({ config, logger });
@@ -65,6 +83,7 @@ async function serve(config: ServerConfig): Promise<void> {
     );
   }
   say(`Trayphone server: ${server.httpUrl}  (signaling ${server.signalingUrl})`);
+  if (config.dev) say(desktopNote());
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
