@@ -53,6 +53,9 @@ import { TokenVault } from './settings/token-vault.js';
 import { DEEP_LINK_SCHEMES } from './shell/deep-link.js';
 import type { LoginItemPlan } from './shell/login-item.js';
 
+// Tests and side-by-side profiles: a separate settings/session directory (before anything reads it).
+if (process.env.TRAYPHONE_USER_DATA) app.setPath('userData', process.env.TRAYPHONE_USER_DATA);
+
 const log = electronLogPort();
 
 // Before `ready`: app:// is a standard, secure origin (fetch, media, CSP like https).
