@@ -71,8 +71,12 @@ describe('seat calling supervision', () => {
       waiting: [],
       agents: [{ userId: 'a1', status: 'logged-out' }],
     });
+    // Anyone watching the agent's presence hears its agent status too.
+    const watcher = await s.signIn('mallory');
+    await watcher.request('presence.subscribe', { userIds: ['a1'] });
     const a1 = await agentOnline(s, 'a1');
     await statusOf(sup, 'a1', 'available');
+    await statusOf(watcher, 'a1', 'available');
     const caller = await s.signIn('caller');
     // A call with the agent on break waits: the supervisor sees it waiting.
     await a1.request('agent.setStatus', { status: 'break', reason: 'lunch' });

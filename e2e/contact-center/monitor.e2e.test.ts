@@ -1,0 +1,177 @@
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Route } from '../../server/http/http-kit.js';
+import type { TestClient } from '../../server/testing/test-client.js';
+import { type TestServer, startTestServer } from '../../server/testing/test-server.js';
+import { bundleForBrowser } from '../support/bundle.js';
+import { chromiumMissingReason, launchChromium, newMediaContext } from '../support/chromium.js';
+
+/**
+ * Seat calling in Chromium: a caller and an agent talk through the SFU (fake microphones); their
+ * queue's supervisor listens, then whispers. Real WebRTC, the real server, the bundled client
+ * media module.
+ */
+const missing = chromiumMissingReason();
+if (missing) console.log(`contact-center browser suite skipped: ${missing}`);
+
+type Inbound = { userId: string; kind: string; bytes: number };
+declare const window: {
+  harness: {
+    join(ticket: string, sfuUrl: string, sendMic: boolean): Promise<string>;
+    leave(): Promise<void>;
+    inbound(): Promise<Inbound[]>;
+    remoteUsers(): string[];
+    events: string[];
+  };
+};
+
+let t: TestServer;
+let browser: Browser;
+let script: string;
+const HARNESS_PATH = '/e2e-cc-harness.html';
+const SCRIPT_PATH = '/e2e-cc-harness.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000) {
+  const start = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (ok(value)) return value;
+    if (Date.now() - start > timeoutMs) {
+      throw new Error(`condition not reached: ${JSON.stringify(value)}`);
+    }
+    await sleep(200);
+  }
+}
+
+async function openPage(): Promise<Page> {
+  const context = await newMediaContext(browser);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => {
+    console.log(`page error: ${error.message}`);
+  });
+  await page.goto(`${t.server.httpUrl}${HARNESS_PATH}`);
+  return page;
+}
+
+const join = (page: Page, ticket: { ticket: string; sfuUrl: string }, sendMic: boolean) =>
+  page.evaluate(({ ticket, sfuUrl, sendMic }) => window.harness.join(ticket, sfuUrl, sendMic), {
+    ...ticket,
+    sendMic,
+  });
+const inbound = (page: Page) => page.evaluate(() => window.harness.inbound());
+const bytesFrom = (stats: Inbound[], userId: string) =>
+  stats.filter((s) => s.userId === userId).reduce((n, s) => n + s.bytes, 0);
+
+async function signIn(userId: string): Promise<TestClient> {
+  return t.connect(userId, { id: `${userId}-browser`, platform: 'web' });
+}
+
+describe.skipIf(missing !== undefined)(
+  'seat calling: a supervisor in Chromium',
+  { timeout: 120_000 },
+  () => {
+    beforeAll(async () => {
+      script = await bundleForBrowser(path.join(import.meta.dirname, 'harness.ts'));
+      const harness: Route = (_req, res, url) => {
+        if (url.pathname === HARNESS_PATH) {
+          res.writeHead(200, { 'content-type': 'text/html' });
+          res.end(
+            `<!doctype html><html><body><script src="${SCRIPT_PATH}"></script></body></html>`,
+          );
+        } else if (url.pathname === SCRIPT_PATH) {
+          res.writeHead(200, { 'content-type': 'text/javascript' });
+          res.end(script);
+        } else return Promise.resolve(false);
+        return Promise.resolve(true);
+      };
+      t = await startTestServer(
+        { media: { enabled: true }, sfu: { workers: 1 } },
+        { routes: [harness] },
+      );
+      for (const id of ['caller', 'agent', 'sup']) await t.addUser(id);
+      const cc = t.server.services.contactCenter;
+      await cc.createQueue({ name: 'help', strategy: 'longest-idle' });
+      await cc.setMember('help', { userId: 'agent' });
+      await cc.setSupervisor('help', 'sup', true);
+      browser = await launchChromium();
+    }, 60_000);
+    afterAll(async () => {
+      await browser.close();
+      await t.dispose();
+    });
+
+    it('listens unseen, then whispers to the agent without the caller receiving it', async () => {
+      const caller = await signIn('caller');
+      const agent = await signIn('agent');
+      const sup = await signIn('sup');
+      await agent.request('agent.setStatus', { status: 'available' });
+      const callId = 'cc-e2e-monitor-01';
+      await caller.request('call.invite', { callId, callees: ['queue:help'], media: 'audio' });
+      const offer = await agent.waitFor('call.incoming', (d) => d.call.callId === callId);
+      expect(offer.queue).toMatchObject({ queue: 'help', callerId: 'caller' });
+      await agent.request('call.accept', { callId });
+
+      const [callerPage, agentPage, supPage] = [
+        await openPage(),
+        await openPage(),
+        await openPage(),
+      ];
+      await join(callerPage, await caller.request('media.ticket', { callId }), true);
+      await join(agentPage, await agent.request('media.ticket', { callId }), true);
+      // Caller and agent hear each other.
+      await until(
+        () => inbound(callerPage),
+        (s) => bytesFrom(s, 'agent') > 2_000,
+      );
+      await until(
+        () => inbound(agentPage),
+        (s) => bytesFrom(s, 'caller') > 2_000,
+      );
+
+      // Listen: the supervisor receives both sides and sends nothing; nobody sees it.
+      const listen = await sup.request('supervisor.monitor', { callId, mode: 'listen' });
+      await join(supPage, listen, false);
+      const heard = await until(
+        () => inbound(supPage),
+        (s) => bytesFrom(s, 'caller') > 2_000 && bytesFrom(s, 'agent') > 2_000,
+      );
+      expect(heard.map((s) => s.userId).sort()).toEqual(['agent', 'caller']);
+      expect(await callerPage.evaluate(() => window.harness.remoteUsers())).toEqual(['agent']);
+      expect(await agentPage.evaluate(() => window.harness.remoteUsers())).toEqual(['caller']);
+
+      // Whisper: the supervisor now also speaks; the agent receives it, the caller does not.
+      await supPage.evaluate(() => window.harness.leave());
+      const whisper = await sup.request('supervisor.monitor', { callId, mode: 'whisper' });
+      await join(supPage, whisper, true);
+      const agentHears = await until(
+        () => inbound(agentPage),
+        (s) => bytesFrom(s, 'sup') > 2_000,
+      );
+      expect(bytesFrom(agentHears, 'caller')).toBeGreaterThan(0);
+      // Give the caller's side every chance to get it: still no track and no bytes from `sup`.
+      await sleep(2_000);
+      expect(await callerPage.evaluate(() => window.harness.remoteUsers())).toEqual(['agent']);
+      expect(bytesFrom(await inbound(callerPage), 'sup')).toBe(0);
+      const room = t.sfu().roomOf(callId);
+      const supProducers = [...(room?.peer('sup')?.producers.keys() ?? [])];
+      expect(supProducers).toHaveLength(1);
+      const callerConsumes = [...(room?.peer('caller')?.consumers.values() ?? [])].map(
+        (c) => c.producerId,
+      );
+      expect(callerConsumes).not.toContain(supProducers[0]);
+      // The supervisor keeps hearing both sides while whispering.
+      await until(
+        () => inbound(supPage),
+        (s) => bytesFrom(s, 'caller') > 2_000 && bytesFrom(s, 'agent') > 2_000,
+      );
+
+      await caller.request('call.hangup', { callId });
+      await until(
+        () => supPage.evaluate(() => window.harness.events),
+        (e) => e.some((x) => x.startsWith('closed:')),
+      );
+    });
+  },
+);
