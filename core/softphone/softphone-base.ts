@@ -262,7 +262,11 @@ export abstract class SoftphoneBase {
 
   /** Call events are CallManager's; the rest the UI either shows or does not need. */
   protected onEvent(session: Session, event: ParsedEvent): void {
-    if (event.type === 'presence.changed') {
+    if (event.type === 'call.updated' || event.type === 'call.controlled') {
+      // CallManager (subscribed first) updated the call's snapshot; a mute, a participant
+      // joining or a callee ringing changes no state, but the UI shows it.
+      this.changed();
+    } else if (event.type === 'presence.changed') {
       this.presence.onPresence(event.data);
     } else if (event.type === 'message.received') {
       const { messageId, from, body } = event.data;
