@@ -17,7 +17,13 @@ export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../test-resu
 export interface WebWorld {
   t: TestServer;
   browser: Browser;
+  /** Contexts opened by the running test only (extra devices, visitors): closed after it. */
   contexts: BrowserContext[];
+  /**
+   * One signed-in page per user, kept across tests: the server allows only so many password
+   * sign-ins per minute from one address, and a person keeps the app open all day anyway.
+   */
+  users: Map<string, UserPage>;
 }
 
 export async function startWorld(users: string[]): Promise<WebWorld> {
@@ -31,12 +37,16 @@ export async function startWorld(users: string[]): Promise<WebWorld> {
   for (const id of users) await t.addUser(id, id.charAt(0).toUpperCase() + id.slice(1));
   const browser = await launchChromium();
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  return { t, browser, contexts: [] };
+  return { t, browser, contexts: [], users: new Map() };
 }
 
 export async function stopWorld(world: WebWorld | undefined): Promise<void> {
   if (!world) return;
-  await Promise.all(world.contexts.map((c) => c.close().catch(() => undefined)));
+  await Promise.all(
+    [...world.contexts, ...[...world.users.values()].map((u) => u.page.context())].map((c) =>
+      c.close().catch(() => undefined),
+    ),
+  );
   await world.browser.close();
   await world.t.dispose();
 }
@@ -108,10 +118,36 @@ export const connection = (user: UserPage): Promise<string> =>
     return el?.className.replace(/.*connection-/, '') ?? 'none';
   });
 
+/** Another device of a user: its own context, signed in, closed when the test ends. */
 export async function openClientSignedIn(world: WebWorld, userId: string): Promise<UserPage> {
   const user = await openClient(world, userId);
   await signIn(user);
   return user;
+}
+
+/** The user's everyday page: opened and signed in on first use, then kept for later tests. */
+export async function userPage(world: WebWorld, userId: string): Promise<UserPage> {
+  const known = world.users.get(userId);
+  if (known) return known;
+  const user = await openClientSignedIn(world, userId);
+  // Kept: move its context out of the per-test list.
+  world.contexts.splice(world.contexts.indexOf(user.page.context()), 1);
+  world.users.set(userId, user);
+  return user;
+}
+
+/** After a failed test: everyone's pages go, so the next test starts clean. */
+export async function dropUsers(world: WebWorld): Promise<void> {
+  const pages = [...world.users.values()];
+  world.users.clear();
+  await Promise.all(
+    pages.map((u) =>
+      u.page
+        .context()
+        .close()
+        .catch(() => undefined),
+    ),
+  );
 }
 
 export async function goTab(user: UserPage, tab: 'contacts' | 'dialer' | 'history' | 'settings') {
