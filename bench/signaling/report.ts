@@ -7,6 +7,9 @@ import {
 } from './load-steps.js';
 import { fmtSummary, round } from './stats.js';
 
+/** Above this much CPU used by other processes (% of a core), a run is flagged as disturbed. */
+const DISTURBED_OTHER_CPU_PCT = 25;
+
 const pct = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(1)}%` : 'n/a');
 
 /** A readable block for one load step. */
@@ -50,6 +53,8 @@ export interface FinalFigures {
   rssMb: number;
   rssPerIdleUserKb: number;
   serverCpuPct: number;
+  /** CPU of every other process on the machine in the window, % of a core (disturbance). */
+  otherCpuPct: number;
   maxRate?: number | null;
   maxRateP99Under10Ms?: number | null;
 }
@@ -72,6 +77,7 @@ export function finalJson(f: FinalFigures): string {
     rssMb: round(f.rssMb, 1),
     rssPerIdleUserKb: round(f.rssPerIdleUserKb, 2),
     serverCpuPct: round(f.serverCpuPct, 1),
+    otherCpuPct: round(f.otherCpuPct, 1),
     ...(f.maxRate === undefined ? {} : { maxRate: f.maxRate }),
     ...(f.maxRateP99Under10Ms === undefined ? {} : { maxRateP99Under10Ms: f.maxRateP99Under10Ms }),
   });
@@ -119,6 +125,13 @@ export function printSummary(o: BenchOutcome): void {
   }
   if (step) lines.push(ramp ? 'best step:' : 'measured window:', ...describeStep(step));
   lines.push(...o.profileLines);
+  const otherCpuPct = idle ? idle.otherCpuPct : (step?.otherCpuPct ?? 0);
+  if (otherCpuPct > DISTURBED_OTHER_CPU_PCT) {
+    lines.push(
+      `note: other processes used ${pct(otherCpuPct)} of a core during the measured window: ` +
+        'latency figures are disturbed; repeat on a quiet machine',
+    );
+  }
   for (const line of lines) console.log(line);
   console.log(
     finalJson({
@@ -128,6 +141,7 @@ export function printSummary(o: BenchOutcome): void {
       rssMb: idle ? idle.rssPeakMb : (step?.serverRssPeakMb ?? 0),
       rssPerIdleUserKb,
       serverCpuPct: idle ? idle.serverCpuPct : (step?.serverCpuPct ?? Number.NaN),
+      otherCpuPct,
       ...(ramp
         ? {
             maxRate: ramp.best ? round(ramp.best.achieved, 1) : null,
