@@ -17,11 +17,13 @@ export interface AcdOptions {
   talkMs: number;
   /** The queues' after-call work. */
   acwMs: number;
+  /** Diagnostics: the server logs at info level (every distribution decision) into this file. */
+  serverLog: string | undefined;
 }
 
 const USAGE =
   'usage: npm run bench:acd -- [--agents 1000] [--queues 10] [--callers 50] [--rate 500] ' +
-  '[--duration 20] [--warmup 3] [--strategy longest-idle] [--tone-ms 100] [--talk-ms 500] [--acw-ms 200]';
+  '[--duration 20] [--warmup 3] [--strategy longest-idle] [--tone-ms 100] [--talk-ms 500] [--acw-ms 200] [--server-log FILE]';
 
 export function parseAcdArgs(argv: string[]): AcdOptions {
   const { values } = parseArgs({
@@ -37,6 +39,7 @@ export function parseAcdArgs(argv: string[]): AcdOptions {
       'tone-ms': { type: 'string' },
       'talk-ms': { type: 'string' },
       'acw-ms': { type: 'string' },
+      'server-log': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -62,5 +65,6 @@ export function parseAcdArgs(argv: string[]): AcdOptions {
     toneMs: num(values['tone-ms'], 100, 0),
     talkMs: num(values['talk-ms'], 500, 0),
     acwMs: num(values['acw-ms'], 200, 0),
+    serverLog: values['server-log'],
   };
 }

@@ -55,7 +55,9 @@ async function main(): Promise<void> {
   const server = await startServerProcess({
     cwd: REPO_ROOT,
     profile: false,
+    outputFile: o.serverLog,
     configOverrides: {
+      ...(o.serverLog ? { logLevel: 'info' } : {}),
       media: { enabled: false },
       // Callers place many calls each on one connection.
       signaling: { rateLimitPerSec: 5_000, rateLimitBurst: 5_000 },
@@ -179,11 +181,18 @@ async function main(): Promise<void> {
     cores: os.cpus().length,
     loadAvg1m: round(os.loadavg()[0] ?? Number.NaN, 2),
     targets: {
-      offerP99Within20ms: latency.p99 <= 20,
+      // Entering the queue to the offer going out, as the server measures it (histogram bound).
+      offerP99Within20ms: serverP99Bound(metricsAfter, metricsBefore) * 1000 <= 20,
+      // The same seen from the clients: invite sent to `call.incoming` received.
+      endToEndP99Within20ms: latency.p99 <= 20,
       handled500PerSec: answered / seconds >= 500,
     },
   };
-  console.log(`entry -> offer (client-side, invite sent -> call.incoming): ${fmtSummary(latency)}`);
+  console.log(
+    `entry -> offer, server-side (queue entry -> offer sent): p99 <= ` +
+      `${String(result.serverEntryToOfferP99BoundMs)} ms (histogram bucket bound)`,
+  );
+  console.log(`entry -> offer, end to end (invite sent -> call.incoming): ${fmtSummary(latency)}`);
   console.log(
     `handled: ${result.enteredPerSec} entered/s, ${result.answeredPerSec} answered/s, ` +
       `${result.decisionsPerSec} decisions/s; server CPU ${result.serverCpuPct}% of a core, ` +
