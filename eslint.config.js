@@ -58,6 +58,4 @@ export default tseslint.config(
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
-  // The hidden ringer page (resources/ringer/) is a plain browser script.
-  { files: ['resources/ringer/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
 );

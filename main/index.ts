@@ -30,7 +30,6 @@ import {
   electronLogPort,
   mainWindowPort,
   notifierPort,
-  ringerPort,
   ringingWindowsPort,
   serveAppProtocol,
   trayPort,
@@ -252,7 +251,6 @@ async function start(): Promise<void> {
     mainWindow: windowPort,
     ringingWindows: ringingWindowsPort(paths, () => undefined),
     notifier: notifierPort(paths),
-    ringer: ringerPort(),
     tray: trayPort(
       paths,
       (action) => {

@@ -40,7 +40,6 @@ function setup(options: { os?: NodeJS.Platform } = {}) {
     },
     ringingWindows: { open: (id) => ringingWindows.handle(id) },
     notifier: { show: () => ({ close: () => undefined }) },
-    ringer: { start: () => ({ stop: () => undefined }) },
     tray: { render: (m) => trayModels.push(m), setBadgeCount: () => undefined },
     shortcuts: {
       register: (accelerator, callback) => {

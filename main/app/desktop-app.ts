@@ -7,11 +7,7 @@ import {
 import { IpcRouter } from '../ipc/ipc-router.js';
 import type { Log } from '../log/log.js';
 import { forCall } from '../log/log.js';
-import type {
-  NotifierPort,
-  RingerPort,
-  RingingWindowPort,
-} from '../ringing/ringing-coordinator.js';
+import type { NotifierPort, RingingWindowPort } from '../ringing/ringing-coordinator.js';
 import { RingingCoordinator } from '../ringing/ringing-coordinator.js';
 import type { SenderFrame } from '../security/origins.js';
 import type { SettingsWatch } from '../settings/settings-watch.js';
@@ -34,7 +30,6 @@ export interface DesktopAppDeps {
   mainWindow: MainWindowPort;
   ringingWindows: RingingWindowPort;
   notifier: NotifierPort;
-  ringer: RingerPort;
   tray: TrayPort;
   shortcuts: GlobalShortcutPort;
   applyLoginItem: (plan: LoginItemPlan) => void;
@@ -66,7 +61,6 @@ export class DesktopApp {
     this.ringing = new RingingCoordinator({
       windows: deps.ringingWindows,
       notifier: deps.notifier,
-      ringer: deps.ringer,
       mainWindow: deps.mainWindow,
       timers,
       log,
@@ -113,7 +107,7 @@ export class DesktopApp {
       settings.on('changed', (view, previous) => {
         this.applySettings(view.settings.launchAtLogin !== previous.settings.launchAtLogin);
         this.tray.refresh();
-        if (this.snapshot) this.ringing.update(this.snapshot, view.settings);
+        if (this.snapshot) this.ringing.update(this.snapshot);
       }),
     );
     settings.set(await softphone.getSettings({}));
@@ -223,7 +217,7 @@ export class DesktopApp {
     this.snapshot = snapshot;
     if (this.quitting) return;
     this.tray.update(snapshot);
-    this.ringing.update(snapshot, this.deps.settings.current());
+    this.ringing.update(snapshot);
   }
 
   private applySettings(loginItemToo: boolean): void {

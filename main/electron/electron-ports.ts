@@ -25,12 +25,7 @@ import {
 } from '../../protocol/index.js';
 import type { MainWindowPort } from '../app/ports.js';
 import { type Log, type LogFields, formatLine } from '../log/log.js';
-import type {
-  Closable,
-  NotifierPort,
-  RingerPort,
-  RingingWindowPort,
-} from '../ringing/ringing-coordinator.js';
+import type { Closable, NotifierPort, RingingWindowPort } from '../ringing/ringing-coordinator.js';
 import { APP_ORIGIN, type TrustedOrigins } from '../security/origins.js';
 import { contentSecurityPolicy, resolveAppRequest } from '../security/web-policy.js';
 import type { TrayPort } from '../tray/tray-controller.js';
@@ -45,7 +40,7 @@ import {
 export interface AppPaths {
   /** Built renderer (index.html). */
   renderer: string;
-  /** resources/ (tray icons, sounds, the ringer page). */
+  /** resources/ (tray and app icons, sounds). */
   resources: string;
   /** The bundled preload (CommonJS). */
   preload: string;
@@ -186,36 +181,6 @@ export function ringingWindowsPort(
       void window.loadURL(rendererUrl(paths, `/ringing/${encodeURIComponent(callId)}`));
       return {
         close: () => {
-          if (!window.isDestroyed()) window.destroy();
-        },
-      };
-    },
-  };
-}
-
-/**
- * The ringtone: a hidden, sandboxed page of ours that loops the tone on the chosen output device
- * (HTMLMediaElement.setSinkId). Stopping destroys the page, so nothing can keep ringing.
- */
-export function ringerPort(): RingerPort {
-  return {
-    start: (request) => {
-      const window = new BrowserWindow({
-        show: false,
-        width: 1,
-        height: 1,
-        skipTaskbar: true,
-        focusable: false,
-        webPreferences: secureWebPreferences({ autoplay: true, keepRunningHidden: true }),
-      });
-      const query = new URLSearchParams({
-        tone: request.tone,
-        sink: request.sinkId,
-        mode: request.discreet ? 'discreet' : 'ring',
-      });
-      void window.loadURL(`${APP_ORIGIN}/shell/ringer/ringer.html?${query.toString()}`);
-      return {
-        stop: () => {
           if (!window.isDestroyed()) window.destroy();
         },
       };

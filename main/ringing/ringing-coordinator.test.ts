@@ -1,21 +1,17 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SoftphoneCall } from '../../protocol/index.js';
 import { memoryLog } from '../log/log.js';
-import { DEFAULT_SETTINGS } from '../settings/settings-document.js';
 import { FakeTimers, HandleLog, incoming, outgoing, snapshot } from '../testing/fakes.js';
 import {
   type NotificationSpec,
   RING_WATCHDOG_GRACE_MS,
   RingingCoordinator,
-  type RingtoneRequest,
 } from './ringing-coordinator.js';
 
 function setup() {
   const windows = new HandleLog();
   const notes = new HandleLog();
-  const tones = new HandleLog();
   const notifications: NotificationSpec[] = [];
-  const ringtones: RingtoneRequest[] = [];
   const shown: string[] = [];
   const timers = new FakeTimers();
   const log = memoryLog();
@@ -27,12 +23,6 @@ function setup() {
         return notes.handle(`${spec.kind}:${spec.callId}`);
       },
     },
-    ringer: {
-      start: (request) => {
-        ringtones.push(request);
-        return tones.handle(JSON.stringify(request));
-      },
-    },
     mainWindow: {
       show: () => shown.push('show'),
       openView: (view) => shown.push(view),
@@ -40,22 +30,10 @@ function setup() {
     timers,
     log,
   });
-  const settings = { ...DEFAULT_SETTINGS, ringtone: 'soft', ringingDevice: 'usb-headset' };
   const update = (calls: SoftphoneCall[], extra = {}) => {
-    coordinator.update(snapshot({ calls, ...extra }), settings);
+    coordinator.update(snapshot({ calls, ...extra }));
   };
-  return {
-    coordinator,
-    windows,
-    notes,
-    tones,
-    notifications,
-    ringtones,
-    shown,
-    timers,
-    log,
-    update,
-  };
+  return { coordinator, windows, notes, notifications, shown, timers, log, update };
 }
 
 type Setup = ReturnType<typeof setup>;
@@ -64,7 +42,6 @@ type Setup = ReturnType<typeof setup>;
 function expectAllClosed(s: Setup): void {
   expect(s.windows.open).toEqual([]);
   expect(s.notes.open.filter((k) => k.startsWith('incoming:'))).toEqual([]);
-  expect(s.tones.open).toEqual([]);
   expect(s.coordinator.ringing()).toEqual([]);
 }
 
@@ -75,7 +52,7 @@ describe('RingingCoordinator', () => {
     s.update([incoming('c1', 'ringing', { localMedia: 'video' })]);
   });
 
-  it('an incoming invitation opens one ringing window, a notification and the ringtone', () => {
+  it('an incoming invitation opens one ringing window (which rings) and a notification', () => {
     expect(s.windows.opened).toEqual(['c1']);
     expect(s.notifications).toHaveLength(1);
     expect(s.notifications[0]).toMatchObject({
@@ -85,11 +62,10 @@ describe('RingingCoordinator', () => {
       body: 'alice',
       silent: true,
     });
-    expect(s.ringtones).toEqual([{ tone: 'soft', sinkId: 'usb-headset', discreet: false }]);
     // A repeated snapshot changes nothing.
     s.update([incoming('c1', 'ringing', { localMedia: 'video' })]);
     expect(s.windows.opened).toEqual(['c1']);
-    expect(s.ringtones).toHaveLength(1);
+    expect(s.notifications).toHaveLength(1);
   });
 
   it('every call line carries the call id', () => {
@@ -136,7 +112,6 @@ describe('RingingCoordinator', () => {
   it('disconnect keeps ringing; the resync that ends the call closes the surfaces', () => {
     s.update([incoming('c1')], { connection: 'reconnecting' });
     expect(s.windows.open).toEqual(['c1']);
-    expect(s.tones.open).toHaveLength(1);
     s.update([incoming('c1', 'ended', { endReason: 'failed' })], { connection: 'connected' });
     expectAllClosed(s);
   });
@@ -163,32 +138,27 @@ describe('RingingCoordinator', () => {
     expect(s.timers.active).toBe(0);
   });
 
-  it('two invitations: one window each, one ringtone; it stops only when both ended', () => {
+  it('two invitations: one window each, each closing with its own invitation', () => {
     s.update([incoming('c1'), incoming('c2')]);
     expect(s.windows.open).toEqual(['c1', 'c2']);
-    expect(s.tones.open).toHaveLength(1);
     s.update([incoming('c1', 'ended', { endReason: 'canceled' }), incoming('c2')]);
     expect(s.windows.open).toEqual(['c2']);
-    expect(s.tones.open).toHaveLength(1);
     s.update([incoming('c2', 'ended', { endReason: 'answered-elsewhere' })]);
     expectAllClosed(s);
   });
 
-  it('call waiting rings discreetly; a normal invitation next to it rings normally', () => {
+  it('call waiting says so in the notification', () => {
     const t = setup();
     t.update([outgoing('o1', 'active'), incoming('w1', 'ringing', { waiting: true })]);
-    expect(t.ringtones.at(-1)).toMatchObject({ discreet: true });
+    expect(t.windows.open).toEqual(['w1']);
     expect(t.notifications[0]?.body).toContain('call waiting');
-    t.update([incoming('w1', 'ringing', { waiting: true }), incoming('n1')]);
-    expect(t.ringtones.at(-1)).toMatchObject({ discreet: false });
-    expect(t.tones.open).toHaveLength(1);
   });
 
   it('outgoing calls never ring here', () => {
     const t = setup();
     t.update([outgoing('o1', 'ringback')]);
     expect(t.windows.opened).toEqual([]);
-    expect(t.ringtones).toEqual([]);
+    expect(t.notifications).toEqual([]);
   });
 
   it('dispose closes everything', () => {

@@ -1,11 +1,13 @@
-import type { ClientSettings, SoftphoneCall, SoftphoneSnapshot } from '../../protocol/index.js';
+import type { SoftphoneCall, SoftphoneSnapshot } from '../../protocol/index.js';
 import type { MainWindowPort, TimerPort } from '../app/ports.js';
 import { type Log, forCall } from '../log/log.js';
 import { ringingHere } from '../tray/tray-model.js';
 
 /**
  * Everything that happens on this device while an invitation rings: the small always-on-top
- * ringing window, the native notification, the ringtone. It is driven by snapshots, not by
+ * ringing window and the native notification. The ringtone is played by the ringing window's
+ * renderer (renderer/screens/Incoming.tsx, on the chosen ringing device via setSinkId), so it
+ * lives and dies with the window. It is driven by snapshots, not by
  * individual events: on every snapshot, whatever rings here has its surfaces, and whatever does
  * not ring any more (accepted, declined, canceled, answered or refused elsewhere, timed out,
  * signed out, or gone after a resync) loses them at once. So no ending can be forgotten.
@@ -25,25 +27,13 @@ export interface NotificationSpec {
   callId: string;
   title: string;
   body: string;
-  /** Incoming notifications are silent: the ringtone is the sound. */
+  /** Incoming notifications are silent: the ringing window's ringtone is the sound. */
   silent: boolean;
   onClick: () => void;
 }
 
 export interface NotifierPort {
   show(spec: NotificationSpec): Closable;
-}
-
-export interface RingtoneRequest {
-  /** Ringtone name (settings.ringtone); `discreet` plays the short call-waiting tone instead. */
-  tone: string;
-  /** Audio output device id (settings.ringingDevice; '' = system default). */
-  sinkId: string;
-  discreet: boolean;
-}
-
-export interface RingerPort {
-  start(request: RingtoneRequest): { stop(): void };
 }
 
 /** Ended with one of these after ringing here, nobody answered anywhere: a missed call. */
@@ -67,7 +57,6 @@ interface Ring {
 export interface RingingDeps {
   windows: RingingWindowPort;
   notifier: NotifierPort;
-  ringer: RingerPort;
   mainWindow: Pick<MainWindowPort, 'show' | 'openView'>;
   timers: TimerPort;
   log: Log;
@@ -79,8 +68,6 @@ export class RingingCoordinator {
   private readonly rings = new Map<string, Ring>();
   /** Calls whose watchdog fired: not rung again even if a stale snapshot still says ringing. */
   private readonly expired = new Set<string>();
-  private ringtone: { key: string; stop(): void } | undefined;
-  private last: { ringing: SoftphoneCall[]; settings: ClientSettings } | undefined;
 
   constructor(private readonly deps: RingingDeps) {}
 
@@ -89,7 +76,7 @@ export class RingingCoordinator {
     return [...this.rings.keys()];
   }
 
-  update(snapshot: SoftphoneSnapshot, settings: ClientSettings): void {
+  update(snapshot: SoftphoneSnapshot): void {
     const online = snapshot.connection !== 'signed-out' && snapshot.connection !== 'failed';
     const ringingNow = online
       ? ringingHere(snapshot.calls).filter((c) => !this.expired.has(c.callId))
@@ -107,14 +94,11 @@ export class RingingCoordinator {
     for (const call of ringingNow) {
       if (!this.rings.has(call.callId)) this.startRinging(call, snapshot);
     }
-    this.last = { ringing: ringingNow, settings };
-    this.updateRingtone(ringingNow, settings);
   }
 
   /** Closes every surface (quit). */
   dispose(): void {
     for (const callId of [...this.rings.keys()]) this.stopRinging(callId, undefined, 'shutdown');
-    this.updateRingtone([], undefined);
   }
 
   private startRinging(call: SoftphoneCall, snapshot: SoftphoneSnapshot): void {
@@ -136,8 +120,6 @@ export class RingingCoordinator {
         log.warn({}, 'ringing outlived its invitation timeout: surfaces closed');
         this.expired.add(call.callId);
         this.stopRinging(call.callId, undefined, 'watchdog');
-        const rest = this.last?.ringing.filter((c) => !this.expired.has(c.callId)) ?? [];
-        this.updateRingtone(rest, this.last?.settings);
       },
       this.watchdogDelay(call, snapshot),
     );
@@ -185,32 +167,6 @@ export class RingingCoordinator {
           this.deps.mainWindow.openView('history');
         },
       });
-    }
-  }
-
-  /** One ringtone for all ringing calls; discreet when every one of them is call waiting. */
-  private updateRingtone(ringing: SoftphoneCall[], settings: ClientSettings | undefined): void {
-    let key = '';
-    let request: RingtoneRequest | undefined;
-    if (ringing.length > 0 && settings) {
-      request = {
-        tone: settings.ringtone,
-        sinkId: settings.ringingDevice,
-        discreet: ringing.every((c) => c.waiting),
-      };
-      key = JSON.stringify(request);
-    }
-    if (this.ringtone?.key === key) return;
-    this.ringtone?.stop();
-    this.ringtone = undefined;
-    if (request) {
-      const handle = this.deps.ringer.start(request);
-      this.ringtone = {
-        key,
-        stop: () => {
-          handle.stop();
-        },
-      };
     }
   }
 }
