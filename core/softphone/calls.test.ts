@@ -121,7 +121,9 @@ describe('Softphone calls', () => {
     expect(
       callIn(await alice.until((s) => callIn(s, callId)?.state === 'ended'), callId)?.endReason,
     ).toBe('timeout');
-    await until(() => bob.store.get(STORE_KEYS.missedUnread('bob')) === '1', 'missed count stored');
+    const stored = () =>
+      JSON.parse(bob.store.get(STORE_KEYS.missedUnread('bob')) ?? '{}') as { ids?: string[] };
+    await until(() => stored().ids?.length === 1, 'missed call stored');
 
     // An app restart keeps the unread count.
     await bob.sp.close();
@@ -129,7 +131,40 @@ describe('Softphone calls', () => {
     await again.until((s) => s.connection === 'connected' && s.missedUnread === 1);
     await again.sp.markMissedSeen({});
     await again.until((s) => s.missedUnread === 0);
-    expect(again.store.get(STORE_KEYS.missedUnread('bob'))).toBe('0');
+    expect(stored().ids).toEqual([]);
+  });
+
+  it('counts calls missed while the app was closed, but not those from before the first sign-in', async () => {
+    await start();
+    const alice = await signedIn('alice');
+    const placeAndCancel = async () => {
+      const { callId } = await alice.sp.call({ callees: ['bob'], media: 'audio' });
+      await alice.sp.cancel({ callId });
+      await alice.until((s) => s.calls.some((c) => c.callId === callId && c.state === 'ended'));
+      return callId;
+    };
+    await placeAndCancel(); // Bob has never signed in on this device: old news.
+    const bob = await signedIn('bob');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bob.last().missedUnread).toBe(0);
+    await bob.sp.close();
+
+    await placeAndCancel();
+    await placeAndCancel();
+    await t.server.services.stores.records.flush();
+    const again = testPhone({ store: bob.store });
+    await again.until((s) => s.connection === 'connected' && s.missedUnread === 2);
+    // A reconnect reads History again and counts nothing twice.
+    await again.sp.markMissedSeen({});
+    await again.until((s) => s.missedUnread === 0);
+    await placeAndCancel();
+    await again.until((s) => s.missedUnread === 1);
+    await t.server.services.stores.records.flush();
+    await again.sp.close();
+    const third = testPhone({ store: bob.store });
+    await third.until((s) => s.connection === 'connected');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(third.last().missedUnread).toBe(1);
   });
 
   it('refuses commands on calls that are unknown or in the wrong state', async () => {

@@ -14,6 +14,19 @@ import type { SoftphoneOptions } from './types.js';
 
 const storedSessionSchema = z.object({ version: z.literal(1), account: softphoneAccountSchema });
 
+/** Unread missed calls: their ids, and up to when (server time) History was last seen. */
+const missedStateSchema = z.object({
+  seenAt: z.number().optional(),
+  ids: z.array(z.string().max(64)).max(1000),
+});
+export type MissedState = z.infer<typeof missedStateSchema>;
+const storedMissedSchema = z.union([
+  z.number().int().min(0).max(1000),
+  missedStateSchema
+    .extend({ version: z.literal(1) })
+    .transform(({ version: _v, ...state }) => state),
+]);
+
 /** The signed-in account as kept across restarts: the account in `store`, the token apart. */
 export class SessionStore {
   constructor(
@@ -46,14 +59,17 @@ export class SessionStore {
     await this.store.delete(STORE_KEYS.session);
   }
 
-  async loadMissed(userId: string): Promise<number> {
-    return (
-      (await readJson(this.store, STORE_KEYS.missedUnread(userId), z.number().int().min(0))) ?? 0
-    );
+  async loadMissed(userId: string): Promise<MissedState | undefined> {
+    const raw = await readJson(this.store, STORE_KEYS.missedUnread(userId), storedMissedSchema);
+    // An early build stored a bare count: keep it as that many unread entries.
+    if (typeof raw === 'number') {
+      return { ids: Array.from({ length: raw }, (_, i) => `earlier-${i}`) };
+    }
+    return raw;
   }
 
-  async saveMissed(userId: string, count: number): Promise<void> {
-    await writeJson(this.store, STORE_KEYS.missedUnread(userId), count);
+  async saveMissed(userId: string, state: MissedState): Promise<void> {
+    await writeJson(this.store, STORE_KEYS.missedUnread(userId), { version: 1, ...state });
   }
 }
 

@@ -97,9 +97,13 @@ export abstract class SoftphoneBase {
     this.callCommands = new CallCommands(this.callList, (error, callId) => {
       this.fireError(error, callId);
     });
-    this.missed = new MissedCalls(this.sessions, () => {
-      this.changed();
-    });
+    this.missed = new MissedCalls(
+      this.sessions,
+      () => clock.now(),
+      () => {
+        this.changed();
+      },
+    );
     this.callWaiting = new CallWaitingSync(this.settings, (error) => {
       this.backgroundError(error, 'call waiting sync');
     });
@@ -257,6 +261,11 @@ export abstract class SoftphoneBase {
     this.presence.resubscribe().catch((error: unknown) => {
       this.backgroundError(error, 'presence subscription');
     });
+    this.missed
+      .reconcile(session.signaling, session.account.userId, hello.serverTime)
+      .catch((error: unknown) => {
+        this.backgroundError(error, 'missed calls from history');
+      });
     this.changed();
   }
 
@@ -305,7 +314,7 @@ export abstract class SoftphoneBase {
 
   protected onCallIntent(session: Session, intent: CallIntent, callId: string): void {
     if (intent === 'record-missed' && session === this.session) {
-      this.missed.bump().catch((error: unknown) => {
+      this.missed.add(callId).catch((error: unknown) => {
         this.fireError(error);
       });
     }
