@@ -198,6 +198,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   await sfu?.start();
   await contactCenter.load();
   calls.restore(await stores.liveCalls.loadAll());
+  await contactCenter.adoptRestored();
 
   const routes: Route[] = [
     authRoutes(services),

@@ -419,6 +419,14 @@ export class CallEngine {
     this.afterChange(call);
   }
 
+  /** Queue calls waiting for an agent (after a restart: for the contact center to adopt). */
+  heldCalls(): CallInfo[] {
+    return [...this.held].flatMap((id) => {
+      const info = this.calls.get(id)?.info;
+      return info ? [info] : [];
+    });
+  }
+
   /** Is this queue call still waiting for an agent? */
   isHeld(callId: string): boolean {
     return this.held.has(callId);
@@ -458,6 +466,12 @@ export class CallEngine {
       if (info.state === 'active') {
         this.end(call, 'server-shutdown');
         continue;
+      }
+      if (info.queue) {
+        // A queue call waits again; its offers of the previous run are void (the contact center
+        // adopts the call and offers it anew).
+        this.held.add(info.callId);
+        for (const leg of pendingLegs(info)) this.applyLeg(call, leg, 'cancel');
       }
       for (const leg of pendingLegs(info)) {
         this.addPending(leg.userId, info.callId);

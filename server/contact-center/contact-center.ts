@@ -128,7 +128,43 @@ export class ContactCenter extends QueueDirectory implements QueueHooks {
     return info;
   }
 
-  private enter(queue: Queue, waiting: WaitingCall): void {
+  /** After a restart: calls the engine restored as waiting in a queue wait here again. */
+  async adoptRestored(): Promise<void> {
+    for (const info of this.o.calls.heldCalls()) {
+      if (this.waitingById.has(info.callId) || !info.queue) continue;
+      const queue = this.queues.get(info.queue.queue);
+      if (!queue) {
+        this.o.calls.endCall(info.callId, 'timeout');
+        continue;
+      }
+      const caller = await this.o.users.get(info.callerId);
+      const waiting: WaitingCall = {
+        callId: info.callId,
+        callerId: info.callerId,
+        callerDevice: info.callerDevice,
+        callerName: caller?.displayName ?? info.callerId,
+        queue: queue.name,
+        enteredAt: info.queue.enteredAt,
+        firstEnteredAt: info.queue.enteredAt,
+        enteredHr: performance.now(),
+        offeredOnce: false,
+        offeredTo: new Set(),
+        tried: new Set(),
+        overflowedFrom: [],
+        maxWaitTimer: undefined,
+        toldPosition: 0,
+      };
+      if (!this.o.calls.isHeld(info.callId)) continue; // It ended during the await.
+      this.waitingById.set(info.callId, waiting);
+      this.enter(
+        queue,
+        waiting,
+        Math.max(0, queue.config.maxWaitMs - (this.now() - waiting.enteredAt)),
+      );
+    }
+  }
+
+  private enter(queue: Queue, waiting: WaitingCall, maxWaitMs = queue.config.maxWaitMs): void {
     waiting.queue = queue.name;
     // A caller moved to another queue hears its place there, even if the number is the same.
     waiting.toldPosition = 0;
@@ -140,7 +176,7 @@ export class ContactCenter extends QueueDirectory implements QueueHooks {
     clearTimeout(waiting.maxWaitTimer);
     waiting.maxWaitTimer = setTimeout(() => {
       this.maxWaitReached(waiting);
-    }, queue.config.maxWaitMs);
+    }, maxWaitMs);
     waiting.maxWaitTimer.unref();
     this.decision(waiting, 'entered the queue', { position: queue.waiting.length });
     this.dispatch(queue);

@@ -166,6 +166,35 @@ describe('seat calling lifecycle', () => {
     expect(stats).toMatchObject({ entered: 3, abandoned: 1, waitingNow: 2 });
   });
 
+  it('keeps a waiting call waiting across a restart, with its offers voided', async () => {
+    s = await Scenario.start({}, USERS);
+    await makeQueue(s, { name: 'q', strategy: 'longest-idle', offerTimeoutMs: 30_000 }, [
+      'a1',
+      'a2',
+    ]);
+    const caller = await s.signIn('caller');
+    const a1 = await agentOnline(s, 'a1');
+    const id = callId();
+    const call = await callQueue(caller, 'q', id);
+    await nextOffer(a1);
+    await s.t.server.services.stores.liveCalls.flush();
+    await s.t.restart();
+    // Agents start logged out after a restart: the call waits for the first one to log in.
+    const a2 = await agentOnline(s, 'a2');
+    const offer = await nextOffer(a2);
+    expect(offer.call.callId).toBe(id);
+    expect(offer.call.queue).toMatchObject({ queue: 'q', enteredAt: call.queue!.enteredAt });
+    const again = await s.signInWithHello('caller');
+    expect(again.hello.calls.map((c) => c.callId)).toEqual([id]);
+    await a2.request('call.accept', { callId: id });
+    await again.client.request('call.hangup', { callId: id });
+    expect((await record(id)).queue).toMatchObject({
+      queue: 'q',
+      agentId: 'a2',
+      outcome: 'answered',
+    });
+  });
+
   it('validates queue callees without changing how user ids validate', async () => {
     s = await Scenario.start({}, USERS);
     await makeQueue(s, { name: 'q', strategy: 'longest-idle' }, ['a1']);
