@@ -37,6 +37,7 @@ function setup(options: { os?: NodeJS.Platform } = {}) {
       isVisible: () => true,
       openView: (view) => window.push(view),
       muteToggle: () => window.push('mute'),
+      reload: () => window.push('reload'),
     },
     ringingWindows: { open: (id) => ringingWindows.handle(id) },
     notifier: { show: () => ({ close: () => undefined }) },
@@ -150,6 +151,20 @@ describe('DesktopApp', () => {
       kind: 'login-item',
       settings: { openAtLogin: true, args: ['--hidden'] },
     });
+  });
+
+  it('a new server origin reloads the main window (its CSP), but never during a call', async () => {
+    const { app, window, softphone } = setup();
+    await app.start(['x', '--hidden']);
+    await app.router.handle('softphone:updateSettings', OWN, { serverUrl: 'https://a.example' });
+    expect(window).toEqual(['reload']);
+    await app.router.handle('softphone:updateSettings', OWN, { serverUrl: 'https://a.example/' });
+    expect(window).toEqual(['reload']);
+    softphone.push(snapshot({ calls: [incoming('c1', 'active')] }));
+    await app.router.handle('softphone:updateSettings', OWN, { serverUrl: 'https://b.example' });
+    expect(window).toEqual(['reload']);
+    softphone.push(snapshot({ calls: [incoming('c1', 'ended', { endReason: 'completed' })] }));
+    expect(window).toEqual(['reload', 'reload']);
   });
 
   it('tray actions become commands', async () => {

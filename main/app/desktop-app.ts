@@ -10,6 +10,7 @@ import { forCall } from '../log/log.js';
 import type { NotifierPort, RingingWindowPort } from '../ringing/ringing-coordinator.js';
 import { RingingCoordinator } from '../ringing/ringing-coordinator.js';
 import type { SenderFrame } from '../security/origins.js';
+import { serverOrigins } from '../security/web-policy.js';
 import type { SettingsWatch } from '../settings/settings-watch.js';
 import { type DialRequest, deepLinkFromArgv, parseDeepLink } from '../shell/deep-link.js';
 import {
@@ -53,6 +54,7 @@ export class DesktopApp {
   private readonly hotkeys: HotkeyRegistry;
   private snapshot: SoftphoneSnapshot | undefined;
   private quitting: Promise<void> | undefined;
+  private reloadPending = false;
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(private readonly deps: DesktopAppDeps) {
@@ -106,6 +108,7 @@ export class DesktopApp {
       }),
       settings.on('changed', (view, previous) => {
         this.applySettings(view.settings.launchAtLogin !== previous.settings.launchAtLogin);
+        this.reloadForNewServer(previous.settings.serverUrl, view.settings.serverUrl);
         this.tray.refresh();
         if (this.snapshot) this.ringing.update(this.snapshot);
       }),
@@ -218,6 +221,27 @@ export class DesktopApp {
     if (this.quitting) return;
     this.tray.update(snapshot);
     this.ringing.update(snapshot);
+    if (this.reloadPending && snapshot.calls.every((c) => c.state === 'ended')) {
+      this.reloadPending = false;
+      this.deps.mainWindow.reload();
+    }
+  }
+
+  /**
+   * The renderer's CSP allows connections to the configured server only, and a page's CSP is
+   * fixed when it loads: when the server's origin changes (signing in), the main window reloads
+   * so its media socket may reach the new server. Never during a call.
+   */
+  private reloadForNewServer(before: string, after: string): void {
+    if (serverOrigins(before).join() === serverOrigins(after).join()) return;
+    const busy = this.snapshot?.calls.some((c) => c.state !== 'ended') ?? false;
+    if (busy) {
+      this.deps.log.warn({}, 'server changed during a call: the window reloads after it');
+      this.reloadPending = true;
+      return;
+    }
+    this.deps.log.info({ server: serverOrigins(after)[0] ?? '' }, 'server changed: reloading UI');
+    this.deps.mainWindow.reload();
   }
 
   private applySettings(loginItemToo: boolean): void {

@@ -43,5 +43,7 @@ export interface MainWindowPort {
   isVisible(): boolean;
   /** Pushes a `shell:*` event to the renderer. */
   openView(view: ShellView): void;
+  /** Reloads the renderer (its CSP is fixed at load: a new server origin needs a new load). */
+  reload(): void;
   muteToggle(): void;
 }

@@ -142,6 +142,9 @@ export function mainWindowPort(window: () => BrowserWindow | undefined): MainWin
     muteToggle: () => {
       send('shell:mute-toggle', {});
     },
+    reload: () => {
+      window()?.webContents.reload();
+    },
   };
 }
 
