@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissingReason } from '../support/chromium.js';
+import { startFutureServer } from './future-server.js';
 import {
   type WebWorld,
   dial,
@@ -330,6 +331,55 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
     expect(['Connecting…', 'Reconnecting…']).toContain(shown);
     await expect.poll(() => connection(alice), { timeout: 15_000 }).toBe('connected');
     expect(await alice.page.locator('#dialer-target').inputValue()).toBe('bob, car');
+  });
+
+  it('sign-in says plainly what went wrong: wrong password, unreachable server, incompatible version', async () => {
+    const visitor = await openClient(world, 'alice');
+    const { page } = visitor;
+    const error = page.locator('#signin-error');
+    await page.locator('#signin-user').fill('alice');
+    await page.locator('#signin-password').fill('not-her-password');
+    await page.locator('form button[type=submit]').click();
+    await expect.poll(() => error.textContent()).toBe('Wrong user ID or password.');
+    await screenshot(visitor, 'signin-wrong-password-en');
+
+    // Nothing listens on port 9 of loopback.
+    await page.locator('#signin-server').fill('http://127.0.0.1:9');
+    await page.locator('#signin-password').fill('password-alice');
+    await page.locator('form button[type=submit]').click();
+    await expect
+      .poll(() => error.textContent(), { timeout: 15_000 })
+      .toBe('The server cannot be reached. Check the URL and your network.');
+
+    const future = await startFutureServer();
+    try {
+      await page.locator('#signin-server').fill(future.url);
+      await page.locator('#signin-password').fill('password-alice');
+      await page.locator('form button[type=submit]').click();
+      await expect
+        .poll(() => error.textContent(), { timeout: 15_000 })
+        .toContain('different version of Trayphone');
+    } finally {
+      await future.close();
+    }
+    // What was typed is still there, nothing signed in.
+    expect(await page.locator('#signin-user').inputValue()).toBe('alice');
+    expect(await page.locator('nav.tabs').count()).toBe(0);
+  });
+
+  it('a click-to-call link opens the dialer pre-filled', async () => {
+    const alice = await userPage(world, 'alice');
+    await alice.page.goto(
+      `${world.t.server.httpUrl}/?call=${encodeURIComponent('tel:carol')}&media=video`,
+    );
+    await expect.poll(() => connection(alice), { timeout: 10_000 }).toBe('connected');
+    await alice.page.locator('#dialer-title').waitFor();
+    await expect.poll(() => alice.page.locator('#dialer-target').inputValue()).toBe('carol');
+    expect(await alice.page.locator('.dialer [role=status]').textContent()).toContain(
+      'Opened from a link',
+    );
+    expect(alice.page.url()).not.toContain('call=');
+    await alice.page.getByRole('button', { name: 'Clear', exact: true }).click();
   });
 
   it('every main screen, in English and in Simplified Chinese switched at run time (screenshots saved)', async () => {

@@ -11,7 +11,7 @@ import { IncomingCall, RingingWindow } from '../screens/Incoming.js';
 import { EndedSummary, OutgoingCall } from '../screens/Outgoing.js';
 import { Settings } from '../screens/Settings.js';
 import { SignIn } from '../screens/SignIn.js';
-import { useApi, useSnapshot } from './api-context.js';
+import { useApi, useSigningIn, useSnapshot } from './api-context.js';
 import { routeHash, TABS, useRoute, type Tab } from './route.js';
 
 // mediasoup-client and the whole call view load only when a call has media.
@@ -28,6 +28,7 @@ export function App() {
   const { t } = useTranslation();
   const snapshot = useSnapshot();
   const route = useRoute();
+  const [signingIn] = useSigningIn();
   if (!snapshot)
     return (
       <p className="loading" role="status">
@@ -35,8 +36,13 @@ export function App() {
       </p>
     );
   if (route.name === 'ringing') return <RingingWindow callId={route.callId} />;
-  if (!snapshot.account || snapshot.connection === 'signed-out' || snapshot.connection === 'failed')
-    return <SignIn sessionFailed={snapshot.connection === 'failed'} />;
+  if (
+    signingIn ||
+    !snapshot.account ||
+    snapshot.connection === 'signed-out' ||
+    snapshot.connection === 'failed'
+  )
+    return <SignIn sessionFailed={!signingIn && snapshot.connection === 'failed'} />;
   return <Shell tab={route.name} />;
 }
 

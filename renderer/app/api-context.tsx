@@ -11,9 +11,16 @@ export class SnapshotStore {
   private snapshot: SoftphoneSnapshot | undefined;
   private readonly listeners = new Set<() => void>();
 
+  /** The latest failure the API reported, so a failed session can say why. */
+  private lastError: { code: string; message: string } | undefined;
+
   constructor(readonly api: SoftphoneApi) {
     api.on('snapshot', (next) => {
       this.set(next);
+    });
+    api.on('error', ({ code, message }) => {
+      this.lastError = { code, message };
+      for (const l of this.listeners) l();
     });
     api.getSnapshot({}).then(
       (first) => {
@@ -25,6 +32,18 @@ export class SnapshotStore {
   }
 
   get = (): SoftphoneSnapshot | undefined => this.snapshot;
+  getLastError = (): { code: string; message: string } | undefined => this.lastError;
+
+  /**
+   * A sign-in in flight keeps the sign-in screen up (the snapshot may already name the account
+   * while the connection is tried), so its outcome, good or bad, is shown where it was asked.
+   */
+  private signingIn = false;
+  getSigningIn = (): boolean => this.signingIn;
+  setSigningIn(value: boolean): void {
+    this.signingIn = value;
+    for (const l of this.listeners) l();
+  }
 
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private lastJson = '';
@@ -81,6 +100,22 @@ function useStore(): SnapshotStore {
 }
 
 export const useApi = (): SoftphoneApi => useStore().api;
+
+export function useSigningIn(): [boolean, (value: boolean) => void] {
+  const store = useStore();
+  const value = useSyncExternalStore(store.subscribe, store.getSigningIn, store.getSigningIn);
+  return [
+    value,
+    (v: boolean) => {
+      store.setSigningIn(v);
+    },
+  ];
+}
+
+export function useLastError(): { code: string; message: string } | undefined {
+  const store = useStore();
+  return useSyncExternalStore(store.subscribe, store.getLastError, store.getLastError);
+}
 
 export function useSnapshot(): SoftphoneSnapshot | undefined {
   const store = useStore();

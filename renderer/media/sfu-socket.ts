@@ -64,6 +64,10 @@ export class SfuSocket extends TypedEmitter<SfuSocketEvents> {
     data: SfuRequestData<T>,
     timeoutMs = 10_000,
   ): Promise<SfuRequestResult<T>> {
+    if (this.socket.readyState !== WebSocket.OPEN) {
+      // Closing or closed (the room ended under us): fail now instead of sending into the void.
+      return Promise.reject(new SfuError('disconnected', `${type}: the SFU connection is closed`));
+    }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

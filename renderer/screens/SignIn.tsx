@@ -1,6 +1,6 @@
 import { useState, type SyntheticEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorCode, errorMessage, useApi } from '../app/api-context.js';
+import { errorCode, errorMessage, useApi, useLastError, useSigningIn } from '../app/api-context.js';
 import { useDraft } from '../app/drafts.js';
 import { useSettings } from '../app/settings.js';
 import { LanguagePicker } from '../components/LanguagePicker.js';
@@ -27,10 +27,17 @@ export function SignIn({ sessionFailed }: { sessionFailed: boolean }) {
     : serverDraft || view?.settings.serverUrl || fallbackUrl;
   const [userId, setUserId] = useDraft('signin.user');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>(
-    sessionFailed ? t('signIn.errors.failed') : undefined,
-  );
+  const [busy, setBusy] = useSigningIn();
+  const lastError = useLastError();
+  const [error, setError] = useState<string | undefined>();
+  // A session that failed after sign-in (token refused, another protocol version) says why.
+  const failure =
+    sessionFailed && !error
+      ? lastError?.code === 'incompatible-version'
+        ? t('signIn.errors.incompatible-version')
+        : t('signIn.errors.failed')
+      : undefined;
+  const shown = error ?? failure;
 
   const submit = async (e: SyntheticEvent) => {
     e.preventDefault();
@@ -57,7 +64,7 @@ export function SignIn({ sessionFailed }: { sessionFailed: boolean }) {
         className="card signin-card"
         onSubmit={(e) => void submit(e)}
         aria-labelledby="signin-title"
-        aria-describedby={error ? 'signin-error' : undefined}
+        aria-describedby={shown ? 'signin-error' : undefined}
       >
         <h1 id="signin-title">{t('signIn.title')}</h1>
         <label htmlFor="signin-server">{t('signIn.server')}</label>
@@ -102,9 +109,9 @@ export function SignIn({ sessionFailed }: { sessionFailed: boolean }) {
             setPassword(e.target.value);
           }}
         />
-        {error && (
+        {shown && (
           <p id="signin-error" className="error" role="alert">
-            {error}
+            {shown}
           </p>
         )}
         <button type="submit" className="primary" disabled={busy}>
