@@ -157,7 +157,10 @@ describe('Softphone calls', () => {
     // A reconnect reads History again and counts nothing twice.
     await again.sp.markMissedSeen({});
     await again.until((s) => s.missedUnread === 0);
-    await placeAndCancel();
+    // Online now: it rings here before it is withdrawn.
+    const { callId } = await alice.sp.call({ callees: ['bob'], media: 'audio' });
+    await again.until((s) => s.calls.some((c) => c.callId === callId && c.state === 'ringing'));
+    await alice.sp.cancel({ callId });
     await again.until((s) => s.missedUnread === 1);
     await t.server.services.stores.records.flush();
     await again.sp.close();
