@@ -11,7 +11,9 @@ export const WEB_OUT_DIR = path.resolve(root, '../dist/web');
 
 export default defineConfig({
   root,
-  base: './',
+  // Absolute: index.html is also the answer for deep paths (client routes), where a relative
+  // `./assets/...` would point below them. Electron's own build loads from files instead.
+  base: '/',
   plugins: [react()],
   publicDir: false,
   build: {

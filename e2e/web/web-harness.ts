@@ -24,6 +24,8 @@ export interface WebWorld {
    * sign-ins per minute from one address, and a person keeps the app open all day anyway.
    */
   users: Map<string, UserPage>;
+  /** Console reports of Content-Security-Policy violations, from every page. */
+  cspViolations: string[];
 }
 
 export async function startWorld(users: string[]): Promise<WebWorld> {
@@ -37,7 +39,7 @@ export async function startWorld(users: string[]): Promise<WebWorld> {
   for (const id of users) await t.addUser(id, id.charAt(0).toUpperCase() + id.slice(1));
   const browser = await launchChromium();
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  return { t, browser, contexts: [], users: new Map() };
+  return { t, browser, contexts: [], users: new Map(), cspViolations: [] };
 }
 
 export async function stopWorld(world: WebWorld | undefined): Promise<void> {
@@ -96,6 +98,7 @@ export async function openClient(
     console.log(`[${userId}] page error: ${error.message}`);
   });
   page.on('console', (msg) => {
+    if (msg.text().includes('Content Security Policy')) world.cspViolations.push(msg.text());
     if (msg.type() === 'error') console.log(`[${userId}] console: ${msg.text()}`);
   });
   await page.goto(`${world.t.server.httpUrl}/`);

@@ -336,6 +336,10 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
   it('sign-in says plainly what went wrong: wrong password, unreachable server, incompatible version', async () => {
     const visitor = await openClient(world, 'alice');
     const { page } = visitor;
+    // A deep link is a client route: the server answers with the app, under its strict CSP.
+    const response = await page.goto(`${world.t.server.httpUrl}/some/client/route`);
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await page.locator('#signin-user').waitFor();
     const error = page.locator('#signin-error');
     await page.locator('#signin-user').fill('alice');
     await page.locator('#signin-password').fill('not-her-password');
@@ -446,6 +450,8 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
       () => getComputedStyle(document.body).backgroundColor,
     );
     expect(background).toBe('rgb(20, 23, 27)');
+    // Every screen above ran under the server's CSP without a single violation.
+    expect(world.cspViolations).toEqual([]);
     // Back to English for whoever signs in next on this account.
     await goTab(alice, 'settings');
     await alice.page.locator('#settings-language').selectOption('en');
