@@ -170,6 +170,20 @@ describe('Softphone calls', () => {
     expect(third.last().missedUnread).toBe(1);
   });
 
+  it('signing out leaves the call properly: the other side sees it end at once', async () => {
+    await start();
+    const alice = await signedIn('alice');
+    const bob = await signedIn('bob');
+    const { callId } = await alice.sp.call({ callees: ['bob'], media: 'audio' });
+    await bob.until((s) => callIn(s, callId)?.state === 'ringing');
+    await bob.sp.accept({ callId, media: 'audio' });
+    await alice.until((s) => callIn(s, callId)?.state === 'active');
+    await bob.sp.signOut({});
+    const ended = await alice.until((s) => callIn(s, callId)?.state === 'ended');
+    expect(callIn(ended, callId)?.endReason).toBe('completed');
+    expect(bob.last()).toMatchObject({ connection: 'signed-out', calls: [], account: null });
+  });
+
   it('refuses commands on calls that are unknown or in the wrong state', async () => {
     await start();
     const alice = await signedIn('alice');

@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
@@ -63,6 +64,35 @@ describe('Softphone sign-in', () => {
     );
     expect(error.code).toBe('unreachable');
     expect((await phone.sp.getSnapshot({})).account).toBeNull();
+  });
+
+  it('times out a server that accepts but never answers', async () => {
+    const silent = createHttpServer(() => undefined); // Takes the connection, says nothing.
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as { port: number };
+      const phone = testPhone({ httpTimeoutMs: 300 });
+      const error = await rejected(
+        phone.sp.signIn({ serverUrl: `http://127.0.0.1:${port}`, userId: 'alice', password: 'x' }),
+      );
+      expect(error.code).toBe('timeout');
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('gives up as unreachable when signaling does not answer, and stays signed out', async () => {
+    const port = await closedPort();
+    const phone = testPhone({
+      signalingUrl: () => `ws://127.0.0.1:${port}/ws`,
+      signInTimeoutMs: 800,
+    });
+    const error = await rejected(signIn(phone));
+    expect(error.code).toBe('unreachable');
+    const snapshot = await phone.until((s) => s.connection === 'signed-out');
+    expect(snapshot.account).toBeNull();
+    expect(phone.store.get(STORE_KEYS.session)).toBeUndefined();
   });
 
   it('fails with incompatible-version when the server refuses our protocol', async () => {
