@@ -128,6 +128,28 @@ describe('Softphone settings', () => {
     expect(view.policyError).toMatch(/policy ignored/);
   });
 
+  it('takes call waiting from the server at sign-in, unless it was changed here meanwhile', async () => {
+    await start();
+    const users = t.server.services.stores.users;
+    await users.updateSettings('bob', { callWaiting: true });
+    const bob = await signedIn('bob');
+    await until(
+      async () => (await bob.sp.getSettings({})).settings.callWaiting,
+      'server value adopted',
+    );
+
+    // Changed while signed out: the server hears it at the next sign-in.
+    const carol = testPhone();
+    await carol.sp.updateSettings({ callWaiting: true });
+    await carol.sp.signIn({
+      serverUrl: t.server.httpUrl,
+      userId: 'carol',
+      password: password('carol'),
+    });
+    await until(async () => (await users.getSettings('carol')).callWaiting, 'server told');
+    expect((await carol.sp.getSettings({})).settings.callWaiting).toBe(true);
+  });
+
   it('sends call waiting to the server, which then rings a busy user', async () => {
     await start();
     const alice = await signedIn('alice');
