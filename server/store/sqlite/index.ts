@@ -4,6 +4,7 @@ import { SqliteContactCenterStore } from '../../contact-center/sqlite-store.js';
 import type { Logger } from '../../logger.js';
 import type { ScryptCost } from '../passwords.js';
 import type { Stores } from '../types.js';
+import { WalCheckpointer } from './checkpointer.js';
 import { openDatabase } from './database.js';
 import { SqliteLiveCallStore } from './live-calls.js';
 import { SqlitePushTokenStore } from './push-tokens.js';
@@ -22,6 +23,8 @@ export interface SqliteStoresOptions {
   flushIntervalMs?: number;
   /** Lower only in tests: the default is the production cost (N=16384, r=8, p=1). */
   scryptCost?: ScryptCost;
+  /** Checkpoint the WAL in a worker thread rather than inside commits (default: on for files). */
+  checkpointInWorker?: boolean;
 }
 
 /**
@@ -35,7 +38,11 @@ export function openSqliteStores(options: SqliteStoresOptions): Stores {
   const writeBehind = { flushIntervalMs: options.flushIntervalMs };
   const liveCalls = new SqliteLiveCallStore(db, logger, writeBehind);
   const records = new SqliteRecordStore(db, logger, writeBehind);
-  let closed = false;
+  const checkpointer =
+    options.file !== ':memory:' && options.file !== '' && options.checkpointInWorker !== false
+      ? new WalCheckpointer(db, options.file, logger)
+      : undefined;
+  let closing: Promise<void> | undefined;
   return {
     users: new SqliteUserStore(db, { scryptCost: options.scryptCost }),
     pushTokens: new SqlitePushTokenStore(db),
@@ -43,16 +50,17 @@ export function openSqliteStores(options: SqliteStoresOptions): Stores {
     records,
     contactCenter: new SqliteContactCenterStore(db),
     close: () =>
-      settle(() => {
-        if (closed) return;
-        closed = true;
-        try {
-          liveCalls.close();
-          records.close();
-        } finally {
-          db.close();
-        }
-      }),
+      (closing ??= (async () => {
+        await checkpointer?.close();
+        await settle(() => {
+          try {
+            liveCalls.close();
+            records.close();
+          } finally {
+            db.close();
+          }
+        });
+      })()),
   };
 }
 
