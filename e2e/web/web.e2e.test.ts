@@ -384,6 +384,14 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
     );
     expect(alice.page.url()).not.toContain('call=');
     await alice.page.getByRole('button', { name: 'Clear', exact: true }).click();
+
+    // A call that cannot be placed says so.
+    await alice.page.locator('#dialer-target').fill('nosuchuser');
+    await alice.page.getByRole('button', { name: 'Audio call', exact: true }).click();
+    const toast = alice.page.locator('.toasts .toast');
+    await toast.first().waitFor();
+    expect(await toast.first().textContent()).toContain('No such user');
+    await alice.page.getByRole('button', { name: 'Dismiss' }).first().click();
   });
 
   it('every main screen, in English and in Simplified Chinese switched at run time (screenshots saved)', async () => {

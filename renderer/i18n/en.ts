@@ -239,6 +239,16 @@ export const en = {
     startHidden: 'Start hidden in the tray',
     launchAtLogin: 'Launch at login',
   },
+  errors: {
+    'not-found': 'No such user, or the call no longer exists.',
+    forbidden: 'You are not allowed to do this.',
+    busy: 'That person is busy.',
+    'rate-limited': 'Too many requests: wait a moment and try again.',
+    'not-signed-in': 'You are not signed in.',
+    'invalid-state': 'The call has already moved on.',
+    timeout: 'The server did not answer in time.',
+    unreachable: 'The server cannot be reached.',
+  },
   time: {
     seconds: '{{count}} s',
     minutes: '{{m}} min {{s}} s',

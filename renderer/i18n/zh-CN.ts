@@ -239,6 +239,16 @@ export const zhCN: Resources = {
     startHidden: '启动时隐藏到托盘',
     launchAtLogin: '登录时启动',
   },
+  errors: {
+    'not-found': '没有该用户，或通话已不存在。',
+    forbidden: '您无权执行此操作。',
+    busy: '对方正忙。',
+    'rate-limited': '请求过于频繁，请稍后再试。',
+    'not-signed-in': '您尚未登录。',
+    'invalid-state': '通话状态已改变。',
+    timeout: '服务器未及时响应。',
+    unreachable: '无法连接服务器。',
+  },
   time: {
     seconds: '{{count}} 秒',
     minutes: '{{m}} 分 {{s}} 秒',

@@ -4,6 +4,7 @@ import type { Presence } from '../../protocol/index.js';
 import type { DirectoryEntry } from '../../protocol/softphone.js';
 import { errorMessage, useApi, useSnapshot } from '../app/api-context.js';
 import { useDraft } from '../app/drafts.js';
+import { rememberName } from '../app/names.js';
 import { placeCall } from '../app/place-call.js';
 import { useSettings } from '../app/settings.js';
 import { Icon } from '../components/Icon.js';
@@ -31,6 +32,7 @@ export function Contacts() {
       api.searchDirectory({ query: query.trim(), limit: 50 }).then(
         (entries) => {
           if (!live) return;
+          for (const e of entries) rememberName(e.userId, e.displayName);
           setResults(entries.filter((e) => e.userId !== me));
           setSearchError(undefined);
         },

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { MediaKind } from '../../protocol/index.js';
 import type { SoftphoneCall } from '../../protocol/softphone.js';
 import { useApi, useSnapshot } from '../app/api-context.js';
+import { useDisplayName } from '../app/names.js';
 import { useSettings } from '../app/settings.js';
 import { endLabel } from '../call/call-view.js';
 import { asRingtone } from '../call/sounds.js';
@@ -17,7 +18,9 @@ export function IncomingCall({ call, ring }: { call: SoftphoneCall; ring: boolea
   const { t } = useTranslation();
   const api = useApi();
   const { view } = useSettings();
-  const caller = call.info?.callerId ?? '';
+  const callerId = call.info?.callerId ?? '';
+  const callerName = useDisplayName(api, callerId);
+  const caller = callerName === callerId ? callerId : `${callerName} (${callerId})`;
   const video = call.info?.media === 'video';
   const firstButton = useRef<HTMLButtonElement>(null);
   const ringtone = call.waiting ? 'pulse' : asRingtone(view?.settings.ringtone ?? 'classic');
