@@ -38,11 +38,15 @@ describe('preload bridge', () => {
       ok: false,
       error: { code: 'forbidden-sender', message: 'no' },
     }));
-    await expect(createSoftphoneBridge(ipc).signOut({})).rejects.toEqual({
+    const error: unknown = await createSoftphoneBridge(ipc)
+      .signOut({})
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
       name: 'SoftphoneError',
       code: 'forbidden-sender',
       message: 'no',
     });
+    expect(String(error)).toBe('SoftphoneError: no');
     const garbled = fakeIpc(() => 'garbage');
     await expect(createSoftphoneBridge(garbled.ipc).signOut({})).rejects.toMatchObject({
       code: 'internal',

@@ -31,19 +31,27 @@ export interface BridgedError {
   name: 'SoftphoneError';
   code: string;
   message: string;
+  /** So that `String(error)` reads like an Error's (functions cross contextBridge as proxies). */
+  toString(): string;
 }
+
+const bridgedError = (code: string, message: string): BridgedError => ({
+  name: 'SoftphoneError',
+  code,
+  message,
+  toString: () => `SoftphoneError: ${message}`,
+});
 
 async function call(ipc: IpcPort, channel: InvokeChannel, payload: unknown): Promise<unknown> {
   const raw = await ipc.invoke(channel, payload ?? {});
   const response = ipcResponseSchema.safeParse(raw);
   if (!response.success) {
     // eslint-disable-next-line @typescript-eslint/only-throw-error -- see BridgedError
-    throw { name: 'SoftphoneError', code: 'internal', message: `bad answer on ${channel}` };
+    throw bridgedError('internal', `bad answer on ${channel}`);
   }
   if (!response.data.ok) {
-    const error: BridgedError = { name: 'SoftphoneError', ...response.data.error };
     // eslint-disable-next-line @typescript-eslint/only-throw-error -- see BridgedError
-    throw error;
+    throw bridgedError(response.data.error.code, response.data.error.message);
   }
   return response.data.data;
 }

@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Softphone } from '../../core/softphone/index.js';
 import type { SoftphoneSnapshot } from '../../protocol/index.js';
+import type { TestClient } from '../../server/testing/test-client.js';
 import { type TestServer, startTestServer } from '../../server/testing/test-server.js';
 import { memoryLog } from '../../main/log/log.js';
 import type { NotificationSpec } from '../../main/ringing/ringing-coordinator.js';
@@ -21,10 +22,13 @@ import { realTimers } from '../../main/app/ports.js';
  * A Node client calls; the ringing surfaces must follow the invitation's real life.
  */
 let t: TestServer;
+/** The caller, one connection for the suite (sign-ins are rate-limited per address). */
+let alice: TestClient;
 beforeAll(async () => {
   t = await startTestServer();
   await t.addUser('alice', 'Alice');
   await t.addUser('bob', 'Bob');
+  alice = await t.connect('alice', { id: 'alice-node' });
 });
 afterAll(async () => {
   await t.dispose();
@@ -133,7 +137,6 @@ const newCallId = () => `desk-call-${Date.now()}-${seq++}`;
 describe('DesktopApp with the real softphone and server', () => {
   it('rings, accepts from the ringing window, closes it, shows the call, hangs up by hotkey', async () => {
     const bob = await desktopBob();
-    const alice = await t.connect('alice', { id: 'alice-1' });
     const callId = newCallId();
     await alice.request('call.invite', { callId, callees: ['bob'], media: 'video' });
     await until(() => bob.windows.open.includes(callId), 'ringing window');
@@ -160,12 +163,10 @@ describe('DesktopApp with the real softphone and server', () => {
     bob.app.hotkey('hangup');
     await alice.waitFor('call.ended', (d) => d.call.callId === callId);
     await until(() => bob.trays.at(-1)?.state === 'available', 'tray available');
-    await alice.close();
   });
 
   it('the caller cancels: the window closes, a missed-call notification stays, the badge rises', async () => {
     const bob = await desktopBob();
-    const alice = await t.connect('alice', { id: 'alice-2' });
     const callId = newCallId();
     await alice.request('call.invite', { callId, callees: ['bob'], media: 'audio' });
     await until(() => bob.windows.open.includes(callId), 'ringing window');
@@ -174,13 +175,11 @@ describe('DesktopApp with the real softphone and server', () => {
     await until(() => bob.notifications.some((n) => n.kind === 'missed'), 'missed notification');
     await until(() => bob.badges.at(-1) === 1, 'badge 1');
     expect(bob.trays.at(-1)?.tooltip).toContain('1 missed call');
-    await alice.close();
   });
 
   it('answered on another device of the same user: the window closes, nothing is missed', async () => {
     const bob = await desktopBob();
     const bobPhone = await t.connect('bob', { id: 'bob-phone' });
-    const alice = await t.connect('alice', { id: 'alice-3' });
     const callId = newCallId();
     await alice.request('call.invite', { callId, callees: ['bob'], media: 'audio' });
     await until(() => bob.windows.open.includes(callId), 'ringing window');
@@ -189,13 +188,44 @@ describe('DesktopApp with the real softphone and server', () => {
     await until(() => bob.windows.open.length === 0, 'ringing window closed');
     expect(bob.notifications.filter((n) => n.kind === 'missed')).toEqual([]);
     await bobPhone.request('call.hangup', { callId });
-    await alice.close();
     await bobPhone.close();
+  });
+
+  it('nobody answers: at the ring timeout the window closes and the call is missed', async () => {
+    const bob = await desktopBob();
+    const callId = newCallId();
+    await alice.request('call.invite', {
+      callId,
+      callees: ['bob'],
+      media: 'audio',
+      ringTimeoutMs: 1_500,
+    });
+    await until(() => bob.windows.open.includes(callId), 'ringing window');
+    await until(() => bob.windows.open.length === 0, 'ringing window closed by the timeout');
+    await until(() => bob.notifications.some((n) => n.kind === 'missed'), 'missed notification');
+  });
+
+  it('declined from the ringing window: it closes, the caller hears declined, nothing is missed', async () => {
+    const bob = await desktopBob();
+    const callId = newCallId();
+    await alice.request('call.invite', { callId, callees: ['bob'], media: 'audio' });
+    await until(() => bob.windows.open.includes(callId), 'ringing window');
+    const answer = await bob.app.router.handle(
+      'softphone:decline',
+      bob.frame(`#/ringing/${callId}`),
+      {
+        callId,
+      },
+    );
+    expect(answer.ok).toBe(true);
+    const ended = await alice.waitFor('call.ended', (d) => d.call.callId === callId);
+    expect(ended.call.legs[0]).toMatchObject({ state: 'refused', reason: 'declined' });
+    await until(() => bob.windows.open.length === 0, 'ringing window closed');
+    expect(bob.notifications.filter((n) => n.kind === 'missed')).toEqual([]);
   });
 
   it('quitting while it rings declines the invitation before exiting', async () => {
     const bob = await desktopBob();
-    const alice = await t.connect('alice', { id: 'alice-4' });
     const callId = newCallId();
     await alice.request('call.invite', { callId, callees: ['bob'], media: 'audio' });
     await until(() => bob.windows.open.includes(callId), 'ringing window');
@@ -203,6 +233,5 @@ describe('DesktopApp with the real softphone and server', () => {
     const ended = await alice.waitFor('call.ended', (d) => d.call.callId === callId);
     expect(ended.call.legs[0]).toMatchObject({ state: 'refused', reason: 'declined' });
     expect(bob.windows.open).toEqual([]);
-    await alice.close();
   });
 });
