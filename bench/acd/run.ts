@@ -128,7 +128,9 @@ async function main(): Promise<void> {
   const procAfter = readProc(server.pid);
   const driverCpu = process.cpuUsage(before.driverCpu);
   clearInterval(tick);
+  const scrapeStart = performance.now();
   const metricsAfter = await scrape(server.httpUrl);
+  const scrapeMs = performance.now() - scrapeStart;
   const agentStatuses = Object.fromEntries(
     ['available', 'on-call', 'after-call-work', 'break', 'logged-out'].map((status) => [
       status,
@@ -176,6 +178,7 @@ async function main(): Promise<void> {
     serverCpuPct: round(serverCpu, 1),
     serverRssMb: round((procAfter?.rssKb ?? 0) / 1024, 1),
     serverRssPeakMb: round(rssPeak.peakKb / 1024, 1),
+    metricsScrapeMs: round(scrapeMs, 1),
     driverCpuPct: round(((driverCpu.user + driverCpu.system) / 1e6 / seconds) * 100, 1),
     // Other work on the machine skews every figure: the 1-minute load average at the end.
     cores: os.cpus().length,

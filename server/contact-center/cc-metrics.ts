@@ -4,14 +4,26 @@ import { AGENT_STATUSES } from './agents.js';
 
 /** What the metrics read at scrape time from the contact center. */
 export interface ContactCenterGauges {
+  /** Counters only (no per-agent part): cheap. */
   queueStats(): QueueStats[];
   agentStatuses(): Map<AgentStatus, number>;
+  /** Per queue: its members' time in each status, summed. */
+  queueAgentTimes(): { queue: string; timeInStatusMs: Record<AgentStatus, number> }[];
 }
+
+/** One scrape renders every collector in a row: the queue figures are computed once for all. */
+const SCRAPE_CACHE_MS = 100;
 
 /** Prometheus metrics of seat calling, on the server's registry. */
 export function createContactCenterMetrics(registry: Registry, source: () => ContactCenterGauges) {
   const registers = [registry];
-  const stats = (): QueueStats[] => source().queueStats();
+  let cached: { at: number; stats: QueueStats[] } | undefined;
+  const stats = (): QueueStats[] => {
+    const now = performance.now();
+    if (!cached || now - cached.at > SCRAPE_CACHE_MS)
+      cached = { at: now, stats: source().queueStats() };
+    return cached.stats;
+  };
   new Gauge({
     name: 'trayphone_cc_queue_waiting',
     help: 'Calls waiting in each queue now',
@@ -50,17 +62,17 @@ export function createContactCenterMetrics(registry: Registry, source: () => Con
     },
   });
   new Gauge({
-    name: 'trayphone_cc_agent_status_seconds',
-    help: 'Time each agent spent in each status since the server started',
-    labelNames: ['queue', 'agent', 'status'] as const,
+    // Summed per queue: one series per agent and status would make every scrape render
+    // thousands of lines (tens of ms of a blocked event loop with 1,000 agents). Per-agent
+    // times are in `queue.stats` (signaling) and `/admin/queues/:name/stats`.
+    name: 'trayphone_cc_queue_agent_status_seconds',
+    help: "Time the queue's agents spent in each status since the server started (summed)",
+    labelNames: ['queue', 'status'] as const,
     registers,
     collect() {
-      this.reset();
-      for (const s of stats()) {
-        for (const a of s.agents) {
-          for (const status of AGENT_STATUSES) {
-            this.set({ queue: s.queue, agent: a.userId, status }, a.timeInStatusMs[status] / 1000);
-          }
+      for (const q of source().queueAgentTimes()) {
+        for (const status of AGENT_STATUSES) {
+          this.set({ queue: q.queue, status }, q.timeInStatusMs[status] / 1000);
         }
       }
     },

@@ -15,7 +15,7 @@ import type { CallEngine, QueueHooks } from '../calls/call-engine.js';
 import type { Logger } from '../logger.js';
 import type { MessageRouter, Session, SessionRegistry } from '../signaling/sessions.js';
 import type { UserStore } from '../store/types.js';
-import type { Agent } from './agents.js';
+import { AGENT_STATUSES, type Agent } from './agents.js';
 import { type ContactCenterMetrics, createContactCenterMetrics } from './cc-metrics.js';
 import type { Queue } from './queue.js';
 import { type AnsweredCall, type WaitingCall } from './queue.js';
@@ -62,7 +62,24 @@ export class ContactCenter extends QueueDirectory implements QueueHooks {
     super(o.store, o.now ?? Date.now);
     this.log = o.logger.child({ component: 'contact-center' });
     this.metrics = createContactCenterMetrics(o.registry, () => ({
-      queueStats: () => this.allStats(),
+      queueStats: () => this.allStats(false),
+      queueAgentTimes: () => {
+        const now = this.now();
+        return [...this.queues.values()].map((q) => {
+          const sum = {
+            available: 0,
+            'on-call': 0,
+            'after-call-work': 0,
+            break: 0,
+            'logged-out': 0,
+          };
+          for (const userId of q.order) {
+            const times = this.agents.get(userId)?.timeInStatus(now);
+            if (times) for (const status of AGENT_STATUSES) sum[status] += times[status];
+          }
+          return { queue: q.name, timeInStatusMs: sum };
+        });
+      },
       agentStatuses: () => {
         const counts = new Map<AgentStatus, number>();
         for (const a of this.agents.values()) counts.set(a.status, (counts.get(a.status) ?? 0) + 1);
@@ -554,7 +571,7 @@ export class ContactCenter extends QueueDirectory implements QueueHooks {
   }
 
   stats(userId: UserId, name: QueueName): QueueStats {
-    return this.supervised(userId, name).snapshot(this.agents, [], this.now()).stats;
+    return this.supervised(userId, name).stats(this.agents, this.now());
   }
 
   /** The agent of an answered queue call that this supervisor may monitor. */
@@ -639,9 +656,10 @@ export class ContactCenter extends QueueDirectory implements QueueHooks {
     for (const s of queue.watchers) s.send(frame);
   }
 
-  allStats(): QueueStats[] {
+  /** Every queue's statistics; without the per-agent part when `perAgent` is false. */
+  allStats(perAgent = true): QueueStats[] {
     const now = this.now();
-    return [...this.queues.values()].map((q) => q.snapshot(this.agents, [], now).stats);
+    return [...this.queues.values()].map((q) => q.stats(perAgent ? this.agents : new Map(), now));
   }
 
   /** Every distribution decision is logged with its call id. */

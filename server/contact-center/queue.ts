@@ -83,6 +83,15 @@ export class Queue {
     if (index >= 0) this.waiting.splice(index, 1);
   }
 
+  /** Statistics; the per-agent part covers the members found in `agents`. */
+  stats(agents: ReadonlyMap<UserId, Agent>, now: number) {
+    const members = this.order.flatMap((id) => {
+      const agent = agents.get(id);
+      return agent ? [agent] : [];
+    });
+    return this.counters.snapshot(this.name, this.waiting, members, now);
+  }
+
   snapshot(
     agents: ReadonlyMap<UserId, Agent>,
     answered: Iterable<AnsweredCall>,
