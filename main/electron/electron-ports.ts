@@ -79,7 +79,12 @@ export function serveAppProtocol(
       origins,
     );
     if (!file) return new Response('not found', { status: 404 });
-    const response = await net.fetch(pathToFileURL(file).toString());
+    let response: Response;
+    try {
+      response = await net.fetch(pathToFileURL(file).toString());
+    } catch {
+      return new Response('not found', { status: 404 });
+    }
     const headers = new Headers(response.headers);
     headers.set('Content-Security-Policy', contentSecurityPolicy(serverUrls()));
     headers.set('X-Content-Type-Options', 'nosniff');
