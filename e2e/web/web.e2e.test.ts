@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissingReason } from '../support/chromium.js';
 import { startFutureServer } from './future-server.js';
 import {
+  type UserPage,
   type WebWorld,
   dial,
   expectIdle,
@@ -94,6 +95,40 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
     expect(await sounds(bob)).toBe('');
     expect(await sounds(alice)).toBe('');
     await screenshot(alice, 'in-call-en');
+
+    // Screen sharing adds a second video stream, and bob's tile shows the screen.
+    const decodingVideo = (user: UserPage) =>
+      user.page.evaluate(async () => {
+        let n = 0;
+        for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+          if (pc.connectionState === 'closed') continue;
+          (await pc.getStats()).forEach(
+            (s: { type: string; kind?: string; framesDecoded?: number }) => {
+              if (s.type === 'inbound-rtp' && s.kind === 'video' && (s.framesDecoded ?? 0) > 0) n++;
+            },
+          );
+        }
+        return n;
+      });
+    await alice.page.getByRole('button', { name: 'Share screen' }).click();
+    await alice.page.getByRole('button', { name: 'Stop sharing' }).waitFor();
+    await expect.poll(() => decodingVideo(bob), { timeout: 10_000 }).toBe(2);
+    await alice.page.getByRole('button', { name: 'Stop sharing' }).click();
+    await alice.page.getByRole('button', { name: 'Share screen' }).waitFor();
+
+    // Switching the microphone mid-call replaces the track: bob keeps hearing alice.
+    await alice.page.getByRole('button', { name: 'Devices' }).click();
+    const mics = await alice.page
+      .locator('#call-mic option')
+      .evaluateAll((options) =>
+        options.map((o) => (o as HTMLOptionElement).value).filter((v) => v !== ''),
+      );
+    expect(mics.length).toBeGreaterThan(1);
+    await alice.page.locator('#call-mic').selectOption(mics[mics.length - 1] ?? '');
+    await expect.poll(() => alice.page.locator('#call-mic').inputValue()).toBe(mics.at(-1));
+    expect(await grows(() => audioBytesFrom(bob, 'alice'), 2_000)).toBe(true);
+    expect(alice.errors).toEqual([]);
+    await alice.page.locator('#call-mic').selectOption('');
 
     await alice.page.getByRole('button', { name: 'Hang up' }).click();
     await expectIdle(alice);
