@@ -451,6 +451,23 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
           .poll(() => user.page.locator('nav a[data-tab=contacts]').textContent())
           .toBe(LABELS[lang].contacts);
       }
+      if (lang === 'en') {
+        // The microphone test shows a live level; the ringtone preview and test sound play.
+        await alice.page.getByRole('button', { name: 'Test microphone' }).click();
+        await expect
+          .poll(() =>
+            alice.page.locator('#mic-level').evaluate((m) => (m as HTMLMeterElement).value),
+          )
+          .toBeGreaterThan(0.01);
+        await alice.page.getByRole('button', { name: 'Stop test' }).click();
+        await alice.page.getByRole('button', { name: 'Preview ringtone' }).click();
+        await expect.poll(() => sounds(alice)).toBe('classic');
+        await alice.page.getByRole('button', { name: 'Stop preview' }).click();
+        await expect.poll(() => sounds(alice)).toBe('');
+        await alice.page.getByRole('button', { name: 'Play test sound' }).click();
+        await expect.poll(() => sounds(alice)).toBe('test');
+        await expect.poll(() => sounds(alice), { timeout: 3_000 }).toBe('');
+      }
       await screenshot(alice, `settings-${lang}`);
       await goTab(alice, 'contacts');
       await alice.page.locator('#contacts-search').fill('');
