@@ -167,6 +167,20 @@ describe('DesktopApp', () => {
     expect(window).toEqual(['reload', 'reload']);
   });
 
+  it('logs every call state change with the call id', async () => {
+    const { app, softphone, log } = setup();
+    await app.start(['x', '--hidden']);
+    softphone.push(snapshot({ calls: [incoming('c1')] }));
+    softphone.push(snapshot({ calls: [incoming('c1')] }));
+    softphone.push(snapshot({ calls: [incoming('c1', 'ended', { endReason: 'canceled' })] }));
+    const states = log.lines.filter((l) => l.message === 'call state');
+    expect(states.map((l) => [l.fields.callId, l.fields.from, l.fields.to])).toEqual([
+      ['c1', 'new', 'ringing'],
+      ['c1', 'ringing', 'ended'],
+    ]);
+    expect(states[1]?.fields.endReason).toBe('canceled');
+  });
+
   it('tray actions become commands', async () => {
     const { app, softphone, window } = setup();
     await app.start(['x', '--hidden']);

@@ -217,6 +217,7 @@ export class DesktopApp {
   }
 
   private onSnapshot(snapshot: SoftphoneSnapshot): void {
+    this.logCallChanges(this.snapshot, snapshot);
     this.snapshot = snapshot;
     if (this.quitting) return;
     this.tray.update(snapshot);
@@ -224,6 +225,25 @@ export class DesktopApp {
     if (this.reloadPending && snapshot.calls.every((c) => c.state === 'ended')) {
       this.reloadPending = false;
       this.deps.mainWindow.reload();
+    }
+  }
+
+  /** Each call's state changes, one line each, carrying the call id (the log tells its story). */
+  private logCallChanges(before: SoftphoneSnapshot | undefined, after: SoftphoneSnapshot): void {
+    const previous = new Map(before?.calls.map((c) => [c.callId, c.state]));
+    for (const call of after.calls) {
+      const was = previous.get(call.callId);
+      if (was === call.state) continue;
+      forCall(this.deps.log, call.callId).info(
+        {
+          direction: call.direction,
+          from: was ?? 'new',
+          to: call.state,
+          ...(call.endReason !== undefined ? { endReason: call.endReason } : {}),
+          ...(call.info ? { caller: call.info.callerId, media: call.info.media } : {}),
+        },
+        'call state',
+      );
     }
   }
 
