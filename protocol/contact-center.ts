@@ -215,6 +215,8 @@ export const contactCenterRequests = {
     result: z.object({ agent: agentStateSchema }),
   },
   'agent.get': { data: empty, result: z.object({ agent: agentStateSchema }) },
+  /** The agent's own figures since the server started, summed over its queues. */
+  'agent.stats': { data: empty, result: z.object({ stats: agentStatsSchema }) },
   /** The agent's own settings: auto-answer offers (the client answers after a short tone). */
   'agent.settings': {
     data: z.object({ autoAnswer: z.boolean() }),
@@ -224,6 +226,13 @@ export const contactCenterRequests = {
   'queue.subscribe': {
     data: z.object({ queues: queueList }),
     result: z.object({ queues: z.array(queueSnapshotSchema) }),
+  },
+  /** The queues this user supervises (empty for everyone else). */
+  'supervisor.queues': {
+    data: empty,
+    result: z.object({
+      queues: z.array(z.object({ name: queueNameSchema, displayName: z.string().optional() })),
+    }),
   },
   'queue.unsubscribe': { data: z.object({ queues: queueList }), result: empty },
   'queue.stats': {

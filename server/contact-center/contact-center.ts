@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import type {
   AgentState,
+  AgentStats,
   AgentStatus,
   CallInfo,
   CallRecord,
@@ -517,6 +518,32 @@ export class ContactCenter extends QueueDirectory implements QueueHooks {
 
   agentState(userId: UserId): AgentState {
     return this.agentOf(userId).toState();
+  }
+
+  /** The agent's own figures: counters summed over its queues, time in each status. */
+  ownStats(userId: UserId): AgentStats {
+    const agent = this.agentOf(userId);
+    const total = { offered: 0, answered: 0, missed: 0, handleMs: 0 };
+    for (const name of agent.memberships.keys()) {
+      const counters = this.queues.get(name)?.counters.agents.get(userId);
+      if (!counters) continue;
+      total.offered += counters.offered;
+      total.answered += counters.answered;
+      total.missed += counters.missed;
+      total.handleMs += counters.handleMs;
+    }
+    return { userId, ...total, timeInStatusMs: agent.timeInStatus(this.now()) };
+  }
+
+  /** The queues this user supervises, by name. */
+  supervisedQueues(userId: UserId): { name: QueueName; displayName?: string }[] {
+    return [...this.queues.values()]
+      .filter((q) => q.supervisors.has(userId))
+      .map((q) => ({
+        name: q.name,
+        ...(q.config.displayName === undefined ? {} : { displayName: q.config.displayName }),
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async setAutoAnswer(userId: UserId, autoAnswer: boolean): Promise<AgentState> {

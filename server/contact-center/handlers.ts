@@ -3,6 +3,8 @@ import type { HandlerTable } from '../signaling/handlers/types.js';
 type ContactCenterRequest =
   | 'agent.setStatus'
   | 'agent.get'
+  | 'agent.stats'
+  | 'supervisor.queues'
   | 'agent.settings'
   | 'queue.subscribe'
   | 'queue.unsubscribe'
@@ -19,6 +21,12 @@ export const contactCenterHandlers: HandlerTable<ContactCenterRequest> = {
   }),
   'agent.get': ({ session, services }) => ({
     agent: services.contactCenter.agentState(session.userId),
+  }),
+  'agent.stats': ({ session, services }) => ({
+    stats: services.contactCenter.ownStats(session.userId),
+  }),
+  'supervisor.queues': ({ session, services }) => ({
+    queues: services.contactCenter.supervisedQueues(session.userId),
   }),
   'agent.settings': async ({ session, services }, { autoAnswer }) => ({
     agent: await services.contactCenter.setAutoAnswer(session.userId, autoAnswer),
