@@ -8,6 +8,15 @@ import {
   userIdSchema,
 } from './common.js';
 import { callRecordSchema } from './records.js';
+import {
+  agentStateSchema,
+  agentStatsSchema,
+  monitorModeSchema,
+  queueAddressSchema,
+  queueNameSchema,
+  queueOfferSchema,
+  queueSnapshotSchema,
+} from './contact-center.js';
 
 /**
  * The one API the React renderer uses. In a browser page `core/` implements it directly; in
@@ -83,6 +92,14 @@ export const settingsViewSchema = z.object({
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 
+/** A queue offer as the agent's device received it. */
+export const queueOfferEntrySchema = queueOfferSchema.extend({
+  callId: callIdSchema,
+  /** When this device received the offer (its clock); the wait shown grows from `waitMs`. */
+  receivedAt: z.number(),
+});
+export type QueueOfferEntry = z.infer<typeof queueOfferEntrySchema>;
+
 export const softphoneSnapshotSchema = z.object({
   connection: softphoneConnectionSchema,
   account: softphoneAccountSchema.nullable(),
@@ -94,6 +111,12 @@ export const softphoneSnapshotSchema = z.object({
   presence: z.array(presenceSchema),
   /** A click-to-call link or dialer request waiting for the UI: the dialer opens pre-filled. */
   dialRequest: z.object({ target: z.string(), media: mediaKindSchema }).nullable(),
+  /** Seat calling: this user's agent status; absent when the user is no agent of any queue. */
+  agentState: agentStateSchema.optional(),
+  /** Seat calling: queue offers of calls this device still shows (the call.incoming payload). */
+  queueOffers: z.array(queueOfferEntrySchema).optional(),
+  /** Seat calling: the live state of the queues this device's supervisor subscribed to. */
+  supervisedQueues: z.array(queueSnapshotSchema).optional(),
 });
 export type SoftphoneSnapshot = z.infer<typeof softphoneSnapshotSchema>;
 
@@ -135,7 +158,17 @@ export const softphoneCommands = {
   signOut: { args: z.object({}).strict(), result: z.null() },
   setStatus: { args: z.object({ status: presenceStatusSchema }), result: z.null() },
   call: {
-    args: z.object({ callees: z.array(userIdSchema).min(1).max(32), media: mediaKindSchema }),
+    args: z.object({
+      /** User ids, or one `queue:<name>` alone (seat calling). */
+      callees: z
+        .array(z.union([userIdSchema, queueAddressSchema]))
+        .min(1)
+        .max(32)
+        .refine((c) => c.length === 1 || !c.some((x) => x.startsWith('queue:')), {
+          message: 'a queue is called alone',
+        }),
+      media: mediaKindSchema,
+    }),
     result: z.object({ callId: callIdSchema }),
   },
   accept: { args: callTarget.extend({ media: mediaKindSchema }), result: z.null() },
@@ -177,6 +210,36 @@ export const softphoneCommands = {
   updateSettings: { args: clientSettingsSchema.partial(), result: settingsViewSchema },
   /** The dialer consumed the pending click-to-call request. */
   clearDialRequest: { args: z.object({}).strict(), result: z.null() },
+  // ---- seat calling ----
+  agentSetStatus: {
+    args: z.object({
+      status: z.enum(['available', 'break', 'logged-out']),
+      reason: z.string().min(1).max(64).optional(),
+    }),
+    result: agentStateSchema,
+  },
+  agentSettings: { args: z.object({ autoAnswer: z.boolean() }), result: agentStateSchema },
+  /** The agent's own figures since the server started. */
+  agentStats: { args: z.object({}).strict(), result: agentStatsSchema },
+  /** The queues this user supervises. */
+  supervisorQueues: {
+    args: z.object({}).strict(),
+    result: z.array(z.object({ name: queueNameSchema, displayName: z.string().optional() })),
+  },
+  /** Live queue state follows in the snapshot's `supervisedQueues`. */
+  supervisorSubscribe: {
+    args: z.object({ queues: z.array(queueNameSchema).min(1).max(50) }),
+    result: z.null(),
+  },
+  supervisorUnsubscribe: {
+    args: z.object({ queues: z.array(queueNameSchema).min(1).max(50) }),
+    result: z.null(),
+  },
+  /** A media ticket to listen to, whisper into or barge into an agent's queue call. */
+  monitorTicket: {
+    args: callTarget.extend({ mode: monitorModeSchema }),
+    result: mediaTicketSchema.extend({ agentId: userIdSchema }),
+  },
 } as const;
 
 export type SoftphoneCommand = keyof typeof softphoneCommands;

@@ -15,6 +15,7 @@ import { AuthClient, normalizeServerUrl, signalingUrlOf } from './auth.js';
 import { CallCommands } from './call-commands.js';
 import { CallList, DEFAULT_ENDED_CALL_RETENTION_MS } from './call-list.js';
 import { CallWaitingSync } from './call-waiting.js';
+import { ContactCenterClient, DEFAULT_AUTO_ANSWER_DELAY_MS } from './contact-center.js';
 import { parseArgs, toSoftphoneError } from './errors.js';
 import { MissedCalls } from './missed-calls.js';
 import { STORE_KEYS, readJson, writeJson } from './persistence.js';
@@ -55,6 +56,7 @@ export abstract class SoftphoneBase {
   protected readonly missed: MissedCalls;
   protected readonly callWaiting: CallWaitingSync;
   protected readonly publisher: SnapshotPublisher;
+  protected readonly contactCenter: ContactCenterClient;
   protected session: Session | undefined;
   protected deviceId = '';
   protected status: PresenceStatus = 'available';
@@ -106,6 +108,17 @@ export abstract class SoftphoneBase {
     );
     this.callWaiting = new CallWaitingSync(this.settings, (error) => {
       this.backgroundError(error, 'call waiting sync');
+    });
+    this.contactCenter = new ContactCenterClient({
+      changed: () => {
+        this.changed();
+      },
+      answer: (session, callId) => this.callCommands.accept(session, { callId, media: 'audio' }),
+      failed: (error, what) => {
+        this.backgroundError(error, what);
+      },
+      now: () => clock.now(),
+      autoAnswerDelayMs: options.autoAnswerDelayMs ?? DEFAULT_AUTO_ANSWER_DELAY_MS,
     });
     this.publisher = new SnapshotPublisher(
       () => this.buildSnapshot(),
@@ -243,6 +256,7 @@ export abstract class SoftphoneBase {
         this.callCommands.onError(error, call.callId);
       }),
     );
+    session.own(this.contactCenter.attach(session));
     this.presence.attach(signaling, account.userId);
     signaling.start();
     this.changed();
@@ -331,6 +345,7 @@ export abstract class SoftphoneBase {
       session.close();
     }
     this.callList.clear();
+    this.contactCenter.clear();
     this.presence.attach(undefined, undefined);
     this.status = 'available';
     this.missed.clear();
@@ -385,14 +400,16 @@ export abstract class SoftphoneBase {
 
   protected buildSnapshot(): SoftphoneSnapshot {
     const account = this.session?.account;
+    const calls = this.callList.toSnapshot();
     return {
       connection: connectionOf(this.session),
       account: account ? { ...account } : null,
       status: this.status,
-      calls: this.callList.toSnapshot(),
+      calls,
       missedUnread: this.missed.count,
       presence: this.presence.snapshot(),
       dialRequest: this.dialRequest ? { ...this.dialRequest } : null,
+      ...this.contactCenter.snapshot(calls),
     };
   }
 

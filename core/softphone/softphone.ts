@@ -180,6 +180,60 @@ export class Softphone extends SoftphoneBase implements SoftphoneApi {
     });
   }
 
+  // ---- seat calling (contact-center.ts) ----------------------------------------------------
+
+  agentSetStatus(
+    args: SoftphoneArgs<'agentSetStatus'>,
+  ): Promise<SoftphoneResult<'agentSetStatus'>> {
+    return this.run('agentSetStatus', args, async (a) => {
+      const { agent } = await this.requireSession().signaling.request('agent.setStatus', a);
+      return this.contactCenter.setAgent(agent);
+    });
+  }
+
+  agentSettings(args: SoftphoneArgs<'agentSettings'>): Promise<SoftphoneResult<'agentSettings'>> {
+    return this.run('agentSettings', args, async (a) => {
+      const { agent } = await this.requireSession().signaling.request('agent.settings', a);
+      return this.contactCenter.setAgent(agent);
+    });
+  }
+
+  agentStats(args: SoftphoneArgs<'agentStats'>): Promise<SoftphoneResult<'agentStats'>> {
+    return this.run('agentStats', args, async () => {
+      const { stats } = await this.requireSession().signaling.request('agent.stats', {});
+      return stats;
+    });
+  }
+
+  supervisorQueues(
+    args: SoftphoneArgs<'supervisorQueues'>,
+  ): Promise<SoftphoneResult<'supervisorQueues'>> {
+    return this.run('supervisorQueues', args, async () => {
+      const { queues } = await this.requireSession().signaling.request('supervisor.queues', {});
+      return queues;
+    });
+  }
+
+  supervisorSubscribe(args: SoftphoneArgs<'supervisorSubscribe'>): Promise<null> {
+    return this.run('supervisorSubscribe', args, async ({ queues }) => {
+      await this.contactCenter.subscribe(this.requireSession(), queues);
+      return null;
+    });
+  }
+
+  supervisorUnsubscribe(args: SoftphoneArgs<'supervisorUnsubscribe'>): Promise<null> {
+    return this.run('supervisorUnsubscribe', args, async ({ queues }) => {
+      await this.contactCenter.unsubscribe(this.requireSession(), queues);
+      return null;
+    });
+  }
+
+  monitorTicket(args: SoftphoneArgs<'monitorTicket'>): Promise<SoftphoneResult<'monitorTicket'>> {
+    return this.run('monitorTicket', args, (a) =>
+      this.requireSession().signaling.request('supervisor.monitor', a),
+    );
+  }
+
   clearDialRequest(args: SoftphoneArgs<'clearDialRequest'>): Promise<null> {
     return this.run('clearDialRequest', args, () => {
       this.dialRequest = null;

@@ -51,6 +51,8 @@ export interface SoftphoneOptions {
   httpTimeoutMs?: number;
   /** `signIn` gives up (`unreachable`) when the first hello takes longer (default 15 s). */
   signInTimeoutMs?: number;
+  /** Seat calling: an auto-answered queue offer rings this long first (default 1.2 s). */
+  autoAnswerDelayMs?: number;
   /** Ended calls stay in the snapshot this long (default 60 s). */
   endedCallRetentionMs?: number;
   backoff?: BackoffOptions;

@@ -93,4 +93,53 @@ export class MemorySoftphone implements SoftphoneApi {
     return this.record('updateSettings', patch, this.settings);
   };
   clearDialRequest = () => this.record('clearDialRequest', {}, null);
+  // Seat calling: canned answers; tests push `agentState` / `supervisedQueues` themselves.
+  agentStats = () =>
+    this.record(
+      'agentStats',
+      {},
+      {
+        userId: 'alice',
+        offered: 0,
+        answered: 0,
+        missed: 0,
+        handleMs: 0,
+        timeInStatusMs: {
+          available: 0,
+          'on-call': 0,
+          'after-call-work': 0,
+          break: 0,
+          'logged-out': 0,
+        },
+      },
+    );
+  agentSetStatus = (a: { status: 'available' | 'break' | 'logged-out'; reason?: string }) => {
+    const agent = this.agentOrThrow();
+    const next = {
+      ...agent,
+      status: a.status,
+      since: Date.now(),
+      ...(a.reason ? { reason: a.reason } : {}),
+    };
+    this.push({ agentState: next });
+    return this.record('agentSetStatus', a, next);
+  };
+  agentSettings = (a: { autoAnswer: boolean }) =>
+    this.record('agentSettings', a, { ...this.agentOrThrow(), autoAnswer: a.autoAnswer });
+  supervisorQueues = () => this.record('supervisorQueues', {}, this.queues);
+  supervisorSubscribe = (a: object) => this.record('supervisorSubscribe', a, null);
+  supervisorUnsubscribe = (a: object) => this.record('supervisorUnsubscribe', a, null);
+  monitorTicket = (a: object) =>
+    this.record('monitorTicket', a, {
+      ticket: 't',
+      sfuUrl: 'ws://127.0.0.1:1/sfu',
+      expiresAt: 0,
+      agentId: 'bob',
+    });
+  queues: { name: string; displayName?: string }[] = [];
+  private agentOrThrow() {
+    const agent = this.snapshot.agentState;
+    if (!agent) throw new Error('not an agent');
+    return agent;
+  }
 }

@@ -288,6 +288,8 @@ class FrameFactory {
         reason: maybe(0.3, () => 'lunch'),
       }),
       'agent.get': () => ({}),
+      'agent.stats': () => ({}),
+      'supervisor.queues': () => ({}),
       'agent.settings': () => ({ autoAnswer: rng.chance(0.5) }),
       'queue.subscribe': () => ({ queues: [rng.pick(['fz-queue', 'support'])] }),
       'queue.unsubscribe': () => ({ queues: [rng.pick(['fz-queue', 'support'])] }),
