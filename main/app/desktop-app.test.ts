@@ -153,6 +153,13 @@ describe('DesktopApp', () => {
     });
   });
 
+  it('loading stored settings at start reloads nothing', async () => {
+    const { app, window, softphone } = setup();
+    softphone.settingsView.settings.serverUrl = 'https://stored.example';
+    await app.start(['x', '--hidden']);
+    expect(window).toEqual([]);
+  });
+
   it('a new server origin reloads the main window (its CSP), but never during a call', async () => {
     const { app, window, softphone } = setup();
     await app.start(['x', '--hidden']);

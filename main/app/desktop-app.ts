@@ -102,6 +102,8 @@ export class DesktopApp {
   /** Starts the shell; shows the main window unless started hidden. */
   async start(argv: readonly string[]): Promise<void> {
     const { softphone, settings } = this.deps;
+    // The stored settings first: loading them is not a change (no reload, no re-registration).
+    settings.set(await softphone.getSettings({}));
     this.unsubscribe.push(
       softphone.on('snapshot', (snapshot) => {
         this.onSnapshot(snapshot);
@@ -113,7 +115,6 @@ export class DesktopApp {
         if (this.snapshot) this.ringing.update(this.snapshot);
       }),
     );
-    settings.set(await softphone.getSettings({}));
     this.applySettings(true);
     this.onSnapshot(await softphone.getSnapshot({}));
     const dial = deepLinkFromArgv(argv);
