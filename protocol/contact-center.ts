@@ -117,6 +117,8 @@ export const agentStateSchema = z.object({
   offeredCallId: callIdSchema.optional(),
   /** The call the agent is in (`on-call`) or just finished (`after-call-work`). */
   callId: callIdSchema.optional(),
+  /** `after-call-work`: when it ends by itself (server clock), for the agent's countdown. */
+  afterCallUntil: z.number().optional(),
   queues: z.array(
     z.object({ queue: queueNameSchema, tier: z.number().int(), skill: z.number().int() }),
   ),

@@ -38,6 +38,9 @@ export class Agent {
     'logged-out': 0,
   };
   afterCallTimer: NodeJS.Timeout | undefined;
+  /** When after-call work ends by itself; and what ends it (counts the handle time once). */
+  afterCallUntil: number | undefined;
+  endAfterCall: (() => void) | undefined;
 
   constructor(
     readonly userId: UserId,
@@ -61,6 +64,8 @@ export class Agent {
     if (status !== 'after-call-work') {
       clearTimeout(this.afterCallTimer);
       this.afterCallTimer = undefined;
+      this.afterCallUntil = undefined;
+      this.endAfterCall = undefined;
     }
     if (status !== 'on-call' && status !== 'after-call-work') this.callId = undefined;
     return true;
@@ -85,6 +90,7 @@ export class Agent {
       since: this.since,
       ...(this.offeredCallId === undefined ? {} : { offeredCallId: this.offeredCallId }),
       ...(this.callId === undefined ? {} : { callId: this.callId }),
+      ...(this.afterCallUntil === undefined ? {} : { afterCallUntil: this.afterCallUntil }),
       queues: [...this.memberships].map(([queue, m]) => ({ queue, tier: m.tier, skill: m.skill })),
       autoAnswer: this.autoAnswer,
       missedInRow: this.missedInRow,

@@ -453,12 +453,18 @@ export class ContactCenter extends QueueDirectory implements QueueHooks {
     if (queue) this.changed(queue);
     if (!agent || agent.callId !== call.callId || agent.status !== 'on-call') return;
     const acw = queue?.config.afterCallWorkMs ?? 0;
+    let handled = false;
+    // Once, whether after-call work runs out or the agent ends it early ("ready now").
+    const countHandled = (): void => {
+      if (handled || !queue) return;
+      handled = true;
+      const now = this.now();
+      queue.counters.handledCall(agent.userId, now - call.answeredAt);
+      this.metrics.handleTime.observe({ queue: queue.name }, (now - call.answeredAt) / 1000);
+    };
     const finish = (): void => {
       const now = this.now();
-      if (queue) {
-        queue.counters.handledCall(agent.userId, now - call.answeredAt);
-        this.metrics.handleTime.observe({ queue: queue.name }, (now - call.answeredAt) / 1000);
-      }
+      countHandled();
       if (agent.status === 'after-call-work' || agent.status === 'on-call') {
         agent.setStatus('available', now);
         this.announce(agent);
@@ -471,6 +477,8 @@ export class ContactCenter extends QueueDirectory implements QueueHooks {
     }
     agent.setStatus('after-call-work', this.now());
     agent.callId = call.callId;
+    agent.afterCallUntil = this.now() + acw;
+    agent.endAfterCall = countHandled;
     agent.afterCallTimer = setTimeout(finish, acw);
     agent.afterCallTimer.unref();
     this.log.info({ callId: call.callId, agentId: agent.userId, acwMs: acw }, 'after-call work');
@@ -508,6 +516,7 @@ export class ContactCenter extends QueueDirectory implements QueueHooks {
       this.o.calls.withdraw(agent.offeredCallId, [userId]);
     }
     if (status === 'available') agent.missedInRow = 0;
+    if (agent.status === 'after-call-work') agent.endAfterCall?.();
     if (agent.setStatus(status, this.now(), status === 'break' ? (reason ?? 'break') : undefined)) {
       this.log.info({ agentId: userId, status, reason }, 'agent status set by the agent');
       this.announce(agent);

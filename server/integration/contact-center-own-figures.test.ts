@@ -52,6 +52,26 @@ describe('seat calling: own figures', () => {
     expect(stats.timeInStatusMs.available).toBeGreaterThan(0);
   });
 
+  it('says when after-call work ends, and counts the handle time when the agent is ready early', async () => {
+    s = await Scenario.start({}, ['caller', 'a1']);
+    await makeQueue(s, { name: 'q', strategy: 'longest-idle', afterCallWorkMs: 60_000 }, ['a1']);
+    const a1 = await agentOnline(s, 'a1');
+    const caller = await s.signIn('caller');
+    const id = callId();
+    await callQueue(caller, 'q', id);
+    await answerNext(a1);
+    await a1.request('call.hangup', { callId: id });
+    const acw = await statusOf(a1, 'a1', 'after-call-work');
+    expect(acw.afterCallUntil! - acw.since).toBe(60_000);
+    // "Ready now": the agent ends after-call work early; the handle time still counts.
+    const { agent } = await a1.request('agent.setStatus', { status: 'available' });
+    expect(agent.status).toBe('available');
+    expect(agent.afterCallUntil).toBeUndefined();
+    const { stats } = await a1.request('agent.stats', {});
+    expect(stats).toMatchObject({ answered: 1 });
+    expect(stats.handleMs).toBeGreaterThan(0);
+  });
+
   it('lists the queues a user supervises', async () => {
     s = await Scenario.start({}, ['sup', 'other']);
     await makeQueue(
