@@ -19,6 +19,13 @@ export class PresenceWatch {
   private explicit: UserId[] = [];
   private favourites: UserId[] = [];
   private readonly known = new Map<UserId, Presence>();
+  /**
+   * Events counted, and the count at each user's latest event. A subscribe answer is handled a
+   * microtask after it arrived, possibly after events that followed it on the wire: those are
+   * newer than the answer and must not be overwritten by it.
+   */
+  private events = 0;
+  private readonly lastEvent = new Map<UserId, number>();
   private signaling: SignalingClient | undefined;
   private me: UserId | undefined;
 
@@ -32,6 +39,7 @@ export class PresenceWatch {
     this.signaling = signaling;
     this.me = me;
     this.known.clear();
+    this.lastEvent.clear();
     if (!signaling) this.explicit = [];
   }
 
@@ -54,11 +62,12 @@ export class PresenceWatch {
 
   /** After hello: the new session watches nothing yet. */
   async resubscribe(): Promise<void> {
-    await this.subscribe(this.watched());
+    await this.subscribe(this.watched(), true);
   }
 
   /** A `presence.changed` event. */
   onPresence(presence: Presence): void {
+    this.lastEvent.set(presence.userId, ++this.events);
     if (presence.userId === this.me) this.onOwnStatus(presence.status);
     if (!this.watched().includes(presence.userId)) return;
     this.known.set(presence.userId, presence);
@@ -90,16 +99,19 @@ export class PresenceWatch {
     await this.subscribe(added);
   }
 
-  private async subscribe(userIds: readonly UserId[]): Promise<void> {
+  private async subscribe(userIds: readonly UserId[], withSelf = false): Promise<void> {
     const signaling = this.signaling;
     if (!signaling) return;
-    const ids = this.me === undefined ? [...userIds] : [...new Set([...userIds, this.me])];
+    const self = withSelf && this.me !== undefined ? [this.me] : [];
+    const ids = [...new Set([...userIds, ...self])];
     if (ids.length === 0) return;
     for (const part of chunks(ids)) {
+      const sentAt = this.events;
       const { users } = await signaling.request('presence.subscribe', { userIds: part });
       if (signaling !== this.signaling) return; // Signed out meanwhile.
       const watched = new Set(this.watched());
       for (const p of users) {
+        if ((this.lastEvent.get(p.userId) ?? 0) > sentAt) continue; // An event said newer.
         if (p.userId === this.me) this.onOwnStatus(p.status);
         if (watched.has(p.userId)) this.known.set(p.userId, p);
       }
