@@ -140,10 +140,12 @@ describe('DesktopApp with the real softphone and server', () => {
     const callId = newCallId();
     await alice.request('call.invite', { callId, callees: ['bob'], media: 'video' });
     await until(() => bob.windows.open.includes(callId), 'ringing window');
+    await until(() => bob.notifications.length > 0, 'incoming notification');
+    // The caller's display name, from the directory.
     expect(bob.notifications[0]).toMatchObject({
       kind: 'incoming',
       title: 'Incoming video call',
-      body: 'alice',
+      body: 'Alice',
     });
     expect(bob.trays.at(-1)?.state).toBe('ringing');
 

@@ -66,6 +66,10 @@ export class DesktopApp {
       mainWindow: deps.mainWindow,
       timers,
       log,
+      lookupName: async (userId) => {
+        const found = await deps.softphone.searchDirectory({ query: userId, limit: 5 });
+        return found.find((entry) => entry.userId === userId)?.displayName;
+      },
     });
     this.hotkeys = new HotkeyRegistry(
       deps.shortcuts,

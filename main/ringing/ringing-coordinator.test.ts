@@ -161,6 +161,69 @@ describe('RingingCoordinator', () => {
     expect(t.notifications).toEqual([]);
   });
 
+  it("the notification shows the caller's display name when the directory answers in time", async () => {
+    const names = new Map([['alice', 'Alice Liddell']]);
+    const lookups: string[] = [];
+    const notifications: NotificationSpec[] = [];
+    const windows = new HandleLog();
+    const timers = new FakeTimers();
+    const coordinator = new RingingCoordinator({
+      windows: { open: (id) => windows.handle(id) },
+      notifier: {
+        show: (spec) => {
+          notifications.push(spec);
+          return { close: () => undefined };
+        },
+      },
+      mainWindow: { show: () => undefined, openView: () => undefined },
+      timers,
+      log: memoryLog(),
+      lookupName: (id) => {
+        lookups.push(id);
+        return Promise.resolve(names.get(id));
+      },
+    });
+    coordinator.update(snapshot({ calls: [incoming('c1')] }));
+    expect(windows.open).toEqual(['c1']); // the window does not wait
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(notifications.map((n) => n.body)).toEqual(['Alice Liddell']);
+    // Cached: the next call from alice notifies at once, without a lookup.
+    coordinator.update(snapshot({ calls: [incoming('c2')] }));
+    expect(notifications.map((n) => n.body)).toEqual(['Alice Liddell', 'Alice Liddell']);
+    expect(lookups).toEqual(['alice']);
+  });
+
+  it('a slow directory does not hold the notification back, and an ended ring shows none', async () => {
+    const notifications: NotificationSpec[] = [];
+    const timers = new FakeTimers();
+    const make = () =>
+      new RingingCoordinator({
+        windows: { open: () => ({ close: () => undefined }) },
+        notifier: {
+          show: (spec) => {
+            notifications.push(spec);
+            return { close: () => undefined };
+          },
+        },
+        mainWindow: { show: () => undefined, openView: () => undefined },
+        timers,
+        log: memoryLog(),
+        lookupName: () => new Promise(() => undefined),
+      });
+    const slow = make();
+    slow.update(snapshot({ calls: [incoming('c1')] }));
+    timers.advance(500);
+    await Promise.resolve();
+    expect(notifications.map((n) => n.body)).toEqual(['alice']);
+    const ended = make();
+    ended.update(snapshot({ calls: [incoming('c2')] }));
+    ended.update(snapshot({ calls: [] }));
+    timers.advance(500);
+    await Promise.resolve();
+    expect(notifications).toHaveLength(1);
+  });
+
   it('dispose closes everything', () => {
     s.coordinator.dispose();
     expectAllClosed(s);

@@ -50,7 +50,8 @@ export const RING_WATCHDOG_DEFAULT_MS = 120_000;
 
 interface Ring {
   window: Closable;
-  notification: Closable;
+  /** Absent while the caller's display name is being looked up. */
+  notification?: Closable;
   watchdog: unknown;
 }
 
@@ -60,7 +61,12 @@ export interface RingingDeps {
   mainWindow: Pick<MainWindowPort, 'show' | 'openView'>;
   timers: TimerPort;
   log: Log;
+  /** The caller's display name (directory lookup); without it the notification shows the id. */
+  lookupName?: (userId: string) => Promise<string | undefined>;
 }
+
+/** How long the notification waits for the caller's display name before showing the id. */
+export const NAME_LOOKUP_WAIT_MS = 500;
 
 const callerOf = (call: SoftphoneCall): string => call.info?.callerId ?? 'Unknown caller';
 
@@ -105,16 +111,17 @@ export class RingingCoordinator {
     const log = forCall(this.deps.log, call.callId);
     const media = call.info?.media ?? call.localMedia;
     const window = this.deps.windows.open(call.callId);
-    const notification = this.deps.notifier.show({
-      kind: 'incoming',
-      callId: call.callId,
-      title: media === 'video' ? 'Incoming video call' : 'Incoming audio call',
-      body: call.waiting ? `${callerOf(call)} (call waiting)` : callerOf(call),
-      silent: true,
-      onClick: () => {
-        this.deps.mainWindow.show();
-      },
-    });
+    const notify = (caller: string): Closable =>
+      this.deps.notifier.show({
+        kind: 'incoming',
+        callId: call.callId,
+        title: media === 'video' ? 'Incoming video call' : 'Incoming audio call',
+        body: call.waiting ? `${caller} (call waiting)` : caller,
+        silent: true,
+        onClick: () => {
+          this.deps.mainWindow.show();
+        },
+      });
     const watchdog = this.deps.timers.setTimeout(
       () => {
         log.warn({}, 'ringing outlived its invitation timeout: surfaces closed');
@@ -123,11 +130,43 @@ export class RingingCoordinator {
       },
       this.watchdogDelay(call, snapshot),
     );
-    this.rings.set(call.callId, { window, notification, watchdog });
-    log.info(
-      { media, waiting: call.waiting, caller: callerOf(call) },
-      'ringing: window and notification shown',
-    );
+    const ring: Ring = { window, watchdog };
+    this.rings.set(call.callId, ring);
+    log.info({ media, waiting: call.waiting, caller: callerOf(call) }, 'ringing: window shown');
+    const callerId = call.info?.callerId;
+    const known = callerId === undefined ? callerOf(call) : this.names.get(callerId);
+    if (known !== undefined || callerId === undefined || !this.deps.lookupName) {
+      ring.notification = notify(known ?? callerOf(call));
+      return;
+    }
+    // A name helps more than the id; the ringing window is already up, so waiting briefly is ok.
+    void this.nameOf(callerId).then((name) => {
+      if (this.rings.get(call.callId) !== ring) return; // the ring ended meanwhile
+      ring.notification = notify(name ?? callerId);
+    });
+  }
+
+  private readonly names = new Map<string, string>();
+
+  private nameOf(userId: string): Promise<string | undefined> {
+    const lookup = this.deps.lookupName;
+    if (!lookup) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const timer = this.deps.timers.setTimeout(() => {
+        resolve(undefined);
+      }, NAME_LOOKUP_WAIT_MS);
+      lookup(userId).then(
+        (name) => {
+          this.deps.timers.clearTimeout(timer);
+          if (name !== undefined && name !== '') this.names.set(userId, name);
+          resolve(name);
+        },
+        () => {
+          this.deps.timers.clearTimeout(timer);
+          resolve(undefined);
+        },
+      );
+    });
   }
 
   /** How long this invitation may ring: its own ring duration (skew-free) plus a grace. */
@@ -144,7 +183,7 @@ export class RingingCoordinator {
     this.rings.delete(callId);
     this.deps.timers.clearTimeout(ring.watchdog);
     ring.window.close();
-    ring.notification.close();
+    ring.notification?.close();
     const log = forCall(this.deps.log, callId);
     log.info(
       { why, state: call?.state, endReason: call?.endReason },
