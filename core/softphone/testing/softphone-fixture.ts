@@ -3,7 +3,11 @@
  * real `fetch` and real `ws` sockets, with in-memory storage, recording what it emits.
  */
 import WebSocket from 'ws';
-import type { SoftphoneSnapshot } from '../../../protocol/index.js';
+import {
+  type SoftphoneSnapshot,
+  softphoneEvents,
+  softphoneSnapshotSchema,
+} from '../../../protocol/index.js';
 import type { CallIntent } from '../../calls/call-machine.js';
 import { MemoryStore } from '../persistence.js';
 import { Softphone } from '../softphone.js';
@@ -22,6 +26,8 @@ export interface TestPhone {
 }
 
 const phones: TestPhone[] = [];
+/** What a phone emitted that the IPC relay would refuse (checked in closePhones). */
+const invalid: string[] = [];
 
 export function testPhone(
   options: Partial<SoftphoneOptions> & { deviceId?: string } = {},
@@ -59,8 +65,16 @@ export function testPhone(
     presence: [],
     dialRequest: null,
   };
-  sp.on('snapshot', (s) => phone.snapshots.push(s));
-  sp.on('error', (e) => phone.errors.push(e));
+  sp.on('snapshot', (s) => {
+    const parsed = softphoneSnapshotSchema.safeParse(s);
+    if (!parsed.success) invalid.push(`snapshot: ${parsed.error.message}`);
+    phone.snapshots.push(s);
+  });
+  sp.on('error', (e) => {
+    if (!softphoneEvents.error.safeParse(e).success)
+      invalid.push(`error event: ${JSON.stringify(e)}`);
+    phone.errors.push(e);
+  });
   sp.onIntent((intent, call) => phone.intents.push({ intent, callId: call.callId }));
   phones.push(phone);
   return phone;
@@ -69,6 +83,9 @@ export function testPhone(
 /** Closes every phone made since the last call (afterEach). */
 export async function closePhones(): Promise<void> {
   await Promise.all(phones.splice(0).map((p) => p.sp.close()));
+  const problems = invalid.splice(0);
+  if (problems.length > 0)
+    throw new Error(`emitted what the contract refuses:\n${problems.join('\n')}`);
 }
 
 /** Polls `check` (generous timeout: these suites run real servers on a small machine). */
