@@ -11,6 +11,8 @@ import { IncomingCall, RingingWindow } from '../screens/Incoming.js';
 import { EndedSummary, OutgoingCall } from '../screens/Outgoing.js';
 import { Settings } from '../screens/Settings.js';
 import { SignIn } from '../screens/SignIn.js';
+import { AgentConsole } from '../agent/AgentConsole.js';
+import { SupervisorView, useSupervisedQueueNames } from '../supervisor/SupervisorView.js';
 import { useApi, useSigningIn, useSnapshot } from './api-context.js';
 import { routeHash, TABS, useRoute, type Tab } from './route.js';
 
@@ -22,6 +24,8 @@ const SCREENS: Record<Tab, () => React.JSX.Element> = {
   dialer: Dialer,
   history: History,
   settings: Settings,
+  agent: AgentConsole,
+  supervisor: SupervisorView,
 };
 
 export function App() {
@@ -67,7 +71,13 @@ function Shell({ tab }: { tab: Tab }) {
   const hasEnded = snapshot?.calls.some((c) => c.state === 'ended') ?? false;
   const now = useNow(hasEnded);
   const [dismissed, setDismissed] = useState<string>();
+  const supervised = useSupervisedQueueNames();
   if (!snapshot?.account) return null;
+  // Seat calling tabs only for agents (an agent state exists) and supervisors (of some queue).
+  const shown = (name: Tab) =>
+    name === 'agent'
+      ? snapshot.agentState !== undefined
+      : name !== 'supervisor' || (supervised?.length ?? 0) > 0;
   const { account, connection, missedUnread } = snapshot;
   const views = callViews(snapshot, now);
   // A call that connected and was hung up needs no summary; one that never connected does.
@@ -98,7 +108,7 @@ function Shell({ tab }: { tab: Tab }) {
       <OfflineBanner connection={connection} />
       {!views.active && (
         <nav className="tabs" aria-label={t('nav.label')}>
-          {TABS.map((name) => (
+          {TABS.filter(shown).map((name) => (
             <a
               key={name}
               href={routeHash(name)}

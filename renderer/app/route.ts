@@ -6,10 +6,13 @@ export type Route =
   | { name: 'dialer' }
   | { name: 'history' }
   | { name: 'settings' }
+  /** Seat calling: shown only to agents and supervisors (App hides the tabs otherwise). */
+  | { name: 'agent' }
+  | { name: 'supervisor' }
   /** The Electron ringing window: only the incoming view of one call. */
   | { name: 'ringing'; callId: string };
 
-export const TABS = ['contacts', 'dialer', 'history', 'settings'] as const;
+export const TABS = ['contacts', 'dialer', 'history', 'settings', 'agent', 'supervisor'] as const;
 export type Tab = (typeof TABS)[number];
 
 export function parseRoute(hash: string): Route {

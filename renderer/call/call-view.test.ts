@@ -47,6 +47,10 @@ describe('call view helpers', () => {
       invalid: [],
     });
     expect(parseTargets('bob !x').invalid).toEqual(['!x']);
+    // Seat calling: one queue alone is a target; mixed with people it is not.
+    expect(parseTargets(' Queue:Sales ')).toEqual({ valid: ['queue:sales'], invalid: [] });
+    expect(parseTargets('bob queue:sales')).toEqual({ valid: ['bob'], invalid: ['queue:sales'] });
+    expect(parseTargets('queue:').invalid).toEqual(['queue:']);
   });
 
   it('click-to-call links keep the user part', () => {

@@ -170,9 +170,14 @@ export function parseTargets(text: string): { valid: string[]; invalid: string[]
   for (const raw of text.split(/[\s,;]+/)) {
     const id = raw.trim().toLowerCase();
     if (!id) continue;
-    if (/^[a-z0-9][a-z0-9._-]{0,63}$/.test(id)) {
+    if (/^(queue:)?[a-z0-9][a-z0-9._-]{0,63}$/.test(id)) {
       if (!valid.includes(id)) valid.push(id);
     } else invalid.push(raw);
+  }
+  // A queue (`queue:<name>`, seat calling) is called alone: mixed with others it is invalid.
+  if (valid.length > 1) {
+    const queues = valid.filter((id) => id.startsWith('queue:'));
+    return { valid: valid.filter((id) => !queues.includes(id)), invalid: [...invalid, ...queues] };
   }
   return { valid, invalid };
 }

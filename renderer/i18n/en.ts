@@ -1,3 +1,5 @@
+import { seatEn } from '../agent/strings.js';
+
 /** English strings: the reference tree; zh-CN must have exactly the same keys (i18n.test.ts). */
 export const en = {
   app: {
@@ -16,6 +18,8 @@ export const en = {
     dialer: 'Dialer',
     history: 'History',
     settings: 'Settings',
+    agent: 'Agent',
+    supervisor: 'Supervisor',
     missedBadge: '{{count}} missed',
   },
   connection: {
@@ -71,7 +75,7 @@ export const en = {
   dialer: {
     title: 'Dialer',
     target: 'User IDs to call',
-    targetHint: 'One or more user IDs, separated by commas or spaces',
+    targetHint: 'One or more user IDs, separated by commas or spaces; or one queue:<name>',
     fromLink: 'Opened from a link: check the number and place the call.',
     audio: 'Audio call',
     video: 'Video call',
@@ -249,6 +253,7 @@ export const en = {
     timeout: 'The server did not answer in time.',
     unreachable: 'The server cannot be reached.',
   },
+  seat: seatEn,
   time: {
     seconds: '{{count}} s',
     minutes: '{{m}} min {{s}} s',

@@ -1,3 +1,4 @@
+import { seatZhCN } from '../agent/strings.js';
 import type { Resources } from './en.js';
 
 /** Simplified Chinese. Typed against the English tree, so a missing key does not compile. */
@@ -18,6 +19,8 @@ export const zhCN: Resources = {
     dialer: '拨号',
     history: '通话记录',
     settings: '设置',
+    agent: '坐席',
+    supervisor: '班长席',
     missedBadge: '{{count}} 个未接来电',
   },
   connection: {
@@ -72,7 +75,7 @@ export const zhCN: Resources = {
   dialer: {
     title: '拨号',
     target: '要呼叫的用户 ID',
-    targetHint: '一个或多个用户 ID，用逗号或空格分隔',
+    targetHint: '一个或多个用户 ID，用逗号或空格分隔；或一个 queue:<队列名>',
     fromLink: '来自链接：请核对号码后拨打。',
     audio: '语音通话',
     video: '视频通话',
@@ -249,6 +252,7 @@ export const zhCN: Resources = {
     timeout: '服务器未及时响应。',
     unreachable: '无法连接服务器。',
   },
+  seat: seatZhCN,
   time: {
     seconds: '{{count}} 秒',
     minutes: '{{m}} 分 {{s}} 秒',
