@@ -74,6 +74,11 @@ export class PresenceWatch {
     this.onChange();
   }
 
+  /** Changes with every presence event about the user (compare before and after a request). */
+  lastEventOf(userId: UserId): number {
+    return this.lastEvent.get(userId) ?? 0;
+  }
+
   snapshot(): Presence[] {
     return this.watched().flatMap((id) => {
       const p = this.known.get(id);

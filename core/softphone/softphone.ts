@@ -80,8 +80,11 @@ export class Softphone extends SoftphoneBase implements SoftphoneApi {
 
   setStatus(args: SoftphoneArgs<'setStatus'>): Promise<null> {
     return this.run('setStatus', args, async ({ status }) => {
-      await this.requireSession().signaling.request('presence.setStatus', { status });
-      this.status = status;
+      const session = this.requireSession();
+      const seen = this.presence.lastEventOf(session.account.userId);
+      await session.signaling.request('presence.setStatus', { status });
+      // Another device's status change handled since is newer than ours: it stays.
+      if (this.presence.lastEventOf(session.account.userId) === seen) this.status = status;
       this.changed();
       return null;
     });
