@@ -193,7 +193,13 @@ describe('DesktopApp', () => {
     await app.start(['x', '--hidden']);
     app.trayAction('status:dnd');
     app.trayAction('missed');
-    expect(softphone.commands).toEqual([{ command: 'setStatus', args: { status: 'dnd' } }]);
+    app.trayAction('agent:break');
+    app.trayAction('agent:available');
+    expect(softphone.commands).toEqual([
+      { command: 'setStatus', args: { status: 'dnd' } },
+      { command: 'agentSetStatus', args: { status: 'break', reason: 'break' } },
+      { command: 'agentSetStatus', args: { status: 'available' } },
+    ]);
     expect(window).toEqual(['show', 'history']);
   });
 

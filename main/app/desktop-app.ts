@@ -152,6 +152,12 @@ export class DesktopApp {
       case 'status:dnd':
         softphone.setStatus({ status: presenceStatusSchema.parse(action.slice(7)) }).catch(fail);
         return;
+      case 'agent:available':
+        softphone.agentSetStatus({ status: 'available' }).catch(fail);
+        return;
+      case 'agent:break':
+        softphone.agentSetStatus({ status: 'break', reason: 'break' }).catch(fail);
+        return;
       case 'open':
         mainWindow.show();
         return;

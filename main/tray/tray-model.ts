@@ -1,4 +1,5 @@
 import type {
+  AgentStatus,
   ClientSettings,
   PresenceStatus,
   SoftphoneCall,
@@ -17,7 +18,16 @@ export type TrayIcon =
   'available' | 'away' | 'busy' | 'dnd' | 'offline' | 'ringing' | 'ringing-dim' | 'in-call';
 
 export type TrayAction =
-  'open' | 'answer' | 'decline' | 'hangup' | 'missed' | 'quit' | `status:${PresenceStatus}`;
+  | 'open'
+  | 'answer'
+  | 'decline'
+  | 'hangup'
+  | 'missed'
+  | 'quit'
+  | `status:${PresenceStatus}`
+  /** Seat calling: the agent's own status (a break from the tray has the reason `break`). */
+  | 'agent:available'
+  | 'agent:break';
 
 export type TrayMenuItem =
   | { kind: 'item'; action: TrayAction; label: string; enabled: boolean }
@@ -57,6 +67,15 @@ const LABELS = {
     missedTip: (n: number) => (n === 1 ? '1 missed call' : `${n} missed calls`),
     from: (who: string) => `Incoming call from ${who}`,
     quit: 'Quit',
+    agent: {
+      available: 'Agent: available',
+      'on-call': 'Agent: on a call',
+      'after-call-work': 'Agent: after-call work',
+      break: 'Agent: on break',
+      'logged-out': 'Agent: logged out',
+    },
+    agentAvailable: 'Ready for queue calls',
+    agentBreak: 'Take a break',
   },
   'zh-CN': {
     app: 'Trayphone',
@@ -76,6 +95,15 @@ const LABELS = {
     missedTip: (n: number) => `${n} 个未接来电`,
     from: (who: string) => `${who} 来电`,
     quit: '退出',
+    agent: {
+      available: '坐席：空闲',
+      'on-call': '坐席：通话中',
+      'after-call-work': '坐席：话后处理',
+      break: '坐席：小休',
+      'logged-out': '坐席：已签出',
+    },
+    agentAvailable: '置闲（接听队列来电）',
+    agentBreak: '小休',
   },
 } as const;
 
@@ -142,7 +170,9 @@ export function trayModel(
   const first = state === 'ringing' ? ringing[0] : undefined;
   if (first) headline = t.from(first.info?.callerId ?? '?');
   const account = snapshot.account ? ` — ${snapshot.account.displayName}` : '';
-  const tooltip = [`${t.app}${account}`, headline, missed > 0 ? t.missedTip(missed) : '']
+  const agent = snapshot.agentState;
+  const agentLine = agent ? agentHeadline(t.agent[agent.status], agent.reason) : '';
+  const tooltip = [`${t.app}${account}`, headline, agentLine, missed > 0 ? t.missedTip(missed) : '']
     .filter((s) => s !== '')
     .join('\n');
 
@@ -174,6 +204,7 @@ export function trayModel(
       enabled: signedIn,
     });
   }
+  if (agent) menu.push(...agentItems(agent.status, agentLine, signedIn, t));
   menu.push(
     { kind: 'separator' },
     { kind: 'item', action: 'missed', label: t.missed(missed), enabled: true },
@@ -189,4 +220,39 @@ export function trayModel(
     flashing,
     menu,
   };
+}
+
+/** "Agent: on break (lunch)": the agent's status as the tray's headline for it. */
+const agentHeadline = (label: string, reason: string | undefined): string =>
+  reason === undefined ? label : `${label} (${reason})`;
+
+/**
+ * Seat calling: the agent's status (a disabled line) and the two changes the tray offers. The
+ * server refuses a change during a call, so the items are disabled then.
+ */
+function agentItems(
+  status: AgentStatus,
+  headline: string,
+  signedIn: boolean,
+  t: (typeof LABELS)[Language],
+): TrayMenuItem[] {
+  const free = signedIn && status !== 'on-call';
+  return [
+    { kind: 'separator' },
+    { kind: 'item', action: 'open', label: headline, enabled: false },
+    {
+      kind: 'radio',
+      action: 'agent:available',
+      label: t.agentAvailable,
+      checked: signedIn && status === 'available',
+      enabled: free,
+    },
+    {
+      kind: 'radio',
+      action: 'agent:break',
+      label: t.agentBreak,
+      checked: signedIn && status === 'break',
+      enabled: free,
+    },
+  ];
 }
