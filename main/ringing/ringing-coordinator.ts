@@ -199,7 +199,7 @@ export class RingingCoordinator {
         kind: 'missed',
         callId,
         title: 'Missed call',
-        body: callerOf(call),
+        body: this.names.get(call.info?.callerId ?? '') ?? callerOf(call),
         silent: false,
         onClick: () => {
           this.deps.mainWindow.show();
