@@ -34,6 +34,20 @@ export function AgentStatusText({ agent }: { agent: AgentState }) {
   );
 }
 
+/** On the incoming call card: the queue a call comes from and how long its caller has waited. */
+export function QueueOfferLine({ callId }: { callId: string }) {
+  const { t } = useTranslation();
+  const snapshot = useSnapshot();
+  const offer = snapshot?.queueOffers?.find((o) => o.callId === callId);
+  const now = useNow(offer !== undefined, 1000);
+  if (!offer) return null;
+  return (
+    <p className="queue-offer-line" data-queue-offer={offer.queue}>
+      {t('seat.agent.offerLine', { queue: offer.queue, time: formatMs(offerWaitMs(offer, now)) })}
+    </p>
+  );
+}
+
 /**
  * The agent console: own status with break reasons, the queue call being offered (queue, caller,
  * wait), after-call work with its countdown and "ready now", and the agent's figures.
@@ -177,31 +191,9 @@ export function AgentConsole() {
             <dt>{t('seat.agent.offerWait')}</dt>
             <dd className="timer">{formatMs(offerWaitMs(offered.offer, now))}</dd>
           </dl>
-          {offered.offer.autoAnswer ? (
-            <p className="hint">{t('seat.agent.autoAnswering')}</p>
-          ) : (
-            <div className="button-row">
-              <button
-                type="button"
-                className="accept"
-                data-action="offer-answer"
-                onClick={() => {
-                  run(() => api.accept({ callId: offered.call.callId, media: 'audio' }));
-                }}
-              >
-                {t('seat.agent.answer')}
-              </button>
-              <button
-                type="button"
-                className="decline"
-                onClick={() => {
-                  run(() => api.decline({ callId: offered.call.callId }));
-                }}
-              >
-                {t('seat.agent.decline')}
-              </button>
-            </div>
-          )}
+          <p className="hint">
+            {offered.offer.autoAnswer ? t('seat.agent.autoAnswering') : t('seat.agent.answerHint')}
+          </p>
         </div>
       )}
 

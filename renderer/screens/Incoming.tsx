@@ -9,6 +9,7 @@ import { endLabel } from '../call/call-view.js';
 import { asRingtone } from '../call/sounds.js';
 import { useSound } from '../call/use-sound.js';
 import { Icon } from '../components/Icon.js';
+import { QueueOfferLine } from '../agent/AgentConsole.js';
 
 /**
  * An invitation ringing on this device: who calls, audio or video, and the three answers. The
@@ -45,6 +46,7 @@ export function IncomingCall({ call, ring }: { call: SoftphoneCall; ring: boolea
       <p id={`incoming-${call.callId}-kind`} className="call-kind">
         <Icon name={video ? 'video' : 'phone'} /> {t(video ? 'call.videoCall' : 'call.audioCall')}
       </p>
+      <QueueOfferLine callId={call.callId} />
       {call.waiting && <p className="hint">{t('call.waiting')}</p>}
       <div className="button-row">
         <button

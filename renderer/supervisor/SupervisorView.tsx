@@ -152,7 +152,9 @@ function QueueCard({
       <h3 id={`queue-${name}`}>
         {q.config.displayName ?? name}{' '}
         <span className="tag">
-          {t('seat.supervisor.strategy', { strategy: q.config.strategy })}
+          {t('seat.supervisor.strategy', {
+            strategy: t(`seat.supervisor.strategies.${q.config.strategy}`),
+          })}
         </span>
       </h3>
       <dl className="figures">
