@@ -21,7 +21,7 @@ interface Harness {
 
 declare global {
   interface Window {
-    harness: Harness;
+    monitorHarness: Harness;
   }
 }
 
@@ -29,7 +29,7 @@ const tracks = new Map<string, RemoteTrack>();
 const events: string[] = [];
 let session: MediaSession | undefined;
 
-window.harness = {
+window.monitorHarness = {
   events,
   async join(ticket, sfuUrl, sendMic) {
     tracks.clear();

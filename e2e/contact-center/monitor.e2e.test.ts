@@ -17,7 +17,7 @@ if (missing) console.log(`contact-center browser suite skipped: ${missing}`);
 
 type Inbound = { userId: string; kind: string; bytes: number };
 declare const window: {
-  harness: {
+  monitorHarness: {
     join(ticket: string, sfuUrl: string, sendMic: boolean): Promise<string>;
     leave(): Promise<void>;
     inbound(): Promise<Inbound[]>;
@@ -56,11 +56,14 @@ async function openPage(): Promise<Page> {
 }
 
 const join = (page: Page, ticket: { ticket: string; sfuUrl: string }, sendMic: boolean) =>
-  page.evaluate(({ ticket, sfuUrl, sendMic }) => window.harness.join(ticket, sfuUrl, sendMic), {
-    ...ticket,
-    sendMic,
-  });
-const inbound = (page: Page) => page.evaluate(() => window.harness.inbound());
+  page.evaluate(
+    ({ ticket, sfuUrl, sendMic }) => window.monitorHarness.join(ticket, sfuUrl, sendMic),
+    {
+      ...ticket,
+      sendMic,
+    },
+  );
+const inbound = (page: Page) => page.evaluate(() => window.monitorHarness.inbound());
 const bytesFrom = (stats: Inbound[], userId: string) =>
   stats.filter((s) => s.userId === userId).reduce((n, s) => n + s.bytes, 0);
 
@@ -138,11 +141,15 @@ describe.skipIf(missing !== undefined)(
         (s) => bytesFrom(s, 'caller') > 2_000 && bytesFrom(s, 'agent') > 2_000,
       );
       expect(heard.map((s) => s.userId).sort()).toEqual(['agent', 'caller']);
-      expect(await callerPage.evaluate(() => window.harness.remoteUsers())).toEqual(['agent']);
-      expect(await agentPage.evaluate(() => window.harness.remoteUsers())).toEqual(['caller']);
+      expect(await callerPage.evaluate(() => window.monitorHarness.remoteUsers())).toEqual([
+        'agent',
+      ]);
+      expect(await agentPage.evaluate(() => window.monitorHarness.remoteUsers())).toEqual([
+        'caller',
+      ]);
 
       // Whisper: the supervisor now also speaks; the agent receives it, the caller does not.
-      await supPage.evaluate(() => window.harness.leave());
+      await supPage.evaluate(() => window.monitorHarness.leave());
       const whisper = await sup.request('supervisor.monitor', { callId, mode: 'whisper' });
       await join(supPage, whisper, true);
       const agentHears = await until(
@@ -152,7 +159,9 @@ describe.skipIf(missing !== undefined)(
       expect(bytesFrom(agentHears, 'caller')).toBeGreaterThan(0);
       // Give the caller's side every chance to get it: still no track and no bytes from `sup`.
       await sleep(2_000);
-      expect(await callerPage.evaluate(() => window.harness.remoteUsers())).toEqual(['agent']);
+      expect(await callerPage.evaluate(() => window.monitorHarness.remoteUsers())).toEqual([
+        'agent',
+      ]);
       expect(bytesFrom(await inbound(callerPage), 'sup')).toBe(0);
       const room = t.sfu().roomOf(callId);
       const supProducers = [...(room?.peer('sup')?.producers.keys() ?? [])];
@@ -169,7 +178,7 @@ describe.skipIf(missing !== undefined)(
 
       await caller.request('call.hangup', { callId });
       await until(
-        () => supPage.evaluate(() => window.harness.events),
+        () => supPage.evaluate(() => window.monitorHarness.events),
         (e) => e.some((x) => x.startsWith('closed:')),
       );
     });
