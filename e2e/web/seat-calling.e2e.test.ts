@@ -4,6 +4,7 @@ import {
   type UserPage,
   type WebWorld,
   SCREENSHOT_DIR,
+  audioBytesFrom,
   dial,
   expectIdle,
   goTab,
@@ -110,6 +111,7 @@ describe.skipIf(missing !== undefined)(
 
         // The caller dials the queue from the dialer.
         await dial(cal, 'queue:sales', 'audio');
+        if (round === 0) await screenshot(cal, 'caller-queue-en');
         const offer = ann.page.locator('[data-testid=agent-offer]');
         await offer.waitFor();
         await expect(ann.page.locator('[data-testid=offer-queue]').textContent()).resolves.toBe(
@@ -144,8 +146,20 @@ describe.skipIf(missing !== undefined)(
             true,
           );
         }
+        if (round === 1) {
+          // Whisper: the agent hears the supervisor's microphone.
+          await activeRow.locator('[data-monitor-mode=whisper]').click();
+          await expect
+            .poll(
+              () => sue.page.locator('[data-testid=monitor-bar]').getAttribute('data-monitor'),
+              { timeout: 15_000 },
+            )
+            .toBe('whisper:joined');
+          expect(await grows(() => audioBytesFrom(ann, 'sue'), 2_000, 15_000)).toBe(true);
+        }
         await screenshot(sue, `supervisor-view-${lang}`);
-        if (round === 0) await sue.page.locator('[data-testid=monitor-bar] button').click();
+        await sue.page.locator('[data-testid=monitor-bar] button').click();
+        await expect.poll(() => sue.page.locator('[data-testid=monitor-bar]').count()).toBe(0);
 
         await ann.page.getByRole('button', { name: LABELS[lang].hangup }).click();
         await expectIdle(cal);
