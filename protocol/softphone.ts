@@ -115,6 +115,19 @@ export const softphoneSnapshotSchema = z.object({
   agentState: agentStateSchema.optional(),
   /** Seat calling: queue offers of calls this device still shows (the call.incoming payload). */
   queueOffers: z.array(queueOfferEntrySchema).optional(),
+  /** Seat calling: this device's calls waiting in a queue, with their place (`queue.position`). */
+  queuePositions: z
+    .array(
+      z.object({
+        callId: callIdSchema,
+        queue: queueNameSchema,
+        position: z.number().int(),
+        waiting: z.number().int(),
+        waitedMs: z.number(),
+        receivedAt: z.number(),
+      }),
+    )
+    .optional(),
   /** Seat calling: the live state of the queues this device's supervisor subscribed to. */
   supervisedQueues: z.array(queueSnapshotSchema).optional(),
 });

@@ -91,11 +91,15 @@ describe('Softphone seat calling', () => {
     const caller = await signedIn('caller');
     const { callId } = await caller.sp.call({ callees: ['queue:sales'], media: 'audio' });
     await agent.until((s) => s.queueOffers?.[0]?.callId === callId);
+    // The caller knows its place in the queue while it waits.
+    const placed = await caller.until((s) => s.queuePositions?.[0]?.callId === callId);
+    expect(placed.queuePositions?.[0]).toMatchObject({ queue: 'sales', position: 1, waiting: 1 });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(callIn(agent.last(), callId)?.state).toBe('ringing');
     expect(agent.last().queueOffers?.[0]).toMatchObject({ queue: 'sales', autoAnswer: false });
     await agent.sp.accept({ callId, media: 'audio' });
     await agent.until((s) => callIn(s, callId)?.state === 'active');
+    await caller.until((s) => s.queuePositions === undefined);
   });
 
   it('gives a supervisor its queues, live queue snapshots, and a monitor ticket', async () => {

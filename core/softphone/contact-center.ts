@@ -10,6 +10,8 @@ import type {
 import { SignalingError } from '../signaling/signaling-client.js';
 import type { Session } from './session.js';
 
+type QueuePosition = NonNullable<SoftphoneSnapshot['queuePositions']>[number];
+
 /** How long an auto-answered offer rings (the "short tone") before this device answers it. */
 export const DEFAULT_AUTO_ANSWER_DELAY_MS = 1_200;
 
@@ -33,6 +35,7 @@ export class ContactCenterClient {
   private agent: AgentState | undefined;
   private readonly offers = new Map<string, QueueOfferEntry>();
   private readonly watched = new Map<QueueName, QueueSnapshot | undefined>();
+  private readonly positions = new Map<string, QueuePosition>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(private readonly deps: ContactCenterDeps) {}
@@ -55,6 +58,7 @@ export class ContactCenterClient {
   clear(): void {
     this.agent = undefined;
     this.offers.clear();
+    this.positions.clear();
     this.watched.clear();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
@@ -64,8 +68,17 @@ export class ContactCenterClient {
   snapshot(calls: readonly SoftphoneCall[]): Partial<SoftphoneSnapshot> {
     const shown = new Set(calls.map((c) => c.callId));
     for (const callId of this.offers.keys()) if (!shown.has(callId)) this.offers.delete(callId);
+    // A queue call's place matters while it waits (no agent answered yet).
+    const waiting = new Set(
+      calls.filter((c) => c.state === 'ringback' || c.state === 'dialing').map((c) => c.callId),
+    );
+    for (const callId of this.positions.keys()) {
+      if (!waiting.has(callId)) this.positions.delete(callId);
+    }
     const out: Partial<SoftphoneSnapshot> = {};
     if (this.agent) out.agentState = structuredClone(this.agent);
+    if (this.positions.size > 0)
+      out.queuePositions = [...this.positions.values()].map((p) => ({ ...p }));
     if (this.offers.size > 0) out.queueOffers = [...this.offers.values()].map((o) => ({ ...o }));
     if (this.watched.size > 0) {
       out.supervisedQueues = [...this.watched.values()].flatMap((q) =>
@@ -122,6 +135,9 @@ export class ContactCenterClient {
         this.watched.set(event.data.config.name, event.data);
         this.deps.changed();
       }
+    } else if (event.type === 'queue.position') {
+      this.positions.set(event.data.callId, { ...event.data, receivedAt: this.deps.now() });
+      this.deps.changed();
     } else if (event.type === 'call.incoming' && event.data.queue) {
       const callId = event.data.call.callId;
       const known = this.offers.has(callId);

@@ -98,9 +98,23 @@ describe.skipIf(missing !== undefined)(
           await expect.poll(() => agentStatus(ann)).toBe('logged-out');
           await ann.page.locator('[data-action=agent-break]').click();
           await expect.poll(() => agentStatus(ann)).toBe('break');
+          // Nobody available: the caller waits, knows its place; the supervisor sees it wait.
+          await dial(cal, 'queue:sales', 'audio');
+          await expect
+            .poll(() =>
+              cal.page.locator('[data-queue-position]').getAttribute('data-queue-position'),
+            )
+            .toBe('1');
+          await expect.poll(() => figure(sue, 'sales', 'waitingNow')).toBe('1');
+          await sue.page
+            .locator('article[data-queue=sales] tbody tr', { hasText: 'cal' })
+            .first()
+            .waitFor();
+          await screenshot(cal, 'caller-queue-en');
+          await screenshot(sue, 'supervisor-view-waiting-en');
           await ann.page.locator('[data-action=agent-available]').click();
         }
-        await expect.poll(() => agentStatus(ann)).toBe('available');
+        if (round > 0) await expect.poll(() => agentStatus(ann)).toBe('available');
         await expect
           .poll(() =>
             sue.page
@@ -109,9 +123,8 @@ describe.skipIf(missing !== undefined)(
           )
           .toBe('available');
 
-        // The caller dials the queue from the dialer.
-        await dial(cal, 'queue:sales', 'audio');
-        if (round === 0) await screenshot(cal, 'caller-queue-en');
+        // The caller dials the queue from the dialer (in the first round it already waits).
+        if (round > 0) await dial(cal, 'queue:sales', 'audio');
         const offer = ann.page.locator('[data-testid=agent-offer]');
         await offer.waitFor();
         await expect(ann.page.locator('[data-testid=offer-queue]').textContent()).resolves.toBe(

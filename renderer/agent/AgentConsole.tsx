@@ -48,6 +48,26 @@ export function QueueOfferLine({ callId }: { callId: string }) {
   );
 }
 
+/** On the caller's outgoing card: the queue the call waits in, its place and the wait so far. */
+export function QueueWaitLine({ callId }: { callId: string }) {
+  const { t } = useTranslation();
+  const snapshot = useSnapshot();
+  const place = snapshot?.queuePositions?.find((p) => p.callId === callId);
+  const now = useNow(place !== undefined, 1000);
+  if (!place) return null;
+  const waited = place.waitedMs + Math.max(0, now - place.receivedAt);
+  return (
+    <p className="queue-offer-line" data-queue-position={place.position}>
+      {t('seat.caller.position', {
+        queue: place.queue,
+        position: String(place.position),
+        waiting: String(place.waiting),
+        time: formatMs(waited),
+      })}
+    </p>
+  );
+}
+
 /**
  * The agent console: own status with break reasons, the queue call being offered (queue, caller,
  * wait), after-call work with its countdown and "ready now", and the agent's figures.

@@ -18,6 +18,9 @@ export const seatEn = {
     personal: 'Personal',
     'no-answer': 'Missed offers',
   },
+  caller: {
+    position: 'Queue {{queue}}: you are number {{position}} of {{waiting}} · waiting {{time}}',
+  },
   agent: {
     title: 'Agent console',
     myStatus: 'My agent status',
@@ -113,6 +116,9 @@ export const seatZhCN: SeatResources = {
     training: '培训',
     personal: '个人事务',
     'no-answer': '未接来电过多',
+  },
+  caller: {
+    position: '队列 {{queue}}：您排在第 {{position}} 位（共 {{waiting}} 位）· 已等待 {{time}}',
   },
   agent: {
     title: '坐席控制台',

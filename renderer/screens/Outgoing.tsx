@@ -5,6 +5,7 @@ import { useApi } from '../app/api-context.js';
 import { endLabel, legLabel, wantsRingback } from '../call/call-view.js';
 import { useSound } from '../call/use-sound.js';
 import { useSettings } from '../app/settings.js';
+import { QueueWaitLine } from '../agent/AgentConsole.js';
 
 /** One callee and their state in words (ringing, offline/pushed, declined with reason...). */
 export function LegList({ legs }: { legs: Leg[] }) {
@@ -39,6 +40,7 @@ export function OutgoingCall({ call }: { call: SoftphoneCall }) {
         {t(call.localMedia === 'video' ? 'call.videoCall' : 'call.audioCall')}
       </h2>
       <div role="status" aria-live="polite">
+        <QueueWaitLine callId={call.callId} />
         <LegList legs={legs} />
       </div>
       <div className="button-row">
