@@ -53,6 +53,9 @@ describe('tray: agent status', () => {
     const model = trayModel(snapshot({ agentState: agent('break', 'lunch') }), 'zh-CN');
     expect(model.tooltip).toContain('坐席：小休 (lunch)');
     expect(item(model, 'agent:break')).toMatchObject({ checked: true, label: '小休' });
+    // A break taken from the tray has the plain reason `break`: not repeated.
+    const plain = trayModel(snapshot({ agentState: agent('break', 'break') }));
+    expect(plain.tooltip.split('\n')).toContain('Agent: on break');
   });
 
   it('disables the changes during a call and when signed out', () => {

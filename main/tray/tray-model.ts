@@ -224,7 +224,7 @@ export function trayModel(
 
 /** "Agent: on break (lunch)": the agent's status as the tray's headline for it. */
 const agentHeadline = (label: string, reason: string | undefined): string =>
-  reason === undefined ? label : `${label} (${reason})`;
+  reason === undefined || reason === 'break' ? label : `${label} (${reason})`;
 
 /**
  * Seat calling: the agent's status (a disabled line) and the two changes the tray offers. The

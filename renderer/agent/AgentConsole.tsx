@@ -24,7 +24,9 @@ const report = (error: unknown) => {
 export function AgentStatusText({ agent }: { agent: AgentState }) {
   const { t } = useTranslation();
   const key = reasonKey(agent.reason);
-  const reason = agent.status === 'break' && agent.reason ? (key ? t(key) : agent.reason) : '';
+  // A plain break (reason `break`) needs no "(Break)" after "On break".
+  const shown = agent.status === 'break' && agent.reason && agent.reason !== 'break';
+  const reason = shown && agent.reason ? (key ? t(key) : agent.reason) : '';
   return (
     <span className={`agent-status agent-${agent.status}`} data-agent-status={agent.status}>
       <span className="dot" aria-hidden="true" />
