@@ -172,7 +172,10 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
       case 'message.received':
       case 'message.delivered':
       case 'session.closing':
-        return;
+      case 'agent.status':
+      case 'queue.position':
+      case 'queue.state':
+        return; // Not about a call's state: the softphone facade handles these.
     }
   }
 
