@@ -1,8 +1,6 @@
 import { createContext, useContext, useSyncExternalStore, type ReactNode } from 'react';
 import type { SoftphoneApi, SoftphoneSnapshot } from '../../protocol/softphone.js';
 
-const SNAPSHOT_POLL_MS = 500;
-
 /**
  * The snapshot as a React external store: one subscription for the whole app, so every screen
  * renders the same state and nothing is re-fetched per component.
@@ -45,31 +43,7 @@ export class SnapshotStore {
     for (const l of this.listeners) l();
   }
 
-  private pollTimer: ReturnType<typeof setInterval> | undefined;
   private lastJson = '';
-
-  /**
-   * While a call is live, re-read the snapshot now and then. A safety net, not the mechanism:
-   * core pushes a snapshot on every call *state* change, but (as of this writing) not when only
-   * the server's call info changes within a state (a callee going pushed -> ringing, a participant
-   * joining an active call), and a stale participant list is worse than a cheap re-read.
-   */
-  private pollWhileInCall(): void {
-    const live = this.snapshot?.calls.some((c) => c.state !== 'ended') ?? false;
-    if (live && !this.pollTimer) {
-      this.pollTimer = setInterval(() => {
-        this.api.getSnapshot({}).then(
-          (s) => {
-            this.set(s);
-          },
-          () => undefined,
-        );
-      }, SNAPSHOT_POLL_MS);
-    } else if (!live && this.pollTimer) {
-      clearInterval(this.pollTimer);
-      this.pollTimer = undefined;
-    }
-  }
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -77,12 +51,11 @@ export class SnapshotStore {
   };
 
   private set(next: SoftphoneSnapshot): void {
-    // Identical snapshots (a poll that found nothing new) cause no re-render.
+    // Identical snapshots (the first read racing the first push) cause no re-render.
     const json = JSON.stringify(next);
     if (json === this.lastJson) return;
     this.lastJson = json;
     this.snapshot = next;
-    this.pollWhileInCall();
     for (const l of this.listeners) l();
   }
 }
