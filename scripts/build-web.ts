@@ -9,7 +9,8 @@ import path from 'node:path';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CONFIG = path.join(ROOT, 'renderer', 'vite.config.ts');
 export const WEB_DIR = path.join(ROOT, 'dist', 'web');
-const INPUTS = ['renderer', 'core', 'protocol', 'package-lock.json'];
+// resources/sounds: the renderer bundles the generated sounds (renderer/call/sounds.ts).
+const INPUTS = ['renderer', 'core', 'protocol', 'resources/sounds', 'package-lock.json'];
 
 /** Newest modification time under a path, ignoring tests (they never reach the bundle). */
 function newest(p: string): number {

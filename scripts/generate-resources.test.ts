@@ -3,7 +3,12 @@ import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { TrayIcon } from '../main/tray/tray-model.js';
-import { RESOURCES_DIR, TRAY_ICON_STATES, generateResources } from './generate-resources.js';
+import {
+  RESOURCES_DIR,
+  SOUND_NAMES,
+  TRAY_ICON_STATES,
+  generateResources,
+} from './generate-resources.js';
 
 describe('generated resources', () => {
   const files = generateResources();
@@ -45,7 +50,8 @@ describe('generated resources', () => {
   });
 
   it('WAVs are 16 kHz mono PCM, audible, and loop without a click at the seam', () => {
-    for (const name of ['ringtone-classic', 'ringtone-soft', 'call-waiting', 'ringback']) {
+    expect(SOUND_NAMES.length).toBeGreaterThanOrEqual(6);
+    for (const name of SOUND_NAMES) {
       const wav = files.get(`sounds/${name}.wav`)!;
       expect(wav.toString('ascii', 0, 4)).toBe('RIFF');
       expect(wav.readUInt16LE(20)).toBe(1);

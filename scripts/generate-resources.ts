@@ -2,10 +2,13 @@
  * Generates the desktop app's binary resources, so that they are reproducible from source:
  *   resources/tray/<state>-16.png, <state>-32.png   tray icons per state (state colours)
  *   resources/icons/icon-512.png, icon-256.png       app icon (electron-builder derives .ico/.icns)
- *   resources/sounds/ringtone-classic.wav            dual-tone 440+480 Hz ring, 2 s on / 2 s off
- *   resources/sounds/ringtone-soft.wav               a soft three-note chime
+ *   resources/sounds/ringtone-<name>.wav             every ringtone the settings picker offers
+ *                                                    (SOUND_FILES below; the renderer plays them)
  *   resources/sounds/call-waiting.wav                two short beeps, then quiet (discreet ring)
  *   resources/sounds/ringback.wav                    425 Hz, 1 s on / 4 s off (what a caller hears)
+ *   resources/sounds/test-sound.wav                  a short chord, played once (settings test)
+ * The sounds are the only sound source of the app: renderer/call/sounds.ts imports these files
+ * (Vite asset URLs), so both the web and the desktop build ship exactly what is generated here.
  * Run: node --import tsx scripts/generate-resources.ts   (deterministic: same bytes every run)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -184,7 +187,7 @@ const classic = synth(4, (t) => {
   // North-American ring: 440 + 480 Hz, 2 s on, 2 s off (loops seamlessly).
   return 0.35 * envelope(t, 0, 2) * (sine(440, t) + sine(480, t));
 });
-const soft = synth(3, (t) => {
+const chime = synth(3, (t) => {
   // Three decaying chime notes (C6, E6, G6), then quiet.
   const notes = [1046.5, 1318.5, 1568.0];
   let s = 0;
@@ -197,8 +200,32 @@ const soft = synth(3, (t) => {
   });
   return 0.3 * s;
 });
+const pulse = synth(2, (t) => {
+  // Four short 750 Hz beeps, then quiet.
+  let on = 0;
+  for (const start of [0, 0.2, 0.4, 0.6]) on += envelope(t, start, start + 0.1);
+  return 0.3 * on * sine(750, t);
+});
+const testSound = synth(1, (t) => {
+  // A C-major chord (C5, E5, G5), 0.8 s, then quiet: played once, not looped.
+  return 0.2 * envelope(t, 0, 0.8) * (sine(523.25, t) + sine(659.25, t) + sine(783.99, t));
+});
 const waiting = synth(6, (t) => 0.3 * (envelope(t, 0, 0.2) + envelope(t, 0.4, 0.6)) * sine(440, t));
 const ringback = synth(5, (t) => 0.3 * envelope(t, 0, 1) * sine(425, t));
+
+/**
+ * Every sound, by file name (without .wav). The renderer's list (renderer/call/sounds.ts) must
+ * name the same files: scripts/generate-resources.test.ts checks that they agree.
+ */
+const SOUNDS: Record<string, Float32Array> = {
+  'ringtone-classic': classic,
+  'ringtone-chime': chime,
+  'ringtone-pulse': pulse,
+  'call-waiting': waiting,
+  ringback,
+  'test-sound': testSound,
+};
+export const SOUND_NAMES = Object.keys(SOUNDS);
 
 // ---- write ------------------------------------------------------------------------------------
 
@@ -213,10 +240,9 @@ export function generateResources(): Map<string, Buffer> {
   for (const size of [256, 512]) {
     files.set(`icons/icon-${size}.png`, encodePng(size, size, render(size, appIcon)));
   }
-  files.set('sounds/ringtone-classic.wav', encodeWav(classic));
-  files.set('sounds/ringtone-soft.wav', encodeWav(soft));
-  files.set('sounds/call-waiting.wav', encodeWav(waiting));
-  files.set('sounds/ringback.wav', encodeWav(ringback));
+  for (const [name, samples] of Object.entries(SOUNDS)) {
+    files.set(`sounds/${name}.wav`, encodeWav(samples));
+  }
   return files;
 }
 

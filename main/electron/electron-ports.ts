@@ -27,7 +27,11 @@ import type { MainWindowPort } from '../app/ports.js';
 import { type Log, type LogFields, formatLine } from '../log/log.js';
 import type { Closable, NotifierPort, RingingWindowPort } from '../ringing/ringing-coordinator.js';
 import { APP_ORIGIN, type TrustedOrigins } from '../security/origins.js';
-import { contentSecurityPolicy, resolveAppRequest } from '../security/web-policy.js';
+import {
+  appContentType,
+  contentSecurityPolicy,
+  resolveAppRequest,
+} from '../security/web-policy.js';
 import type { TrayPort } from '../tray/tray-controller.js';
 import type { TrayAction, TrayModel } from '../tray/tray-model.js';
 import {
@@ -88,6 +92,8 @@ export function serveAppProtocol(
     const headers = new Headers(response.headers);
     headers.set('Content-Security-Policy', contentSecurityPolicy(serverUrls()));
     headers.set('X-Content-Type-Options', 'nosniff');
+    const type = appContentType(file);
+    if (type) headers.set('Content-Type', type);
     return new Response(response.body, { status: response.status, headers });
   });
   if (origins.dev !== undefined) {

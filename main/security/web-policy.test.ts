@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { APP_ORIGIN, devOrigin, isOwnRendererUrl } from './origins.js';
 import {
+  appContentType,
   contentSecurityPolicy,
   isAllowedNavigation,
   permissionGranted,
@@ -114,5 +115,17 @@ describe('app:// file mapping', () => {
     'https://trayphone/index.html',
   ])('refuses %s', (url) => {
     expect(resolveAppRequest(url, roots, origins)).toBeUndefined();
+  });
+});
+
+describe('app:// content types', () => {
+  it('serves the bundled ringtones as audio/wav, allowed by the CSP as same-origin media', () => {
+    expect(appContentType('/opt/t/renderer/assets/ringtone-classic-4swQXcLW.wav')).toBe(
+      'audio/wav',
+    );
+    expect(appContentType('/opt/t/renderer/index.html')).toBe('text/html; charset=utf-8');
+    expect(appContentType('/opt/t/renderer/assets/index-1.js')).toMatch(/^text\/javascript/);
+    expect(appContentType('/opt/t/renderer/assets/x.unknown')).toBeUndefined();
+    expect(contentSecurityPolicy([])).toMatch(/(^|; )media-src 'self'/);
   });
 });

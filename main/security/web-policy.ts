@@ -115,3 +115,25 @@ export function resolveAppRequest(
   const base = path.resolve(root);
   return file.startsWith(base + path.sep) ? file : undefined;
 }
+
+/**
+ * Content types of what app:// serves, by extension. Set explicitly rather than left to the file
+ * fetch, because every response says `nosniff`: the ringtones (audio/wav) must be typed right.
+ */
+const APP_CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.wav': 'audio/wav',
+  '.mp3': 'audio/mpeg',
+  '.ogg': 'audio/ogg',
+  '.woff2': 'font/woff2',
+};
+
+export const appContentType = (file: string): string | undefined =>
+  APP_CONTENT_TYPES[path.extname(file).toLowerCase()];

@@ -1,57 +1,51 @@
 /**
- * Ringtones, ringback and the test sound, synthesized with WebAudio: nothing to download, and it
- * works under a strict CSP. Each tone is a repeating pattern of short notes; `play` returns a
- * stop function and stops for sure (tests and ring-end rules rely on it).
+ * Ringtones, call waiting, ringback and the test sound: the WAV files that
+ * scripts/generate-resources.ts writes into resources/sounds/, played with an <audio> element on
+ * the chosen output device (setSinkId). The files are Vite assets (`new URL(..., import.meta.url)`):
+ * each build, web (dist/web, served by the server) and desktop (out/renderer, served from
+ * app://trayphone), copies exactly the files the code names, with a content hash, and resolves the
+ * URL against its own base. `play` returns a stop function and stops for sure.
  */
 
 export const RINGTONES = ['classic', 'chime', 'pulse'] as const;
 export type Ringtone = (typeof RINGTONES)[number];
+export type Sound = Ringtone | 'waiting' | 'ringback' | 'test';
 
-interface Note {
-  /** Frequencies played together. */
-  freqs: number[];
-  start: number;
-  duration: number;
-}
-interface Pattern {
-  notes: Note[];
-  /** Seconds until the pattern repeats. */
-  period: number;
-  gain: number;
-}
-
-const PATTERNS: Record<Ringtone | 'ringback' | 'test', Pattern> = {
-  classic: {
-    notes: [
-      { freqs: [440, 480], start: 0, duration: 0.4 },
-      { freqs: [440, 480], start: 0.6, duration: 0.4 },
-    ],
-    period: 3,
-    gain: 0.2,
-  },
-  chime: {
-    notes: [
-      { freqs: [880], start: 0, duration: 0.25 },
-      { freqs: [660], start: 0.3, duration: 0.25 },
-      { freqs: [990], start: 0.6, duration: 0.4 },
-    ],
-    period: 2.5,
-    gain: 0.2,
-  },
-  pulse: {
-    notes: [0, 0.2, 0.4, 0.6].map((start) => ({ freqs: [750], start, duration: 0.1 })),
-    period: 2,
-    gain: 0.15,
-  },
-  // Ringback as in most of Europe and Asia: 425 Hz, one second on, four off.
-  ringback: { notes: [{ freqs: [425], start: 0, duration: 1 }], period: 5, gain: 0.12 },
-  test: { notes: [{ freqs: [523, 659, 784], start: 0, duration: 0.8 }], period: 0, gain: 0.15 },
+/** The literal `new URL` calls are what Vite recognizes as assets: keep them literal. */
+export const SOUND_URLS: Record<Sound, string> = {
+  classic: new URL('../../resources/sounds/ringtone-classic.wav', import.meta.url).href,
+  chime: new URL('../../resources/sounds/ringtone-chime.wav', import.meta.url).href,
+  pulse: new URL('../../resources/sounds/ringtone-pulse.wav', import.meta.url).href,
+  waiting: new URL('../../resources/sounds/call-waiting.wav', import.meta.url).href,
+  ringback: new URL('../../resources/sounds/ringback.wav', import.meta.url).href,
+  test: new URL('../../resources/sounds/test-sound.wav', import.meta.url).href,
 };
+
+/** Played once; everything else loops until stopped. */
+const ONE_SHOT: ReadonlySet<Sound> = new Set(['test']);
+/** Bound for a one-shot sound whose `ended` never comes (blocked, failed to load). */
+export const ONE_SHOT_MAX_MS = 2_000;
 
 export const asRingtone = (name: string): Ringtone =>
   RINGTONES.find((r) => r === name) ?? 'classic';
 
-type SinkContext = AudioContext & { setSinkId?: (id: string) => Promise<void> };
+/** What play() needs of HTMLAudioElement (tests pass a fake). */
+export interface AudioLike {
+  loop: boolean;
+  src: string;
+  setSinkId?: (id: string) => Promise<void>;
+  play(): Promise<void>;
+  pause(): void;
+  load(): void;
+  removeAttribute(name: string): void;
+  addEventListener(type: 'ended', listener: () => void): void;
+}
+
+let createAudio = (): AudioLike => new Audio();
+/** For tests: how audio elements are made. */
+export function setAudioFactory(factory: () => AudioLike): void {
+  createAudio = factory;
+}
 
 /** What is playing now; mirrored on <html data-sounds> so tests and tools can see it. */
 export const playing = new Set<string>();
@@ -59,46 +53,35 @@ const mirror = (): void => {
   document.documentElement.dataset.sounds = [...playing].map((t) => t.split(':')[0]).join(' ');
 };
 
+/** Gestures that lift the autoplay block of a page nobody has touched yet. */
+const GESTURES = ['pointerdown', 'keydown'] as const;
+
 /**
- * Plays a tone on an output device ('' = default), repeating until stopped (or once for the test
- * sound). A device that cannot be selected falls back to the default output.
+ * Plays a sound on an output device ('' = default), looping until stopped (the test sound plays
+ * once). A device that cannot be selected falls back to the default output. The Electron ringing
+ * window may autoplay (main allows it); a web page may once the user interacted with it (signing
+ * in is a gesture). Should the browser still refuse, the sound starts at the next key or click.
  */
-export function play(name: Ringtone | 'ringback' | 'test', deviceId = ''): () => void {
-  const pattern = PATTERNS[name];
-  const ctx: SinkContext = new AudioContext();
-  if (deviceId && ctx.setSinkId) ctx.setSinkId(deviceId).catch(() => undefined);
-  const master = ctx.createGain();
-  master.gain.value = pattern.gain;
-  master.connect(ctx.destination);
+export function play(name: Sound, deviceId = ''): () => void {
+  const audio = createAudio();
+  audio.loop = !ONE_SHOT.has(name);
+  audio.src = SOUND_URLS[name];
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const tag = `${name}:${Math.random().toString(36).slice(2)}`;
   playing.add(tag);
   mirror();
 
-  const schedule = (): void => {
+  const retryOnGesture = (): void => {
+    for (const type of GESTURES) window.removeEventListener(type, retryOnGesture, true);
+    if (!stopped) void audio.play().catch(() => undefined);
+  };
+  const start = (): void => {
     if (stopped) return;
-    const t0 = ctx.currentTime + 0.05;
-    for (const note of pattern.notes) {
-      for (const freq of note.freqs) {
-        const osc = ctx.createOscillator();
-        const env = ctx.createGain();
-        osc.frequency.value = freq;
-        // Short ramps: no clicks at the note edges.
-        env.gain.setValueAtTime(0, t0 + note.start);
-        env.gain.linearRampToValueAtTime(1 / note.freqs.length, t0 + note.start + 0.02);
-        env.gain.setValueAtTime(1 / note.freqs.length, t0 + note.start + note.duration - 0.02);
-        env.gain.linearRampToValueAtTime(0, t0 + note.start + note.duration);
-        osc.connect(env).connect(master);
-        osc.start(t0 + note.start);
-        osc.stop(t0 + note.start + note.duration);
-      }
-    }
-    if (pattern.period > 0) timer = setTimeout(schedule, pattern.period * 1000);
-    else
-      timer = setTimeout(() => {
-        stop();
-      }, 1500);
+    audio.play().catch((error: unknown) => {
+      if (stopped || !(error instanceof Error) || error.name !== 'NotAllowedError') return;
+      for (const type of GESTURES) window.addEventListener(type, retryOnGesture, true);
+    });
   };
   const stop = (): void => {
     if (stopped) return;
@@ -106,9 +89,20 @@ export function play(name: Ringtone | 'ringback' | 'test', deviceId = ''): () =>
     playing.delete(tag);
     mirror();
     clearTimeout(timer);
-    void ctx.close().catch(() => undefined);
+    if (typeof window !== 'undefined') {
+      for (const type of GESTURES) window.removeEventListener(type, retryOnGesture, true);
+    }
+    audio.pause();
+    // Drop the source so the element lets go of the file and the output device.
+    audio.removeAttribute('src');
+    audio.load();
   };
-  void ctx.resume().catch(() => undefined);
-  schedule();
+  if (!audio.loop) {
+    audio.addEventListener('ended', stop);
+    timer = setTimeout(stop, ONE_SHOT_MAX_MS);
+  }
+  // The device first, so not a moment of the ring comes out of the wrong speaker.
+  if (deviceId && audio.setSinkId) audio.setSinkId(deviceId).then(start, start);
+  else start();
   return stop;
 }

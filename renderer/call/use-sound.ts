@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
-import { play, type Ringtone } from './sounds.js';
+import { type Sound, play } from './sounds.js';
 
 /** Plays a tone while `active`, and stops it the moment the view stops asking for it. */
-export function useSound(name: Ringtone | 'ringback', active: boolean, deviceId = ''): void {
+export function useSound(name: Sound, active: boolean, deviceId = ''): void {
   useEffect(() => {
     if (!active) return;
     return play(name, deviceId);

@@ -24,7 +24,7 @@ export function IncomingCall({ call, ring }: { call: SoftphoneCall; ring: boolea
   const caller = callerName === callerId ? callerId : `${callerName} (${callerId})`;
   const video = call.info?.media === 'video';
   const firstButton = useRef<HTMLButtonElement>(null);
-  const ringtone = call.waiting ? 'pulse' : asRingtone(view?.settings.ringtone ?? 'classic');
+  const ringtone = call.waiting ? 'waiting' : asRingtone(view?.settings.ringtone ?? 'classic');
   useSound(ringtone, ring, view?.settings.ringingDevice ?? '');
   useEffect(() => {
     // Keyboard users land on the answer buttons; the ringing window never steals focus itself.

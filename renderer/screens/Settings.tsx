@@ -109,6 +109,12 @@ export function Settings() {
           disabled={isLocked('ringtone')}
           onChange={(e) => {
             save({ ringtone: e.target.value });
+            // A running preview switches to the new ringtone at once.
+            if (preview) {
+              preview();
+              const stop = play(asRingtone(e.target.value), s.ringingDevice);
+              setPreview(() => stop);
+            }
           }}
         >
           {RINGTONES.map((r) => (
