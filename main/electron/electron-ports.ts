@@ -25,7 +25,12 @@ import {
 } from '../../protocol/index.js';
 import type { MainWindowPort } from '../app/ports.js';
 import { type Log, type LogFields, formatLine } from '../log/log.js';
-import type { Closable, NotifierPort, RingingWindowPort } from '../ringing/ringing-coordinator.js';
+import {
+  type Closable,
+  type NotifierPort,
+  type RingingWindowPort,
+  ringingRoute,
+} from '../ringing/ringing-coordinator.js';
 import { APP_ORIGIN, type TrustedOrigins } from '../security/origins.js';
 import {
   appContentType,
@@ -166,7 +171,7 @@ export function ringingWindowsPort(
 ): RingingWindowPort {
   const open = new Set<BrowserWindow>();
   return {
-    open: (callId) => {
+    open: (callId, audible) => {
       const area = screen.getPrimaryDisplay().workArea;
       const window = new BrowserWindow({
         ...ringingWindowBounds(area, open.size),
@@ -192,10 +197,15 @@ export function ringingWindowsPort(
       window.once('ready-to-show', () => {
         window.showInactive();
       });
-      void window.loadURL(rendererUrl(paths, `/ringing/${encodeURIComponent(callId)}`));
+      void window.loadURL(rendererUrl(paths, ringingRoute(callId, audible)));
       return {
         close: () => {
           if (!window.isDestroyed()) window.destroy();
+        },
+        setAudible: (on) => {
+          // Only the hash changes: a same-document navigation, the renderer sees `hashchange`.
+          if (!window.isDestroyed())
+            void window.loadURL(rendererUrl(paths, ringingRoute(callId, on)));
         },
       };
     },

@@ -6,17 +6,25 @@ import {
   type NotificationSpec,
   RING_WATCHDOG_GRACE_MS,
   RingingCoordinator,
+  ringingRoute,
 } from './ringing-coordinator.js';
 
 function setup() {
   const windows = new HandleLog();
+  /** Each window as opened: `<callId>` rings audibly, `<callId> (silent)` does not. */
+  const opens: string[] = [];
   const notes = new HandleLog();
   const notifications: NotificationSpec[] = [];
   const shown: string[] = [];
   const timers = new FakeTimers();
   const log = memoryLog();
   const coordinator = new RingingCoordinator({
-    windows: { open: (callId) => windows.handle(callId) },
+    windows: {
+      open: (callId, audible) => {
+        opens.push(audible ? callId : `${callId} (silent)`);
+        return windows.handle(callId);
+      },
+    },
     notifier: {
       show: (spec) => {
         notifications.push(spec);
@@ -33,7 +41,7 @@ function setup() {
   const update = (calls: SoftphoneCall[], extra = {}) => {
     coordinator.update(snapshot({ calls, ...extra }));
   };
-  return { coordinator, windows, notes, notifications, shown, timers, log, update };
+  return { coordinator, windows, opens, notes, notifications, shown, timers, log, update };
 }
 
 type Setup = ReturnType<typeof setup>;
@@ -199,7 +207,7 @@ describe('RingingCoordinator', () => {
     const timers = new FakeTimers();
     const make = () =>
       new RingingCoordinator({
-        windows: { open: () => ({ close: () => undefined }) },
+        windows: { open: () => ({ close: () => undefined, setAudible: () => undefined }) },
         notifier: {
           show: (spec) => {
             notifications.push(spec);
@@ -222,6 +230,38 @@ describe('RingingCoordinator', () => {
     timers.advance(500);
     await Promise.resolve();
     expect(notifications).toHaveLength(1);
+  });
+
+  it('one ringtone at a time: the first ringing window is audible, a second one is silent', () => {
+    s.update([incoming('c1', 'ringing'), incoming('c2', 'ringing')]);
+    expect(s.opens).toEqual(['c1', 'c2 (silent)']);
+    expect(s.coordinator.audibleCall()).toBe('c1');
+    // Both windows are up, both notifications are shown (silent: the window is the sound).
+    expect(s.windows.open).toEqual(['c1', 'c2']);
+    expect(s.notifications.map((n) => n.callId)).toEqual(['c1', 'c2']);
+    // The audible one ends: the one still ringing takes the sound over, once.
+    s.update([incoming('c1', 'ended', { endReason: 'canceled' }), incoming('c2', 'ringing')]);
+    expect(s.windows.audible).toEqual(['c2:on']);
+    expect(s.coordinator.audibleCall()).toBe('c2');
+    s.update([incoming('c2', 'ringing')]);
+    expect(s.windows.audible).toEqual(['c2:on']);
+    // A third invitation now rings silently; the silent one ending changes nobody's sound.
+    s.update([incoming('c2', 'ringing'), incoming('c3', 'ringing')]);
+    expect(s.opens).toEqual(['c1', 'c2 (silent)', 'c3 (silent)']);
+    s.update([incoming('c2', 'ringing')]);
+    expect(s.windows.audible).toEqual(['c2:on']);
+    // Nothing rings: nobody is audible, and the next invitation rings audibly again.
+    s.update([]);
+    expect(s.coordinator.audibleCall()).toBeUndefined();
+    s.update([incoming('c4', 'ringing')]);
+    expect(s.opens.at(-1)).toBe('c4');
+  });
+
+  it('the ringing route carries the silent flag the renderer reads', () => {
+    expect(ringingRoute('c 1', true)).toBe('/ringing/c%201');
+    expect(ringingRoute('c 1', false)).toBe('/ringing/c%201?silent=1');
+    // renderer/app/route.test.ts parses this very string.
+    expect(ringingRoute('call/ä?1', false)).toBe('/ringing/call%2F%C3%A4%3F1?silent=1');
   });
 
   it('dispose closes everything', () => {

@@ -7,7 +7,12 @@ import { ringingHere } from '../tray/tray-model.js';
  * Everything that happens on this device while an invitation rings: the small always-on-top
  * ringing window and the native notification. The ringtone is played by the ringing window's
  * renderer (renderer/screens/Incoming.tsx, on the chosen ringing device via setSinkId), so it
- * lives and dies with the window. It is driven by snapshots, not by
+ * lives and dies with the window. One ringtone at a time: with two invitations ringing, the
+ * window of the first rings audibly and later ones show silently (their URL says `?silent=1`).
+ * The first, because it is already sounding: switching to the newest would cut a ring short and
+ * leave the user unsure which window makes the sound. When the audible one stops ringing, the
+ * oldest window still ringing takes the sound over, so no invitation is left ringing unheard.
+ * It is driven by snapshots, not by
  * individual events: on every snapshot, whatever rings here has its surfaces, and whatever does
  * not ring any more (accepted, declined, canceled, answered or refused elsewhere, timed out,
  * signed out, or gone after a resync) loses them at once. So no ending can be forgotten.
@@ -17,9 +22,22 @@ export interface Closable {
   close(): void;
 }
 
+export interface RingingWindow extends Closable {
+  /** Switches the window's ringtone on or off (the renderer reads it from its URL). */
+  setAudible(audible: boolean): void;
+}
+
+/**
+ * The renderer route of a ringing window: `/ringing/<callId>`, with `?silent=1` for a window that
+ * shows without sound (renderer/app/route.ts reads it).
+ */
+export const ringingRoute = (callId: string, audible: boolean): string =>
+  `/ringing/${encodeURIComponent(callId)}${audible ? '' : '?silent=1'}`;
+
 /** The ringing window: frameless, always on top, shown without taking focus. */
 export interface RingingWindowPort {
-  open(callId: string): Closable;
+  /** `audible`: whether this window plays the ringtone (only one does at a time). */
+  open(callId: string, audible: boolean): RingingWindow;
 }
 
 export interface NotificationSpec {
@@ -49,7 +67,7 @@ export const RING_WATCHDOG_GRACE_MS = 10_000;
 export const RING_WATCHDOG_DEFAULT_MS = 120_000;
 
 interface Ring {
-  window: Closable;
+  window: RingingWindow;
   /** Absent while the caller's display name is being looked up. */
   notification?: Closable;
   watchdog: unknown;
@@ -74,12 +92,19 @@ export class RingingCoordinator {
   private readonly rings = new Map<string, Ring>();
   /** Calls whose watchdog fired: not rung again even if a stale snapshot still says ringing. */
   private readonly expired = new Set<string>();
+  /** The call whose window plays the ringtone; the others ring silently. */
+  private audible: string | undefined;
 
   constructor(private readonly deps: RingingDeps) {}
 
   /** Call ids with open ringing surfaces. */
   ringing(): string[] {
     return [...this.rings.keys()];
+  }
+
+  /** The call whose ringing window plays the ringtone, if any rings. */
+  audibleCall(): string | undefined {
+    return this.audible;
   }
 
   update(snapshot: SoftphoneSnapshot): void {
@@ -110,7 +135,9 @@ export class RingingCoordinator {
   private startRinging(call: SoftphoneCall, snapshot: SoftphoneSnapshot): void {
     const log = forCall(this.deps.log, call.callId);
     const media = call.info?.media ?? call.localMedia;
-    const window = this.deps.windows.open(call.callId);
+    const audible = this.audible === undefined;
+    if (audible) this.audible = call.callId;
+    const window = this.deps.windows.open(call.callId, audible);
     const notify = (caller: string): Closable =>
       this.deps.notifier.show({
         kind: 'incoming',
@@ -132,7 +159,10 @@ export class RingingCoordinator {
     );
     const ring: Ring = { window, watchdog };
     this.rings.set(call.callId, ring);
-    log.info({ media, waiting: call.waiting, caller: callerOf(call) }, 'ringing: window shown');
+    log.info(
+      { media, waiting: call.waiting, caller: callerOf(call), audible },
+      'ringing: window shown',
+    );
     const callerId = call.info?.callerId;
     const known = callerId === undefined ? callerOf(call) : this.names.get(callerId);
     if (known !== undefined || callerId === undefined || !this.deps.lookupName) {
@@ -185,6 +215,15 @@ export class RingingCoordinator {
     ring.window.close();
     ring.notification?.close();
     const log = forCall(this.deps.log, callId);
+    if (this.audible === callId) {
+      // The oldest window still ringing takes the ringtone over.
+      const [next] = this.rings;
+      this.audible = next?.[0];
+      if (next) {
+        next[1].window.setAudible(true);
+        forCall(this.deps.log, next[0]).info({ after: callId }, 'ringing: ringtone handed over');
+      }
+    }
     log.info(
       { why, state: call?.state, endReason: call?.endReason },
       'ringing over: surfaces closed',

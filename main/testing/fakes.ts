@@ -193,12 +193,17 @@ export class FakeSoftphone {
 export class HandleLog {
   readonly opened: string[] = [];
   readonly closed: string[] = [];
-  handle(key: string): { close(): void; stop(): void } {
+  /** `setAudible` calls, as `<key>:on` / `<key>:off` (ringing windows). */
+  readonly audible: string[] = [];
+  handle(key: string): { close(): void; stop(): void; setAudible(on: boolean): void } {
     this.opened.push(key);
     const done = (): void => {
       this.closed.push(key);
     };
-    return { close: done, stop: done };
+    const setAudible = (on: boolean): void => {
+      this.audible.push(`${key}:${on ? 'on' : 'off'}`);
+    };
+    return { close: done, stop: done, setAudible };
   }
   get open(): string[] {
     const open = [...this.opened];

@@ -14,7 +14,7 @@ import { SignIn } from '../screens/SignIn.js';
 import { AgentConsole } from '../agent/AgentConsole.js';
 import { SupervisorView, useSupervisedQueueNames } from '../supervisor/SupervisorView.js';
 import { useApi, useSigningIn, useSnapshot } from './api-context.js';
-import { routeHash, TABS, useRoute, type Tab } from './route.js';
+import { audibleIncoming, routeHash, TABS, useRoute, type Tab } from './route.js';
 
 // mediasoup-client and the whole call view load only when a call has media.
 const InCall = lazy(() => import('../in-call/InCall.js'));
@@ -39,7 +39,8 @@ export function App() {
         {t('app.loading')}
       </p>
     );
-  if (route.name === 'ringing') return <RingingWindow callId={route.callId} />;
+  if (route.name === 'ringing')
+    return <RingingWindow callId={route.callId} silent={route.silent} />;
   if (
     signingIn ||
     !snapshot.account ||
@@ -132,7 +133,11 @@ function Shell({ tab }: { tab: Tab }) {
       <main id="main" tabIndex={-1}>
         <div className="call-area">
           {views.incoming.map((call) => (
-            <IncomingCall key={call.callId} call={call} ring={ring} />
+            <IncomingCall
+              key={call.callId}
+              call={call}
+              ring={ring && call.callId === audibleIncoming(views.incoming)}
+            />
           ))}
           {views.outgoing && <OutgoingCall call={views.outgoing} />}
           {ended && !views.active && !views.outgoing && (

@@ -82,15 +82,18 @@ export function IncomingCall({ call, ring }: { call: SoftphoneCall; ring: boolea
   );
 }
 
-/** The Electron ringing window: one call's incoming view, or a word that it stopped ringing. */
-export function RingingWindow({ callId }: { callId: string }) {
+/**
+ * The Electron ringing window: one call's incoming view, or a word that it stopped ringing.
+ * `silent`: another ringing window plays the ringtone (main rings one at a time).
+ */
+export function RingingWindow({ callId, silent = false }: { callId: string; silent?: boolean }) {
   const { t } = useTranslation();
   const snapshot = useSnapshot();
   const call = snapshot?.calls.find((c) => c.callId === callId);
   if (call?.state === 'ringing')
     return (
       <main id="main" className="ringing-window">
-        <IncomingCall call={call} ring />
+        <IncomingCall call={call} ring={!silent} />
       </main>
     );
   const end = endLabel(call?.endReason);
