@@ -26,6 +26,17 @@ export interface WebWorld {
   users: Map<string, UserPage>;
   /** Console reports of Content-Security-Policy violations, from every page. */
   cspViolations: string[];
+  /**
+   * Every error toast any page showed and no test claimed with `expectToast`: a flow that
+   * expects none fails on them (a person should never see an error in a normal call).
+   */
+  toasts: ShownToast[];
+}
+
+export interface ShownToast {
+  userId: string;
+  code: string;
+  text: string;
 }
 
 export async function startWorld(users: string[]): Promise<WebWorld> {
@@ -39,7 +50,7 @@ export async function startWorld(users: string[]): Promise<WebWorld> {
   for (const id of users) await t.addUser(id, id.charAt(0).toUpperCase() + id.slice(1));
   const browser = await launchChromium();
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  return { t, browser, contexts: [], users: new Map(), cspViolations: [] };
+  return { t, browser, contexts: [], users: new Map(), cspViolations: [], toasts: [] };
 }
 
 export async function stopWorld(world: WebWorld | undefined): Promise<void> {
@@ -72,6 +83,24 @@ const CAPTURE_PEER_CONNECTIONS = `
   })();
 `;
 
+/**
+ * Reports each error toast as it appears (its code and text) to the test, through a binding:
+ * nothing in the product is there for the test, and a reload keeps the record.
+ */
+const REPORT_TOASTS = `
+  (() => {
+    const seen = new WeakSet();
+    const report = () => {
+      for (const el of document.querySelectorAll('.toast')) {
+        if (seen.has(el)) continue;
+        seen.add(el);
+        window.__toastShown(el.dataset.code ?? '', el.firstChild?.textContent ?? '');
+      }
+    };
+    new MutationObserver(report).observe(document, { subtree: true, childList: true });
+  })();
+`;
+
 export interface UserPage {
   userId: string;
   page: Page;
@@ -91,6 +120,11 @@ export async function openClient(
   });
   world.contexts.push(context);
   await context.addInitScript({ content: CAPTURE_PEER_CONNECTIONS });
+  await context.exposeFunction('__toastShown', (code: string, text: string) => {
+    console.log(`[${userId}] error toast: ${code} ${text}`);
+    world.toasts.push({ userId, code, text });
+  });
+  await context.addInitScript({ content: REPORT_TOASTS });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => {
@@ -253,6 +287,15 @@ export async function screenshot(user: UserPage, name: string): Promise<string> 
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
   await user.page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** Waits for an error toast the flow expects on this page, and claims it (see `WebWorld.toasts`). */
+export async function expectToast(world: WebWorld, user: UserPage, code: string): Promise<string> {
+  const mine = (x: ShownToast) => x.userId === user.userId && x.code === code;
+  await expect.poll(() => world.toasts.some(mine), { timeout: 5_000 }).toBe(true);
+  const index = world.toasts.findIndex(mine);
+  const [toast] = world.toasts.splice(index, 1);
+  return toast?.text ?? '';
 }
 
 /** Back to idle: no call surfaces, the tabs are shown. */

@@ -6,6 +6,7 @@ import {
   type WebWorld,
   dial,
   expectIdle,
+  expectToast,
   goTab,
   grows,
   inCall,
@@ -43,6 +44,19 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
     await stopWorld(world);
   });
   afterEach(async (context) => {
+    // Error toasts no flow claimed, and any still on screen (claimed ones are dismissed, or
+    // they would show in the next flow): taken now, checked once the pages are cleaned up.
+    const strayToasts = world.toasts.splice(0);
+    const leftOnScreen: string[] = [];
+    for (const user of world.users.values()) {
+      const texts = await user.page
+        .locator('.toast')
+        .evaluateAll((els) =>
+          els.map((e) => `${(e as HTMLElement).dataset.code} ${e.firstChild?.textContent}`),
+        )
+        .catch(() => []);
+      for (const text of texts) leftOnScreen.push(`${user.userId}: ${text}`);
+    }
     // A failed test leaves a picture of every page; then every user of the test signs off.
     if (context.task.result?.state === 'fail') {
       let n = 0;
@@ -59,6 +73,8 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
     }
     await Promise.all(world.contexts.splice(0).map((c) => c.close().catch(() => undefined)));
     if (context.task.result?.state === 'fail') await dropUsers(world);
+    expect(strayToasts, 'error toasts shown in a flow that expects none').toEqual([]);
+    expect(leftOnScreen, 'error toasts left on screen at the end of the flow').toEqual([]);
   });
 
   it('alice video-calls bob from her contacts: he rings, accepts, both see and hear each other; she hangs up; both histories show it with its duration', async () => {
@@ -420,13 +436,25 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
     expect(alice.page.url()).not.toContain('call=');
     await alice.page.getByRole('button', { name: 'Clear', exact: true }).click();
 
-    // A call that cannot be placed says so.
+    // A call that cannot be placed says so, in a toast and in the ended call's summary.
     await alice.page.locator('#dialer-target').fill('nosuchuser');
     await alice.page.getByRole('button', { name: 'Audio call', exact: true }).click();
+    expect(await expectToast(world, alice, 'not-found')).toContain('No such user');
     const toast = alice.page.locator('.toasts .toast');
-    await toast.first().waitFor();
-    expect(await toast.first().textContent()).toContain('No such user');
-    await alice.page.getByRole('button', { name: 'Dismiss' }).first().click();
+    expect(await toast.count()).toBe(1);
+    await alice.page.locator('section.ended').waitFor();
+    // A toast raised before switching language is shown in the new one.
+    await goTab(alice, 'settings');
+    await alice.page.locator('#settings-language').selectOption('zh-CN');
+    await expect.poll(() => toast.first().textContent()).toContain('没有该用户');
+    await alice.page.locator('#settings-language').selectOption('en');
+    await expect.poll(() => toast.first().textContent()).toContain('No such user');
+    // Dismissed by its own button (the summary has a "Dismiss" too): it must not linger into
+    // the next flow's screens.
+    await toast.first().getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => toast.count()).toBe(0);
+    await alice.page.locator('section.ended').getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => alice.page.locator('section.ended').count()).toBe(0);
   });
 
   it('every main screen, in English and in Simplified Chinese switched at run time (screenshots saved)', async () => {

@@ -3,9 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { useApi } from '../app/api-context.js';
 import { type Notice, onNotify } from '../app/notify.js';
 
-interface Toast {
+/** A toast keeps the failure itself, not its text: switching language re-translates it. */
+interface Toast extends Notice {
   id: number;
-  text: string;
 }
 
 /** Failures the API reports on its own (a call request that failed later, a lost session...). */
@@ -17,11 +17,7 @@ export function Toasts() {
     let next = 1;
     const show = ({ code, message }: Notice) => {
       const id = next++;
-      // Known codes in the user's language; anything else with the server's own words.
-      const text = i18n.exists(`errors.${code}`)
-        ? t(`errors.${code}`)
-        : t('app.unknownError', { message });
-      setToasts((list) => [...list.slice(-3), { id, text }]);
+      setToasts((list) => [...list.slice(-3), { id, code, message }]);
       setTimeout(() => {
         setToasts((list) => list.filter((x) => x.id !== id));
       }, 8000);
@@ -32,13 +28,16 @@ export function Toasts() {
       offApi();
       offLocal();
     };
-  }, [api, t, i18n]);
+  }, [api]);
   if (toasts.length === 0) return null;
+  // Known codes in the user's language; anything else with the server's own words.
+  const textOf = ({ code, message }: Notice): string =>
+    i18n.exists(`errors.${code}`) ? t(`errors.${code}`) : t('app.unknownError', { message });
   return (
     <div className="toasts" role="alert">
       {toasts.map((toast) => (
-        <p key={toast.id} className="toast">
-          {toast.text}
+        <p key={toast.id} className="toast" data-code={toast.code}>
+          {textOf(toast)}
           <button
             type="button"
             className="icon-button"
