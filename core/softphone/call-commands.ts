@@ -62,6 +62,17 @@ export class CallCommands {
       return null; // Already answered here: accepting again changes nothing.
     }
     this.expect(call, ['ringing'], 'accept');
+    // End and answer: a call waiting accepted while this device is in a call ends that call
+    // first (here, in core, so the ringing window, notifications and hotkeys all do the same).
+    // The other party sees it end as `completed`; media then belongs to the new call alone.
+    const current = session.calls
+      .live()
+      .filter((c) => c.callId !== callId && (c.state === 'answering' || c.state === 'active'));
+    if (current.length > 0) {
+      await Promise.all(current.map((c) => this.capture(c.callId, this.end(session, c))));
+      // The invitation may have stopped ringing meanwhile (caller gave up, answered elsewhere).
+      this.expect(this.find(session, callId), ['ringing'], 'accept');
+    }
     // Audio or video is this device's choice; the server's accept takes only the call id.
     this.list.setLocalMedia(callId, media);
     await this.capture(callId, session.calls.accept(callId));

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../protocol/index.js';
 import { rateQuality } from '../in-call/quality.js';
+import type { SoftphoneCall } from '../../protocol/softphone.js';
 import {
+  acceptEndsCurrent,
   callBackTargets,
   clock,
   dialTargetFromLink,
@@ -74,5 +76,23 @@ describe('call view helpers', () => {
     expect(rateQuality([good, { rttMs: 250, lossPct: 0, jitterMs: 5 }])).toBe('fair');
     expect(rateQuality([good, { rttMs: 20, lossPct: 8, jitterMs: 5 }])).toBe('poor');
     expect(rateQuality([{ rttMs: null, lossPct: null, jitterMs: null }])).toBe('good');
+  });
+});
+
+describe('acceptEndsCurrent', () => {
+  const c = (callId: string, state: SoftphoneCall['state']) =>
+    ({
+      callId,
+      state,
+      direction: 'incoming',
+      waiting: false,
+      localMedia: 'audio',
+    }) as SoftphoneCall;
+  it('only an answered call of this device other than the ringing one', () => {
+    expect(acceptEndsCurrent([c('a', 'active'), c('b', 'ringing')], 'b')).toBe(true);
+    expect(acceptEndsCurrent([c('a', 'answering'), c('b', 'ringing')], 'b')).toBe(true);
+    expect(acceptEndsCurrent([c('a', 'ended'), c('b', 'ringing')], 'b')).toBe(false);
+    expect(acceptEndsCurrent([c('a', 'ringback'), c('b', 'ringing')], 'b')).toBe(false);
+    expect(acceptEndsCurrent([c('b', 'ringing')], 'b')).toBe(false);
   });
 });

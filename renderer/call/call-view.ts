@@ -187,3 +187,10 @@ export function dialTargetFromLink(target: string): string {
   const stripped = target.replace(/^(trayphone:\/\/(call\/)?|tel:|sips?:)/i, '');
   return stripped.split('@')[0]?.split('?')[0] ?? stripped;
 }
+
+/**
+ * Whether accepting `callId` ends another call of this device first: core's accept hangs up an
+ * answered call before answering a waiting one (core/softphone/call-commands.ts).
+ */
+export const acceptEndsCurrent = (calls: readonly SoftphoneCall[], callId: string): boolean =>
+  calls.some((c) => c.callId !== callId && (c.state === 'answering' || c.state === 'active'));

@@ -90,6 +90,7 @@ export const en = {
     incomingTitle: 'Incoming call',
     incomingFrom: '{{name}} is calling',
     waiting: 'Call waiting: you are already in a call',
+    acceptEndsCurrent: 'Accepting ends your current call',
     acceptAudio: 'Accept audio',
     acceptVideo: 'Accept video',
     decline: 'Decline',

@@ -90,6 +90,7 @@ export const zhCN: Resources = {
     incomingTitle: '来电',
     incomingFrom: '{{name}} 来电',
     waiting: '呼叫等待：您正在通话中',
+    acceptEndsCurrent: '接听将结束当前通话',
     acceptAudio: '语音接听',
     acceptVideo: '视频接听',
     decline: '拒绝',

@@ -5,7 +5,7 @@ import type { SoftphoneCall } from '../../protocol/softphone.js';
 import { useApi, useSnapshot } from '../app/api-context.js';
 import { useDisplayName } from '../app/names.js';
 import { useSettings } from '../app/settings.js';
-import { endLabel } from '../call/call-view.js';
+import { acceptEndsCurrent, endLabel } from '../call/call-view.js';
 import { asRingtone } from '../call/sounds.js';
 import { useSound } from '../call/use-sound.js';
 import { Icon } from '../components/Icon.js';
@@ -24,6 +24,9 @@ export function IncomingCall({ call, ring }: { call: SoftphoneCall; ring: boolea
   const caller = callerName === callerId ? callerId : `${callerName} (${callerId})`;
   const video = call.info?.media === 'video';
   const firstButton = useRef<HTMLButtonElement>(null);
+  const snapshot = useSnapshot();
+  // Core's accept ends this device's current call first (end and answer): say so up front.
+  const endsCurrent = acceptEndsCurrent(snapshot?.calls ?? [], call.callId);
   const ringtone = call.waiting ? 'waiting' : asRingtone(view?.settings.ringtone ?? 'classic');
   useSound(ringtone, ring, view?.settings.ringingDevice ?? '');
   useEffect(() => {
@@ -48,6 +51,11 @@ export function IncomingCall({ call, ring }: { call: SoftphoneCall; ring: boolea
       </p>
       <QueueOfferLine callId={call.callId} />
       {call.waiting && <p className="hint">{t('call.waiting')}</p>}
+      {endsCurrent && (
+        <p className="hint" data-testid="accept-ends-current">
+          {t('call.acceptEndsCurrent')}
+        </p>
+      )}
       <div className="button-row">
         <button
           ref={firstButton}

@@ -113,6 +113,24 @@ describe('screens', () => {
     expect(audio).not.toContain('Accept video');
   });
 
+  it('a waiting call says that accepting it ends the current call', () => {
+    const waiting = call(
+      { callId: 'call-00000002', direction: 'incoming', state: 'ringing', waiting: true },
+      [leg('alice', 'ringing')],
+    );
+    const active = call({ direction: 'outgoing', state: 'active' }, [leg('bob', 'accepted')]);
+    const api = new MemorySoftphone();
+    api.snapshot = { ...api.snapshot, calls: [active, waiting] };
+    const html = render(api, <IncomingCall call={waiting} ring={false} />);
+    expect(html).toContain('Call waiting: you are already in a call');
+    expect(html).toContain('Accepting ends your current call');
+    const alone = new MemorySoftphone();
+    alone.snapshot = { ...alone.snapshot, calls: [waiting] };
+    expect(render(alone, <IncomingCall call={waiting} ring={false} />)).not.toContain(
+      'Accepting ends',
+    );
+  });
+
   it('a signed-out app shows the sign-in form; a failed session says so', () => {
     const api = new MemorySoftphone();
     api.snapshot = { ...api.snapshot, connection: 'signed-out', account: null };
