@@ -396,6 +396,46 @@ export class CallEngine {
     return true;
   }
 
+  /**
+   * A supervisor barges into an answered queue call: an accepted leg at once (nobody rings), so
+   * every participant sees them in `call.updated`, they hang up like anyone and the record lists
+   * them. The contact center checked the right to do so.
+   */
+  join(callId: string, userId: UserId, deviceId: string, invitedBy: UserId): CallInfo {
+    const call = this.live(callId);
+    if (!call || call.info.state !== 'active') {
+      throw new ProtocolError('invalid-state', 'the call is not in progress');
+    }
+    const { info } = call;
+    if (isPresent(info, userId)) {
+      if (presentParticipants(info).some((p) => p.userId === userId && p.deviceId === deviceId)) {
+        return info;
+      }
+      throw invalidState(info, 'already in the call on another device');
+    }
+    if (userId === info.callerId) throw invalidState(info, 'the caller left this call');
+    if (this.isBusy(userId)) throw new ProtocolError('invalid-state', 'you are in another call');
+    const now = this.now();
+    const leg: Leg = {
+      userId,
+      state: 'accepted',
+      invitedBy,
+      invitedAt: now,
+      expiresAt: now,
+      answeredAt: now,
+      answeredDevice: deviceId,
+      muted: { audio: false, video: false },
+    };
+    const previous = info.legs.findIndex((l) => l.userId === userId);
+    if (previous >= 0) info.legs[previous] = leg;
+    else info.legs.push(leg);
+    call.notes.delete(userId);
+    this.involve(userId, callId);
+    this.log(info, { userId, deviceId }, 'joined the call directly');
+    this.afterChange(call);
+    return info;
+  }
+
   /** Stops ringing the agents named (another agent answered, or the call moved on). */
   withdraw(callId: string, agentIds: readonly UserId[]): void {
     const call = this.live(callId);

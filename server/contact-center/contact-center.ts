@@ -622,6 +622,16 @@ export class ContactCenter extends QueueDirectory implements QueueHooks {
     return call.agentId;
   }
 
+  /**
+   * Barge: the supervisor becomes an accepted participant of the call (an engine leg), so the
+   * agent and caller see them and the call record lists them; listen and whisper stay out of it.
+   */
+  barge(userId: UserId, deviceId: string, callId: string): void {
+    const agentId = this.monitorTarget(userId, callId);
+    this.o.calls.join(callId, userId, deviceId, agentId);
+    this.log.info({ callId, supervisorId: userId, agentId }, 'supervisor barged in');
+  }
+
   /** For SFU admission of `listen`/`whisper`/`barge` tickets. */
   mayMonitor(callId: string, userId: UserId): boolean {
     const call = this.answered.get(callId);

@@ -47,6 +47,8 @@ export const contactCenterHandlers: HandlerTable<ContactCenterRequest> = {
       { callId, userId: session.userId, role: mode, target: agentId },
       MONITOR_TICKET_TTL_SEC,
     );
+    // Barge joins the signaling call too; after the ticket, so a failed ticket leaves no leg.
+    if (mode === 'barge') services.contactCenter.barge(session.userId, session.device.id, callId);
     return { ticket, expiresAt, sfuUrl: services.sfuUrl, agentId };
   },
 };
