@@ -525,6 +525,23 @@ export class ContactCenter extends QueueDirectory implements QueueHooks {
     return agent.toState();
   }
 
+  /**
+   * The user's last device went offline: an agent is logged out (`offline`), so supervisors see
+   * it and no offer waits on a device that is gone; a pending offer moves on at once. Signing in
+   * again leaves the agent logged out until they choose to be available.
+   */
+  userOffline(userId: UserId): void {
+    const agent = this.agents.get(userId);
+    if (!agent || agent.status === 'logged-out') return;
+    const offered = agent.offeredCallId;
+    if (agent.status === 'after-call-work') agent.endAfterCall?.();
+    agent.setStatus('logged-out', this.now(), 'offline');
+    this.log.info({ agentId: userId, offeredCallId: offered }, 'agent logged out: went offline');
+    this.announce(agent);
+    // Withdrawn after the status change, so the re-offer it triggers passes this agent over.
+    if (offered) this.o.calls.withdraw(offered, [userId]);
+  }
+
   agentState(userId: UserId): AgentState {
     return this.agentOf(userId).toState();
   }

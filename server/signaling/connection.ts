@@ -311,7 +311,10 @@ export class SignalingConnection {
       const { sessions, presence, metrics, logger } = this.services;
       metrics.sessions.dec();
       presence.dropSession(session);
-      if (sessions.remove(session)) presence.onlineChanged(session.userId);
+      if (sessions.remove(session)) {
+        presence.onlineChanged(session.userId);
+        this.services.contactCenter.userOffline(session.userId);
+      }
       logger.info({ userId: session.userId, deviceId: session.device.id }, 'signed out');
     }
     this.onClosed(this);
