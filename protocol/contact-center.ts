@@ -157,6 +157,8 @@ export const agentStatsSchema = z.object({
   handleMs: z.number(),
   /** Ms spent in each status since the server started. */
   timeInStatusMs: z.record(agentStatusSchema, z.number()),
+  /** `agent.stats`: the call figures count calls created from this time on (epoch ms). */
+  since: z.number().optional(),
 });
 export type AgentStats = z.infer<typeof agentStatsSchema>;
 
@@ -217,8 +219,15 @@ export const contactCenterRequests = {
     result: z.object({ agent: agentStateSchema }),
   },
   'agent.get': { data: empty, result: z.object({ agent: agentStateSchema }) },
-  /** The agent's own figures since the server started, summed over its queues. */
-  'agent.stats': { data: empty, result: z.object({ stats: agentStatsSchema }) },
+  /**
+   * The agent's own figures over its queues: calls offered, answered, missed and talk time from
+   * the call records (so they survive a restart) since `since`, by default the server's local
+   * midnight; the time in each status since the server started.
+   */
+  'agent.stats': {
+    data: z.object({ since: z.number().int().min(0).optional() }).strict(),
+    result: z.object({ stats: agentStatsSchema }),
+  },
   /** The agent's own settings: auto-answer offers (the client answers after a short tone). */
   'agent.settings': {
     data: z.object({ autoAnswer: z.boolean() }),

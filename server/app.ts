@@ -176,6 +176,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     presenceWatchers: (userId) => presence.watchersOf(userId),
     store: stores.contactCenter,
     users: stores.users,
+    records: stores.records,
     registry: metrics.registry,
     logger,
   });

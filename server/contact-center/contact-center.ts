@@ -15,11 +15,12 @@ import { ProtocolError, encodeEvent } from '../../protocol/index.js';
 import type { CallEngine, QueueHooks } from '../calls/call-engine.js';
 import type { Logger } from '../logger.js';
 import type { MessageRouter, Session, SessionRegistry } from '../signaling/sessions.js';
-import type { UserStore } from '../store/types.js';
+import type { RecordStore, UserStore } from '../store/types.js';
 import { AGENT_STATUSES, type Agent } from './agents.js';
 import { type ContactCenterMetrics, createContactCenterMetrics } from './cc-metrics.js';
 import type { Queue } from './queue.js';
 import { type AnsweredCall, type WaitingCall } from './queue.js';
+import { figuresOf, localMidnight, recordsSince } from './own-figures.js';
 import { QueueDirectory } from './queue-directory.js';
 import type { ContactCenterStore } from './store.js';
 import { type Candidate, openTier, pickAgents } from './strategies.js';
@@ -32,6 +33,8 @@ export interface ContactCenterOptions {
   presenceWatchers: (userId: UserId) => Iterable<Session>;
   store: ContactCenterStore;
   users: UserStore;
+  /** Call records: an agent's own figures are counted from them (they survive a restart). */
+  records?: RecordStore;
   registry: Registry;
   logger: Logger;
   now?: () => number;
@@ -546,9 +549,19 @@ export class ContactCenter extends QueueDirectory implements QueueHooks {
     return this.agentOf(userId).toState();
   }
 
-  /** The agent's own figures: counters summed over its queues, time in each status. */
-  ownStats(userId: UserId): AgentStats {
+  /**
+   * The agent's own figures since `since` (default: the server's local midnight) from the call
+   * records, which survive a restart; time in each status since the server started.
+   */
+  async ownStats(userId: UserId, since?: number): Promise<AgentStats> {
     const agent = this.agentOf(userId);
+    const timeInStatusMs = agent.timeInStatus(this.now());
+    if (this.o.records) {
+      const from = since ?? localMidnight(this.now());
+      const figures = figuresOf(await recordsSince(this.o.records, userId, from), userId);
+      return { userId, ...figures, timeInStatusMs, since: from };
+    }
+    // Without a record store (never in the server): the counters since the start.
     const total = { offered: 0, answered: 0, missed: 0, handleMs: 0 };
     for (const name of agent.memberships.keys()) {
       const counters = this.queues.get(name)?.counters.agents.get(userId);
@@ -558,7 +571,7 @@ export class ContactCenter extends QueueDirectory implements QueueHooks {
       total.missed += counters.missed;
       total.handleMs += counters.handleMs;
     }
-    return { userId, ...total, timeInStatusMs: agent.timeInStatus(this.now()) };
+    return { userId, ...total, timeInStatusMs };
   }
 
   /** The queues this user supervises, by name. */

@@ -22,8 +22,8 @@ export const contactCenterHandlers: HandlerTable<ContactCenterRequest> = {
   'agent.get': ({ session, services }) => ({
     agent: services.contactCenter.agentState(session.userId),
   }),
-  'agent.stats': ({ session, services }) => ({
-    stats: services.contactCenter.ownStats(session.userId),
+  'agent.stats': async ({ session, services }, { since }) => ({
+    stats: await services.contactCenter.ownStats(session.userId, since),
   }),
   'supervisor.queues': ({ session, services }) => ({
     queues: services.contactCenter.supervisedQueues(session.userId),

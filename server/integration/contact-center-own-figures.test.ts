@@ -60,6 +60,7 @@ describe('seat calling: own figures', () => {
     const id = callId();
     await callQueue(caller, 'q', id);
     await answerNext(a1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
     await a1.request('call.hangup', { callId: id });
     const acw = await statusOf(a1, 'a1', 'after-call-work');
     expect(acw.afterCallUntil! - acw.since).toBe(60_000);
@@ -70,6 +71,51 @@ describe('seat calling: own figures', () => {
     const { stats } = await a1.request('agent.stats', {});
     expect(stats).toMatchObject({ answered: 1 });
     expect(stats.handleMs).toBeGreaterThan(0);
+  });
+
+  it("counts today's figures from the call records: they survive a restart, `since` narrows them", async () => {
+    s = await Scenario.start({}, ['caller', 'a1', 'a2']);
+    await makeQueue(
+      s,
+      { name: 'q', strategy: 'round-robin', afterCallWorkMs: 0, offerTimeoutMs: 1_000 },
+      ['a1', 'a2'],
+    );
+    let a1 = await agentOnline(s, 'a1');
+    const caller = await s.signIn('caller');
+    // One call a1 lets ring out (missed, then a2 answers), one a1 answers.
+    const missedId = callId();
+    await callQueue(caller, 'q', missedId);
+    await a1.waitFor('call.incoming', (x) => x.call.callId === missedId);
+    const a2 = await agentOnline(s, 'a2');
+    await answerNext(a2);
+    await caller.request('call.hangup', { callId: missedId });
+    const answeredId = callId();
+    const beforeSecond = Date.now();
+    await callQueue(caller, 'q', answeredId);
+    await answerNext(a1);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await a1.request('call.hangup', { callId: answeredId });
+    await statusOf(a1, 'a1', 'available', beforeSecond);
+    const expected = { userId: 'a1', offered: 2, answered: 1, missed: 1 };
+    const live = (await a1.request('agent.stats', {})).stats;
+    expect(live).toMatchObject(expected);
+    expect(live.handleMs).toBeGreaterThanOrEqual(150);
+
+    await s.t.server.services.stores.records.flush();
+    await s.t.restart();
+    a1 = await s.signIn('a1');
+    const { stats } = await a1.request('agent.stats', {});
+    expect(stats).toMatchObject({ ...expected, handleMs: live.handleMs });
+    const midnight = new Date();
+    midnight.setHours(0, 0, 0, 0);
+    expect(stats.since).toBe(midnight.getTime());
+    // Only the calls created since a time.
+    const later = (await a1.request('agent.stats', { since: beforeSecond })).stats;
+    expect(later).toMatchObject({ offered: 1, answered: 1, missed: 0, since: beforeSecond });
+    expect((await a1.request('agent.stats', { since: Date.now() + 1 })).stats).toMatchObject({
+      offered: 0,
+      answered: 0,
+    });
   });
 
   it('lists the queues a user supervises', async () => {
