@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STORE_KEYS } from '../../core/softphone/index.js';
+import { DEFAULT_CLIENT_SETTINGS, STORE_KEYS } from '../../core/softphone/index.js';
 import {
   type ClientSettings,
   clientSettingsSchema,
@@ -14,23 +14,11 @@ import {
  */
 export const SETTINGS_SCHEMA_VERSION = 2;
 
+/** The softphone's defaults, except the ringtone: the desktop app ships the classic one. */
 export const DEFAULT_SETTINGS: ClientSettings = {
-  serverUrl: '',
-  language: 'en',
+  ...DEFAULT_CLIENT_SETTINGS,
   ringtone: 'classic',
-  ringingDevice: '',
-  speakerDevice: '',
-  microphoneDevice: '',
-  cameraDevice: '',
-  callWaiting: false,
-  startHidden: false,
-  launchAtLogin: false,
-  hotkeys: {
-    answer: 'CommandOrControl+Shift+A',
-    decline: 'CommandOrControl+Shift+D',
-    hangup: 'CommandOrControl+Shift+H',
-    mute: 'CommandOrControl+Shift+M',
-  },
+  hotkeys: { ...DEFAULT_CLIENT_SETTINGS.hotkeys },
   favourites: [],
 };
 
