@@ -142,23 +142,8 @@ export class CallEngine {
   ): CallInfo {
     const known = this.get(data.callId);
     if (known) return this.retriedInvite(known, actor, data);
-    const now = this.now();
-    const info: CallInfo = {
-      callId: data.callId,
-      callerId: actor.userId,
-      callerDevice: actor.device.id,
-      moderatorId: actor.userId,
-      media: data.media,
-      state: 'ringing',
-      createdAt: now,
-      callerMuted: { audio: false, video: false },
-      legs: [],
-      ...(data.payload === undefined ? {} : { payload: data.payload }),
-    };
-    const call = newLiveCall(info);
-    this.calls.set(info.callId, call);
-    this.involve(actor.userId, info.callId);
-    this.o.observer.callStarted();
+    const call = this.startCall(actor, data, this.now(), {});
+    const { info } = call;
     this.log(info, { callees: data.callees, media: data.media }, 'call invited');
     const ringMs = data.ringTimeoutMs ?? this.o.defaultRingTimeoutMs;
     for (const callee of data.callees) this.placeLeg(call, callee, actor.userId, ringMs, checks);
@@ -358,24 +343,9 @@ export class CallEngine {
   /** A call to a queue: ringing with no callee until an agent is offered it. */
   createQueued(actor: Actor, data: RequestData<'call.invite'>, queue: string): CallInfo {
     const now = this.now();
-    const info: CallInfo = {
-      callId: data.callId,
-      callerId: actor.userId,
-      callerDevice: actor.device.id,
-      moderatorId: actor.userId,
-      media: data.media,
-      state: 'ringing',
-      createdAt: now,
-      callerMuted: { audio: false, video: false },
-      legs: [],
-      queue: { queue, enteredAt: now },
-      ...(data.payload === undefined ? {} : { payload: data.payload }),
-    };
-    const call = newLiveCall(info);
-    this.calls.set(info.callId, call);
+    const call = this.startCall(actor, data, now, { queue: { queue, enteredAt: now } });
+    const { info } = call;
     this.held.add(info.callId);
-    this.involve(actor.userId, info.callId);
-    this.o.observer.callStarted();
     this.log(info, { queue }, 'call queued');
     this.afterChange(call);
     return info;
@@ -770,6 +740,36 @@ export class CallEngine {
       const oldest = this.ended.keys().next();
       if (!oldest.done) this.ended.delete(oldest.value);
     }
+  }
+
+  /**
+   * A new ringing call with no legs yet, registered as live with its caller involved: shared by
+   * `invite` and `createQueued`, which differ only in `extra` (the queue a held call waits in).
+   */
+  private startCall(
+    actor: Actor,
+    data: RequestData<'call.invite'>,
+    now: number,
+    extra: Pick<CallInfo, 'queue'>,
+  ): LiveCall {
+    const info: CallInfo = {
+      callId: data.callId,
+      callerId: actor.userId,
+      callerDevice: actor.device.id,
+      moderatorId: actor.userId,
+      media: data.media,
+      state: 'ringing',
+      createdAt: now,
+      callerMuted: { audio: false, video: false },
+      legs: [],
+      ...extra,
+      ...(data.payload === undefined ? {} : { payload: data.payload }),
+    };
+    const call = newLiveCall(info);
+    this.calls.set(info.callId, call);
+    this.involve(actor.userId, info.callId);
+    this.o.observer.callStarted();
+    return call;
   }
 
   private involve(userId: UserId, callId: string): void {
