@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { callViews } from '../call/call-view.js';
 import { ConnectionIndicator, OfflineBanner } from '../components/ConnectionIndicator.js';
@@ -12,6 +12,7 @@ import { EndedSummary, OutgoingCall } from '../screens/Outgoing.js';
 import { Settings } from '../screens/Settings.js';
 import { SignIn } from '../screens/SignIn.js';
 import { AgentConsole } from '../agent/AgentConsole.js';
+import { useNow } from '../agent/use-now.js';
 import { SupervisorView, useSupervisedQueueNames } from '../supervisor/SupervisorView.js';
 import { useApi, useSigningIn, useSnapshot } from './api-context.js';
 import { audibleIncoming, routeHash, TABS, useRoute, type Tab } from './route.js';
@@ -49,20 +50,6 @@ export function App() {
   )
     return <SignIn sessionFailed={!signingIn && snapshot.connection === 'failed'} />;
   return <Shell tab={route.name} />;
-}
-
-function useNow(active: boolean, everyMs = 1000): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => {
-      setNow(Date.now());
-    }, everyMs);
-    return () => {
-      clearInterval(timer);
-    };
-  }, [active, everyMs]);
-  return now;
 }
 
 function Shell({ tab }: { tab: Tab }) {
