@@ -4,6 +4,14 @@ import type { SoftphoneApi, SoftphoneCall } from '../../protocol/softphone.js';
 import { parseTargets, participantsOf, pendingLegs } from '../call/call-view.js';
 import { LegList } from '../screens/Outgoing.js';
 
+const MEDIA_KINDS = ['audio', 'video'] as const;
+
+/** The moderator's per-kind button labels (literal keys, so i18n extraction finds them). */
+const MUTE_LABELS = {
+  audio: { mute: 'inCall.muteAudioOf', unmute: 'inCall.unmuteAudioOf' },
+  video: { mute: 'inCall.muteVideoOf', unmute: 'inCall.unmuteVideoOf' },
+} as const;
+
 /**
  * Who is in the call, who is still being rung, and (for the moderator) mute audio/video, remove,
  * end for all. Anyone may add participants.
@@ -57,42 +65,27 @@ export function Participants({
             </span>
             {moderator && p.userId !== me && (
               <span className="row-actions">
-                <button
-                  type="button"
-                  aria-pressed={p.muted.audio}
-                  onClick={() => {
-                    run(
-                      api.control({
-                        callId,
-                        action: p.muted.audio ? 'unmute' : 'mute',
-                        target: p.userId,
-                        kind: 'audio',
-                      }),
-                    );
-                  }}
-                >
-                  {t(p.muted.audio ? 'inCall.unmuteAudioOf' : 'inCall.muteAudioOf', {
-                    name: p.userId,
-                  })}
-                </button>
-                <button
-                  type="button"
-                  aria-pressed={p.muted.video}
-                  onClick={() => {
-                    run(
-                      api.control({
-                        callId,
-                        action: p.muted.video ? 'unmute' : 'mute',
-                        target: p.userId,
-                        kind: 'video',
-                      }),
-                    );
-                  }}
-                >
-                  {t(p.muted.video ? 'inCall.unmuteVideoOf' : 'inCall.muteVideoOf', {
-                    name: p.userId,
-                  })}
-                </button>
+                {MEDIA_KINDS.map((kind) => (
+                  <button
+                    key={kind}
+                    type="button"
+                    aria-pressed={p.muted[kind]}
+                    onClick={() => {
+                      run(
+                        api.control({
+                          callId,
+                          action: p.muted[kind] ? 'unmute' : 'mute',
+                          target: p.userId,
+                          kind,
+                        }),
+                      );
+                    }}
+                  >
+                    {t(p.muted[kind] ? MUTE_LABELS[kind].unmute : MUTE_LABELS[kind].mute, {
+                      name: p.userId,
+                    })}
+                  </button>
+                ))}
                 <button
                   type="button"
                   className="danger"
