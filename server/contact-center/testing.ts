@@ -1,6 +1,6 @@
 import type { EventData, QueueConfigInput } from '../../protocol/index.js';
 import type { TestClient } from '../testing/test-client.js';
-import type { Scenario } from '../integration/support.js';
+import { Scenario } from '../integration/support.js';
 
 /** Test helpers of seat calling: queues made in-process, agents that sign in and answer. */
 
@@ -18,6 +18,21 @@ export async function makeQueue(
   for (const a of agents)
     await cc.setMember(config.name, typeof a === 'string' ? { userId: a } : a);
   for (const userId of supervisors) await cc.setSupervisor(config.name, userId, true);
+}
+
+/**
+ * The supervision fixture: a real server with media and one SFU worker, users `caller`, `agent`,
+ * `sup` (plus `extraUsers`), and queue `q` answered by `agent` and supervised by `sup`.
+ */
+export async function startSupervisedQueue(extraUsers: readonly string[] = []): Promise<Scenario> {
+  const s = await Scenario.start({ media: { enabled: true }, sfu: { workers: 1 } }, [
+    'caller',
+    'agent',
+    'sup',
+    ...extraUsers,
+  ]);
+  await makeQueue(s, { name: 'q', strategy: 'longest-idle' }, ['agent'], ['sup']);
+  return s;
 }
 
 /** Signs an agent in and makes it available. */

@@ -4,10 +4,10 @@ import {
   answerNext,
   callId,
   callQueue,
-  makeQueue,
+  startSupervisedQueue,
 } from '../contact-center/testing.js';
 import { SfuTestClient } from '../sfu/testing/sfu-test-client.js';
-import { Scenario, eventually } from './support.js';
+import { type Scenario, eventually } from './support.js';
 
 /**
  * Barge, on the real server with the real SFU: the supervisor becomes an accepted participant
@@ -17,12 +17,7 @@ import { Scenario, eventually } from './support.js';
 
 let s: Scenario;
 beforeAll(async () => {
-  s = await Scenario.start({ media: { enabled: true }, sfu: { workers: 1 } }, [
-    'caller',
-    'agent',
-    'sup',
-  ]);
-  await makeQueue(s, { name: 'q', strategy: 'longest-idle' }, ['agent'], ['sup']);
+  s = await startSupervisedQueue([]);
 });
 afterAll(async () => {
   await s.dispose();

@@ -4,12 +4,12 @@ import {
   answerNext,
   callId,
   callQueue,
-  makeQueue,
+  startSupervisedQueue,
 } from '../contact-center/testing.js';
 import { opusParameters } from '../sfu/testing/media-fixtures.js';
 import { SfuTestClient, errorCodeOf } from '../sfu/testing/sfu-test-client.js';
 import type { TestClient } from '../testing/test-client.js';
-import { Scenario } from './support.js';
+import type { Scenario } from './support.js';
 
 /**
  * Supervisors in the media room of an agent's call, on the real server with the real SFU:
@@ -18,13 +18,7 @@ import { Scenario } from './support.js';
 
 let s: Scenario;
 beforeAll(async () => {
-  s = await Scenario.start({ media: { enabled: true }, sfu: { workers: 1 } }, [
-    'caller',
-    'agent',
-    'sup',
-    'mallory',
-  ]);
-  await makeQueue(s, { name: 'q', strategy: 'longest-idle' }, ['agent'], ['sup']);
+  s = await startSupervisedQueue(['mallory']);
 });
 afterAll(async () => {
   await s.dispose();
