@@ -1,11 +1,10 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Route } from '../../server/http/http-kit.js';
 import type { TestClient } from '../../server/testing/test-client.js';
 import { type TestServer, startTestServer } from '../../server/testing/test-server.js';
-import { bundleForBrowser } from '../support/bundle.js';
-import { chromiumMissingReason, launchChromium, newMediaContext } from '../support/chromium.js';
+import { chromiumMissingReason, launchChromium } from '../support/chromium.js';
+import { harnessRoute, openHarnessPage, sleep, until } from '../support/harness-page.js';
 
 /**
  * Real WebRTC through the real SFU: headless Chromium pages with fake camera and microphone,
@@ -28,35 +27,11 @@ declare const window: {
 
 let t: TestServer;
 let browser: Browser;
-let script: string;
 const HARNESS_PATH = '/e2e-media-harness.html';
 const SCRIPT_PATH = '/e2e-media-harness.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(
-  probe: () => Promise<T>,
-  ok: (v: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() - start > timeoutMs)
-      throw new Error(`condition not reached: ${JSON.stringify(value)}`);
-    await sleep(200);
-  }
-}
-
-async function openPage(): Promise<Page> {
-  const context = await newMediaContext(browser);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => {
-    console.log(`page error: ${error.message}`);
-  });
-  await page.goto(`${t.server.httpUrl}${HARNESS_PATH}`);
-  return page;
-}
+const openPage = (): Promise<Page> =>
+  openHarnessPage(browser, `${t.server.httpUrl}${HARNESS_PATH}`);
 
 async function joinMedia(page: Page, client: TestClient, callId: string): Promise<void> {
   const { ticket, sfuUrl } = await client.request('media.ticket', { callId });
@@ -81,20 +56,11 @@ describe.skipIf(missing !== undefined)(
   { timeout: 90_000 },
   () => {
     beforeAll(async () => {
-      script = await bundleForBrowser(path.join(import.meta.dirname, 'harness.ts'));
-      // The page comes from the server itself, as the web client will: same loopback origin.
-      const harness: Route = (_req, res, url) => {
-        if (url.pathname === HARNESS_PATH) {
-          res.writeHead(200, { 'content-type': 'text/html' });
-          res.end(
-            `<!doctype html><html><body><script src="${SCRIPT_PATH}"></script></body></html>`,
-          );
-        } else if (url.pathname === SCRIPT_PATH) {
-          res.writeHead(200, { 'content-type': 'text/javascript' });
-          res.end(script);
-        } else return Promise.resolve(false);
-        return Promise.resolve(true);
-      };
+      const harness = await harnessRoute(
+        path.join(import.meta.dirname, 'harness.ts'),
+        HARNESS_PATH,
+        SCRIPT_PATH,
+      );
       t = await startTestServer(
         { media: { enabled: true }, sfu: { workers: 1 } },
         { routes: [harness] },
