@@ -30,7 +30,7 @@ export interface PolicyProvider {
 export const DEFAULT_CLIENT_SETTINGS: ClientSettings = {
   serverUrl: '',
   language: 'en',
-  ringtone: 'default',
+  ringtone: 'classic',
   ringingDevice: '',
   speakerDevice: '',
   microphoneDevice: '',

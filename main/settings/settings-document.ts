@@ -14,10 +14,9 @@ import {
  */
 export const SETTINGS_SCHEMA_VERSION = 2;
 
-/** The softphone's defaults, except the ringtone: the desktop app ships the classic one. */
+/** The softphone's defaults (fresh objects, so nothing here shares core's constant). */
 export const DEFAULT_SETTINGS: ClientSettings = {
   ...DEFAULT_CLIENT_SETTINGS,
-  ringtone: 'classic',
   hotkeys: { ...DEFAULT_CLIENT_SETTINGS.hotkeys },
   favourites: [],
 };
