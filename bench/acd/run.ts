@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { readProc, cpuPct, rssSampler } from '../signaling/proc-stats.js';
+import { readProc, cpuPct, rssSampler } from '../support/proc.js';
 import {
   ADMIN_KEY,
   JWT_SECRET,

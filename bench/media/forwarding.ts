@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { MEDIA_CODECS } from '../../server/sfu/transports.js';
-import { cpuPct, ownCpu, readMachineCpu, readProcCpu, sleep, sysPct, udpDrops } from './proc.js';
+import { cpuPct, readProcCpu, sysPct } from '../support/proc.js';
+import { ownCpu, readMachineCpu, sleep, udpDrops } from './proc.js';
 import {
   RtpPacer,
   RtpSource,

@@ -20,7 +20,8 @@ import {
   rampConsumers,
 } from './capacity.js';
 import { type FirstFrameResult, measureFirstFrame } from './first-frame.js';
-import { fmt, loadAverage, mean, percentile, round } from './proc.js';
+import { percentile } from '../support/stats.js';
+import { fmt, loadAverage, mean, round } from './proc.js';
 import { AUDIO_PROFILE, VIDEO_PROFILE, describeProfile } from './rtp.js';
 
 const log = (line = ''): void => {

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GeneratorHandle } from './generators.js';
 import type { StepReport } from './messages.js';
-import { cpuPct, machineCpu, readMachineBusy, readProc, rssSampler } from './proc-stats.js';
+import { cpuPct, readProc, rssSampler } from '../support/proc.js';
+import { machineCpu, readMachineBusy } from './proc-stats.js';
 import { type Summary, concatSamples, summarize } from './stats.js';
 
 export interface StepResult {

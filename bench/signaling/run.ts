@@ -19,7 +19,7 @@ import {
   rampToMax,
   runStep,
 } from './load-steps.js';
-import { readProc } from './proc-stats.js';
+import { readProc } from '../support/proc.js';
 import { profileReport } from './profile-top.js';
 import { printSummary, stepLine } from './report.js';
 import {

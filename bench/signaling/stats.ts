@@ -1,3 +1,5 @@
+import { percentileSorted } from '../support/stats.js';
+
 /** Latency samples: merged across generators, summarised with nearest-rank percentiles. */
 
 export interface Summary {
@@ -18,21 +20,14 @@ export function concatSamples(parts: readonly Float64Array[]): Float64Array {
   return out;
 }
 
-/** Nearest-rank percentile of an ascending array (p in 0..100); NaN when empty. */
-export function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? Number.NaN;
-}
-
 export function summarize(samples: Float64Array): Summary {
   const sorted = Float64Array.from(samples).sort();
   let sum = 0;
   for (const v of sorted) sum += v;
   return {
     count: sorted.length,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
+    p50: percentileSorted(sorted, 50),
+    p99: percentileSorted(sorted, 99),
     max: sorted.length > 0 ? (sorted[sorted.length - 1] ?? Number.NaN) : Number.NaN,
     mean: sorted.length > 0 ? sum / sorted.length : Number.NaN,
   };
