@@ -13,6 +13,7 @@ import { ProtocolError, encodeEvent } from '../../protocol/index.js';
 import type { Logger } from '../logger.js';
 import type { MessageRouter, Session } from '../signaling/sessions.js';
 import type { LiveCallStore, RecordStore } from '../store/types.js';
+import { BoundedMap } from '../util/bounded-map.js';
 import { buildCallRecord, unansweredEndReason } from './call-record.js';
 import type { CalleeCheck } from './callee-checks.js';
 import { type LegEvent, isPendingLeg, legTransition } from './leg-transitions.js';
@@ -88,7 +89,8 @@ const invalidState = (call: CallInfo, message: string): ProtocolError =>
  */
 export class CallEngine {
   private readonly calls = new Map<string, LiveCall>();
-  private readonly ended = new Map<string, CallInfo>();
+  /** Recently ended calls, oldest evicted first; a call id ends only once, so never re-set. */
+  private readonly ended = new BoundedMap<string, CallInfo>(ENDED_MEMORY);
   /** Calls each user is caller of or answered, not yet left: for busy checks and resync. */
   private readonly involvement = new Map<UserId, Set<string>>();
   /** Calls with a pending leg for each user: delivered to devices as they come online. */
@@ -668,7 +670,7 @@ export class CallEngine {
     this.calls.delete(info.callId);
     this.held.delete(info.callId);
     this.queueOffers.delete(info.callId);
-    this.remember(info);
+    this.ended.set(info.callId, info);
     this.uninvolve(info.callerId, info.callId);
     for (const leg of info.legs) this.uninvolve(leg.userId, info.callId);
     this.o.liveCalls.delete(info.callId);
@@ -732,14 +734,6 @@ export class CallEngine {
     let set = call.rungDevices.get(userId);
     if (!set) call.rungDevices.set(userId, (set = new Set()));
     return set;
-  }
-
-  private remember(info: CallInfo): void {
-    this.ended.set(info.callId, info);
-    if (this.ended.size > ENDED_MEMORY) {
-      const oldest = this.ended.keys().next();
-      if (!oldest.done) this.ended.delete(oldest.value);
-    }
   }
 
   /**
