@@ -25,7 +25,9 @@ const onlyImports = (allowed) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out', 'dist', 'coverage', 'test-results', '**/*.d.ts'] },
+  {
+    ignores: ['node_modules', 'out', 'dist', 'coverage', 'test-results', '**/*.d.ts', '**/*.d.cts'],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -57,5 +59,7 @@ export default tseslint.config(
     files: ['**/*.test.ts', 'bench/**', 'scripts/**', 'e2e/**'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
-  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.js', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
+  // Plain CommonJS (a worker thread's entry: workers get no TypeScript loader).
+  { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

@@ -35,13 +35,10 @@ describe('openDatabase', () => {
     expect(schemaVersion(db)).toBe(MIGRATIONS.length);
     expect(tableNames(db)).toEqual([
       'blocks',
-      'call_participants',
-      'call_records',
       'cc_agent_settings',
       'cc_queue_members',
       'cc_queue_supervisors',
       'cc_queues',
-      'live_calls',
       'push_tokens',
       'user_settings',
       'users',

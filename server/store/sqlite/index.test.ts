@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -63,6 +64,22 @@ describe('openSqliteStores', () => {
     const oldest = await reopened.records.query({ before: 1, limit: 5 });
     expect(oldest.map((record) => record.callId)).toEqual(['call-burst-0']);
     await reopened.close();
+  });
+
+  it('writes call data into the calls file only: the accounts file sees no commit', async () => {
+    const stores = open(5);
+    const watcher = new Database(temp.file);
+    const dataVersion = (): unknown => watcher.pragma('data_version', { simple: true });
+    const before = dataVersion();
+    for (let i = 0; i < 100; i += 1) {
+      stores.records.add(makeRecord({ callId: `call-${String(i)}` }));
+      stores.liveCalls.save(makeCall({ callId: `call-live-${String(i)}` }));
+    }
+    await stores.records.flush();
+    await stores.liveCalls.flush();
+    expect(dataVersion()).toBe(before);
+    watcher.close();
+    await stores.close();
   });
 });
 

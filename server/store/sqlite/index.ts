@@ -5,12 +5,17 @@ import type { Logger } from '../../logger.js';
 import type { ScryptCost } from '../passwords.js';
 import type { Stores } from '../types.js';
 import { WalCheckpointer } from './checkpointer.js';
+import type { BatchWriter } from './batch-writer.js';
+import { InlineBatchWriter } from './batch-writer.js';
+import { CALL_WRITE_SQL, callsFileFor, openCallsDatabase } from './calls-database.js';
+import type { SqliteDatabase } from './database.js';
 import { openDatabase } from './database.js';
 import { SqliteLiveCallStore } from './live-calls.js';
 import { SqlitePushTokenStore } from './push-tokens.js';
 import { SqliteRecordStore } from './records.js';
 import { settle } from './settle.js';
 import { SqliteUserStore } from './users.js';
+import { ThreadBatchWriter } from './writer-thread.js';
 
 export { openDatabase, SchemaTooNewError } from './database.js';
 export { UnknownUserError } from './users.js';
@@ -25,21 +30,37 @@ export interface SqliteStoresOptions {
   scryptCost?: ScryptCost;
   /** Checkpoint the WAL in a worker thread rather than inside commits (default: on for files). */
   checkpointInWorker?: boolean;
+  /** Write call data on a writer thread rather than the event loop (default: on for files). */
+  writeCallsInWorker?: boolean;
 }
 
 /**
- * All stores on one SQLite file (one connection: better-sqlite3 is synchronous, so everything
- * runs on the event loop with no locking between stores). Call `close()` on shutdown: it writes
- * the pending write-behind batches before closing the file.
+ * All stores, on two SQLite files: accounts (users, settings, push tokens, queues) and call data
+ * (live calls, records: calls-database.ts). better-sqlite3 is synchronous: reads run on the event
+ * loop; the hot writes of call data go to a writer thread with its own connection. Call `close()`
+ * on shutdown: it writes the pending write-behind batches before closing the files.
  */
 export function openSqliteStores(options: SqliteStoresOptions): Stores {
   const db = openDatabase(options.file);
   const logger = options.logger.child({ component: 'store' });
-  const writeBehind = { flushIntervalMs: options.flushIntervalMs };
-  const liveCalls = new SqliteLiveCallStore(db, logger, writeBehind);
-  const records = new SqliteRecordStore(db, logger, writeBehind);
+  const onDisk = options.file !== ':memory:' && options.file !== '';
+  const callsFile = callsFileFor(options.file);
+  let callsDb: SqliteDatabase;
+  try {
+    callsDb = openCallsDatabase(callsFile);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const writer: BatchWriter =
+    onDisk && options.writeCallsInWorker !== false
+      ? new ThreadBatchWriter(callsFile, CALL_WRITE_SQL, logger, () => openCallsDatabase(callsFile))
+      : new InlineBatchWriter(callsDb, CALL_WRITE_SQL, logger);
+  const writeBehind = { flushIntervalMs: options.flushIntervalMs, writer };
+  const liveCalls = new SqliteLiveCallStore(callsDb, logger, writeBehind);
+  const records = new SqliteRecordStore(callsDb, logger, writeBehind);
   const checkpointer =
-    options.file !== ':memory:' && options.file !== '' && options.checkpointInWorker !== false
+    onDisk && options.checkpointInWorker !== false
       ? new WalCheckpointer(db, options.file, logger)
       : undefined;
   let closing: Promise<void> | undefined;
@@ -52,10 +73,12 @@ export function openSqliteStores(options: SqliteStoresOptions): Stores {
     close: () =>
       (closing ??= (async () => {
         await checkpointer?.close();
+        liveCalls.close();
+        records.close();
+        await writer.close();
         await settle(() => {
           try {
-            liveCalls.close();
-            records.close();
+            callsDb.close();
           } finally {
             db.close();
           }

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureLogger, makeCall, makeTempDir } from '../test-support.js';
 import type { SqliteDatabase } from './database.js';
-import { openDatabase } from './database.js';
+import { openCallsDatabase } from './calls-database.js';
 import { SqliteLiveCallStore } from './live-calls.js';
 
 let temp: ReturnType<typeof makeTempDir>;
@@ -15,7 +15,7 @@ const openStore = (flushIntervalMs = 60_000): SqliteLiveCallStore =>
 
 const reopen = (): void => {
   db.close();
-  db = openDatabase(temp.file);
+  db = openCallsDatabase(temp.file);
 };
 
 const rowCount = (): number =>
@@ -23,7 +23,7 @@ const rowCount = (): number =>
 
 beforeEach(() => {
   temp = makeTempDir();
-  db = openDatabase(temp.file);
+  db = openCallsDatabase(temp.file);
   log = captureLogger();
 });
 afterEach(() => {

@@ -2,6 +2,9 @@ import type { CallInfo } from '../../../protocol/index.js';
 import { callInfoSchema } from '../../../protocol/index.js';
 import type { Logger } from '../../logger.js';
 import type { LiveCallStore } from '../types.js';
+import type { BatchWriter, WriteOp } from './batch-writer.js';
+import { InlineBatchWriter } from './batch-writer.js';
+import { CALL_WRITE_SQL, type CallWriteStatement } from './calls-database.js';
 import type { SqliteDatabase, Statement } from './database.js';
 import { parseJsonColumn } from './json-column.js';
 import { settle } from './settle.js';
@@ -13,8 +16,8 @@ interface SnapshotRow {
 }
 
 /**
- * Live calls, write-behind. The call object is serialized when the batch is written, not when
- * `save` is called: the newest state of the object at that moment is what gets stored.
+ * Live calls, write-behind. The call object is serialized when its batch is handed to the
+ * writer, not when `save` is called: the newest state of the object then is what gets stored.
  */
 export class SqliteLiveCallStore implements LiveCallStore {
   /** `null` marks a deletion. */
@@ -28,35 +31,31 @@ export class SqliteLiveCallStore implements LiveCallStore {
   private readonly stored: Set<string>;
 
   constructor(
+    /** The calls file (calls-database.ts): read here, written by `writer`. */
     db: SqliteDatabase,
     private readonly logger: Logger,
-    options: { flushIntervalMs?: number } = {},
+    options: { flushIntervalMs?: number; writer?: BatchWriter } = {},
   ) {
-    const upsert = db.prepare<[string, string, number]>(
-      `INSERT INTO live_calls (call_id, snapshot, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT (call_id) DO UPDATE SET snapshot = excluded.snapshot,
-         updated_at = excluded.updated_at`,
-    );
-    const remove = db.prepare<[string]>('DELETE FROM live_calls WHERE call_id = ?');
     // Whatever an earlier run left, restored or not, must still be deleted when it ends.
     this.stored = new Set(db.prepare<[], string>('SELECT call_id FROM live_calls').pluck().all());
     this.selectAll = db.prepare<[], SnapshotRow>(
       'SELECT call_id, snapshot FROM live_calls ORDER BY call_id',
     );
     this.queue = new WriteBehindQueue<CallInfo | null>({
-      db,
+      writer: options.writer ?? new InlineBatchWriter(db, CALL_WRITE_SQL, logger),
       logger,
       name: 'live-calls',
       keyLogField: 'callId',
       intervalMs: options.flushIntervalMs,
-      writeOne: (callId, call) => {
+      // Serialized when the batch is handed over: the newest state of the call is stored.
+      toOps: (callId, call): WriteOp[] => {
         if (call === null) {
-          remove.run(callId);
           this.stored.delete(callId);
-        } else {
-          upsert.run(callId, JSON.stringify(call), Date.now());
-          this.stored.add(callId);
+          return [['deleteLiveCall' satisfies CallWriteStatement, [callId]]];
         }
+        this.stored.add(callId);
+        const row = [callId, JSON.stringify(call), Date.now()];
+        return [['upsertLiveCall' satisfies CallWriteStatement, row]];
       },
     });
   }
@@ -70,9 +69,9 @@ export class SqliteLiveCallStore implements LiveCallStore {
     else this.queue.drop(callId);
   }
 
-  loadAll(): Promise<CallInfo[]> {
+  async loadAll(): Promise<CallInfo[]> {
+    await this.queue.settled();
     return settle(() => {
-      this.queue.flushNow();
       const calls: CallInfo[] = [];
       for (const row of this.selectAll.iterate()) {
         const parsed = parseJsonColumn(row.snapshot, callInfoSchema);
@@ -88,12 +87,10 @@ export class SqliteLiveCallStore implements LiveCallStore {
   }
 
   flush(): Promise<void> {
-    return settle(() => {
-      this.queue.flushNow();
-    });
+    return this.queue.settled();
   }
 
-  /** Writes what is pending and stops the timer. */
+  /** Hands what is pending to the writer and stops the timer (the writer closes after). */
   close(): void {
     this.queue.close();
   }

@@ -1,4 +1,5 @@
 import { contactCenterMigration } from '../../contact-center/migration.js';
+import { copyCallDataFrom } from './calls-database.js';
 import type { Migration } from './database.js';
 
 /**
@@ -79,4 +80,17 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   contactCenterMigration,
+  {
+    version: 3,
+    description: 'live calls and call records move to their own file (calls-database.ts)',
+    // The rows reach the calls file first; only then are the tables dropped here.
+    up: (db) => {
+      copyCallDataFrom(db);
+      db.exec(`
+        DROP TABLE call_participants;
+        DROP TABLE call_records;
+        DROP TABLE live_calls;
+      `);
+    },
+  },
 ];

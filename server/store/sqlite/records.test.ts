@@ -1,14 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallRecord, ParticipantRecord } from '../../../protocol/index.js';
 import { captureLogger, makeRecord, makeTempDir } from '../test-support.js';
+import type { BatchWriter } from './batch-writer.js';
+import { CALL_WRITE_SQL, openCallsDatabase } from './calls-database.js';
 import type { SqliteDatabase } from './database.js';
-import { openDatabase } from './database.js';
 import { SqliteRecordStore, USER_HISTORY_SQL } from './records.js';
+import { ThreadBatchWriter } from './writer-thread.js';
 
 let temp: ReturnType<typeof makeTempDir>;
 let db: SqliteDatabase;
 let log: ReturnType<typeof captureLogger>;
 let records: SqliteRecordStore;
+let writer: BatchWriter | undefined;
 
 const T0 = 1_700_000_000_000;
 const ids = (list: readonly CallRecord[]): string[] => list.map((record) => record.callId);
@@ -39,19 +42,37 @@ function addHistory(): void {
   );
 }
 
-beforeEach(() => {
-  temp = makeTempDir();
-  db = openDatabase(temp.file);
-  log = captureLogger();
-  records = new SqliteRecordStore(db, log.logger, { flushIntervalMs: 60_000 });
-});
-afterEach(() => {
-  records.close();
-  db.close();
-  temp.remove();
-});
+/** The store over the calls file, writing in-line or through a writer thread. */
+function openStore(threaded: boolean, flushIntervalMs = 60_000): void {
+  db = openCallsDatabase(temp.file);
+  writer = threaded
+    ? new ThreadBatchWriter(temp.file, CALL_WRITE_SQL, log.logger, () =>
+        openCallsDatabase(temp.file),
+      )
+    : undefined;
+  records = new SqliteRecordStore(db, log.logger, { flushIntervalMs, writer });
+}
 
-describe('call records', () => {
+async function closeStore(): Promise<void> {
+  records.close();
+  await writer?.close();
+  db.close();
+}
+
+describe.each([
+  ['in-line', false],
+  ['through the writer thread', true],
+])('call records written %s', (_name, threaded) => {
+  beforeEach(() => {
+    temp = makeTempDir();
+    log = captureLogger();
+    openStore(threaded);
+  });
+  afterEach(async () => {
+    await closeStore();
+    temp.remove();
+  });
+
   it('gets a record by call id', async () => {
     const record = makeRecord({ callId: 'call-0001' });
     records.add(record);
@@ -133,11 +154,9 @@ describe('call records', () => {
       records.add(makeRecord({ callId: `call-bulk-${String(i)}`, createdAt: T0 + i }));
     }
     await records.flush();
-    records.close();
-    db.close();
+    await closeStore();
 
-    db = openDatabase(temp.file);
-    records = new SqliteRecordStore(db, log.logger);
+    openStore(threaded, 20);
     const all = await records.query({ limit: 1000 });
     expect(all).toHaveLength(1000);
     expect(all[0]?.callId).toBe(`call-bulk-${String(count - 1)}`);

@@ -2,6 +2,9 @@ import type { CallRecord } from '../../../protocol/index.js';
 import { callRecordSchema } from '../../../protocol/index.js';
 import type { Logger } from '../../logger.js';
 import type { RecordQuery, RecordStore } from '../types.js';
+import type { BatchWriter, WriteOp } from './batch-writer.js';
+import { InlineBatchWriter } from './batch-writer.js';
+import { CALL_WRITE_SQL, type CallWriteStatement } from './calls-database.js';
 import type { SqliteDatabase, Statement } from './database.js';
 import { parseJsonColumn } from './json-column.js';
 import { clampLimit } from './paging.js';
@@ -40,42 +43,11 @@ export class SqliteRecordStore implements RecordStore {
   private readonly selectRange: Statement<RangeParams, RecordRow>;
 
   constructor(
+    /** The calls file (calls-database.ts): read here, written by `writer`. */
     db: SqliteDatabase,
     private readonly logger: Logger,
-    options: { flushIntervalMs?: number } = {},
+    options: { flushIntervalMs?: number; writer?: BatchWriter } = {},
   ) {
-    const upsertRecord = db.prepare<
-      [
-        string,
-        string,
-        string,
-        number,
-        number | null,
-        number,
-        string,
-        number,
-        string,
-        string | null,
-        string | null,
-        number | null,
-      ]
-    >(
-      `INSERT INTO call_records (call_id, caller_id, media, created_at, answered_at, ended_at,
-         end_reason, duration_sec, record, queue_name, agent_id, wait_sec)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (call_id) DO UPDATE SET caller_id = excluded.caller_id,
-         media = excluded.media, created_at = excluded.created_at,
-         answered_at = excluded.answered_at, ended_at = excluded.ended_at,
-         end_reason = excluded.end_reason, duration_sec = excluded.duration_sec,
-         record = excluded.record, queue_name = excluded.queue_name,
-         agent_id = excluded.agent_id, wait_sec = excluded.wait_sec`,
-    );
-    const deleteParticipants = db.prepare<[string]>(
-      'DELETE FROM call_participants WHERE call_id = ?',
-    );
-    const insertParticipant = db.prepare<[string, string, number]>(
-      'INSERT OR IGNORE INTO call_participants (call_id, user_id, created_at) VALUES (?, ?, ?)',
-    );
     this.selectOne = db.prepare('SELECT call_id, record FROM call_records WHERE call_id = ?');
     this.selectForUser = db.prepare(USER_HISTORY_SQL);
     this.selectRange = db.prepare(
@@ -84,32 +56,12 @@ export class SqliteRecordStore implements RecordStore {
     );
 
     this.queue = new WriteBehindQueue<CallRecord>({
-      db,
+      writer: options.writer ?? new InlineBatchWriter(db, CALL_WRITE_SQL, logger),
       logger,
       name: 'call-records',
       keyLogField: 'callId',
       intervalMs: options.flushIntervalMs,
-      writeOne: (callId, record) => {
-        upsertRecord.run(
-          callId,
-          record.callerId,
-          record.media,
-          record.createdAt,
-          record.answeredAt ?? null,
-          record.endedAt,
-          record.endReason,
-          record.durationSec,
-          JSON.stringify(record),
-          record.queue?.queue ?? null,
-          record.queue?.agentId ?? null,
-          record.queue?.waitSec ?? null,
-        );
-        deleteParticipants.run(callId);
-        insertParticipant.run(callId, record.callerId, record.createdAt);
-        for (const participant of record.participants) {
-          insertParticipant.run(callId, participant.userId, record.createdAt);
-        }
-      },
+      toOps: recordOps,
     });
   }
 
@@ -117,9 +69,9 @@ export class SqliteRecordStore implements RecordStore {
     this.queue.set(record.callId, record);
   }
 
-  query(query: RecordQuery): Promise<CallRecord[]> {
+  async query(query: RecordQuery): Promise<CallRecord[]> {
+    await this.queue.settled();
     return settle(() => {
-      this.queue.flushNow();
       const range: RangeParams = [
         query.from ?? Number.MIN_SAFE_INTEGER,
         query.before ?? Number.MAX_SAFE_INTEGER,
@@ -133,21 +85,19 @@ export class SqliteRecordStore implements RecordStore {
     });
   }
 
-  get(callId: string): Promise<CallRecord | undefined> {
+  async get(callId: string): Promise<CallRecord | undefined> {
+    await this.queue.settled();
     return settle(() => {
-      this.queue.flushNow();
       const row = this.selectOne.get(callId);
       return row === undefined ? undefined : this.parseRows([row])[0];
     });
   }
 
   flush(): Promise<void> {
-    return settle(() => {
-      this.queue.flushNow();
-    });
+    return this.queue.settled();
   }
 
-  /** Writes what is pending and stops the timer. */
+  /** Hands what is pending to the writer and stops the timer (the writer closes after). */
   close(): void {
     this.queue.close();
   }
@@ -165,4 +115,35 @@ export class SqliteRecordStore implements RecordStore {
     }
     return records;
   }
+}
+
+/** The statements that store one record: the row, and one participants row per user. */
+function recordOps(callId: string, record: CallRecord): WriteOp[] {
+  const participant = (userId: string): WriteOp => [
+    'insertParticipant' satisfies CallWriteStatement,
+    [callId, userId, record.createdAt],
+  ];
+  return [
+    [
+      'upsertRecord' satisfies CallWriteStatement,
+      [
+        callId,
+        record.callerId,
+        record.media,
+        record.createdAt,
+        record.answeredAt ?? null,
+        record.endedAt,
+        record.endReason,
+        record.durationSec,
+        JSON.stringify(record),
+        record.queue?.queue ?? null,
+        record.queue?.agentId ?? null,
+        record.queue?.waitSec ?? null,
+      ],
+    ],
+    // A record added again for the same call replaces its participants too.
+    ['deleteParticipants' satisfies CallWriteStatement, [callId]],
+    participant(record.callerId),
+    ...record.participants.map((p) => participant(p.userId)),
+  ];
 }

@@ -1,129 +1,121 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { captureLogger, makeTempDir } from '../test-support.js';
-import type { Migration, SqliteDatabase } from './database.js';
-import { openDatabase } from './database.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { captureLogger } from '../test-support.js';
+import type { BatchWriter, WriteBatch } from './batch-writer.js';
 import { WriteBehindQueue } from './write-behind.js';
 
-let temp: ReturnType<typeof makeTempDir>;
-let db: SqliteDatabase;
 let log: ReturnType<typeof captureLogger>;
 
-const kvMigration: Migration = {
-  version: 1,
-  description: 'a key-value table',
-  up: (database) => database.exec('CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)'),
-};
+/** Records the batches it is handed; `settled()` resolves when the test says so. */
+class RecordingWriter implements BatchWriter {
+  readonly batches: WriteBatch[] = [];
+  write(batch: WriteBatch): void {
+    this.batches.push(batch);
+  }
+  settled(): Promise<void> {
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
 
-/** A queue writing into `kv`; a value 'poison' makes its write fail. */
 function makeQueue(intervalMs = 60_000): {
   queue: WriteBehindQueue<string>;
-  inTransaction: boolean[];
+  writer: RecordingWriter;
 } {
-  const insert = db.prepare<[string, string]>('INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)');
-  const inTransaction: boolean[] = [];
+  const writer = new RecordingWriter();
   const queue = new WriteBehindQueue<string>({
-    db,
+    writer,
     logger: log.logger,
     name: 'test',
     keyLogField: 'key',
     intervalMs,
-    writeOne: (key, value) => {
-      inTransaction.push(db.inTransaction);
-      if (value === 'poison') throw new Error('cannot write poison');
-      insert.run(key, value);
+    toOps: (key, value) => {
+      if (value === 'unencodable') throw new Error('cannot encode');
+      return [['put', [key, value]]];
     },
   });
-  return { queue, inTransaction };
+  return { queue, writer };
 }
-
-const stored = (): Record<string, string> =>
-  Object.fromEntries(
-    db
-      .prepare<[], { k: string; v: string }>('SELECT k, v FROM kv ORDER BY k')
-      .all()
-      .map((row) => [row.k, row.v]),
-  );
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeEach(() => {
-  temp = makeTempDir();
-  db = openDatabase(temp.file, { migrations: [kvMigration] });
   log = captureLogger();
-});
-afterEach(() => {
-  db.close();
-  temp.remove();
 });
 
 describe('WriteBehindQueue', () => {
-  it('writes nothing until flushed, then everything inside a transaction', () => {
-    const { queue, inTransaction } = makeQueue();
+  it('hands over nothing until flushed, then everything as one batch', () => {
+    const { queue, writer } = makeQueue();
     queue.set('a', '1');
     queue.set('b', '2');
-    expect(stored()).toEqual({});
+    expect(writer.batches).toEqual([]);
     queue.flushNow();
-    expect(stored()).toEqual({ a: '1', b: '2' });
-    expect(inTransaction).toEqual([true, true]);
+    expect(writer.batches).toEqual([
+      {
+        queue: 'test',
+        keyLogField: 'key',
+        groups: [
+          { key: 'a', ops: [['put', ['a', '1']]] },
+          { key: 'b', ops: [['put', ['b', '2']]] },
+        ],
+      },
+    ]);
     expect(queue.size).toBe(0);
+    queue.flushNow();
+    expect(writer.batches).toHaveLength(1); // nothing pending: no empty batch
   });
 
   it('coalesces by key: only the last value is written', () => {
-    const { queue, inTransaction } = makeQueue();
+    const { queue, writer } = makeQueue();
     queue.set('a', '1');
     queue.set('a', '2');
     queue.set('a', '3');
     queue.flushNow();
-    expect(stored()).toEqual({ a: '3' });
-    expect(inTransaction).toHaveLength(1);
+    expect(writer.batches[0]?.groups).toEqual([{ key: 'a', ops: [['put', ['a', '3']]] }]);
+  });
+
+  it('forgets a dropped key', () => {
+    const { queue, writer } = makeQueue();
+    queue.set('a', '1');
+    queue.set('b', '2');
+    queue.drop('a');
+    queue.flushNow();
+    expect(writer.batches[0]?.groups.map((g) => g.key)).toEqual(['b']);
   });
 
   it('flushes on its timer', async () => {
-    const { queue } = makeQueue(5);
+    const { queue, writer } = makeQueue(5);
     queue.set('a', '1');
     await sleep(50);
-    expect(stored()).toEqual({ a: '1' });
+    expect(writer.batches).toHaveLength(1);
   });
 
-  it('loses only the bad entry of a failed batch, logs it, and keeps going', async () => {
-    const { queue } = makeQueue(5);
+  it('settled() hands over what is pending first', async () => {
+    const { queue, writer } = makeQueue();
     queue.set('a', '1');
-    queue.set('bad', 'poison');
+    await queue.settled();
+    expect(writer.batches).toHaveLength(1);
+  });
+
+  it('loses only an entry it cannot turn into statements, and logs it', () => {
+    const { queue, writer } = makeQueue();
+    queue.set('a', '1');
+    queue.set('bad', 'unencodable');
     queue.set('b', '2');
-    await sleep(50); // the timer path must not throw out of the process either
-    expect(stored()).toEqual({ a: '1', b: '2' });
-
-    queue.set('c', '3');
     queue.flushNow();
-    expect(stored()).toEqual({ a: '1', b: '2', c: '3' });
-
-    const errors = log.lines.filter((line) => line.level >= 50);
-    expect(errors.map((line) => line.msg)).toEqual([
-      'write-behind batch failed; retrying its entries one by one',
-      'write-behind entry dropped',
-    ]);
-    expect(errors[1]).toMatchObject({ queue: 'test', key: 'bad' });
+    expect(writer.batches[0]?.groups.map((g) => g.key)).toEqual(['a', 'b']);
+    expect(log.lines.at(-1)).toMatchObject({ msg: 'write-behind entry dropped', key: 'bad' });
   });
 
-  it('survives the database failing under it', () => {
-    const { queue } = makeQueue();
-    queue.set('a', '1');
-    db.close();
-    expect(() => {
-      queue.flushNow();
-    }).not.toThrow();
-    expect(log.lines.some((line) => line.msg === 'write-behind entry dropped')).toBe(true);
-    db = openDatabase(temp.file, { migrations: [kvMigration] });
-  });
-
-  it('writes what is pending on close and drops later writes with a warning', () => {
-    const { queue } = makeQueue();
+  it('hands over what is pending on close and drops later writes with a warning', () => {
+    const { queue, writer } = makeQueue();
     queue.set('a', '1');
     queue.close();
-    expect(stored()).toEqual({ a: '1' });
+    expect(writer.batches).toHaveLength(1);
     queue.set('b', '2');
     queue.flushNow();
-    expect(stored()).toEqual({ a: '1' });
+    expect(writer.batches).toHaveLength(1);
     expect(log.lines.at(-1)).toMatchObject({ msg: 'write after close dropped', key: 'b' });
   });
 });

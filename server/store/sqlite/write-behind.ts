@@ -1,40 +1,34 @@
 import type { Logger } from '../../logger.js';
-import type { SqliteDatabase } from './database.js';
+import type { BatchWriter, WriteOp } from './batch-writer.js';
 
 export const DEFAULT_FLUSH_INTERVAL_MS = 20;
 
 export interface WriteBehindOptions<T> {
-  db: SqliteDatabase;
+  /** Where batches go: in-line, or the writer thread (see batch-writer.ts). */
+  writer: BatchWriter;
   logger: Logger;
   /** Names the queue in logs. */
   name: string;
   /** Log field that carries an entry's key, e.g. `callId` (see server/logger.ts). */
   keyLogField: string;
   intervalMs?: number;
-  /** Writes one pending entry; called inside the batch's transaction. */
-  writeOne: (key: string, value: T) => void;
+  /** The statements that store one pending entry, run together when the batch is written. */
+  toOps: (key: string, value: T) => readonly WriteOp[];
 }
 
 /**
  * Pending writes keyed by id: only the last value per key is written (a call saved five times
- * between flushes is written once). A timer writes all pending entries in one transaction.
- *
- * If a batch fails, its entries are retried one by one in their own transactions, so a single bad
- * entry costs only itself; whatever still fails is logged and dropped. Either way the queue keeps
- * going and the process does not crash.
+ * between flushes is written once). A timer hands all pending entries to the writer as one
+ * batch, one transaction; the writer keeps a failed batch's good entries (see `applyBatch`).
  */
 export class WriteBehindQueue<T> {
   private pending = new Map<string, T>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly intervalMs: number;
-  private readonly writeBatch: (entries: readonly (readonly [string, T])[]) => void;
 
   constructor(private readonly options: WriteBehindOptions<T>) {
     this.intervalMs = options.intervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
-    this.writeBatch = options.db.transaction((entries: readonly (readonly [string, T])[]) => {
-      for (const [key, value] of entries) options.writeOne(key, value);
-    });
   }
 
   get size(): number {
@@ -64,42 +58,38 @@ export class WriteBehindQueue<T> {
     this.pending.delete(key);
   }
 
-  /** Writes everything pending, synchronously. Reads call this first to see their own writes. */
+  /** Hands everything pending to the writer now. */
   flushNow(): void {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
     if (this.pending.size === 0) return;
-    const entries = [...this.pending];
-    this.pending = new Map();
-    try {
-      this.writeBatch(entries);
-    } catch (error) {
-      this.options.logger.error(
-        { err: error, queue: this.options.name, entries: entries.length },
-        'write-behind batch failed; retrying its entries one by one',
-      );
-      this.writeEachAlone(entries);
-    }
-  }
-
-  /** Stops the timer after writing what is pending; later writes are dropped with a warning. */
-  close(): void {
-    this.flushNow();
-    this.closed = true;
-  }
-
-  private writeEachAlone(entries: readonly (readonly [string, T])[]): void {
-    for (const entry of entries) {
+    const { name, keyLogField, toOps, writer } = this.options;
+    const groups = [];
+    for (const [key, value] of this.pending) {
       try {
-        this.writeBatch([entry]);
+        groups.push({ key, ops: toOps(key, value) });
       } catch (error) {
         this.options.logger.error(
-          { err: error, queue: this.options.name, [this.options.keyLogField]: entry[0] },
+          { err: error, queue: name, [keyLogField]: key },
           'write-behind entry dropped',
         );
       }
     }
+    this.pending = new Map();
+    writer.write({ queue: name, keyLogField, groups });
+  }
+
+  /** Resolves once everything set so far is in the file: reads call this first. */
+  settled(): Promise<void> {
+    this.flushNow();
+    return this.options.writer.settled();
+  }
+
+  /** Hands over what is pending and stops; later writes are dropped with a warning. */
+  close(): void {
+    this.flushNow();
+    this.closed = true;
   }
 }
