@@ -52,6 +52,8 @@ export interface StartOptions {
   media?: MediaPlane;
   /** Extra HTTP routes (the web client's static files), tried after the API. */
   routes?: Route[];
+  /** Check each reused call snapshot against a fresh encoding (the test server turns it on). */
+  verifyCallSnapshots?: boolean;
 }
 
 /** The JWT secret: from the config, or generated once and kept in the data directory. */
@@ -159,6 +161,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     observer: callObserver(stores, webhooks, metrics, logger),
     logger,
     defaultRingTimeoutMs: config.calls.defaultRingTimeoutMs,
+    verifySnapshots: options.verifyCallSnapshots ?? false,
     // Seat calling follows the queue calls it holds (deferred: it is built next).
     queueHooks: {
       legChanged: (call, leg) => {

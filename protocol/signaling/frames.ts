@@ -227,3 +227,41 @@ export const encodeError = (id: RequestId | null, error: ErrorBody): string =>
   JSON.stringify({ id, ok: false, error });
 export const encodeEvent = <T extends EventType>(type: T, data: EventData<T>): string =>
   JSON.stringify({ type, data });
+
+// ---- frames around data encoded once -------------------------------------------------------
+// The server sends the same call snapshot in several frames per call step (the event to every
+// participant, the answer to the request): it encodes the snapshot once and splices that text
+// into each frame. These give exactly the text the encoders above give for the parsed data.
+
+declare const jsonOf: unique symbol;
+/** Text that is `JSON.stringify` of a `T`, to be spliced into frames as it is. */
+export type JsonText<T> = string & { readonly [jsonOf]: T };
+
+/** Encodes a value once, for the frames that carry it. */
+export const toJsonText = <T extends object>(value: T): JsonText<T> =>
+  JSON.stringify(value) as JsonText<T>;
+
+/**
+ * `{"<key>":<value>,...rest}`: the text of `JSON.stringify({ [key]: value, ...rest })` for the
+ * parsed `value`, its members in that order. `key` must not be an array index (those would
+ * come first) and must not be in `rest`.
+ */
+export function jsonObjectWith<
+  K extends string,
+  V,
+  const R extends object & { readonly [P in K]?: never },
+>(key: K, value: JsonText<V>, rest: R): JsonText<Record<K, V> & R> {
+  const head = `{${JSON.stringify(key)}:${value}`;
+  const tail = JSON.stringify(rest);
+  return (tail === '{}' ? `${head}}` : `${head},${tail.slice(1)}`) as JsonText<Record<K, V> & R>;
+}
+
+/** `encodeResult` for data already encoded: the same text. */
+export const encodeResultJson = (id: RequestId, data: JsonText<unknown>): string =>
+  `{"id":${JSON.stringify(id)},"ok":true,"data":${data}}`;
+
+/** `encodeEvent` for data already encoded: the same text. */
+export const encodeEventJson = <T extends EventType>(
+  type: T,
+  data: JsonText<EventData<T>>,
+): string => `{"type":${JSON.stringify(type)},"data":${data}}`;

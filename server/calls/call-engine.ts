@@ -2,6 +2,7 @@ import type {
   CallEndReason,
   CallInfo,
   CallRecord,
+  JsonText,
   Leg,
   MediaKind,
   QueueOffer,
@@ -9,12 +10,19 @@ import type {
   RingEndReason,
   UserId,
 } from '../../protocol/index.js';
-import { ProtocolError, encodeEvent } from '../../protocol/index.js';
+import {
+  ProtocolError,
+  encodeEvent,
+  encodeEventJson,
+  jsonObjectWith,
+  toJsonText,
+} from '../../protocol/index.js';
 import type { Logger } from '../logger.js';
 import type { MessageRouter, Session } from '../signaling/sessions.js';
 import type { LiveCallStore, RecordStore } from '../store/types.js';
 import { BoundedMap } from '../util/bounded-map.js';
 import { buildCallRecord, unansweredEndReason } from './call-record.js';
+import { CallSnapshots } from './call-snapshots.js';
 import type { CalleeCheck } from './callee-checks.js';
 import { type LegEvent, isPendingLeg, legTransition } from './leg-transitions.js';
 import {
@@ -72,6 +80,8 @@ export interface CallEngineOptions {
   defaultRingTimeoutMs: number;
   now?: () => number;
   queueHooks?: QueueHooks;
+  /** Check every reused call snapshot against a fresh encoding (tests: see CallSnapshots). */
+  verifySnapshots?: boolean;
 }
 
 /** Ended calls are remembered this long so that retries and late answers get a clear answer. */
@@ -100,9 +110,11 @@ export class CallEngine {
   /** The queue context of each agent's offer, per queue call: it goes into `call.incoming`. */
   private readonly queueOffers = new Map<string, Map<UserId, QueueOffer>>();
   private readonly now: () => number;
+  private readonly snapshots: CallSnapshots;
 
   constructor(private readonly o: CallEngineOptions) {
     this.now = o.now ?? Date.now;
+    this.snapshots = new CallSnapshots(o.verifySnapshots ?? false);
   }
 
   // ---- queries -------------------------------------------------------------------------------
@@ -123,6 +135,14 @@ export class CallEngine {
   /** A user already in an active call is busy. */
   isBusy(userId: UserId): boolean {
     return this.callsOf(userId).some((c) => c.state === 'active' && isPresent(c, userId));
+  }
+
+  /**
+   * The call's JSON as the engine last published it: the answer to a request that returned this
+   * CallInfo carries it without encoding the call again.
+   */
+  snapshotOf(info: CallInfo): JsonText<CallInfo> {
+    return this.snapshots.of(info);
   }
 
   counts(): { ringing: number; active: number } {
@@ -148,8 +168,11 @@ export class CallEngine {
     const { info } = call;
     this.log(info, { callees: data.callees, media: data.media }, 'call invited');
     const ringMs = data.ringTimeoutMs ?? this.o.defaultRingTimeoutMs;
-    for (const callee of data.callees) this.placeLeg(call, callee, actor.userId, ringMs, checks);
-    this.afterChange(call);
+    let encoded: JsonText<CallInfo> | undefined;
+    for (const callee of data.callees) {
+      encoded = this.placeLeg(call, callee, actor.userId, ringMs, checks);
+    }
+    this.afterChange(call, encoded);
     return info;
   }
 
@@ -269,14 +292,16 @@ export class CallEngine {
       throw new ProtocolError('forbidden', 'only participants invite into a call');
     }
     const ringMs = data.ringTimeoutMs ?? this.o.defaultRingTimeoutMs;
+    // Skipped callees change nothing: `encoded` stays the text of the last leg placed.
+    let encoded: JsonText<CallInfo> | undefined;
     for (const callee of data.callees) {
       const leg = findLeg(call.info, callee);
       const alreadyIn = leg && (isPendingLeg(leg.state) || isPresent(call.info, callee));
       if (callee === call.info.callerId || alreadyIn) continue;
-      this.placeLeg(call, callee, actor.userId, ringMs, checks);
+      encoded = this.placeLeg(call, callee, actor.userId, ringMs, checks);
     }
     this.log(call.info, { callees: data.callees, by: actor.userId }, 'participants invited');
-    this.afterChange(call);
+    this.afterChange(call, encoded);
     return call.info;
   }
 
@@ -363,8 +388,8 @@ export class CallEngine {
     if (!offers) this.queueOffers.set(callId, (offers = new Map<UserId, QueueOffer>()));
     offers.set(agentId, offer);
     const check: CalleeCheck = { status: 'available', callWaiting: false, blockedCaller: false };
-    this.placeLeg(call, agentId, call.info.callerId, ringMs, new Map([[agentId, check]]));
-    this.afterChange(call);
+    const checks = new Map([[agentId, check]]);
+    this.afterChange(call, this.placeLeg(call, agentId, call.info.callerId, ringMs, checks));
     return true;
   }
 
@@ -457,7 +482,7 @@ export class CallEngine {
       const leg = call && findLeg(call.info, session.userId);
       if (!call || !leg) continue;
       this.rung(call, leg.userId).add(session.device.id);
-      session.send(this.incomingFrame(call.info, leg));
+      session.send(this.incomingFrame(call.info, leg, this.snapshots.of(call.info)));
     }
   }
 
@@ -515,14 +540,18 @@ export class CallEngine {
     return known;
   }
 
-  /** Adds a callee leg and decides at once: refused (block, DND, busy) or delivered/pushed. */
+  /**
+   * Adds a callee leg and decides at once: refused (block, DND, busy) or delivered/pushed.
+   * Returns the call's text sent in `call.incoming` when the leg rang a device: the call does not
+   * change after that text is taken, so the step's `afterChange` may publish it as it is.
+   */
   private placeLeg(
     call: LiveCall,
     callee: UserId,
     invitedBy: UserId,
     ringMs: number,
     checks: ReadonlyMap<UserId, CalleeCheck>,
-  ): void {
+  ): JsonText<CallInfo> | undefined {
     const now = this.now();
     const leg: Leg = {
       userId: callee,
@@ -552,27 +581,32 @@ export class CallEngine {
       call.invitedAtHr.set(callee, performance.now());
       const devices = this.o.devicesOf(callee);
       if (devices.length > 0) {
-        const frame = this.incomingFrame(call.info, leg);
+        const encoded = toJsonText(call.info);
+        const frame = this.incomingFrame(call.info, leg, encoded);
         const rung = this.rung(call, callee);
         for (const deviceId of devices) {
           this.o.router.toDevice(callee, deviceId, frame);
           rung.add(deviceId);
         }
-      } else {
-        this.applyLeg(call, leg, 'pushed');
-        this.o.observer.pushInvitation(callee, call.info, leg.expiresAt);
+        return encoded;
       }
+      this.applyLeg(call, leg, 'pushed');
+      this.o.observer.pushInvitation(callee, call.info, leg.expiresAt);
     }
+    return undefined;
   }
 
-  private incomingFrame(info: CallInfo, leg: Leg): string {
+  /** `encoded`: the text of `info` as it is now. */
+  private incomingFrame(info: CallInfo, leg: Leg, encoded: JsonText<CallInfo>): string {
     const offer = this.queueOffers.get(info.callId)?.get(leg.userId);
-    return encodeEvent('call.incoming', {
-      call: info,
-      remainingMs: Math.max(0, leg.expiresAt - this.now()),
-      busy: this.isBusy(leg.userId),
-      ...(offer ? { queue: offer } : {}),
-    });
+    return encodeEventJson(
+      'call.incoming',
+      jsonObjectWith('call', encoded, {
+        remainingMs: Math.max(0, leg.expiresAt - this.now()),
+        busy: this.isBusy(leg.userId),
+        ...(offer ? { queue: offer } : {}),
+      }),
+    );
   }
 
   private armLeg(call: LiveCall, leg: Leg): void {
@@ -636,8 +670,11 @@ export class CallEngine {
     this.log(info, { userId, reason }, 'participant left');
   }
 
-  /** After every change: end the call if nothing keeps it going, else persist and notify. */
-  private afterChange(call: LiveCall): void {
+  /**
+   * After every change: end the call if nothing keeps it going, else persist and publish.
+   * `encoded`: the call's text taken after its last change in this step, if a frame needed it.
+   */
+  private afterChange(call: LiveCall, encoded?: JsonText<CallInfo>): void {
     const { info } = call;
     if (info.state === 'ended') return;
     const pending = pendingLegs(info).length;
@@ -653,7 +690,8 @@ export class CallEngine {
     // The call outlived that leaving: whoever left is out of it, and not told of its later end.
     delete call.lastLeft;
     this.o.liveCalls.save(info);
-    this.broadcast(info, encodeEvent('call.updated', { call: info }));
+    const json = this.snapshots.publish(info, encoded);
+    this.broadcast(info, encodeEventJson('call.updated', jsonObjectWith('call', json, {})));
   }
 
   private end(call: LiveCall, reason: CallEndReason): void {
@@ -675,7 +713,8 @@ export class CallEngine {
     for (const leg of info.legs) this.uninvolve(leg.userId, info.callId);
     this.o.liveCalls.delete(info.callId);
     this.o.media.callEnded(info.callId);
-    const frame = encodeEvent('call.ended', { call: info, reason });
+    const json = this.snapshots.publish(info);
+    const frame = encodeEventJson('call.ended', jsonObjectWith('call', json, { reason }));
     for (const p of audience) this.o.router.toDevice(p.userId, p.deviceId, frame);
     const record = buildCallRecord(info, call.notes);
     if (info.queue) this.o.queueHooks?.callEnding(info, record);

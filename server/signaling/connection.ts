@@ -9,12 +9,14 @@ import {
   encodeError,
   encodeEvent,
   encodeResult,
+  encodeResultJson,
   parseRequestFrame,
   sniffRequestId,
 } from '../../protocol/index.js';
 import type { Metrics } from '../metrics.js';
 import { TokenError } from '../tokens.js';
 import type { Services } from './context.js';
+import { EncodedResult } from './encoded-result.js';
 import { handlers } from './handlers/index.js';
 import type { Handler, SessionRequestType } from './handlers/types.js';
 import type { Session } from './sessions.js';
@@ -177,7 +179,11 @@ export class SignalingConnection {
     try {
       const result = await handler({ session, services: this.services }, data as never);
       okFrames(this.services.metrics).inc();
-      this.send(encodeResult(id, result));
+      this.send(
+        result instanceof EncodedResult
+          ? encodeResultJson(id, result.json())
+          : encodeResult(id, result),
+      );
     } catch (error) {
       this.fail(id, type, error);
     }

@@ -52,6 +52,8 @@ export async function startTestServer(
     startServer({
       config,
       logger: silentLogger(),
+      // Every call snapshot the engine reuses is checked against the call as it is.
+      verifyCallSnapshots: true,
       ...(options.routes ? { routes: options.routes } : {}),
     });
   const clients: TestClient[] = [];

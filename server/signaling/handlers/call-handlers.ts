@@ -1,6 +1,9 @@
-import { ProtocolError, queueOfAddress } from '../../../protocol/index.js';
+import type { CallInfo } from '../../../protocol/index.js';
+import { ProtocolError, jsonObjectWith, queueOfAddress } from '../../../protocol/index.js';
+import type { CallEngine } from '../../calls/call-engine.js';
 import { resolveCalleeChecks } from '../../calls/callee-checks.js';
 import { isPresent } from '../../calls/live-call.js';
+import { EncodedResult } from '../encoded-result.js';
 import type { HandlerTable } from './types.js';
 
 type CallRequest =
@@ -18,12 +21,19 @@ type CallRequest =
 /** Media tickets only need to outlive the join that follows them. */
 const MEDIA_TICKET_TTL_SEC = 60;
 
+/**
+ * `{ call }`, as the text the engine published for this call (in the step's `call.updated` or
+ * `call.ended`): the call is not encoded once more for the answer.
+ */
+const callResult = (calls: CallEngine, call: CallInfo): EncodedResult<{ call: CallInfo }> =>
+  new EncodedResult(() => jsonObjectWith('call', calls.snapshotOf(call), {}));
+
 export const callHandlers: HandlerTable<CallRequest> = {
   'call.invite': async ({ session, services }, data) => {
     const { calls, stores, presence } = services;
     const queue = queueOfAddress(data.callees[0] ?? '');
     if (queue !== undefined) {
-      return { call: await services.contactCenter.enqueue(session, data, queue) };
+      return callResult(calls, await services.contactCenter.enqueue(session, data, queue));
     }
     // A retry of a known call id answers from memory, without lookups.
     const known = calls.get(data.callId);
@@ -35,24 +45,20 @@ export const callHandlers: HandlerTable<CallRequest> = {
           session.userId,
           data.callees,
         );
-    return { call: calls.invite(session, data, checks) };
+    return callResult(calls, calls.invite(session, data, checks));
   },
   'call.ack': ({ session, services }, { callId }) => {
     services.calls.ack(session, callId);
     return {};
   },
-  'call.accept': ({ session, services }, { callId }) => ({
-    call: services.calls.accept(session, callId),
-  }),
-  'call.refuse': ({ session, services }, { callId, reason }) => ({
-    call: services.calls.refuse(session, callId, reason),
-  }),
-  'call.cancel': ({ session, services }, { callId, callees }) => ({
-    call: services.calls.cancel(session, callId, callees),
-  }),
-  'call.hangup': ({ session, services }, { callId }) => ({
-    call: services.calls.hangup(session, callId),
-  }),
+  'call.accept': ({ session, services }, { callId }) =>
+    callResult(services.calls, services.calls.accept(session, callId)),
+  'call.refuse': ({ session, services }, { callId, reason }) =>
+    callResult(services.calls, services.calls.refuse(session, callId, reason)),
+  'call.cancel': ({ session, services }, { callId, callees }) =>
+    callResult(services.calls, services.calls.cancel(session, callId, callees)),
+  'call.hangup': ({ session, services }, { callId }) =>
+    callResult(services.calls, services.calls.hangup(session, callId)),
   'call.add': async ({ session, services }, data) => {
     const { calls, stores, presence } = services;
     const checks = await resolveCalleeChecks(
@@ -61,11 +67,10 @@ export const callHandlers: HandlerTable<CallRequest> = {
       session.userId,
       data.callees,
     );
-    return { call: calls.add(session, data, checks) };
+    return callResult(calls, calls.add(session, data, checks));
   },
-  'call.control': ({ session, services }, data) => ({
-    call: services.calls.control(session, data),
-  }),
+  'call.control': ({ session, services }, data) =>
+    callResult(services.calls, services.calls.control(session, data)),
   'call.list': ({ session, services }) => ({ calls: services.calls.callsOf(session.userId) }),
   'media.ticket': async ({ session, services }, { callId }) => {
     const call = services.calls.get(callId);
