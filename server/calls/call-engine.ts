@@ -168,6 +168,7 @@ export class CallEngine {
     const { info } = call;
     this.log(info, { callees: data.callees, media: data.media }, 'call invited');
     const ringMs = data.ringTimeoutMs ?? this.o.defaultRingTimeoutMs;
+    // Each leg placed supersedes the text of the one before: only the last leg's is still true.
     let encoded: JsonText<CallInfo> | undefined;
     for (const callee of data.callees) {
       encoded = this.placeLeg(call, callee, actor.userId, ringMs, checks);
