@@ -37,7 +37,9 @@ export class GeneratorHandle {
   static start(index: number, options: { profileDir?: string } = {}): GeneratorHandle {
     const profile = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
     const child = fork(GENERATOR_FILE, [], {
-      execArgv: ['--import', 'tsx', ...profile],
+      // A larger young generation: fewer scavenges, each a pause of the generator's own event
+      // loop that would show up as server latency (5-15 ms pauses, twice a second, at 16 MB).
+      execArgv: ['--import', 'tsx', '--max-semi-space-size=64', ...profile],
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
