@@ -12,6 +12,7 @@ import type {
 } from '../../protocol/index.js';
 import {
   ProtocolError,
+  callInfoSchema,
   encodeEvent,
   encodeEventJson,
   jsonObjectWith,
@@ -99,8 +100,13 @@ const invalidState = (call: CallInfo, message: string): ProtocolError =>
  */
 export class CallEngine {
   private readonly calls = new Map<string, LiveCall>();
-  /** Recently ended calls, oldest evicted first; a call id ends only once, so never re-set. */
-  private readonly ended = new BoundedMap<string, CallInfo>(ENDED_MEMORY);
+  /**
+   * Recently ended calls as their final JSON, oldest evicted first; a call id ends only once, so
+   * never re-set. Text, not the CallInfo objects: each lives for ENDED_MEMORY calls (seconds
+   * under load), and every young-generation GC copied their whole object graphs (one flat string
+   * is one copy); they are read back only for late or repeated requests.
+   */
+  private readonly ended = new BoundedMap<string, JsonText<CallInfo>>(ENDED_MEMORY);
   /** Calls each user is caller of or answered, not yet left: for busy checks and resync. */
   private readonly involvement = new Map<UserId, Set<string>>();
   /** Calls with a pending leg for each user: delivered to devices as they come online. */
@@ -121,7 +127,10 @@ export class CallEngine {
 
   /** Known call (live, or recently ended). */
   get(callId: string): CallInfo | undefined {
-    return this.calls.get(callId)?.info ?? this.ended.get(callId);
+    const live = this.calls.get(callId);
+    if (live) return live.info;
+    const ended = this.ended.get(callId);
+    return ended === undefined ? undefined : callInfoSchema.parse(JSON.parse(ended));
   }
 
   /** Calls the user is in: as caller of a call not ended, or as a present participant. */
@@ -709,12 +718,12 @@ export class CallEngine {
     this.calls.delete(info.callId);
     this.held.delete(info.callId);
     this.queueOffers.delete(info.callId);
-    this.ended.set(info.callId, info);
+    const json = this.snapshots.publish(info);
+    this.ended.set(info.callId, json);
     this.uninvolve(info.callerId, info.callId);
     for (const leg of info.legs) this.uninvolve(leg.userId, info.callId);
     this.o.liveCalls.delete(info.callId);
     this.o.media.callEnded(info.callId);
-    const json = this.snapshots.publish(info);
     const frame = encodeEventJson('call.ended', jsonObjectWith('call', json, { reason }));
     for (const p of audience) this.o.router.toDevice(p.userId, p.deviceId, frame);
     const record = buildCallRecord(info, call.notes);
