@@ -15,6 +15,12 @@ export interface BenchOptions {
   /** Also CPU-profile the generator processes (to optimise the load generator itself). */
   profileGenerators: boolean;
   generators: number;
+  /**
+   * Nice value of the generator processes (default 10): they stand in for clients on other
+   * machines, so when both are ready to run the server goes first (see README, Benchmarks).
+   * 0 shares the cores equally.
+   */
+  generatorNice: number;
   connectConcurrency: number;
   /** Diagnostics: where the server's temp data dir goes (e.g. /dev/shm), extra node flags for the
    * server process (e.g. --trace-gc), and a file that receives all of its output. */
@@ -26,7 +32,7 @@ export interface BenchOptions {
 }
 
 const USAGE =
-  'usage: npm run bench:signaling -- --users N --rate R --duration S [--warmup S] [--find-max] [--profile] [--profile-generators] [--generators K]\n' +
+  'usage: npm run bench:signaling -- --users N --rate R --duration S [--warmup S] [--find-max] [--profile] [--profile-generators] [--generators K] [--generator-nice N]\n' +
   '  diagnostics: [--tmp-dir DIR] [--server-node-arg ARG]... [--server-output FILE] [--server-config JSON]';
 
 export function parseBenchArgs(argv: string[]): BenchOptions {
@@ -41,6 +47,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       profile: { type: 'boolean' },
       'profile-generators': { type: 'boolean' },
       generators: { type: 'string' },
+      'generator-nice': { type: 'string' },
       'connect-concurrency': { type: 'string' },
       'tmp-dir': { type: 'string' },
       'server-node-arg': { type: 'string', multiple: true },
@@ -67,6 +74,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     profile: values.profile ?? false,
     profileGenerators: values['profile-generators'] ?? false,
     generators,
+    generatorNice: Math.floor(num(values['generator-nice'], 10, 'generator-nice')),
     connectConcurrency: Math.floor(num(values['connect-concurrency'], 200, 'connect-concurrency')),
     tmpDir: values['tmp-dir'],
     serverNodeArgs: values['server-node-arg'] ?? [],
@@ -79,6 +87,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   if (options.durationSec <= 0 || options.durationSec > 3600)
     throw new Error(`--duration must be in (0, 3600]\n${USAGE}`);
   if (options.warmupSec > 600) throw new Error(`--warmup must be at most 600\n${USAGE}`);
+  if (options.generatorNice > 19) throw new Error('--generator-nice must be 0..19');
   if (options.connectConcurrency < 1) throw new Error('--connect-concurrency must be >= 1');
   return options;
 }

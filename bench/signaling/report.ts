@@ -55,6 +55,8 @@ export interface FinalFigures {
   serverCpuPct: number;
   /** CPU of every other process on the machine in the window, % of a core (disturbance). */
   otherCpuPct: number;
+  /** Nice value the generators ran at (0: equal share with the server). */
+  generatorNice: number;
   maxRate?: number | null;
   maxRateP99Under10Ms?: number | null;
 }
@@ -78,6 +80,7 @@ export function finalJson(f: FinalFigures): string {
     rssPerIdleUserKb: round(f.rssPerIdleUserKb, 2),
     serverCpuPct: round(f.serverCpuPct, 1),
     otherCpuPct: round(f.otherCpuPct, 1),
+    generatorNice: f.generatorNice,
     ...(f.maxRate === undefined ? {} : { maxRate: f.maxRate }),
     ...(f.maxRateP99Under10Ms === undefined ? {} : { maxRateP99Under10Ms: f.maxRateP99Under10Ms }),
   });
@@ -142,6 +145,7 @@ export function printSummary(o: BenchOutcome): void {
       rssPerIdleUserKb,
       serverCpuPct: idle ? idle.serverCpuPct : (step?.serverCpuPct ?? Number.NaN),
       otherCpuPct,
+      generatorNice: options.generatorNice,
       ...(ramp
         ? {
             maxRate: ramp.best ? round(ramp.best.achieved, 1) : null,

@@ -19,7 +19,7 @@ import {
   rampToMax,
   runStep,
 } from './load-steps.js';
-import { readProc } from '../support/proc.js';
+import { readProc, reniceProcess } from '../support/proc.js';
 import { profileReport } from './profile-top.js';
 import { printSummary, stepLine } from './report.js';
 import {
@@ -75,7 +75,8 @@ async function main(options: BenchOptions): Promise<void> {
 
   console.log(
     `signaling bench: ${users} users, ${options.findMax ? 'find-max' : `rate ${options.rate}/s`}, ` +
-      `window ${options.durationSec} s after ${options.warmupSec} s warm-up, ${options.generators} generator process(es); ` +
+      `window ${options.durationSec} s after ${options.warmupSec} s warm-up, ${options.generators} generator process(es) ` +
+      `at nice ${options.generatorNice}; ` +
       `node ${process.version}, ${os.cpus().length} cores`,
   );
   const t0 = performance.now();
@@ -111,6 +112,9 @@ async function main(options: BenchOptions): Promise<void> {
   );
   live.generators = generators;
   await Promise.all(generators.map((g) => g.next('ready', 30_000)));
+  if (options.generatorNice !== 0) {
+    for (const g of generators) reniceProcess(g.pid, options.generatorNice);
+  }
   await sleep(500);
   const rssBeforeKb = readProc(server.pid)?.rssKb ?? 0;
 

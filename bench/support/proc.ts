@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 
 /** Linux /proc readings shared by the benchmarks: CPU (user + sys) and RSS of a process, machine ticks. */
 
@@ -112,4 +113,27 @@ export function readCpuTicks(): CpuTicks | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Sets the nice value of every thread of a process (Linux keeps it per thread; threads created
+ * later inherit it from their creator). Returns how many threads were changed.
+ */
+export function reniceProcess(pid: number, nice: number): number {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${String(pid)}/task`);
+  } catch {
+    return 0;
+  }
+  let changed = 0;
+  for (const tid of tids) {
+    try {
+      setPriority(Number(tid), nice);
+      changed++;
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return changed;
 }
