@@ -13,10 +13,12 @@ export interface CalleeCheck {
 /**
  * Looks up every callee before the engine decides (the engine itself never awaits, so racing
  * requests cannot interleave inside a decision). Unknown or disabled callees are `not-found`.
+ * `liveStatusOf`: the status presence holds in memory for users it knows (online users);
+ * otherwise the stored one counts.
  */
 export async function resolveCalleeChecks(
   users: UserStore,
-  statusOf: (userId: UserId) => Promise<PresenceStatus>,
+  liveStatusOf: (userId: UserId) => PresenceStatus | undefined,
   callerId: UserId,
   callees: readonly UserId[],
 ): Promise<Map<UserId, CalleeCheck>> {
@@ -25,19 +27,17 @@ export async function resolveCalleeChecks(
     throw new ProtocolError('bad-request', 'a callee is listed twice');
   }
   if (unique.includes(callerId)) throw new ProtocolError('bad-request', 'you cannot call yourself');
-  const accounts = await users.getMany(unique);
-  const missing = unique.filter((id) => accounts.get(id)?.disabled !== false);
+  const facts = await users.calleeFacts(callerId, unique);
+  const missing = unique.filter((id) => facts.get(id)?.disabled !== false);
   if (missing.length > 0)
     throw new ProtocolError('not-found', `no such user: ${missing.join(', ')}`);
-  const entries = await Promise.all(
-    unique.map(async (userId): Promise<[UserId, CalleeCheck]> => {
-      const [status, settings, blockedCaller] = await Promise.all([
-        statusOf(userId),
-        users.getSettings(userId),
-        users.isBlocked(callerId, userId),
-      ]);
-      return [userId, { status, callWaiting: settings.callWaiting, blockedCaller }];
-    }),
-  );
-  return new Map(entries);
+  const checks = new Map<UserId, CalleeCheck>();
+  for (const [userId, fact] of facts) {
+    checks.set(userId, {
+      status: liveStatusOf(userId) ?? fact.status,
+      callWaiting: fact.callWaiting,
+      blockedCaller: fact.blockedCaller,
+    });
+  }
+  return checks;
 }

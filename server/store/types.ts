@@ -28,6 +28,15 @@ export class UserExistsError extends Error {
   override readonly name = 'UserExistsError';
 }
 
+export interface CalleeFacts {
+  disabled: boolean;
+  callWaiting: boolean;
+  /** The status stored in the callee's settings. */
+  status: PresenceStatus;
+  /** The callee blocked the caller. */
+  blockedCaller: boolean;
+}
+
 export interface UserStore {
   create(input: { userId: UserId; displayName: string; password?: string }): Promise<UserAccount>;
   get(userId: UserId): Promise<UserAccount | undefined>;
@@ -49,6 +58,11 @@ export interface UserStore {
     userId: UserId,
     patch: Partial<UserSettings & { status: PresenceStatus }>,
   ): Promise<UserSettings & { status: PresenceStatus }>;
+  /**
+   * What an invitation must know about each callee, in one call (one round trip for a remote
+   * store): unknown ids are left out.
+   */
+  calleeFacts(callerId: UserId, calleeIds: readonly UserId[]): Promise<Map<UserId, CalleeFacts>>;
   /** Users this user blocked. */
   getBlocked(userId: UserId): Promise<UserId[]>;
   isBlocked(userId: UserId, by: UserId): Promise<boolean>;

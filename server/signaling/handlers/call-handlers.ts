@@ -41,7 +41,7 @@ export const callHandlers: HandlerTable<CallRequest> = {
       ? new Map()
       : await resolveCalleeChecks(
           stores.users,
-          (id) => presence.statusOf(id),
+          (id) => presence.cachedStatusOf(id),
           session.userId,
           data.callees,
         );
@@ -63,7 +63,7 @@ export const callHandlers: HandlerTable<CallRequest> = {
     const { calls, stores, presence } = services;
     const checks = await resolveCalleeChecks(
       stores.users,
-      (id) => presence.statusOf(id),
+      (id) => presence.cachedStatusOf(id),
       session.userId,
       data.callees,
     );

@@ -155,3 +155,28 @@ describe('blocks', () => {
     expect(await users.getBlocked('bob')).toEqual([]);
   });
 });
+
+describe('callee facts', () => {
+  it('gives what an invitation needs per callee, leaves unknown ids out, and follows changes', async () => {
+    await users.create({ userId: 'alice', displayName: 'Alice' });
+    await users.create({ userId: 'bob', displayName: 'Bob' });
+    await users.create({ userId: 'carol', displayName: 'Carol' });
+    await users.updateSettings('bob', { callWaiting: true, status: 'busy' });
+    await users.block('carol', 'alice');
+    await users.setDisabled('carol', true);
+
+    const facts = await users.calleeFacts('alice', ['bob', 'carol', 'nobody']);
+    expect(Object.fromEntries(facts)).toEqual({
+      bob: { disabled: false, callWaiting: true, status: 'busy', blockedCaller: false },
+      carol: { disabled: true, callWaiting: false, status: 'available', blockedCaller: true },
+    });
+
+    // Served from the cache the second time, and still right after writes.
+    await users.updateSettings('bob', { status: 'dnd' });
+    await users.unblock('carol', 'alice');
+    await users.setDisabled('carol', false);
+    const after = await users.calleeFacts('alice', ['bob', 'carol']);
+    expect(after.get('bob')).toMatchObject({ status: 'dnd', callWaiting: true });
+    expect(after.get('carol')).toMatchObject({ disabled: false, blockedCaller: false });
+  });
+});

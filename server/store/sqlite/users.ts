@@ -3,7 +3,7 @@ import type { UserId } from '../../../protocol/index.js';
 import { presenceStatusSchema } from '../../../protocol/index.js';
 import type { ScryptCost } from '../passwords.js';
 import { DEFAULT_SCRYPT_COST, hashPassword, verifyPassword } from '../passwords.js';
-import type { UserAccount, UserStore } from '../types.js';
+import type { CalleeFacts, UserAccount, UserStore } from '../types.js';
 import { UserExistsError } from '../types.js';
 import type { SqliteDatabase, Statement } from './database.js';
 import { clampLimit } from './paging.js';
@@ -225,13 +225,28 @@ export class SqliteUserStore implements UserStore {
   isBlocked(userId: UserId, by: UserId): Promise<boolean> {
     return settle(() => {
       this.cache.revalidate();
-      let blocked = this.cache.blocked.get(by);
-      if (!blocked) {
-        const rows = this.selectBlocked.all(by);
-        blocked = rows.length === 0 ? NO_BLOCKS : new Set(rows.map((row) => row.blocked_id));
-        this.cache.put(this.cache.blocked, by, blocked);
+      return this.blockedBy(by).has(userId);
+    });
+  }
+
+  calleeFacts(callerId: UserId, calleeIds: readonly UserId[]): Promise<Map<UserId, CalleeFacts>> {
+    // Straight from the cache, without the copies the single getters hand out: nothing of the
+    // cached entries leaves this method.
+    return settle(() => {
+      this.cache.revalidate();
+      const facts = new Map<UserId, CalleeFacts>();
+      for (const calleeId of calleeIds) {
+        const account = this.cache.accounts.get(calleeId) ?? this.readAccount(calleeId);
+        if (!account) continue;
+        const settings = this.cache.settings.get(calleeId) ?? this.readSettings(calleeId);
+        facts.set(calleeId, {
+          disabled: account.disabled,
+          callWaiting: settings.callWaiting,
+          status: settings.status,
+          blockedCaller: this.blockedBy(calleeId).has(callerId),
+        });
       }
-      return blocked.has(userId);
+      return facts;
     });
   }
 
@@ -247,6 +262,23 @@ export class SqliteUserStore implements UserStore {
       this.cache.blocked.delete(userId);
       this.deleteBlock.run(userId, blocked);
     });
+  }
+
+  /** Whom `userId` blocked, from the cache or the file (callers revalidate the cache first). */
+  private blockedBy(userId: UserId): ReadonlySet<UserId> {
+    let blocked = this.cache.blocked.get(userId);
+    if (!blocked) {
+      const rows = this.selectBlocked.all(userId);
+      blocked = rows.length === 0 ? NO_BLOCKS : new Set(rows.map((row) => row.blocked_id));
+      this.cache.put(this.cache.blocked, userId, blocked);
+    }
+    return blocked;
+  }
+
+  /** An account from the file, kept in the cache (callers revalidate it first). */
+  private readAccount(userId: UserId): Readonly<UserAccount> | undefined {
+    const row = this.selectUser.get(userId);
+    return row === undefined ? undefined : this.cacheAccount(row);
   }
 
   /** From the file; kept in the cache (callers revalidate it first). */
