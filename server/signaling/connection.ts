@@ -20,6 +20,7 @@ import { EncodedResult } from './encoded-result.js';
 import { handlers } from './handlers/index.js';
 import type { Handler, SessionRequestType } from './handlers/types.js';
 import type { Session } from './sessions.js';
+import { textFrameOnce } from './text-frame.js';
 
 /**
  * The `ok` child of the frames counter, looked up once per metrics registry: `inc({ outcome })`
@@ -47,10 +48,14 @@ function toBuffer(data: RawData): Buffer {
 
 type ConnectionState = 'anonymous' | 'authenticating' | 'ready' | 'closed';
 
-/** The TCP stream under the WebSocket: frames written in one tick leave in one write. */
-export interface Corkable {
+/**
+ * The TCP (or TLS) stream under the WebSocket: frames written in one tick leave in one write,
+ * and outgoing frames are written onto it directly (see text-frame.ts).
+ */
+export interface Transport {
   cork(): void;
   uncork(): void;
+  write(chunk: Buffer): boolean;
 }
 
 /**
@@ -76,7 +81,7 @@ export class SignalingConnection {
     private readonly socket: WebSocket,
     private readonly services: Services,
     private readonly onClosed: (connection: SignalingConnection) => void,
-    private readonly transport?: Corkable,
+    private readonly transport?: Transport,
   ) {
     const { signaling } = services.config;
     this.tokens = signaling.rateLimitBurst;
@@ -269,12 +274,17 @@ export class SignalingConnection {
     // one write per frame was the largest cost under load. Frames queued in this tick, including
     // those of requests that arrived in the same read, leave together once the tick's promise
     // jobs have run.
-    if (this.transport && !this.corked) {
+    const transport = this.transport;
+    if (!transport) {
+      socket.send(frame);
+      return;
+    }
+    if (!this.corked) {
       this.corked = true;
-      this.transport.cork();
+      transport.cork();
       process.nextTick(this.uncork);
     }
-    socket.send(frame);
+    transport.write(textFrameOnce(frame));
   }
 
   private reject(id: RequestId | null, error: ErrorBody): void {

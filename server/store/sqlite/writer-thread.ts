@@ -90,7 +90,12 @@ export class ThreadBatchWriter implements BatchWriter {
 
   close(): Promise<void> {
     return (this.closing ??= (async () => {
-      await this.settled();
+      if (!(await this.settledWithin(CLOSE_GRACE_MS)) && !this.fallback) {
+        // A hung thread: ended like a crashed one, its batches are written here (`failOver`).
+        this.logger.error('writer thread does not answer; writing its batches on the event loop');
+        await this.worker.terminate();
+        await this.exited;
+      }
       this.stopping = true;
       if (!this.fallback) {
         this.worker.ref();
@@ -101,6 +106,21 @@ export class ThreadBatchWriter implements BatchWriter {
       }
       this.fallback?.db?.close();
     })());
+  }
+
+  /** True once settled, false if `ms` went by first. */
+  private async settledWithin(ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => {
+        resolve(false);
+      }, ms);
+    });
+    try {
+      return await Promise.race([this.settled().then(() => true), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Kills the thread as a crash would (tests: the fallback takes over without losing writes). */
