@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Logger } from '../../logger.js';
 import type { SqliteDatabase } from './database.js';
 import { type PreparedStatement, applyBatch, prepareAll } from './writer-worker.cjs';
@@ -32,11 +33,28 @@ export interface BatchWriter {
   close(): Promise<void>;
 }
 
-/** What `applyBatch` (writer-worker.cjs) reports; the caller logs it with its own logger. */
-export interface BatchProblem {
-  readonly level: 'error';
-  readonly msg: string;
-  readonly fields: Record<string, string | number>;
+/**
+ * What `applyBatch` (writer-worker.cjs) reports; the caller logs it with its own logger. A schema
+ * because the writer thread's reports arrive as messages (writer-thread.ts parses them).
+ */
+export const batchProblemSchema = z.object({
+  level: z.literal('error'),
+  msg: z.string(),
+  fields: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+export type BatchProblem = z.infer<typeof batchProblemSchema>;
+
+/** Every entry of a batch that could not be written at all, as `applyBatch` reports one. */
+export function droppedEntries(batch: WriteBatch, err?: string): BatchProblem[] {
+  return batch.groups.map((group) => ({
+    level: 'error',
+    msg: 'write-behind entry dropped',
+    fields: {
+      ...(err === undefined ? {} : { err }),
+      queue: batch.queue,
+      [batch.keyLogField]: group.key,
+    },
+  }));
 }
 
 export function logProblems(logger: Logger, problems: readonly BatchProblem[]): void {
@@ -63,15 +81,7 @@ export class InlineBatchWriter implements BatchWriter {
       this.statements ??= prepareAll(this.db, this.sql);
       problems = applyBatch(this.db, this.statements, batch);
     } catch (error) {
-      problems = batch.groups.map((group) => ({
-        level: 'error',
-        msg: 'write-behind entry dropped',
-        fields: {
-          err: error instanceof Error ? error.message : String(error),
-          queue: batch.queue,
-          [batch.keyLogField]: group.key,
-        },
-      }));
+      problems = droppedEntries(batch, error instanceof Error ? error.message : String(error));
     }
     logProblems(this.logger, problems);
   }

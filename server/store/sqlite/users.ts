@@ -131,9 +131,7 @@ export class SqliteUserStore implements UserStore {
     return settle(() => {
       this.cache.revalidate();
       const cached = this.cache.accounts.get(userId);
-      if (cached) return { ...cached };
-      const row = this.selectUser.get(userId);
-      return row === undefined ? undefined : this.cacheAccount(row);
+      return cached ? { ...cached } : this.readAccount(userId);
     });
   }
 

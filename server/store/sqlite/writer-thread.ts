@@ -2,8 +2,13 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import type { Logger } from '../../logger.js';
-import type { BatchProblem, BatchWriter, WriteBatch } from './batch-writer.js';
-import { InlineBatchWriter, logProblems } from './batch-writer.js';
+import type { BatchWriter, WriteBatch } from './batch-writer.js';
+import {
+  InlineBatchWriter,
+  batchProblemSchema,
+  droppedEntries,
+  logProblems,
+} from './batch-writer.js';
 import type { SqliteDatabase } from './database.js';
 import { WRITER_ROLE } from './writer-worker.cjs';
 
@@ -14,13 +19,7 @@ const CLOSE_GRACE_MS = 5_000;
 const doneMessage = z.object({
   kind: z.literal('done'),
   seq: z.number().int(),
-  problems: z.array(
-    z.object({
-      level: z.literal('error'),
-      msg: z.string(),
-      fields: z.record(z.string(), z.union([z.string(), z.number()])),
-    }),
-  ),
+  problems: z.array(batchProblemSchema),
 });
 
 /**
@@ -137,7 +136,7 @@ export class ThreadBatchWriter implements BatchWriter {
     const { seq, problems } = parsed.data;
     this.unacknowledged.delete(seq);
     this.done = Math.max(this.done, seq);
-    logProblems(this.logger, problems satisfies BatchProblem[]);
+    logProblems(this.logger, problems);
     if (this.unacknowledged.size === 0) this.worker.unref();
     this.wake();
   }
@@ -172,12 +171,7 @@ class DroppingWriter implements BatchWriter {
   constructor(private readonly logger: Logger) {}
 
   write(batch: WriteBatch): void {
-    for (const group of batch.groups) {
-      this.logger.error(
-        { queue: batch.queue, [batch.keyLogField]: group.key },
-        'write-behind entry dropped',
-      );
-    }
+    logProblems(this.logger, droppedEntries(batch));
   }
 
   settled(): Promise<void> {
