@@ -7,6 +7,7 @@ import type {
   SoftphoneSnapshot,
 } from '../../protocol/softphone.js';
 import type { CallRecord } from '../../protocol/index.js';
+import { DEFAULT_CLIENT_SETTINGS } from '../../core/softphone/index.js';
 
 /**
  * An in-memory SoftphoneApi for component tests only (never shipped): a settable snapshot,
@@ -26,18 +27,10 @@ export class MemorySoftphone implements SoftphoneApi {
   };
   settings: SettingsView = {
     settings: {
+      ...DEFAULT_CLIENT_SETTINGS,
       serverUrl: 'http://127.0.0.1:1',
-      language: 'en',
-      ringtone: 'classic',
-      ringingDevice: '',
-      speakerDevice: '',
-      microphoneDevice: '',
-      cameraDevice: '',
-      callWaiting: false,
-      startHidden: false,
-      launchAtLogin: false,
       hotkeys: { answer: '', decline: '', hangup: '', mute: '' },
-      favourites: [],
+      favourites: [], // its own array: tests change it
     },
     locked: [],
   };
