@@ -2,9 +2,9 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestClient } from '../../server/testing/test-client.js';
-import { type TestServer, startTestServer } from '../../server/testing/test-server.js';
+import type { TestServer } from '../../server/testing/test-server.js';
 import { chromiumMissingReason, launchChromium } from '../support/chromium.js';
-import { harnessRoute, openHarnessPage, sleep, until } from '../support/harness-page.js';
+import { openHarnessPage, startHarnessServer, sleep, until } from '../support/harness-page.js';
 
 /**
  * Seat calling in Chromium: a caller and an agent talk through the SFU (fake microphones); their
@@ -54,16 +54,11 @@ describe.skipIf(missing !== undefined)(
   { timeout: 120_000 },
   () => {
     beforeAll(async () => {
-      const harness = await harnessRoute(
+      t = await startHarnessServer(
         path.join(import.meta.dirname, 'harness.ts'),
-        HARNESS_PATH,
-        SCRIPT_PATH,
+        { htmlPath: HARNESS_PATH, scriptPath: SCRIPT_PATH },
+        ['caller', 'agent', 'sup'],
       );
-      t = await startTestServer(
-        { media: { enabled: true }, sfu: { workers: 1 } },
-        { routes: [harness] },
-      );
-      for (const id of ['caller', 'agent', 'sup']) await t.addUser(id);
       const cc = t.server.services.contactCenter;
       await cc.createQueue({ name: 'help', strategy: 'longest-idle' });
       await cc.setMember('help', { userId: 'agent' });

@@ -2,9 +2,9 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestClient } from '../../server/testing/test-client.js';
-import { type TestServer, startTestServer } from '../../server/testing/test-server.js';
+import type { TestServer } from '../../server/testing/test-server.js';
 import { chromiumMissingReason, launchChromium } from '../support/chromium.js';
-import { harnessRoute, openHarnessPage, sleep, until } from '../support/harness-page.js';
+import { openHarnessPage, startHarnessServer, sleep, until } from '../support/harness-page.js';
 
 /**
  * Real WebRTC through the real SFU: headless Chromium pages with fake camera and microphone,
@@ -56,16 +56,11 @@ describe.skipIf(missing !== undefined)(
   { timeout: 90_000 },
   () => {
     beforeAll(async () => {
-      const harness = await harnessRoute(
+      t = await startHarnessServer(
         path.join(import.meta.dirname, 'harness.ts'),
-        HARNESS_PATH,
-        SCRIPT_PATH,
+        { htmlPath: HARNESS_PATH, scriptPath: SCRIPT_PATH },
+        ['alice', 'bob', 'carol'],
       );
-      t = await startTestServer(
-        { media: { enabled: true }, sfu: { workers: 1 } },
-        { routes: [harness] },
-      );
-      for (const id of ['alice', 'bob', 'carol']) await t.addUser(id);
       browser = await launchChromium();
     }, 60_000);
     afterAll(async () => {

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import type { Route } from '../../server/http/http-kit.js';
+import { type TestServer, startTestServer } from '../../server/testing/test-server.js';
 import { bundleForBrowser } from './bundle.js';
 import { newMediaContext } from './chromium.js';
 
@@ -25,6 +26,24 @@ export async function harnessRoute(
     } else return Promise.resolve(false);
     return Promise.resolve(true);
   };
+}
+
+/**
+ * A test server with media on (one SFU worker) that serves the harness bundled from `entry`
+ * at `htmlPath`/`scriptPath`, with these users.
+ */
+export async function startHarnessServer(
+  entry: string,
+  paths: { htmlPath: string; scriptPath: string },
+  userIds: readonly string[],
+): Promise<TestServer> {
+  const harness = await harnessRoute(entry, paths.htmlPath, paths.scriptPath);
+  const t = await startTestServer(
+    { media: { enabled: true }, sfu: { workers: 1 } },
+    { routes: [harness] },
+  );
+  for (const id of userIds) await t.addUser(id);
+  return t;
 }
 
 /** A fresh context with camera and microphone allowed, on the harness page at `url`. */
