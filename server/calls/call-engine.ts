@@ -22,6 +22,7 @@ import type { Logger } from '../logger.js';
 import type { MessageRouter, Session } from '../signaling/sessions.js';
 import type { LiveCallStore, RecordStore } from '../store/types.js';
 import { BoundedMap } from '../util/bounded-map.js';
+import { SetMultimap } from '../util/set-multimap.js';
 import { buildCallRecord, unansweredEndReason } from './call-record.js';
 import { CallSnapshots } from './call-snapshots.js';
 import type { CalleeCheck } from './callee-checks.js';
@@ -108,9 +109,9 @@ export class CallEngine {
    */
   private readonly ended = new BoundedMap<string, JsonText<CallInfo>>(ENDED_MEMORY);
   /** Calls each user is caller of or answered, not yet left: for busy checks and resync. */
-  private readonly involvement = new Map<UserId, Set<string>>();
+  private readonly involvement = new SetMultimap<UserId, string>();
   /** Calls with a pending leg for each user: delivered to devices as they come online. */
-  private readonly pendingFor = new Map<UserId, Set<string>>();
+  private readonly pendingFor = new SetMultimap<UserId, string>();
   /** Queue calls waiting for an agent: they stay ringing without any pending leg. */
   private readonly held = new Set<string>();
   /** The queue context of each agent's offer, per queue call: it goes into `call.incoming`. */
@@ -135,7 +136,7 @@ export class CallEngine {
 
   /** Calls the user is in: as caller of a call not ended, or as a present participant. */
   callsOf(userId: UserId): CallInfo[] {
-    return [...(this.involvement.get(userId) ?? [])].flatMap((id) => {
+    return [...this.involvement.get(userId)].flatMap((id) => {
       const call = this.calls.get(id)?.info;
       return call ? [call] : [];
     });
@@ -213,7 +214,7 @@ export class CallEngine {
     const firstAnswer = call.info.state === 'ringing';
     call.info.state = 'active';
     if (this.held.delete(callId) && call.info.queue) call.info.queue.agentId = leg.userId;
-    this.involve(leg.userId, callId);
+    this.involvement.add(leg.userId, callId);
     this.log(call.info, { userId: leg.userId, deviceId: actor.device.id }, 'call accepted');
     if (firstAnswer) this.o.media.callActive(call.info);
     this.afterChange(call);
@@ -437,7 +438,7 @@ export class CallEngine {
     if (previous >= 0) info.legs[previous] = leg;
     else info.legs.push(leg);
     call.notes.delete(userId);
-    this.involve(userId, callId);
+    this.involvement.add(userId, callId);
     this.log(info, { userId, deviceId }, 'joined the call directly');
     this.afterChange(call);
     return info;
@@ -487,7 +488,7 @@ export class CallEngine {
 
   /** A device came online: it rings for every invitation still pending for its user. */
   deliverPending(session: Session): void {
-    for (const callId of this.pendingFor.get(session.userId) ?? []) {
+    for (const callId of this.pendingFor.get(session.userId)) {
       const call = this.calls.get(callId);
       const leg = call && findLeg(call.info, session.userId);
       if (!call || !leg) continue;
@@ -507,9 +508,9 @@ export class CallEngine {
       if (this.calls.has(info.callId) || info.state === 'ended') continue;
       const call = newLiveCall(info);
       this.calls.set(info.callId, call);
-      this.involve(info.callerId, info.callId);
+      this.involvement.add(info.callerId, info.callId);
       for (const leg of info.legs)
-        if (isPresent(info, leg.userId)) this.involve(leg.userId, info.callId);
+        if (isPresent(info, leg.userId)) this.involvement.add(leg.userId, info.callId);
       if (info.state === 'active') {
         this.end(call, 'server-shutdown');
         continue;
@@ -521,7 +522,7 @@ export class CallEngine {
         for (const leg of pendingLegs(info)) this.applyLeg(call, leg, 'cancel');
       }
       for (const leg of pendingLegs(info)) {
-        this.addPending(leg.userId, info.callId);
+        this.pendingFor.add(leg.userId, info.callId);
         this.armLeg(call, leg);
       }
       this.log(info, { pending: pendingLegs(info).length }, 'call restored');
@@ -586,7 +587,7 @@ export class CallEngine {
     } else if (this.isBusy(callee) && !check?.callWaiting) {
       this.applyLeg(call, leg, 'refuse', 'busy');
     } else {
-      this.addPending(callee, call.info.callId);
+      this.pendingFor.add(callee, call.info.callId);
       this.armLeg(call, leg);
       call.invitedAtHr.set(callee, performance.now());
       const devices = this.o.devicesOf(callee);
@@ -654,7 +655,7 @@ export class CallEngine {
       const timer = call.timers.get(leg.userId);
       if (timer) clearTimeout(timer);
       call.timers.delete(leg.userId);
-      this.removePending(leg.userId, call.info.callId);
+      this.pendingFor.delete(leg.userId, call.info.callId);
     }
     if (call.info.queue) this.o.queueHooks?.legChanged(call.info, leg);
     return true;
@@ -670,7 +671,7 @@ export class CallEngine {
       const leg = findLeg(info, userId);
       if (leg) leg.leftAt = now;
     }
-    this.uninvolve(userId, info.callId);
+    this.involvement.delete(userId, info.callId);
     this.o.media.participantLeft(info.callId, userId, reason);
     // The moderator role passes on to whoever has been in the call longest.
     if (info.moderatorId === userId) {
@@ -720,8 +721,8 @@ export class CallEngine {
     this.queueOffers.delete(info.callId);
     const json = this.snapshots.publish(info);
     this.ended.set(info.callId, json);
-    this.uninvolve(info.callerId, info.callId);
-    for (const leg of info.legs) this.uninvolve(leg.userId, info.callId);
+    this.involvement.delete(info.callerId, info.callId);
+    for (const leg of info.legs) this.involvement.delete(leg.userId, info.callId);
     this.o.liveCalls.delete(info.callId);
     this.o.media.callEnded(info.callId);
     const frame = encodeEventJson('call.ended', jsonObjectWith('call', json, { reason }));
@@ -810,33 +811,9 @@ export class CallEngine {
     };
     const call = newLiveCall(info);
     this.calls.set(info.callId, call);
-    this.involve(actor.userId, info.callId);
+    this.involvement.add(actor.userId, info.callId);
     this.o.observer.callStarted();
     return call;
-  }
-
-  private involve(userId: UserId, callId: string): void {
-    let set = this.involvement.get(userId);
-    if (!set) this.involvement.set(userId, (set = new Set()));
-    set.add(callId);
-  }
-
-  private uninvolve(userId: UserId, callId: string): void {
-    const set = this.involvement.get(userId);
-    set?.delete(callId);
-    if (set?.size === 0) this.involvement.delete(userId);
-  }
-
-  private addPending(userId: UserId, callId: string): void {
-    let set = this.pendingFor.get(userId);
-    if (!set) this.pendingFor.set(userId, (set = new Set()));
-    set.add(callId);
-  }
-
-  private removePending(userId: UserId, callId: string): void {
-    const set = this.pendingFor.get(userId);
-    set?.delete(callId);
-    if (set?.size === 0) this.pendingFor.delete(userId);
   }
 
   /** Every line about a call carries its id. */

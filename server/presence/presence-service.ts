@@ -3,6 +3,7 @@ import { encodeEvent } from '../../protocol/index.js';
 import type { Logger } from '../logger.js';
 import type { Session, SessionRegistry } from '../signaling/sessions.js';
 import type { UserStore } from '../store/types.js';
+import { SetMultimap } from '../util/set-multimap.js';
 
 /**
  * Online state (derived from sessions) and the status a user sets, with subscriptions. A
@@ -11,8 +12,8 @@ import type { UserStore } from '../store/types.js';
 export class PresenceService {
   /** Status of users we have seen; loaded from the store on first need. */
   private readonly statuses = new Map<UserId, PresenceStatus>();
-  private readonly watchers = new Map<UserId, Set<Session>>();
-  private readonly watching = new Map<Session, Set<UserId>>();
+  private readonly watchers = new SetMultimap<UserId, Session>();
+  private readonly watching = new SetMultimap<Session, UserId>();
 
   constructor(
     private readonly sessions: SessionRegistry,
@@ -50,38 +51,29 @@ export class PresenceService {
 
   async subscribe(session: Session, userIds: readonly UserId[]): Promise<Presence[]> {
     const current = await this.query(userIds);
-    let mine = this.watching.get(session);
-    if (!mine) this.watching.set(session, (mine = new Set()));
     for (const { userId } of current) {
-      mine.add(userId);
-      let set = this.watchers.get(userId);
-      if (!set) this.watchers.set(userId, (set = new Set()));
-      set.add(session);
+      this.watching.add(session, userId);
+      this.watchers.add(userId, session);
     }
     return current;
   }
 
   unsubscribe(session: Session, userIds: readonly UserId[]): void {
-    const mine = this.watching.get(session);
-    if (!mine) return;
+    if (!this.watching.has(session)) return;
     for (const userId of userIds) {
-      mine.delete(userId);
-      const set = this.watchers.get(userId);
-      set?.delete(session);
-      if (set?.size === 0) this.watchers.delete(userId);
+      this.watching.delete(session, userId);
+      this.watchers.delete(userId, session);
     }
   }
 
   /** Forgets everything a closed session watched. */
   dropSession(session: Session): void {
-    const mine = this.watching.get(session);
-    if (mine) this.unsubscribe(session, [...mine]);
-    this.watching.delete(session);
+    this.unsubscribe(session, [...this.watching.get(session)]);
   }
 
   /** Sessions subscribed to this user's presence (seat calling tells them the agent status). */
   watchersOf(userId: UserId): ReadonlySet<Session> {
-    return this.watchers.get(userId) ?? new Set();
+    return this.watchers.get(userId);
   }
 
   async setStatus(userId: UserId, status: PresenceStatus): Promise<void> {
@@ -101,7 +93,7 @@ export class PresenceService {
 
   private publish(userId: UserId): void {
     const set = this.watchers.get(userId);
-    if (!set || set.size === 0) return;
+    if (set.size === 0) return;
     const frame = encodeEvent('presence.changed', {
       userId,
       online: this.sessions.isOnline(userId),
