@@ -74,14 +74,14 @@ export class SignalingConnection {
   private corked = false;
   private readonly uncork = (): void => {
     this.corked = false;
-    this.transport?.uncork();
+    this.transport.uncork();
   };
 
   constructor(
     private readonly socket: WebSocket,
     private readonly services: Services,
     private readonly onClosed: (connection: SignalingConnection) => void,
-    private readonly transport?: Transport,
+    private readonly transport: Transport,
   ) {
     const { signaling } = services.config;
     this.tokens = signaling.rateLimitBurst;
@@ -274,17 +274,12 @@ export class SignalingConnection {
     // one write per frame was the largest cost under load. Frames queued in this tick, including
     // those of requests that arrived in the same read, leave together once the tick's promise
     // jobs have run.
-    const transport = this.transport;
-    if (!transport) {
-      socket.send(frame);
-      return;
-    }
     if (!this.corked) {
       this.corked = true;
-      transport.cork();
+      this.transport.cork();
       process.nextTick(this.uncork);
     }
-    transport.write(textFrameOnce(frame));
+    this.transport.write(textFrameOnce(frame));
   }
 
   private reject(id: RequestId | null, error: ErrorBody): void {
