@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{protocol,core,server,main,preload,renderer,scripts,e2e}/**/*.test.{ts,tsx}'],
+    include: ['{protocol,core,server,main,preload,renderer,scripts,e2e,bench}/**/*.test.{ts,tsx}'],
     // Integration tests start real servers on loopback: keep them isolated per file.
     pool: 'forks',
     testTimeout: 20_000,

@@ -1,5 +1,4 @@
-import type WebSocket from 'ws';
-import { eventType, okResponseId, openSession } from '../signaling/lean-client.js';
+import { eventType, okResponseId, openSession, type Session } from '../signaling/lean-client.js';
 import type { BenchUser } from '../signaling/messages.js';
 
 /**
@@ -9,14 +8,16 @@ import type { BenchUser } from '../signaling/messages.js';
  */
 
 interface Agent {
-  socket: WebSocket;
+  session: Session | undefined;
   nextId: number;
   /** Request id of a `call.accept` → its call id. */
   accepting: Map<number, string>;
+  /** Request id of a set-up request → what to do with its answer's text. */
+  settingUp: Map<number, (text: string) => void>;
 }
 
 interface Caller {
-  socket: WebSocket;
+  session: Session | undefined;
   nextId: number;
 }
 
@@ -54,9 +55,10 @@ export class AcdDriver {
   async connectAgents(users: readonly BenchUser[], concurrency: number): Promise<void> {
     await inBatches(users, concurrency, async (user) => {
       const agent: Agent = {
-        socket: undefined as unknown as WebSocket,
+        session: undefined,
         nextId: 1,
         accepting: new Map(),
+        settingUp: new Map(),
       };
       const session = openSession(
         this.wsUrl,
@@ -69,7 +71,7 @@ export class AcdDriver {
         },
         20_000,
       );
-      agent.socket = session.socket;
+      agent.session = session;
       await session.ready;
       await this.request(agent, 'agent.settings', { autoAnswer: true });
       await this.request(agent, 'agent.setStatus', { status: 'available' });
@@ -79,7 +81,7 @@ export class AcdDriver {
 
   async connectCallers(users: readonly BenchUser[]): Promise<void> {
     await inBatches(users, 20, async (user) => {
-      const caller: Caller = { socket: undefined as unknown as WebSocket, nextId: 1 };
+      const caller: Caller = { session: undefined, nextId: 1 };
       const session = openSession(
         this.wsUrl,
         user.token,
@@ -91,7 +93,7 @@ export class AcdDriver {
         },
         20_000,
       );
-      caller.socket = session.socket;
+      caller.session = session;
       await session.ready;
       this.callers.push(caller);
     });
@@ -103,7 +105,7 @@ export class AcdDriver {
     if (!caller) return;
     const callId = `acd-call-${String(++this.seq).padStart(8, '0')}`;
     this.sentAt.set(callId, performance.now());
-    caller.socket.send(
+    caller.session?.send(
       JSON.stringify({
         id: caller.nextId++,
         type: 'call.invite',
@@ -119,7 +121,7 @@ export class AcdDriver {
   }
 
   close(): void {
-    for (const c of [...this.agents, ...this.callers]) c.socket.terminate();
+    for (const c of [...this.agents, ...this.callers]) c.session?.terminate();
   }
 
   private callerFrame(text: string): void {
@@ -143,15 +145,18 @@ export class AcdDriver {
         if (this.measuring) this.latencies.push(now - sent);
       }
       if (this.measuring) this.counters.offers++;
-      agent.socket.send(JSON.stringify({ id: agent.nextId++, type: 'call.ack', data: { callId } }));
+      agent.session?.send(
+        JSON.stringify({ id: agent.nextId++, type: 'call.ack', data: { callId } }),
+      );
       setTimeout(() => {
         const id = agent.nextId++;
         agent.accepting.set(id, callId);
-        agent.socket.send(JSON.stringify({ id, type: 'call.accept', data: { callId } }));
+        agent.session?.send(JSON.stringify({ id, type: 'call.accept', data: { callId } }));
       }, this.timing.toneMs);
       return;
     }
     if (type !== undefined) return;
+    if (agent.settingUp.size > 0 && this.settledSetUp(agent, text)) return;
     const id = okResponseId(text);
     if (id !== undefined) {
       const callId = agent.accepting.get(id);
@@ -159,7 +164,7 @@ export class AcdDriver {
       agent.accepting.delete(id);
       if (this.measuring) this.counters.answered++;
       setTimeout(() => {
-        agent.socket.send(
+        agent.session?.send(
           JSON.stringify({ id: agent.nextId++, type: 'call.hangup', data: { callId } }),
         );
       }, this.timing.talkMs);
@@ -182,16 +187,23 @@ export class AcdDriver {
   private request(agent: Agent, type: string, data: unknown): Promise<void> {
     const id = agent.nextId++;
     return new Promise((resolve, reject) => {
-      const onMessage = (raw: Buffer): void => {
-        const text = raw.toString('utf8');
-        if (!text.startsWith(`{"id":${String(id)},`)) return;
-        agent.socket.off('message', onMessage);
+      agent.settingUp.set(id, (text) => {
         if (okResponseId(text) === id) resolve();
         else reject(new Error(`${type} refused: ${text.slice(0, 200)}`));
-      };
-      agent.socket.on('message', onMessage);
-      agent.socket.send(JSON.stringify({ id, type, data }));
+      });
+      agent.session?.send(JSON.stringify({ id, type, data }));
     });
+  }
+
+  /** Whether `text` answered a set-up request (and was handled). */
+  private settledSetUp(agent: Agent, text: string): boolean {
+    for (const [id, settle] of agent.settingUp) {
+      if (!text.startsWith(`{"id":${String(id)},`)) continue;
+      agent.settingUp.delete(id);
+      settle(text);
+      return true;
+    }
+    return false;
   }
 }
 

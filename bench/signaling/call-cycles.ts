@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type WebSocket from 'ws';
-import { eventType, okResponseId } from './lean-client.js';
+import { eventType, okResponseId, type Session } from './lean-client.js';
 import type { StepReport } from './messages.js';
 
 /** A step of a cycle that has not happened this long after the previous one fails the cycle. */
@@ -22,9 +20,7 @@ const KIND_NAMES = ['invite', 'ack', 'accept', 'hangup'] as const;
 
 export interface LoadUser {
   readonly userId: string;
-  socket: WebSocket | undefined;
-  /** The TCP socket under `socket`, to send ack + accept in one write as a real client would. */
-  transport: Socket | undefined;
+  session: Session | undefined;
   open: boolean;
   /** The cycle this user is in (as caller or callee); undefined while idle or resting. */
   cycle: Cycle | undefined;
@@ -143,11 +139,11 @@ export class CycleDriver {
       cycle.incomingAt = now;
       // A real client acknowledges receipt, then (here, at once) answers: one write for both
       // keeps the generator's own syscalls (it shares the machine with the server) down.
-      user.transport?.cork();
+      user.session?.cork();
       this.send(user, cycle, ACK, 'call.ack');
       cycle.acceptSentAt = performance.now();
       this.send(user, cycle, ACCEPT, 'call.accept');
-      user.transport?.uncork();
+      user.session?.uncork();
       cycle.awaiting = 'active';
       this.progress(cycle);
     } else if (frame.type === 'call.updated') {
@@ -285,11 +281,11 @@ export class CycleDriver {
     this.stats.maxInFlight = Math.max(this.stats.maxInFlight, this.inFlight.size);
     const data = JSON.stringify({ callId: cycle.callId, callees: [callee.userId], media: 'audio' });
     cycle.invitedAt = performance.now();
-    caller.socket?.send(`{"id":${cycle.seq * 4 + INVITE},"type":"call.invite","data":${data}}`);
+    caller.session?.send(`{"id":${cycle.seq * 4 + INVITE},"type":"call.invite","data":${data}}`);
   }
 
   private send(user: LoadUser, cycle: Cycle, kind: number, type: string): void {
-    user.socket?.send(
+    user.session?.send(
       `{"id":${cycle.seq * 4 + kind},"type":"${type}","data":{"callId":"${cycle.callId}"}}`,
     );
   }

@@ -26,8 +26,7 @@ async function connectAll(url: string, users: BenchUser[], concurrency: number):
       if (!account) break;
       const user: LoadUser = {
         userId: account.userId,
-        socket: undefined,
-        transport: undefined,
+        session: undefined,
         open: false,
         cycle: undefined,
       };
@@ -45,11 +44,10 @@ async function connectAll(url: string, users: BenchUser[], concurrency: number):
         },
         HELLO_TIMEOUT_MS,
       );
-      user.socket = session.socket;
+      user.session = session;
       try {
         await session.ready;
         user.open = true;
-        user.transport = session.transport();
         latencies.push(performance.now() - started);
         driver.add(user);
       } catch (error) {

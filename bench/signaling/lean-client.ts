@@ -1,6 +1,5 @@
-import type { Socket } from 'node:net';
-import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '../../protocol/version.js';
+import { WireSocket } from './wire-socket.js';
 
 /** Request id of `hello`; call requests use positive ids (see call-cycles.ts). */
 export const HELLO_ID = 0;
@@ -8,15 +7,17 @@ export const HELLO_ID = 0;
 const DEVICE = { id: 'bench-dev', name: 'bench', platform: 'linux' } as const;
 
 export interface Session {
-  readonly socket: WebSocket;
   /** Resolves once the server accepted `hello`; rejects on an error answer, close or timeout. */
   readonly ready: Promise<void>;
-  /** The TCP socket under the WebSocket, once upgraded: corked around frames sent together. */
-  transport(): Socket | undefined;
+  send(text: string): void;
+  /** Frames sent between cork and uncork leave in one write, as a real client's would. */
+  cork(): void;
+  uncork(): void;
+  terminate(): void;
 }
 
 /**
- * One signed-in device, without the reference client's schema checks: a `ws` socket that says
+ * One signed-in device, without the reference client's schema checks: a WebSocket that says
  * `hello` on open and, after the answer, hands every frame's text to `onFrame`.
  */
 export function openSession(
@@ -25,58 +26,66 @@ export function openSession(
   handlers: { onFrame: (text: string) => void; onClose: () => void },
   timeoutMs: number,
 ): Session {
-  const socket = new WebSocket(url, {
-    perMessageDeflate: false,
-    skipUTF8Validation: true,
-    handshakeTimeout: timeoutMs,
-  });
   let signedIn = false;
-  let transport: Socket | undefined;
-  socket.on('upgrade', (response) => {
-    transport = response.socket;
-  });
+  let settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.terminate();
-      reject(new Error('hello timeout'));
-    }, timeoutMs);
-    socket.on('open', () => {
-      socket.send(
+    settle = { resolve, reject };
+  });
+  const finish = (error?: Error): void => {
+    clearTimeout(timer);
+    if (error) settle?.reject(error);
+    else settle?.resolve();
+    settle = undefined;
+  };
+  const wire = new WireSocket(url, {
+    onOpen: () => {
+      wire.send(
         JSON.stringify({
           id: HELLO_ID,
           type: 'hello',
           data: { protocol: PROTOCOL_VERSION, token, device: DEVICE },
         }),
       );
-    });
-    socket.on('message', (data: Buffer) => {
-      const text = data.toString('utf8');
+    },
+    onText: (text) => {
       if (signedIn) {
         handlers.onFrame(text);
         return;
       }
       const frame = JSON.parse(text) as { id?: unknown; ok?: unknown; error?: { code?: string } };
       if (frame.id !== HELLO_ID) return;
-      clearTimeout(timer);
       if (frame.ok === true) {
         signedIn = true;
-        resolve();
+        finish();
       } else {
-        socket.close();
-        reject(new Error(`hello refused: ${frame.error?.code ?? 'unknown'}`));
+        wire.terminate();
+        finish(new Error(`hello refused: ${frame.error?.code ?? 'unknown'}`));
       }
-    });
-    socket.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    socket.on('close', () => {
-      clearTimeout(timer);
+    },
+    onClose: (error) => {
       if (signedIn) handlers.onClose();
-      else reject(new Error('closed before hello'));
-    });
+      else finish(error ?? new Error('closed before hello'));
+    },
   });
-  return { socket, ready, transport: () => transport };
+  const timer = setTimeout(() => {
+    wire.terminate();
+    finish(new Error('hello timeout'));
+  }, timeoutMs);
+  return {
+    ready,
+    send: (text) => {
+      wire.send(text);
+    },
+    cork: () => {
+      wire.cork();
+    },
+    uncork: () => {
+      wire.uncork();
+    },
+    terminate: () => {
+      wire.terminate();
+    },
+  };
 }
 
 const OK_PREFIX = '{"id":';
