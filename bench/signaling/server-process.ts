@@ -1,5 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,7 +59,21 @@ function deepMerge(base: Json, over: Json): Json {
 }
 
 /**
- * Starts `node --import tsx server/main.ts serve --config <tmp>` with a temp data dir, warn-level
+ * The node flags of `npm run server` (package.json), so the bench runs the server the way its
+ * users do: the flags are tuning (see the README) and live in one place.
+ */
+function serverNodeFlags(cwd: string): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(cwd, 'package.json'), 'utf8')) as {
+    scripts?: Record<string, string>;
+  };
+  const words = (manifest.scripts?.server ?? '').trim().split(/\s+/);
+  if (words[0] !== 'node' || words.at(-1) !== 'server/main.ts')
+    throw new Error('package.json "server" script must be `node <flags> server/main.ts`');
+  return words.slice(1, -1);
+}
+
+/**
+ * Starts `npm run server -- serve --config <tmp>` (as node with that script's flags) with a temp data dir, warn-level
  * logs, known secrets and a rate limit high enough not to interfere; resolves once /healthz answers.
  */
 export async function startServerProcess(options: {
@@ -76,7 +97,7 @@ export async function startServerProcess(options: {
     signaling: { rateLimitPerSec: 1000, rateLimitBurst: 1000 },
   };
   writeFileSync(configFile, JSON.stringify(deepMerge(config, options.configOverrides ?? {})));
-  const nodeArgs = ['--import', 'tsx', ...(options.nodeArgs ?? [])];
+  const nodeArgs = [...serverNodeFlags(options.cwd), ...(options.nodeArgs ?? [])];
   if (options.profile) {
     mkdirSync(PROFILE_DIR, { recursive: true });
     nodeArgs.push('--cpu-prof', '--cpu-prof-dir', PROFILE_DIR);
