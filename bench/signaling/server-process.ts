@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
 
 export const JWT_SECRET = 'bench-jwt-secret-bench-jwt-secret-0123456789';
 export const ADMIN_KEY = 'bench-admin-key-bench-admin-key-0123';
@@ -58,23 +59,26 @@ function deepMerge(base: Json, over: Json): Json {
   return out;
 }
 
+const manifestSchema = z.object({ scripts: z.object({ server: z.string() }) });
+
 /**
  * The node flags of `npm run server` (package.json), so the bench runs the server the way its
  * users do: the flags are tuning (see the README) and live in one place.
  */
 function serverNodeFlags(cwd: string): string[] {
-  const manifest = JSON.parse(readFileSync(path.join(cwd, 'package.json'), 'utf8')) as {
-    scripts?: Record<string, string>;
-  };
-  const words = (manifest.scripts?.server ?? '').trim().split(/\s+/);
+  const manifest = manifestSchema.parse(
+    JSON.parse(readFileSync(path.join(cwd, 'package.json'), 'utf8')),
+  );
+  const words = manifest.scripts.server.trim().split(/\s+/);
   if (words[0] !== 'node' || words.at(-1) !== 'server/main.ts')
     throw new Error('package.json "server" script must be `node <flags> server/main.ts`');
   return words.slice(1, -1);
 }
 
 /**
- * Starts `npm run server -- serve --config <tmp>` (as node with that script's flags) with a temp data dir, warn-level
- * logs, known secrets and a rate limit high enough not to interfere; resolves once /healthz answers.
+ * Starts the server as `npm run server -- serve --config <tmp>` would (node with that script's
+ * flags), with a temp data dir, warn-level logs, known secrets and a rate limit high enough not
+ * to interfere; resolves once /healthz answers.
  */
 export async function startServerProcess(options: {
   cwd: string;
