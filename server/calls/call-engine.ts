@@ -7,26 +7,16 @@ import type {
   MediaKind,
   QueueOffer,
   RequestData,
-  RingEndReason,
   UserId,
 } from '../../protocol/index.js';
-import {
-  ProtocolError,
-  callInfoSchema,
-  encodeEvent,
-  encodeEventJson,
-  jsonObjectWith,
-  toJsonText,
-} from '../../protocol/index.js';
+import { ProtocolError } from '../../protocol/index.js';
 import type { Logger } from '../logger.js';
 import type { MessageRouter, Session } from '../signaling/sessions.js';
 import type { LiveCallStore, RecordStore } from '../store/types.js';
-import { BoundedMap } from '../util/bounded-map.js';
-import { SetMultimap } from '../util/set-multimap.js';
-import { buildCallRecord, unansweredEndReason } from './call-record.js';
-import { CallSnapshots } from './call-snapshots.js';
+import { CallRegistry } from './call-registry.js';
+import { CallSteps, invalidState } from './call-steps.js';
 import type { CalleeCheck } from './callee-checks.js';
-import { type LegEvent, isPendingLeg, legTransition } from './leg-transitions.js';
+import { isPendingLeg } from './leg-transitions.js';
 import {
   type LiveCall,
   findLeg,
@@ -86,65 +76,42 @@ export interface CallEngineOptions {
   verifySnapshots?: boolean;
 }
 
-/** Ended calls are remembered this long so that retries and late answers get a clear answer. */
-const ENDED_MEMORY = 5_000;
-
-type Actor = Pick<Session, 'userId' | 'device'>;
-
-const invalidState = (call: CallInfo, message: string): ProtocolError =>
-  new ProtocolError('invalid-state', message, call);
+export type Actor = Pick<Session, 'userId' | 'device'>;
 
 /**
  * The invitation lifecycle (call-semantics.md): the single authority for every call's state.
  * Every operation is synchronous once its inputs are known, so the order in which the server
  * processes two racing requests decides the outcome, deterministically.
+ *
+ * This class decides: which request is allowed, and which steps it takes. The steps themselves
+ * (a leg placed, a leg event applied, a change published, the end) are CallSteps; what is known
+ * about calls, and indexed for the questions asked here, is CallRegistry.
  */
 export class CallEngine {
-  private readonly calls = new Map<string, LiveCall>();
-  /**
-   * Recently ended calls as their final JSON, oldest evicted first; a call id ends only once, so
-   * never re-set. Text, not the CallInfo objects: each lives for ENDED_MEMORY calls (seconds
-   * under load), and every young-generation GC copied their whole object graphs (one flat string
-   * is one copy); they are read back only for late or repeated requests.
-   */
-  private readonly ended = new BoundedMap<string, JsonText<CallInfo>>(ENDED_MEMORY);
-  /** Calls each user is caller of or answered, not yet left: for busy checks and resync. */
-  private readonly involvement = new SetMultimap<UserId, string>();
-  /** Calls with a pending leg for each user: delivered to devices as they come online. */
-  private readonly pendingFor = new SetMultimap<UserId, string>();
-  /** Queue calls waiting for an agent: they stay ringing without any pending leg. */
-  private readonly held = new Set<string>();
-  /** The queue context of each agent's offer, per queue call: it goes into `call.incoming`. */
-  private readonly queueOffers = new Map<string, Map<UserId, QueueOffer>>();
+  private readonly registry = new CallRegistry();
   private readonly now: () => number;
-  private readonly snapshots: CallSnapshots;
+  private readonly steps: CallSteps;
 
   constructor(private readonly o: CallEngineOptions) {
     this.now = o.now ?? Date.now;
-    this.snapshots = new CallSnapshots(o.verifySnapshots ?? false);
+    this.steps = new CallSteps(o, this.registry, this.now);
   }
 
   // ---- queries -------------------------------------------------------------------------------
 
   /** Known call (live, or recently ended). */
   get(callId: string): CallInfo | undefined {
-    const live = this.calls.get(callId);
-    if (live) return live.info;
-    const ended = this.ended.get(callId);
-    return ended === undefined ? undefined : callInfoSchema.parse(JSON.parse(ended));
+    return this.registry.get(callId);
   }
 
   /** Calls the user is in: as caller of a call not ended, or as a present participant. */
   callsOf(userId: UserId): CallInfo[] {
-    return [...this.involvement.get(userId)].flatMap((id) => {
-      const call = this.calls.get(id)?.info;
-      return call ? [call] : [];
-    });
+    return this.registry.callsOf(userId);
   }
 
   /** A user already in an active call is busy. */
   isBusy(userId: UserId): boolean {
-    return this.callsOf(userId).some((c) => c.state === 'active' && isPresent(c, userId));
+    return this.registry.isBusy(userId);
   }
 
   /**
@@ -152,13 +119,11 @@ export class CallEngine {
    * CallInfo carries it without encoding the call again.
    */
   snapshotOf(info: CallInfo): JsonText<CallInfo> {
-    return this.snapshots.of(info);
+    return this.steps.snapshots.of(info);
   }
 
   counts(): { ringing: number; active: number } {
-    let ringing = 0;
-    for (const { info } of this.calls.values()) if (info.state === 'ringing') ringing++;
-    return { ringing, active: this.calls.size - ringing };
+    return this.registry.counts();
   }
 
   // ---- operations ----------------------------------------------------------------------------
@@ -174,16 +139,16 @@ export class CallEngine {
   ): CallInfo {
     const known = this.get(data.callId);
     if (known) return this.retriedInvite(known, actor, data);
-    const call = this.startCall(actor, data, this.now(), {});
+    const call = this.steps.startCall(actor, data, this.now(), {});
     const { info } = call;
-    this.log(info, { callees: data.callees, media: data.media }, 'call invited');
+    this.steps.log(info, { callees: data.callees, media: data.media }, 'call invited');
     const ringMs = data.ringTimeoutMs ?? this.o.defaultRingTimeoutMs;
     // Each leg placed supersedes the text of the one before: only the last leg's is still true.
     let encoded: JsonText<CallInfo> | undefined;
     for (const callee of data.callees) {
-      encoded = this.placeLeg(call, callee, actor.userId, ringMs, checks);
+      encoded = this.steps.placeLeg(call, callee, actor.userId, ringMs, checks);
     }
-    this.afterChange(call, encoded);
+    this.steps.afterChange(call, encoded);
     return info;
   }
 
@@ -193,11 +158,11 @@ export class CallEngine {
     if (!call) return; // A late ack for a call that already ended changes nothing.
     const leg = findLeg(call.info, actor.userId);
     if (!leg) throw new ProtocolError('not-found', 'you are not invited to this call');
-    this.rung(call, actor.userId).add(actor.device.id);
-    if (this.applyLeg(call, leg, 'delivered') && leg.state === 'ringing') {
+    this.steps.rung(call, actor.userId).add(actor.device.id);
+    if (this.steps.applyLeg(call, leg, 'delivered') && leg.state === 'ringing') {
       const sentAt = call.invitedAtHr.get(leg.userId);
       if (sentAt !== undefined) this.o.observer.legRinging((performance.now() - sentAt) / 1000);
-      this.afterChange(call);
+      this.steps.afterChange(call);
     }
   }
 
@@ -207,17 +172,17 @@ export class CallEngine {
       if (leg.answeredDevice === actor.device.id) return call.info;
       throw invalidState(call.info, 'answered on another device');
     }
-    this.applyLeg(call, leg, 'accept');
+    this.steps.applyLeg(call, leg, 'accept');
     leg.answeredAt = this.now();
     leg.answeredDevice = actor.device.id;
-    this.stopRinging(call, leg.userId, 'answered-elsewhere', actor.device.id);
+    this.steps.stopRinging(call, leg.userId, 'answered-elsewhere', actor.device.id);
     const firstAnswer = call.info.state === 'ringing';
     call.info.state = 'active';
-    if (this.held.delete(callId) && call.info.queue) call.info.queue.agentId = leg.userId;
-    this.involvement.add(leg.userId, callId);
-    this.log(call.info, { userId: leg.userId, deviceId: actor.device.id }, 'call accepted');
+    if (this.registry.release(callId) && call.info.queue) call.info.queue.agentId = leg.userId;
+    this.registry.involve(leg.userId, callId);
+    this.steps.log(call.info, { userId: leg.userId, deviceId: actor.device.id }, 'call accepted');
     if (firstAnswer) this.o.media.callActive(call.info);
-    this.afterChange(call);
+    this.steps.afterChange(call);
     return call.info;
   }
 
@@ -227,10 +192,10 @@ export class CallEngine {
     if (ended && findLeg(ended, actor.userId)?.state === 'refused') return ended;
     const { call, leg } = this.calleeLeg(actor, callId, 'refuse');
     if (leg.state === 'refused') return call.info;
-    this.applyLeg(call, leg, 'refuse', reason);
-    this.stopRinging(call, leg.userId, 'refused-elsewhere', actor.device.id);
-    this.log(call.info, { userId: leg.userId, reason }, 'call refused');
-    this.afterChange(call);
+    this.steps.applyLeg(call, leg, 'refuse', reason);
+    this.steps.stopRinging(call, leg.userId, 'refused-elsewhere', actor.device.id);
+    this.steps.log(call.info, { userId: leg.userId, reason }, 'call refused');
+    this.steps.afterChange(call);
     return call.info;
   }
 
@@ -245,10 +210,10 @@ export class CallEngine {
       if (info.endReason === 'canceled') return info;
       throw invalidState(info, `the call already ended (${info.endReason ?? 'ended'})`);
     }
-    if (!callees && this.held.has(callId)) {
+    if (!callees && this.registry.isHeld(callId)) {
       // The caller gave up waiting in the queue: nothing else keeps the call.
-      this.log(call.info, { queue: call.info.queue?.queue }, 'queued call abandoned');
-      this.end(call, 'canceled');
+      this.steps.log(call.info, { queue: call.info.queue?.queue }, 'queued call abandoned');
+      this.steps.end(call, 'canceled');
       return call.info;
     }
     const targets = call.info.legs.filter((l) => !callees || callees.includes(l.userId));
@@ -257,11 +222,11 @@ export class CallEngine {
       throw invalidState(call.info, 'already answered');
     }
     for (const leg of pending) {
-      this.applyLeg(call, leg, 'cancel');
-      this.stopRinging(call, leg.userId, 'canceled');
+      this.steps.applyLeg(call, leg, 'cancel');
+      this.steps.stopRinging(call, leg.userId, 'canceled');
     }
-    this.log(call.info, { callees: pending.map((l) => l.userId) }, 'invitation canceled');
-    this.afterChange(call);
+    this.steps.log(call.info, { callees: pending.map((l) => l.userId) }, 'invitation canceled');
+    this.steps.afterChange(call);
     return call.info;
   }
 
@@ -282,8 +247,8 @@ export class CallEngine {
       if (actor.userId === info.callerId || leg) return info; // Already gone: a repeat.
       throw new ProtocolError('not-found', 'you are not in this call');
     }
-    this.leave(call, actor.userId, 'left');
-    this.afterChange(call);
+    this.steps.leave(call, actor.userId, 'left');
+    this.steps.afterChange(call);
     return call.info;
   }
 
@@ -309,10 +274,10 @@ export class CallEngine {
       const leg = findLeg(call.info, callee);
       const alreadyIn = leg && (isPendingLeg(leg.state) || isPresent(call.info, callee));
       if (callee === call.info.callerId || alreadyIn) continue;
-      encoded = this.placeLeg(call, callee, actor.userId, ringMs, checks);
+      encoded = this.steps.placeLeg(call, callee, actor.userId, ringMs, checks);
     }
-    this.log(call.info, { callees: data.callees, by: actor.userId }, 'participants invited');
-    this.afterChange(call, encoded);
+    this.steps.log(call.info, { callees: data.callees, by: actor.userId }, 'participants invited');
+    this.steps.afterChange(call, encoded);
     return call.info;
   }
 
@@ -329,8 +294,8 @@ export class CallEngine {
       throw new ProtocolError('forbidden', 'only the moderator controls the call');
     }
     if (data.action === 'end') {
-      this.log(info, { by: actor.userId }, 'call ended by moderator');
-      this.end(call, 'ended-by-moderator');
+      this.steps.log(info, { by: actor.userId }, 'call ended by moderator');
+      this.steps.end(call, 'ended-by-moderator');
       return info;
     }
     if (data.target === actor.userId) {
@@ -345,26 +310,26 @@ export class CallEngine {
     if (!isPresent(info, data.target)) throw new ProtocolError('not-found', 'not in the call');
     if (data.action === 'remove') {
       call.notes.set(data.target, 'removed');
-      this.sendToParticipant(info, data.target, 'call.controlled', {
+      this.steps.sendToParticipant(info, data.target, 'call.controlled', {
         callId: info.callId,
         action: 'remove',
         by: actor.userId,
       });
-      this.leave(call, data.target, 'removed');
+      this.steps.leave(call, data.target, 'removed');
     } else {
       const muted = data.action === 'mute';
       const flags = data.target === info.callerId ? info.callerMuted : leg?.muted;
       if (flags) flags[data.kind] = muted;
       this.o.media.setMuted(info.callId, data.target, data.kind, muted);
-      this.sendToParticipant(info, data.target, 'call.controlled', {
+      this.steps.sendToParticipant(info, data.target, 'call.controlled', {
         callId: info.callId,
         action: data.action,
         kind: data.kind,
         by: actor.userId,
       });
     }
-    this.log(info, { action: data.action, target: data.target }, 'conference control');
-    this.afterChange(call);
+    this.steps.log(info, { action: data.action, target: data.target }, 'conference control');
+    this.steps.afterChange(call);
     return info;
   }
 
@@ -372,8 +337,8 @@ export class CallEngine {
   endCall(callId: string, reason: CallEndReason): void {
     const call = this.live(callId);
     if (!call) return;
-    this.log(call.info, { reason }, 'call ended by the media plane');
-    this.end(call, reason);
+    this.steps.log(call.info, { reason }, 'call ended by the media plane');
+    this.steps.end(call, reason);
   }
 
   // ---- seat calling: the contact center holds queue calls and offers them to agents -----------
@@ -381,26 +346,27 @@ export class CallEngine {
   /** A call to a queue: ringing with no callee until an agent is offered it. */
   createQueued(actor: Actor, data: RequestData<'call.invite'>, queue: string): CallInfo {
     const now = this.now();
-    const call = this.startCall(actor, data, now, { queue: { queue, enteredAt: now } });
+    const call = this.steps.startCall(actor, data, now, { queue: { queue, enteredAt: now } });
     const { info } = call;
-    this.held.add(info.callId);
-    this.log(info, { queue }, 'call queued');
-    this.afterChange(call);
+    this.registry.hold(info.callId);
+    this.steps.log(info, { queue }, 'call queued');
+    this.steps.afterChange(call);
     return info;
   }
 
   /** Rings an agent for a held call (`call.incoming` carries `offer`). False if it cannot. */
   offer(callId: string, agentId: UserId, ringMs: number, offer: QueueOffer): boolean {
     const call = this.live(callId);
-    if (!call || !this.held.has(callId) || call.info.state !== 'ringing') return false;
+    if (!call || !this.registry.isHeld(callId) || call.info.state !== 'ringing') return false;
     const leg = findLeg(call.info, agentId);
     if (leg && isPendingLeg(leg.state)) return false;
-    let offers = this.queueOffers.get(callId);
-    if (!offers) this.queueOffers.set(callId, (offers = new Map<UserId, QueueOffer>()));
-    offers.set(agentId, offer);
+    this.registry.setOffer(callId, agentId, offer);
     const check: CalleeCheck = { status: 'available', callWaiting: false, blockedCaller: false };
     const checks = new Map([[agentId, check]]);
-    this.afterChange(call, this.placeLeg(call, agentId, call.info.callerId, ringMs, checks));
+    this.steps.afterChange(
+      call,
+      this.steps.placeLeg(call, agentId, call.info.callerId, ringMs, checks),
+    );
     return true;
   }
 
@@ -438,9 +404,9 @@ export class CallEngine {
     if (previous >= 0) info.legs[previous] = leg;
     else info.legs.push(leg);
     call.notes.delete(userId);
-    this.involvement.add(userId, callId);
-    this.log(info, { userId, deviceId }, 'joined the call directly');
-    this.afterChange(call);
+    this.registry.involve(userId, callId);
+    this.steps.log(info, { userId, deviceId }, 'joined the call directly');
+    this.steps.afterChange(call);
     return info;
   }
 
@@ -452,11 +418,11 @@ export class CallEngine {
     for (const agentId of agentIds) {
       const leg = findLeg(call.info, agentId);
       if (!leg || !isPendingLeg(leg.state)) continue;
-      this.applyLeg(call, leg, 'cancel');
-      this.stopRinging(call, agentId, 'canceled');
+      this.steps.applyLeg(call, leg, 'cancel');
+      this.steps.stopRinging(call, agentId, 'canceled');
       changed = true;
     }
-    if (changed) this.afterChange(call);
+    if (changed) this.steps.afterChange(call);
   }
 
   /** The call moved to another queue (overflow). */
@@ -464,20 +430,17 @@ export class CallEngine {
     const call = this.live(callId);
     if (!call?.info.queue) return;
     call.info.queue.queue = queue;
-    this.afterChange(call);
+    this.steps.afterChange(call);
   }
 
   /** Queue calls waiting for an agent (after a restart: for the contact center to adopt). */
   heldCalls(): CallInfo[] {
-    return [...this.held].flatMap((id) => {
-      const info = this.calls.get(id)?.info;
-      return info ? [info] : [];
-    });
+    return this.registry.heldCalls();
   }
 
   /** Is this queue call still waiting for an agent? */
   isHeld(callId: string): boolean {
-    return this.held.has(callId);
+    return this.registry.isHeld(callId);
   }
 
   /** Is the user a present participant of this live call (for media admission)? */
@@ -488,12 +451,11 @@ export class CallEngine {
 
   /** A device came online: it rings for every invitation still pending for its user. */
   deliverPending(session: Session): void {
-    for (const callId of this.pendingFor.get(session.userId)) {
-      const call = this.calls.get(callId);
-      const leg = call && findLeg(call.info, session.userId);
-      if (!call || !leg) continue;
-      this.rung(call, leg.userId).add(session.device.id);
-      session.send(this.incomingFrame(call.info, leg, this.snapshots.of(call.info)));
+    for (const call of this.registry.pendingCallsOf(session.userId)) {
+      const leg = findLeg(call.info, session.userId);
+      if (!leg) continue;
+      this.steps.rung(call, leg.userId).add(session.device.id);
+      session.send(this.steps.incomingFrame(call.info, leg, this.steps.snapshots.of(call.info)));
     }
   }
 
@@ -505,37 +467,36 @@ export class CallEngine {
    */
   restore(calls: readonly CallInfo[]): void {
     for (const info of calls) {
-      if (this.calls.has(info.callId) || info.state === 'ended') continue;
+      if (this.registry.has(info.callId) || info.state === 'ended') continue;
       const call = newLiveCall(info);
-      this.calls.set(info.callId, call);
-      this.involvement.add(info.callerId, info.callId);
+      this.registry.add(call);
       for (const leg of info.legs)
-        if (isPresent(info, leg.userId)) this.involvement.add(leg.userId, info.callId);
+        if (isPresent(info, leg.userId)) this.registry.involve(leg.userId, info.callId);
       if (info.state === 'active') {
-        this.end(call, 'server-shutdown');
+        this.steps.end(call, 'server-shutdown');
         continue;
       }
       if (info.queue) {
         // A queue call waits again; its offers of the previous run are void (the contact center
         // adopts the call and offers it anew).
-        this.held.add(info.callId);
-        for (const leg of pendingLegs(info)) this.applyLeg(call, leg, 'cancel');
+        this.registry.hold(info.callId);
+        for (const leg of pendingLegs(info)) this.steps.applyLeg(call, leg, 'cancel');
       }
       for (const leg of pendingLegs(info)) {
-        this.pendingFor.add(leg.userId, info.callId);
-        this.armLeg(call, leg);
+        this.registry.ringing(leg.userId, info.callId);
+        this.steps.armLeg(call, leg);
       }
-      this.log(info, { pending: pendingLegs(info).length }, 'call restored');
-      this.afterChange(call);
+      this.steps.log(info, { pending: pendingLegs(info).length }, 'call restored');
+      this.steps.afterChange(call);
     }
   }
 
   /** Ends active calls cleanly; ringing invitations stay persisted for the next start. */
   shutdown(): void {
-    for (const call of [...this.calls.values()]) {
+    for (const call of this.registry.liveCalls()) {
       for (const timer of call.timers.values()) clearTimeout(timer);
       call.timers.clear();
-      if (call.info.state === 'active') this.end(call, 'server-shutdown');
+      if (call.info.state === 'active') this.steps.end(call, 'server-shutdown');
     }
   }
 
@@ -551,219 +512,6 @@ export class CallEngine {
     return known;
   }
 
-  /**
-   * Adds a callee leg and decides at once: refused (block, DND, busy) or delivered/pushed.
-   * Returns the call's text sent in `call.incoming` when the leg rang a device: the call does not
-   * change after that text is taken, so the step's `afterChange` may publish it as it is.
-   */
-  private placeLeg(
-    call: LiveCall,
-    callee: UserId,
-    invitedBy: UserId,
-    ringMs: number,
-    checks: ReadonlyMap<UserId, CalleeCheck>,
-  ): JsonText<CallInfo> | undefined {
-    const now = this.now();
-    const leg: Leg = {
-      userId: callee,
-      state: 'inviting',
-      invitedBy,
-      invitedAt: now,
-      expiresAt: now + ringMs,
-      muted: { audio: false, video: false },
-    };
-    const legs = call.info.legs;
-    const previous = legs.findIndex((l) => l.userId === callee);
-    if (previous >= 0) legs[previous] = leg;
-    else legs.push(leg);
-    call.notes.delete(callee);
-    const check = checks.get(callee);
-    if (check?.blockedCaller) {
-      // The caller is not told about the block: a plain refusal, without ringing anywhere.
-      call.notes.set(callee, 'blocked');
-      this.applyLeg(call, leg, 'refuse', 'declined');
-    } else if (check?.status === 'dnd') {
-      this.applyLeg(call, leg, 'refuse', 'dnd');
-    } else if (this.isBusy(callee) && !check?.callWaiting) {
-      this.applyLeg(call, leg, 'refuse', 'busy');
-    } else {
-      this.pendingFor.add(callee, call.info.callId);
-      this.armLeg(call, leg);
-      call.invitedAtHr.set(callee, performance.now());
-      const devices = this.o.devicesOf(callee);
-      if (devices.length > 0) {
-        const encoded = toJsonText(call.info);
-        const frame = this.incomingFrame(call.info, leg, encoded);
-        const rung = this.rung(call, callee);
-        for (const deviceId of devices) {
-          this.o.router.toDevice(callee, deviceId, frame);
-          rung.add(deviceId);
-        }
-        return encoded;
-      }
-      this.applyLeg(call, leg, 'pushed');
-      this.o.observer.pushInvitation(callee, call.info, leg.expiresAt);
-    }
-    return undefined;
-  }
-
-  /** `encoded`: the text of `info` as it is now. */
-  private incomingFrame(info: CallInfo, leg: Leg, encoded: JsonText<CallInfo>): string {
-    const offer = this.queueOffers.get(info.callId)?.get(leg.userId);
-    return encodeEventJson(
-      'call.incoming',
-      jsonObjectWith('call', encoded, {
-        remainingMs: Math.max(0, leg.expiresAt - this.now()),
-        busy: this.isBusy(leg.userId),
-        ...(offer ? { queue: offer } : {}),
-      }),
-    );
-  }
-
-  private armLeg(call: LiveCall, leg: Leg): void {
-    const delay = Math.max(0, leg.expiresAt - this.now());
-    const timer = setTimeout(() => {
-      call.timers.delete(leg.userId);
-      if (this.calls.get(call.info.callId) !== call || !isPendingLeg(leg.state)) return;
-      // A pushed invitation that a device signed in for and was sent did reach the callee: like
-      // an online device that never acknowledged, nobody answered (`timeout`, not `unreachable`).
-      const reached = (call.rungDevices.get(leg.userId)?.size ?? 0) > 0;
-      this.applyLeg(call, leg, 'expire', reached ? 'timeout' : undefined);
-      this.stopRinging(call, leg.userId, 'timeout');
-      this.log(call.info, { userId: leg.userId, reason: leg.reason }, 'invitation expired');
-      this.afterChange(call);
-    }, delay);
-    timer.unref();
-    call.timers.set(leg.userId, timer);
-  }
-
-  /**
-   * The one place a leg changes state. Returns true when it changed; a repeat is a no-op and a
-   * too-late event is an `invalid-state` error carrying the call as it is.
-   */
-  private applyLeg(call: LiveCall, leg: Leg, event: LegEvent, reason?: string): boolean {
-    const outcome = legTransition(leg.state, event);
-    if (outcome.kind === 'same') return false;
-    if (outcome.kind === 'invalid') {
-      throw invalidState(call.info, `the invitation is already ${leg.state}`);
-    }
-    leg.state = outcome.state;
-    const why = reason ?? outcome.reason;
-    if (why === undefined) delete leg.reason;
-    else leg.reason = why;
-    if (!isPendingLeg(leg.state)) {
-      const timer = call.timers.get(leg.userId);
-      if (timer) clearTimeout(timer);
-      call.timers.delete(leg.userId);
-      this.pendingFor.delete(leg.userId, call.info.callId);
-    }
-    if (call.info.queue) this.o.queueHooks?.legChanged(call.info, leg);
-    return true;
-  }
-
-  private leave(call: LiveCall, userId: UserId, reason: 'left' | 'removed'): void {
-    const now = this.now();
-    const { info } = call;
-    const device = presentParticipants(info).find((p) => p.userId === userId)?.deviceId;
-    if (device) call.lastLeft = { userId, deviceId: device };
-    if (userId === info.callerId) info.callerLeftAt = now;
-    else {
-      const leg = findLeg(info, userId);
-      if (leg) leg.leftAt = now;
-    }
-    this.involvement.delete(userId, info.callId);
-    this.o.media.participantLeft(info.callId, userId, reason);
-    // The moderator role passes on to whoever has been in the call longest.
-    if (info.moderatorId === userId) {
-      const next = presentParticipants(info)[0];
-      if (next) info.moderatorId = next.userId;
-    }
-    this.log(info, { userId, reason }, 'participant left');
-  }
-
-  /**
-   * After every change: end the call if nothing keeps it going, else persist and publish.
-   * `encoded`: the call's text taken after its last change in this step, if a frame needed it.
-   */
-  private afterChange(call: LiveCall, encoded?: JsonText<CallInfo>): void {
-    const { info } = call;
-    if (info.state === 'ended') return;
-    const pending = pendingLegs(info).length;
-    if (info.state === 'ringing' && pending === 0 && !this.held.has(info.callId)) {
-      this.end(call, unansweredEndReason(info.legs));
-      return;
-    }
-    const present = presentParticipants(info).length;
-    if (info.state === 'active' && (present === 0 || (present === 1 && pending === 0))) {
-      this.end(call, 'completed');
-      return;
-    }
-    // The call outlived that leaving: whoever left is out of it, and not told of its later end.
-    delete call.lastLeft;
-    this.o.liveCalls.save(info);
-    const json = this.snapshots.publish(info, encoded);
-    this.broadcast(info, encodeEventJson('call.updated', jsonObjectWith('call', json, {})));
-  }
-
-  private end(call: LiveCall, reason: CallEndReason): void {
-    const { info } = call;
-    for (const leg of pendingLegs(info)) {
-      this.applyLeg(call, leg, 'cancel');
-      this.stopRinging(call, leg.userId, 'canceled');
-    }
-    const audience = presentParticipants(info);
-    if (call.lastLeft) audience.push(call.lastLeft);
-    info.state = 'ended';
-    info.endedAt = this.now();
-    info.endReason = reason;
-    this.calls.delete(info.callId);
-    this.held.delete(info.callId);
-    this.queueOffers.delete(info.callId);
-    const json = this.snapshots.publish(info);
-    this.ended.set(info.callId, json);
-    this.involvement.delete(info.callerId, info.callId);
-    for (const leg of info.legs) this.involvement.delete(leg.userId, info.callId);
-    this.o.liveCalls.delete(info.callId);
-    this.o.media.callEnded(info.callId);
-    const frame = encodeEventJson('call.ended', jsonObjectWith('call', json, { reason }));
-    for (const p of audience) this.o.router.toDevice(p.userId, p.deviceId, frame);
-    const record = buildCallRecord(info, call.notes);
-    if (info.queue) this.o.queueHooks?.callEnding(info, record);
-    this.o.records.add(record);
-    this.o.observer.callEnded(record);
-    this.log(info, { reason, durationSec: record.durationSec }, 'call ended');
-  }
-
-  private stopRinging(
-    call: LiveCall,
-    userId: UserId,
-    reason: RingEndReason,
-    except?: string,
-  ): void {
-    const devices = call.rungDevices.get(userId);
-    if (!devices) return;
-    const frame = encodeEvent('call.ringEnded', { callId: call.info.callId, reason });
-    for (const deviceId of devices) {
-      if (deviceId !== except) this.o.router.toDevice(userId, deviceId, frame);
-    }
-    call.rungDevices.delete(userId);
-  }
-
-  /** Sends the snapshot to every device taking part (the caller's sees each callee's state). */
-  private broadcast(info: CallInfo, frame: string): void {
-    for (const p of presentParticipants(info)) this.o.router.toDevice(p.userId, p.deviceId, frame);
-  }
-
-  private sendToParticipant(
-    info: CallInfo,
-    userId: UserId,
-    type: 'call.controlled',
-    data: Parameters<typeof encodeEvent<'call.controlled'>>[1],
-  ): void {
-    const p = presentParticipants(info).find((x) => x.userId === userId);
-    if (p) this.o.router.toDevice(p.userId, p.deviceId, encodeEvent(type, data));
-  }
-
   private calleeLeg(actor: Actor, callId: string, verb: string): { call: LiveCall; leg: Leg } {
     const call = this.live(callId);
     if (!call) {
@@ -777,47 +525,6 @@ export class CallEngine {
   }
 
   private live(callId: string): LiveCall | undefined {
-    return this.calls.get(callId);
-  }
-
-  private rung(call: LiveCall, userId: UserId): Set<string> {
-    let set = call.rungDevices.get(userId);
-    if (!set) call.rungDevices.set(userId, (set = new Set()));
-    return set;
-  }
-
-  /**
-   * A new ringing call with no legs yet, registered as live with its caller involved: shared by
-   * `invite` and `createQueued`, which differ only in `extra` (the queue a held call waits in).
-   */
-  private startCall(
-    actor: Actor,
-    data: RequestData<'call.invite'>,
-    now: number,
-    extra: Pick<CallInfo, 'queue'>,
-  ): LiveCall {
-    const info: CallInfo = {
-      callId: data.callId,
-      callerId: actor.userId,
-      callerDevice: actor.device.id,
-      moderatorId: actor.userId,
-      media: data.media,
-      state: 'ringing',
-      createdAt: now,
-      callerMuted: { audio: false, video: false },
-      legs: [],
-      ...extra,
-      ...(data.payload === undefined ? {} : { payload: data.payload }),
-    };
-    const call = newLiveCall(info);
-    this.calls.set(info.callId, call);
-    this.involvement.add(actor.userId, info.callId);
-    this.o.observer.callStarted();
-    return call;
-  }
-
-  /** Every line about a call carries its id. */
-  private log(info: CallInfo, fields: Record<string, unknown>, message: string): void {
-    this.o.logger.info({ callId: info.callId, ...fields }, message);
+    return this.registry.live(callId);
   }
 }

@@ -1,0 +1,293 @@
+import type {
+  CallEndReason,
+  CallInfo,
+  JsonText,
+  Leg,
+  RequestData,
+  RingEndReason,
+  UserId,
+} from '../../protocol/index.js';
+import {
+  ProtocolError,
+  encodeEvent,
+  encodeEventJson,
+  jsonObjectWith,
+  toJsonText,
+} from '../../protocol/index.js';
+import type { Actor, CallEngineOptions } from './call-engine.js';
+import { buildCallRecord, unansweredEndReason } from './call-record.js';
+import type { CallRegistry } from './call-registry.js';
+import { CallSnapshots } from './call-snapshots.js';
+import type { CalleeCheck } from './callee-checks.js';
+import { type LegEvent, isPendingLeg, legTransition } from './leg-transitions.js';
+import {
+  type LiveCall,
+  findLeg,
+  newLiveCall,
+  pendingLegs,
+  presentParticipants,
+} from './live-call.js';
+
+export const invalidState = (call: CallInfo, message: string): ProtocolError =>
+  new ProtocolError('invalid-state', message, call);
+
+/**
+ * The steps every call operation is made of: placing and arming a leg, applying a leg event (the
+ * one place a leg changes state), a participant leaving, publishing a change or ending the call,
+ * and telling devices. CallEngine decides which steps an operation takes and in what order; it is
+ * the only user of this class, and every step runs synchronously inside one of its operations.
+ */
+export class CallSteps {
+  readonly snapshots: CallSnapshots;
+
+  constructor(
+    private readonly o: CallEngineOptions,
+    private readonly registry: CallRegistry,
+    private readonly now: () => number,
+  ) {
+    this.snapshots = new CallSnapshots(o.verifySnapshots ?? false);
+  }
+
+  /**
+   * Adds a callee leg and decides at once: refused (block, DND, busy) or delivered/pushed.
+   * Returns the call's text sent in `call.incoming` when the leg rang a device: the call does not
+   * change after that text is taken, so the step's `afterChange` may publish it as it is.
+   */
+  placeLeg(
+    call: LiveCall,
+    callee: UserId,
+    invitedBy: UserId,
+    ringMs: number,
+    checks: ReadonlyMap<UserId, CalleeCheck>,
+  ): JsonText<CallInfo> | undefined {
+    const now = this.now();
+    const leg: Leg = {
+      userId: callee,
+      state: 'inviting',
+      invitedBy,
+      invitedAt: now,
+      expiresAt: now + ringMs,
+      muted: { audio: false, video: false },
+    };
+    const legs = call.info.legs;
+    const previous = legs.findIndex((l) => l.userId === callee);
+    if (previous >= 0) legs[previous] = leg;
+    else legs.push(leg);
+    call.notes.delete(callee);
+    const check = checks.get(callee);
+    if (check?.blockedCaller) {
+      // The caller is not told about the block: a plain refusal, without ringing anywhere.
+      call.notes.set(callee, 'blocked');
+      this.applyLeg(call, leg, 'refuse', 'declined');
+    } else if (check?.status === 'dnd') {
+      this.applyLeg(call, leg, 'refuse', 'dnd');
+    } else if (this.registry.isBusy(callee) && !check?.callWaiting) {
+      this.applyLeg(call, leg, 'refuse', 'busy');
+    } else {
+      this.registry.ringing(callee, call.info.callId);
+      this.armLeg(call, leg);
+      call.invitedAtHr.set(callee, performance.now());
+      const devices = this.o.devicesOf(callee);
+      if (devices.length > 0) {
+        const encoded = toJsonText(call.info);
+        const frame = this.incomingFrame(call.info, leg, encoded);
+        const rung = this.rung(call, callee);
+        for (const deviceId of devices) {
+          this.o.router.toDevice(callee, deviceId, frame);
+          rung.add(deviceId);
+        }
+        return encoded;
+      }
+      this.applyLeg(call, leg, 'pushed');
+      this.o.observer.pushInvitation(callee, call.info, leg.expiresAt);
+    }
+    return undefined;
+  }
+
+  /** `encoded`: the text of `info` as it is now. */
+  incomingFrame(info: CallInfo, leg: Leg, encoded: JsonText<CallInfo>): string {
+    const offer = this.registry.offerFor(info.callId, leg.userId);
+    return encodeEventJson(
+      'call.incoming',
+      jsonObjectWith('call', encoded, {
+        remainingMs: Math.max(0, leg.expiresAt - this.now()),
+        busy: this.registry.isBusy(leg.userId),
+        ...(offer ? { queue: offer } : {}),
+      }),
+    );
+  }
+
+  armLeg(call: LiveCall, leg: Leg): void {
+    const delay = Math.max(0, leg.expiresAt - this.now());
+    const timer = setTimeout(() => {
+      call.timers.delete(leg.userId);
+      if (this.registry.live(call.info.callId) !== call || !isPendingLeg(leg.state)) return;
+      // A pushed invitation that a device signed in for and was sent did reach the callee: like
+      // an online device that never acknowledged, nobody answered (`timeout`, not `unreachable`).
+      const reached = (call.rungDevices.get(leg.userId)?.size ?? 0) > 0;
+      this.applyLeg(call, leg, 'expire', reached ? 'timeout' : undefined);
+      this.stopRinging(call, leg.userId, 'timeout');
+      this.log(call.info, { userId: leg.userId, reason: leg.reason }, 'invitation expired');
+      this.afterChange(call);
+    }, delay);
+    timer.unref();
+    call.timers.set(leg.userId, timer);
+  }
+
+  /**
+   * The one place a leg changes state. Returns true when it changed; a repeat is a no-op and a
+   * too-late event is an `invalid-state` error carrying the call as it is.
+   */
+  applyLeg(call: LiveCall, leg: Leg, event: LegEvent, reason?: string): boolean {
+    const outcome = legTransition(leg.state, event);
+    if (outcome.kind === 'same') return false;
+    if (outcome.kind === 'invalid') {
+      throw invalidState(call.info, `the invitation is already ${leg.state}`);
+    }
+    leg.state = outcome.state;
+    const why = reason ?? outcome.reason;
+    if (why === undefined) delete leg.reason;
+    else leg.reason = why;
+    if (!isPendingLeg(leg.state)) {
+      const timer = call.timers.get(leg.userId);
+      if (timer) clearTimeout(timer);
+      call.timers.delete(leg.userId);
+      this.registry.stoppedRinging(leg.userId, call.info.callId);
+    }
+    if (call.info.queue) this.o.queueHooks?.legChanged(call.info, leg);
+    return true;
+  }
+
+  leave(call: LiveCall, userId: UserId, reason: 'left' | 'removed'): void {
+    const now = this.now();
+    const { info } = call;
+    const device = presentParticipants(info).find((p) => p.userId === userId)?.deviceId;
+    if (device) call.lastLeft = { userId, deviceId: device };
+    if (userId === info.callerId) info.callerLeftAt = now;
+    else {
+      const leg = findLeg(info, userId);
+      if (leg) leg.leftAt = now;
+    }
+    this.registry.uninvolve(userId, info.callId);
+    this.o.media.participantLeft(info.callId, userId, reason);
+    // The moderator role passes on to whoever has been in the call longest.
+    if (info.moderatorId === userId) {
+      const next = presentParticipants(info)[0];
+      if (next) info.moderatorId = next.userId;
+    }
+    this.log(info, { userId, reason }, 'participant left');
+  }
+
+  /**
+   * After every change: end the call if nothing keeps it going, else persist and publish.
+   * `encoded`: the call's text taken after its last change in this step, if a frame needed it.
+   */
+  afterChange(call: LiveCall, encoded?: JsonText<CallInfo>): void {
+    const { info } = call;
+    if (info.state === 'ended') return;
+    const pending = pendingLegs(info).length;
+    if (info.state === 'ringing' && pending === 0 && !this.registry.isHeld(info.callId)) {
+      this.end(call, unansweredEndReason(info.legs));
+      return;
+    }
+    const present = presentParticipants(info).length;
+    if (info.state === 'active' && (present === 0 || (present === 1 && pending === 0))) {
+      this.end(call, 'completed');
+      return;
+    }
+    // The call outlived that leaving: whoever left is out of it, and not told of its later end.
+    delete call.lastLeft;
+    this.o.liveCalls.save(info);
+    const json = this.snapshots.publish(info, encoded);
+    this.broadcast(info, encodeEventJson('call.updated', jsonObjectWith('call', json, {})));
+  }
+
+  end(call: LiveCall, reason: CallEndReason): void {
+    const { info } = call;
+    for (const leg of pendingLegs(info)) {
+      this.applyLeg(call, leg, 'cancel');
+      this.stopRinging(call, leg.userId, 'canceled');
+    }
+    const audience = presentParticipants(info);
+    if (call.lastLeft) audience.push(call.lastLeft);
+    info.state = 'ended';
+    info.endedAt = this.now();
+    info.endReason = reason;
+    const json = this.snapshots.publish(info);
+    this.registry.retire(info, json);
+    this.o.liveCalls.delete(info.callId);
+    this.o.media.callEnded(info.callId);
+    const frame = encodeEventJson('call.ended', jsonObjectWith('call', json, { reason }));
+    for (const p of audience) this.o.router.toDevice(p.userId, p.deviceId, frame);
+    const record = buildCallRecord(info, call.notes);
+    if (info.queue) this.o.queueHooks?.callEnding(info, record);
+    this.o.records.add(record);
+    this.o.observer.callEnded(record);
+    this.log(info, { reason, durationSec: record.durationSec }, 'call ended');
+  }
+
+  stopRinging(call: LiveCall, userId: UserId, reason: RingEndReason, except?: string): void {
+    const devices = call.rungDevices.get(userId);
+    if (!devices) return;
+    const frame = encodeEvent('call.ringEnded', { callId: call.info.callId, reason });
+    for (const deviceId of devices) {
+      if (deviceId !== except) this.o.router.toDevice(userId, deviceId, frame);
+    }
+    call.rungDevices.delete(userId);
+  }
+
+  /** Sends the snapshot to every device taking part (the caller's sees each callee's state). */
+  broadcast(info: CallInfo, frame: string): void {
+    for (const p of presentParticipants(info)) this.o.router.toDevice(p.userId, p.deviceId, frame);
+  }
+
+  sendToParticipant(
+    info: CallInfo,
+    userId: UserId,
+    type: 'call.controlled',
+    data: Parameters<typeof encodeEvent<'call.controlled'>>[1],
+  ): void {
+    const p = presentParticipants(info).find((x) => x.userId === userId);
+    if (p) this.o.router.toDevice(p.userId, p.deviceId, encodeEvent(type, data));
+  }
+
+  rung(call: LiveCall, userId: UserId): Set<string> {
+    let set = call.rungDevices.get(userId);
+    if (!set) call.rungDevices.set(userId, (set = new Set()));
+    return set;
+  }
+
+  /**
+   * A new ringing call with no legs yet, registered as live with its caller involved: shared by
+   * `invite` and `createQueued`, which differ only in `extra` (the queue a held call waits in).
+   */
+  startCall(
+    actor: Actor,
+    data: RequestData<'call.invite'>,
+    now: number,
+    extra: Pick<CallInfo, 'queue'>,
+  ): LiveCall {
+    const info: CallInfo = {
+      callId: data.callId,
+      callerId: actor.userId,
+      callerDevice: actor.device.id,
+      moderatorId: actor.userId,
+      media: data.media,
+      state: 'ringing',
+      createdAt: now,
+      callerMuted: { audio: false, video: false },
+      legs: [],
+      ...extra,
+      ...(data.payload === undefined ? {} : { payload: data.payload }),
+    };
+    const call = newLiveCall(info);
+    this.registry.add(call);
+    this.o.observer.callStarted();
+    return call;
+  }
+
+  /** Every line about a call carries its id. */
+  log(info: CallInfo, fields: Record<string, unknown>, message: string): void {
+    this.o.logger.info({ callId: info.callId, ...fields }, message);
+  }
+}
