@@ -108,6 +108,32 @@ describe('writer thread', () => {
     ).toBe(true);
   });
 
+  it('ends a thread stuck in a write at close, and writes its batch on the event loop', async () => {
+    // Another connection holds the file's write lock: the thread's commit waits in SQLite's busy
+    // handler, answering nothing, longer than close() is willing to wait.
+    const w = new ThreadBatchWriter(temp.file, SQL, log.logger, open, 200);
+    writers.push(w);
+    w.write(batch(['before', '1']));
+    await w.settled();
+    const locker = new Database(temp.file);
+    locker.pragma('busy_timeout = 0');
+    locker.exec('BEGIN IMMEDIATE');
+    w.write(batch(['stuck', '2']));
+    const closed = w.close();
+    // Well past the grace: the thread is being ended, still inside its write.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    locker.exec('ROLLBACK');
+    locker.close();
+    await closed;
+    // Whether or not the thread's commit landed before it ended, the batch is there once.
+    expect(stored()).toEqual({ before: '1', stuck: '2' });
+    const messages = log.lines.map((l) => l.msg);
+    expect(messages).toContain(
+      'writer thread does not answer; writing its batches on the event loop',
+    );
+    expect(messages).toContain('writer thread failed; writing on the event loop again');
+  });
+
   it('does not keep the process alive when idle, yet finishes what it was given', async () => {
     // In a child process, which must end on its own once the writes are committed.
     const { execFileSync } = await import('node:child_process');

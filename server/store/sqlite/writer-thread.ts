@@ -13,6 +13,7 @@ import type { SqliteDatabase } from './database.js';
 import { WRITER_ROLE } from './writer-worker.cjs';
 
 const WORKER_FILE = fileURLToPath(new URL('./writer-worker.cjs', import.meta.url));
+/** How long close() waits for the thread before ending it as hung. */
 const CLOSE_GRACE_MS = 5_000;
 
 /** What the thread sends back: one `done` per batch, in the order the batches were sent. */
@@ -48,6 +49,7 @@ export class ThreadBatchWriter implements BatchWriter {
     private readonly logger: Logger,
     /** Opens this thread's own connection to the file, if the writer thread fails. */
     private readonly openFallback: () => SqliteDatabase,
+    private readonly closeGraceMs = CLOSE_GRACE_MS,
   ) {
     this.worker = new Worker(WORKER_FILE, {
       workerData: { role: WRITER_ROLE, file, sql },
@@ -89,7 +91,7 @@ export class ThreadBatchWriter implements BatchWriter {
 
   close(): Promise<void> {
     return (this.closing ??= (async () => {
-      if (!(await this.settledWithin(CLOSE_GRACE_MS)) && !this.fallback) {
+      if (!(await this.settledWithin(this.closeGraceMs)) && !this.fallback) {
         // A hung thread: ended like a crashed one, its batches are written here (`failOver`).
         this.logger.error('writer thread does not answer; writing its batches on the event loop');
         await this.worker.terminate();
@@ -99,7 +101,7 @@ export class ThreadBatchWriter implements BatchWriter {
       if (!this.fallback) {
         this.worker.ref();
         this.worker.postMessage({ kind: 'close' });
-        const timer = setTimeout(() => void this.worker.terminate(), CLOSE_GRACE_MS);
+        const timer = setTimeout(() => void this.worker.terminate(), this.closeGraceMs);
         await this.exited;
         clearTimeout(timer);
       }
