@@ -31,8 +31,20 @@ export const configSchema = z.object({
         .default(30 * 86_400),
       /** Bearer key for the admin REST API; the admin API is off when unset. */
       adminApiKey: z.string().min(24).optional(),
+      /** Sign-in attempts a minute for one account: makes guessing its password useless. */
+      signInPerAccountPerMinute: z.number().int().min(1).default(10),
+      /**
+       * Sign-in and refresh attempts a minute from one client address. Higher than the account
+       * limit: an office behind one NAT address signs all its agents in from it at shift start.
+       */
+      signInPerAddressPerMinute: z.number().int().min(1).default(120),
     })
-    .default({ accessTokenTtlSec: 3600, refreshTokenTtlSec: 30 * 86_400 }),
+    .default({
+      accessTokenTtlSec: 3600,
+      refreshTokenTtlSec: 30 * 86_400,
+      signInPerAccountPerMinute: 10,
+      signInPerAddressPerMinute: 120,
+    }),
   signaling: z
     .object({
       heartbeatIntervalMs: z.number().int().min(100).default(10_000),

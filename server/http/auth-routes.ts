@@ -23,9 +23,9 @@ export async function issueTokens(services: Services, userId: UserId): Promise<T
 
 /** Sign-in for clients: `POST /api/auth/login` and `POST /api/auth/refresh`. */
 export function authRoutes(services: Services): Route {
-  // Ten tries a minute per address and per account: slow enough to make guessing useless.
-  const byAddress = new AttemptLimiter(10, 60_000);
-  const byUser = new AttemptLimiter(10, 60_000);
+  const { signInPerAddressPerMinute, signInPerAccountPerMinute } = services.config.auth;
+  const byAddress = new AttemptLimiter(signInPerAddressPerMinute, 60_000);
+  const byUser = new AttemptLimiter(signInPerAccountPerMinute, 60_000);
   const address = (req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown';
 
   return async (req: IncomingMessage, res: ServerResponse, url: URL) => {
