@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CallInfo, DeviceInfo } from '../../protocol/index.js';
+import type { CallInfo } from '../../protocol/index.js';
 import { encodeEvent, toJsonText } from '../../protocol/index.js';
-import { silentLogger } from '../logger.js';
 import { CallEngine } from './call-engine.js';
 import { CallSnapshots, StaleSnapshotError } from './call-snapshots.js';
+import { engineOptions, testActor as actor } from './testing.js';
 
 const ringing = (): CallInfo => ({
   callId: 'call-0001',
@@ -57,49 +57,26 @@ describe('CallSnapshots', () => {
   });
 });
 
-const device = (id: string): DeviceInfo => ({ id, name: id, platform: 'linux' });
-const actor = (userId: string) => ({ userId, device: device(`${userId}-dev`) });
-
 /**
  * A CallEngine whose frames are kept, with the call as it was when each was sent (when
  * verifying: that takes a JSON.stringify per frame).
  */
 function engineWithFrames(verifySnapshots: boolean) {
   const sent: { to: string; frame: string; callNow: string | undefined }[] = [];
-  const engine: CallEngine = new CallEngine({
-    router: {
-      toUser: () => 1,
-      toDevice: (userId, _deviceId, frame) => {
-        const data = (JSON.parse(frame) as { data: { call?: CallInfo } }).data;
-        const now = verifySnapshots && data.call ? engine.get(data.call.callId) : undefined;
-        sent.push({ to: userId, frame, callNow: now && JSON.stringify(now) });
-        return true;
+  const engine: CallEngine = new CallEngine(
+    engineOptions({
+      router: {
+        toUser: () => 1,
+        toDevice: (userId, _deviceId, frame) => {
+          const data = (JSON.parse(frame) as { data: { call?: CallInfo } }).data;
+          const now = verifySnapshots && data.call ? engine.get(data.call.callId) : undefined;
+          sent.push({ to: userId, frame, callNow: now && JSON.stringify(now) });
+          return true;
+        },
       },
-    },
-    devicesOf: (userId) => [`${userId}-dev`],
-    liveCalls: {
-      save: () => undefined,
-      delete: () => undefined,
-      loadAll: () => Promise.resolve([]),
-      flush: () => Promise.resolve(),
-    },
-    records: {
-      add: () => undefined,
-      query: () => Promise.resolve([]),
-      get: () => Promise.resolve(undefined),
-      flush: () => Promise.resolve(),
-    },
-    media: { callActive: () => 0, participantLeft: () => 0, setMuted: () => 0, callEnded: () => 0 },
-    observer: {
-      pushInvitation: () => undefined,
-      callEnded: () => undefined,
-      legRinging: () => undefined,
-      callStarted: () => undefined,
-    },
-    logger: silentLogger(),
-    defaultRingTimeoutMs: 60_000,
-    verifySnapshots,
-  });
+      verifySnapshots,
+    }),
+  );
   return { engine, sent };
 }
 

@@ -1,7 +1,7 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CallRecord, DeviceInfo } from '../../protocol/index.js';
+import type { CallRecord } from '../../protocol/index.js';
 import { CallEngine } from '../calls/call-engine.js';
 import { type LogLine, captureLogger } from '../store/test-support.js';
 import { TokenService } from '../tokens.js';
@@ -10,9 +10,7 @@ import { SfuService } from './sfu-service.js';
 import { opusParameters } from './testing/media-fixtures.js';
 import { TEST_SECRET, eventually } from './testing/sfu-fixture.js';
 import { SfuTestClient, errorCodeOf } from './testing/sfu-test-client.js';
-
-const device = (id: string): DeviceInfo => ({ id, name: id, platform: 'linux' });
-const actor = (userId: string) => ({ userId, device: device(`${userId}-dev`) });
+import { engineOptions, testActor as actor } from '../calls/testing.js';
 
 /**
  * The SFU wired to the real call engine the way server/app.ts wires it: the engine's decisions
@@ -31,31 +29,18 @@ async function startWired(config: SfuConfigInput) {
     },
     logger,
   });
-  const calls: CallEngine = new CallEngine({
-    router: { toUser: () => 1, toDevice: () => true },
-    devicesOf: (userId) => [`${userId}-dev`],
-    liveCalls: {
-      save: () => undefined,
-      delete: () => undefined,
-      loadAll: () => Promise.resolve([]),
-      flush: () => Promise.resolve(),
-    },
-    records: {
-      add: (record) => records.push(record),
-      query: () => Promise.resolve([]),
-      get: () => Promise.resolve(undefined),
-      flush: () => Promise.resolve(),
-    },
-    media: sfu,
-    observer: {
-      pushInvitation: () => undefined,
-      callEnded: () => undefined,
-      legRinging: () => undefined,
-      callStarted: () => undefined,
-    },
-    logger,
-    defaultRingTimeoutMs: 60_000,
-  });
+  const calls: CallEngine = new CallEngine(
+    engineOptions({
+      records: {
+        add: (record) => records.push(record),
+        query: () => Promise.resolve([]),
+        get: () => Promise.resolve(undefined),
+        flush: () => Promise.resolve(),
+      },
+      media: sfu,
+      logger,
+    }),
+  );
   await sfu.start();
   const http: Server = createServer();
   http.on('upgrade', (req, socket, head) => {
