@@ -87,15 +87,16 @@ export class CallRegistry {
 
   /** Calls the user is in: as caller of a call not ended, or as a present participant. */
   callsOf(userId: UserId): CallInfo[] {
-    return [...this.involvement.get(userId)].flatMap((id) => {
-      const call = this.calls.get(id)?.info;
-      return call ? [call] : [];
-    });
+    return this.liveOf(this.involvement.get(userId)).map((call) => call.info);
   }
 
-  /** A user already in an active call is busy. */
+  /** A user already in an active call is busy. Asked for every leg placed: no copies made. */
   isBusy(userId: UserId): boolean {
-    return this.callsOf(userId).some((c) => c.state === 'active' && isPresent(c, userId));
+    for (const callId of this.involvement.get(userId)) {
+      const info = this.calls.get(callId)?.info;
+      if (info?.state === 'active' && isPresent(info, userId)) return true;
+    }
+    return false;
   }
 
   // ---- pending invitations -------------------------------------------------------------------
@@ -110,10 +111,7 @@ export class CallRegistry {
 
   /** The live calls with an invitation pending for the user. */
   pendingCallsOf(userId: UserId): LiveCall[] {
-    return [...this.pendingFor.get(userId)].flatMap((id) => {
-      const call = this.calls.get(id);
-      return call ? [call] : [];
-    });
+    return this.liveOf(this.pendingFor.get(userId));
   }
 
   // ---- queue calls ---------------------------------------------------------------------------
@@ -132,10 +130,7 @@ export class CallRegistry {
   }
 
   heldCalls(): CallInfo[] {
-    return [...this.held].flatMap((id) => {
-      const info = this.calls.get(id)?.info;
-      return info ? [info] : [];
-    });
+    return this.liveOf(this.held).map((call) => call.info);
   }
 
   setOffer(callId: string, agentId: UserId, offer: QueueOffer): void {
@@ -146,5 +141,15 @@ export class CallRegistry {
 
   offerFor(callId: string, agentId: UserId): QueueOffer | undefined {
     return this.queueOffers.get(callId)?.get(agentId);
+  }
+
+  /** The calls among `callIds` that are live. */
+  private liveOf(callIds: Iterable<string>): LiveCall[] {
+    const live: LiveCall[] = [];
+    for (const callId of callIds) {
+      const call = this.calls.get(callId);
+      if (call) live.push(call);
+    }
+    return live;
   }
 }
