@@ -539,34 +539,6 @@ describe('the REST API on bad input', () => {
     expect(await errorOf(res)).toBe('unauthorized');
   });
 
-  it('answers the eleventh sign-in within a minute with 429', async () => {
-    const statuses: number[] = [];
-    for (let i = 0; i < 11; i++) {
-      const res = await login(frame({ userId: 'alice', password: 'password-alice' }));
-      statuses.push(res.status);
-      await res.arrayBuffer();
-    }
-    expect(statuses.slice(0, 10)).toEqual(Array.from({ length: 10 }, () => 200));
-    expect(statuses[10]).toBe(429);
-    const res = await login(frame({ userId: 'alice', password: 'password-alice' }));
-    expect(res.status).toBe(429);
-    expect(await errorOf(res)).toBe('rate-limited');
-  });
-
-  it('lets an office sign many agents in from one address, within the address limit', async () => {
-    // Twenty accounts from one address (as behind a NAT): the default address limit is 120 a
-    // minute, so none is refused; the account limit (10) is per account.
-    const agents = Array.from({ length: 20 }, (_, i) => `agent-${String(i).padStart(2, '0')}`);
-    for (const agent of agents) await t.addUser(agent);
-    const statuses: number[] = [];
-    for (const agent of agents) {
-      const res = await login(frame({ userId: agent, password: `password-${agent}` }));
-      statuses.push(res.status);
-      await res.arrayBuffer();
-    }
-    expect(statuses).toEqual(agents.map(() => 200));
-  });
-
   it('answers a body over 64 KB with 413', async () => {
     const res = await login(
       frame({ userId: 'alice', password: 'x'.repeat(64 * 1024), padding: 'y'.repeat(16 * 1024) }),
@@ -576,28 +548,5 @@ describe('the REST API on bad input', () => {
     // The server still answers afterwards.
     const health = await fetch(`${t.server.httpUrl}/healthz`);
     expect(health.status).toBe(200);
-  });
-});
-
-describe('configured sign-in limits', () => {
-  let t: TestServer;
-  afterEach(async () => {
-    await t.dispose();
-  });
-
-  it('refuses sign-ins from one address beyond auth.signInPerAddressPerMinute', async () => {
-    t = await startTestServer({ auth: { signInPerAddressPerMinute: 3 } });
-    for (const user of ['u-one', 'u-two', 'u-three', 'u-four']) await t.addUser(user);
-    const statuses: number[] = [];
-    for (const user of ['u-one', 'u-two', 'u-three', 'u-four']) {
-      const res = await fetch(`${t.server.httpUrl}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: frame({ userId: user, password: `password-${user}` }),
-      });
-      statuses.push(res.status);
-      await res.arrayBuffer();
-    }
-    expect(statuses).toEqual([200, 200, 200, 429]);
   });
 });
