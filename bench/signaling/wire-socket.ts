@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomFillSync } from 'node:crypto';
 import net from 'node:net';
+import { headerLength, writeHeader } from '../../server/signaling/text-frame.js';
 
 /**
  * A minimal RFC 6455 client for the load generators: text frames over a plain `net.Socket`.
@@ -50,28 +51,13 @@ export interface WireHandlers {
   onClose(error: Error | undefined): void;
 }
 
-/** Client frame header length for a payload of `n` bytes (2 + extended length + 4-byte mask). */
-function headerLength(n: number): number {
-  return n < 126 ? 6 : n < 65_536 ? 8 : 14;
-}
-
 /** One masked client frame (FIN set) carrying `payload` (a string is sent as UTF-8). */
 function encodeFrame(opcode: number, payload: string | Buffer): Buffer {
   const n = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
-  const header = headerLength(n);
-  const frame = Buffer.allocUnsafe(header + n);
-  frame[0] = 0x80 | opcode;
-  if (n < 126) frame[1] = 0x80 | n;
-  else if (n < 65_536) {
-    frame[1] = 0x80 | 126;
-    frame.writeUInt16BE(n, 2);
-  } else {
-    frame[1] = 0x80 | 127;
-    frame.writeUInt32BE(0, 2);
-    frame.writeUInt32BE(n, 6);
-  }
-  const mask = header - 4;
+  const frame = Buffer.allocUnsafe(headerLength(n, true) + n);
+  const mask = writeHeader(frame, opcode, n, true);
   writeMask(frame, mask);
+  const header = mask + 4;
   if (typeof payload === 'string') frame.write(payload, header, 'utf8');
   else payload.copy(frame, header);
   for (let i = 0; i < n; i++)
