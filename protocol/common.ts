@@ -87,6 +87,8 @@ export const callEndReasonSchema = z.enum([
   'media-failed',
   'ended-by-moderator',
   'server-shutdown',
+  /** The server process died (a crash, kill -9): the call ended about when it was last persisted. */
+  'server-failure',
 ]);
 export type CallEndReason = z.infer<typeof callEndReasonSchema>;
 

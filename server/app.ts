@@ -29,7 +29,7 @@ import { HeartbeatSweep } from './signaling/heartbeat.js';
 import { SentMessages } from './signaling/sent-messages.js';
 import { LocalMessageRouter, LocalSessionRegistry } from './signaling/sessions.js';
 import { dataFile, openSqliteStores } from './store/sqlite/index.js';
-import type { Stores } from './store/types.js';
+import type { CommitBarrier, Stores } from './store/types.js';
 import { TokenService } from './tokens.js';
 import { WebhookSender, type WebhookSink, createWebhookSender } from './webhooks/index.js';
 
@@ -67,6 +67,13 @@ function jwtSecret(config: ServerConfig): string {
   return secret;
 }
 
+/** Resolves once every call-data write made so far is committed. */
+function committed(commits: CommitBarrier): Promise<void> {
+  return new Promise((resolve) => {
+    commits.whenCommitted(commits.ticket(), resolve);
+  });
+}
+
 function callObserver(
   stores: Stores,
   webhooks: WebhookSink,
@@ -78,6 +85,9 @@ function callObserver(
       if (!webhooks.enabled) return;
       // Off the signaling path: look-ups and the POST happen after the invite is answered.
       void (async () => {
+        // Not before the pushed invitation is committed: a push must not announce a call that a
+        // crash could still lose.
+        await committed(stores.commits);
         const [tokens, caller] = await Promise.all([
           stores.pushTokens.listForUser(callee),
           stores.users.get(call.callerId),
@@ -107,7 +117,10 @@ function callObserver(
     },
     callEnded(record: CallRecord) {
       metrics.callsEnded.inc({ reason: record.endReason });
-      webhooks.send({ type: 'call.ended', deliveryId: randomUUID(), sentAt: Date.now(), record });
+      // Announced once the record is committed, like every signaling frame about the call.
+      stores.commits.whenCommitted(stores.commits.ticket(), () => {
+        webhooks.send({ type: 'call.ended', deliveryId: randomUUID(), sentAt: Date.now(), record });
+      });
     },
     legRinging(seconds: number) {
       metrics.inviteToRing.observe(seconds);
@@ -281,6 +294,8 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
       sweep.stop();
       calls.shutdown();
       contactCenter.close();
+      // The calls just ended are committed first, so their `call.ended` frames go out.
+      await stores.liveCalls.flush();
       for (const session of [...sessions.all()]) session.close('server-shutdown');
       for (const c of connections) c.close(1001, 'server shutting down');
       await new Promise<void>((resolve) => {

@@ -126,6 +126,7 @@ export const en = {
       'media-failed': 'Media could not connect',
       'ended-by-moderator': 'Ended by the moderator',
       'server-shutdown': 'Server restarted',
+      'server-failure': 'Call cut off: the server failed',
       'answered-elsewhere': 'Answered on another device',
       'refused-elsewhere': 'Declined on another device',
       removed: 'You were removed from the call',

@@ -126,6 +126,7 @@ export const zhCN: Resources = {
       'media-failed': '媒体无法连接',
       'ended-by-moderator': '主持人已结束通话',
       'server-shutdown': '服务器已重启',
+      'server-failure': '服务器故障，通话已中断',
       'answered-elsewhere': '已在其他设备上接听',
       'refused-elsewhere': '已在其他设备上拒绝',
       removed: '您已被移出通话',

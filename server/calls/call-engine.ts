@@ -12,7 +12,7 @@ import type {
 import { ProtocolError } from '../../protocol/index.js';
 import type { Logger } from '../logger.js';
 import type { MessageRouter, Session } from '../signaling/sessions.js';
-import type { LiveCallStore, RecordStore } from '../store/types.js';
+import type { LiveCallStore, PersistedLiveCall, RecordStore } from '../store/types.js';
 import { CallRegistry } from './call-registry.js';
 import { CallSteps, invalidState } from './call-steps.js';
 import type { CalleeCheck } from './callee-checks.js';
@@ -463,17 +463,19 @@ export class CallEngine {
 
   /**
    * Takes back the calls persisted by a previous run. Ringing invitations go on ringing (with the
-   * time they had left); calls that were active lost their process and end.
+   * time they had left); calls that were active lost their process: a graceful stop ended them
+   * (`server-shutdown`), so those found here were cut by a crash and end with `server-failure`,
+   * dated when the server last persisted anything, never at this restart.
    */
-  restore(calls: readonly CallInfo[]): void {
-    for (const info of calls) {
+  restore(calls: readonly PersistedLiveCall[]): void {
+    for (const { info, persistedAt } of calls) {
       if (this.registry.has(info.callId) || info.state === 'ended') continue;
       const call = newLiveCall(info);
       this.registry.add(call);
       for (const leg of info.legs)
         if (isPresent(info, leg.userId)) this.registry.involve(leg.userId, info.callId);
       if (info.state === 'active') {
-        this.steps.end(call, 'server-shutdown');
+        this.steps.end(call, 'server-failure', persistedAt);
         continue;
       }
       if (info.queue) {

@@ -202,7 +202,8 @@ export class CallSteps {
     this.broadcast(info, encodeEventJson('call.updated', jsonObjectWith('call', json, {})));
   }
 
-  end(call: LiveCall, reason: CallEndReason): void {
+  /** `at`: when it ended, if not now (a call cut by a crash ended when the server was lost). */
+  end(call: LiveCall, reason: CallEndReason, at = this.now()): void {
     const { info } = call;
     for (const leg of pendingLegs(info)) {
       this.applyLeg(call, leg, 'cancel');
@@ -211,7 +212,7 @@ export class CallSteps {
     const audience = presentParticipants(info);
     if (call.lastLeft) audience.push(call.lastLeft);
     info.state = 'ended';
-    info.endedAt = this.now();
+    info.endedAt = at;
     info.endReason = reason;
     const json = this.snapshots.publish(info);
     this.registry.retire(info, json);

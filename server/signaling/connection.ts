@@ -70,12 +70,14 @@ export class SignalingConnection {
   private tokens: number;
   private refilledAt = Date.now();
   private readonly authTimer: NodeJS.Timeout;
-  /** The transport is corked until the end of this tick (see `send`). */
-  private corked = false;
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.transport.uncork();
-  };
+  /** This tick's frames: written, or held, once the tick's promise jobs have run (`endTick`). */
+  private tickFrames: Buffer[] = [];
+  /** Frames waiting for the commit of the call-data writes made before them, oldest first. */
+  private held: { ticket: number; frames: Buffer[] }[] = [];
+  /** Bytes in `tickFrames` and `held`: counted against MAX_BUFFERED_BYTES with the socket's. */
+  private unsentBytes = 0;
+  /** A close asked for while frames were unsent: it follows them. */
+  private closeAfterUnsent: { code: number; reason: string } | undefined;
 
   constructor(
     private readonly socket: WebSocket,
@@ -116,8 +118,10 @@ export class SignalingConnection {
     this.socket.terminate();
   }
 
+  /** Closes after the frames already sent to this connection (a close frame would pass them). */
   close(code: number, reason: string): void {
-    this.socket.close(code, reason);
+    if (this.tickFrames.length === 0 && this.held.length === 0) this.socket.close(code, reason);
+    else this.closeAfterUnsent ??= { code, reason };
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {
@@ -257,7 +261,7 @@ export class SignalingConnection {
       },
       close: (reason) => {
         this.send(encodeEvent('session.closing', { reason }));
-        this.socket.close(4000, reason);
+        this.close(4000, reason);
       },
     };
   }
@@ -265,7 +269,7 @@ export class SignalingConnection {
   private send(frame: string): void {
     const socket = this.socket;
     if (socket.readyState !== socket.OPEN) return;
-    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+    if (socket.bufferedAmount + this.unsentBytes > MAX_BUFFERED_BYTES) {
       this.services.logger.warn({ userId: this.session?.userId }, 'slow consumer dropped');
       socket.terminate();
       return;
@@ -274,12 +278,57 @@ export class SignalingConnection {
     // one write per frame was the largest cost under load. Frames queued in this tick, including
     // those of requests that arrived in the same read, leave together once the tick's promise
     // jobs have run.
-    if (!this.corked) {
-      this.corked = true;
-      this.transport.cork();
-      process.nextTick(this.uncork);
+    if (this.tickFrames.length === 0) process.nextTick(this.endTick);
+    const bytes = textFrameOnce(frame);
+    this.tickFrames.push(bytes);
+    this.unsentBytes += bytes.length;
+  }
+
+  /**
+   * Acknowledged means durable: a frame may tell of a step only once the call data written
+   * before it is committed (the store group-commits each turn's writes: call-journal.ts). The
+   * ticket is taken here, after the step that sent the frames has made all of its writes.
+   */
+  private readonly endTick = (): void => {
+    const frames = this.tickFrames;
+    this.tickFrames = [];
+    const { commits } = this.services.stores;
+    const ticket = commits.ticket();
+    if (this.held.length === 0 && commits.isCommitted(ticket)) {
+      this.write(frames);
+      return;
     }
-    this.transport.write(textFrameOnce(frame));
+    this.held.push({ ticket, frames });
+    if (this.held.length === 1) commits.whenCommitted(ticket, this.release);
+  };
+
+  /** Writes the held frames whose writes are committed, in order; waits again for the rest. */
+  private readonly release = (): void => {
+    const { commits } = this.services.stores;
+    const ready: Buffer[] = [];
+    let head = this.held[0];
+    while (head && commits.isCommitted(head.ticket)) {
+      ready.push(...head.frames);
+      this.held.shift();
+      head = this.held[0];
+    }
+    this.write(ready);
+    if (head) commits.whenCommitted(head.ticket, this.release);
+  };
+
+  private write(frames: readonly Buffer[]): void {
+    for (const frame of frames) this.unsentBytes -= frame.length;
+    const socket = this.socket;
+    if (socket.readyState === socket.OPEN && frames.length > 0) {
+      this.transport.cork();
+      for (const frame of frames) this.transport.write(frame);
+      this.transport.uncork();
+    }
+    const close = this.closeAfterUnsent;
+    if (close && this.tickFrames.length === 0 && this.held.length === 0) {
+      this.closeAfterUnsent = undefined;
+      socket.close(close.code, close.reason);
+    }
   }
 
   private reject(id: RequestId | null, error: ErrorBody): void {

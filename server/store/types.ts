@@ -3,8 +3,10 @@
  * implementations (PostgreSQL for accounts and records, Redis for live state) behind these same
  * interfaces, so handlers never change.
  *
- * Hot-path writes (live calls, records) are write-behind: `save`/`add` only enqueue and return at
- * once; the store persists in batches and `flush()` waits for everything enqueued so far.
+ * Hot-path writes (live calls, records) are group-committed: `save`/`add` only enqueue and return
+ * at once; the store commits each event-loop turn's writes as one batch, and `commits` tells
+ * whoever answers or announces a step when the writes made before it are durable (signaling
+ * frames wait for that: see `CommitBarrier`). `flush()` waits for everything enqueued so far.
  */
 import type {
   CallInfo,
@@ -85,11 +87,37 @@ export interface PushTokenStore {
   listForUser(userId: UserId): Promise<PushRegistration[]>;
 }
 
-/** Calls not yet ended, persisted so that a restart (even a crash) does not lose a ringing call. */
+/**
+ * Where a step's acknowledgement waits: a frame that tells anyone about a step may leave only
+ * once the writes made before it are committed, so that what a client saw survives a crash.
+ * Tickets grow with time; a ticket taken now covers every write made so far.
+ */
+export interface CommitBarrier {
+  ticket(): number;
+  isCommitted(ticket: number): boolean;
+  /** Calls `release` once `ticket` is committed (at once if it is). */
+  whenCommitted(ticket: number, release: () => void): void;
+}
+
+/** A live call as an earlier run left it in the store. */
+export interface PersistedLiveCall {
+  info: CallInfo;
+  /**
+   * When the server was last known to have persisted something about it (its own last write, or
+   * the store's periodic note that the server was alive, whichever is later): a call cut by a
+   * crash ended at about this time, and never later.
+   */
+  persistedAt: number;
+}
+
+/**
+ * Calls not yet ended, persisted so that a restart (even a crash) does not lose a ringing call.
+ * Deleting a live call and adding its record in the same turn commit together.
+ */
 export interface LiveCallStore {
   save(call: CallInfo): void;
   delete(callId: string): void;
-  loadAll(): Promise<CallInfo[]>;
+  loadAll(): Promise<PersistedLiveCall[]>;
   flush(): Promise<void>;
 }
 
@@ -116,5 +144,7 @@ export interface Stores {
   liveCalls: LiveCallStore;
   records: RecordStore;
   contactCenter: ContactCenterStore;
+  /** When call-data writes are committed (see `CommitBarrier`). */
+  commits: CommitBarrier;
   close(): Promise<void>;
 }

@@ -60,6 +60,20 @@ export const CALLS_MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'server state: when the server was last known alive',
+    up: (db) => {
+      db.exec(`
+        -- 'alive-at': written about once a second while calls are live, so that calls cut by a
+        -- crash are dated at (about) the crash, not at the restart.
+        CREATE TABLE server_state (
+          key TEXT PRIMARY KEY,
+          value INTEGER NOT NULL
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 /** Opens (creating if needed) a calls file, or ':memory:', and brings its schema up to date. */
@@ -85,6 +99,8 @@ export const CALL_WRITE_SQL = {
     ON CONFLICT (call_id) DO UPDATE SET snapshot = excluded.snapshot,
       updated_at = excluded.updated_at`,
   deleteLiveCall: 'DELETE FROM live_calls WHERE call_id = ?',
+  upsertServerState: `INSERT INTO server_state (key, value) VALUES (?, ?)
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
 } as const satisfies Record<string, string>;
 
 export type CallWriteStatement = keyof typeof CALL_WRITE_SQL;

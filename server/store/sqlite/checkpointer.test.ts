@@ -18,7 +18,7 @@ const size = (file: string): number => (existsSync(file) ? statSync(file).size :
 describe('WAL checkpoints in a worker thread', () => {
   it('copies committed pages into the database file without the writer doing it', async () => {
     const log = captureLogger();
-    const stores = openSqliteStores({ file: temp.file, logger: log.logger, flushIntervalMs: 1 });
+    const stores = openSqliteStores({ file: temp.file, logger: log.logger });
     try {
       const before = size(temp.file);
       for (let i = 0; i < 400; i++) {

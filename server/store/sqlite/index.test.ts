@@ -8,13 +8,8 @@ import type { Stores } from '../types.js';
 import { dataFile, openSqliteStores } from './index.js';
 
 let temp: ReturnType<typeof makeTempDir>;
-const open = (flushIntervalMs = 60_000): Stores =>
-  openSqliteStores({
-    file: temp.file,
-    logger: silentLogger(),
-    flushIntervalMs,
-    scryptCost: TEST_SCRYPT_COST,
-  });
+const open = (): Stores =>
+  openSqliteStores({ file: temp.file, logger: silentLogger(), scryptCost: TEST_SCRYPT_COST });
 
 beforeEach(() => {
   temp = makeTempDir();
@@ -41,13 +36,15 @@ describe('openSqliteStores', () => {
     const reopened = open();
     expect(await reopened.users.verifyPassword('alice', 'pw')).toBe(true);
     expect(await reopened.pushTokens.listForUser('alice')).toHaveLength(1);
-    expect((await reopened.liveCalls.loadAll()).map((call) => call.callId)).toEqual(['call-live']);
+    expect((await reopened.liveCalls.loadAll()).map((call) => call.info.callId)).toEqual([
+      'call-live',
+    ]);
     expect(await reopened.records.get('call-done')).toEqual(makeRecord({ callId: 'call-done' }));
     await reopened.close();
   });
 
   it('keeps every record of a burst of adds across a reopen', async () => {
-    const stores = open(20);
+    const stores = open();
     for (let i = 0; i < 3000; i += 1) {
       stores.records.add(makeRecord({ callId: `call-burst-${String(i)}`, createdAt: i }));
       stores.liveCalls.save(makeCall({ callId: `call-burst-${String(i)}` }));
@@ -67,7 +64,7 @@ describe('openSqliteStores', () => {
   });
 
   it('writes call data into the calls file only: the accounts file sees no commit', async () => {
-    const stores = open(5);
+    const stores = open();
     const watcher = new Database(temp.file);
     const dataVersion = (): unknown => watcher.pragma('data_version', { simple: true });
     const before = dataVersion();

@@ -7,12 +7,13 @@ import type { Stores } from '../types.js';
 import { WalCheckpointer } from './checkpointer.js';
 import type { BatchWriter } from './batch-writer.js';
 import { InlineBatchWriter } from './batch-writer.js';
+import { CallJournal } from './call-journal.js';
 import { CALL_WRITE_SQL, callsFileFor, openCallsDatabase } from './calls-database.js';
 import type { SqliteDatabase } from './database.js';
 import { openDatabase } from './database.js';
-import { SqliteLiveCallStore } from './live-calls.js';
+import { SqliteLiveCallStore, storedLiveCallIds } from './live-calls.js';
 import { SqlitePushTokenStore } from './push-tokens.js';
-import { SqliteRecordStore } from './records.js';
+import { SqliteRecordStore, recordOps } from './records.js';
 import { settle } from './settle.js';
 import { SqliteUserStore } from './users.js';
 import { ThreadBatchWriter } from './writer-thread.js';
@@ -24,8 +25,6 @@ export interface SqliteStoresOptions {
   /** A database file path, or ':memory:'. */
   file: string;
   logger: Logger;
-  /** How long hot-path writes (live calls, records) wait to be batched; 20 ms by default. */
-  flushIntervalMs?: number;
   /** Lower only in tests: the default is the production cost (N=16384, r=8, p=1). */
   scryptCost?: ScryptCost;
   /** Checkpoint the WAL in a worker thread rather than inside commits (default: on for files). */
@@ -37,8 +36,8 @@ export interface SqliteStoresOptions {
 /**
  * All stores, on two SQLite files: accounts (users, settings, push tokens, queues) and call data
  * (live calls, records: calls-database.ts). better-sqlite3 is synchronous: reads run on the event
- * loop; the hot writes of call data go to a writer thread with its own connection. Call `close()`
- * on shutdown: it writes the pending write-behind batches before closing the files.
+ * loop; the hot writes of call data are group-committed (call-journal.ts) by a writer thread with
+ * its own connection. Call `close()` on shutdown: it commits what is pending before closing.
  */
 export function openSqliteStores(options: SqliteStoresOptions): Stores {
   const db = openDatabase(options.file);
@@ -56,9 +55,9 @@ export function openSqliteStores(options: SqliteStoresOptions): Stores {
     onDisk && options.writeCallsInWorker !== false
       ? new ThreadBatchWriter(callsFile, CALL_WRITE_SQL, logger, () => openCallsDatabase(callsFile))
       : new InlineBatchWriter(callsDb, CALL_WRITE_SQL, logger);
-  const writeBehind = { flushIntervalMs: options.flushIntervalMs, writer };
-  const liveCalls = new SqliteLiveCallStore(callsDb, logger, writeBehind);
-  const records = new SqliteRecordStore(callsDb, logger, writeBehind);
+  const journal = openCallJournal(callsDb, logger, writer);
+  const liveCalls = new SqliteLiveCallStore(callsDb, logger, journal);
+  const records = new SqliteRecordStore(callsDb, logger, journal);
   const checkpointer =
     onDisk && options.checkpointInWorker !== false
       ? new WalCheckpointer(db, options.file, logger)
@@ -70,11 +69,11 @@ export function openSqliteStores(options: SqliteStoresOptions): Stores {
     liveCalls,
     records,
     contactCenter: new SqliteContactCenterStore(db),
+    commits: journal,
     close: () =>
       (closing ??= (async () => {
         await checkpointer?.close();
-        liveCalls.close();
-        records.close();
+        await journal.close();
         await writer.close();
         await settle(() => {
           try {
@@ -85,6 +84,20 @@ export function openSqliteStores(options: SqliteStoresOptions): Stores {
         });
       })()),
   };
+}
+
+/** The journal of a calls file, writing through `writer` (in-line on `callsDb` by default). */
+export function openCallJournal(
+  callsDb: SqliteDatabase,
+  logger: Logger,
+  writer: BatchWriter = new InlineBatchWriter(callsDb, CALL_WRITE_SQL, logger),
+): CallJournal {
+  return new CallJournal({
+    writer,
+    logger,
+    storedLiveCalls: storedLiveCallIds(callsDb),
+    recordOps,
+  });
 }
 
 /** Where the database lives inside the data dir; creates the dir, private to this user. */

@@ -3,15 +3,22 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureLogger, makeCall, makeTempDir } from '../test-support.js';
 import type { SqliteDatabase } from './database.js';
 import { openCallsDatabase } from './calls-database.js';
+import type { CallJournal } from './call-journal.js';
+import { openCallJournal } from './index.js';
 import { SqliteLiveCallStore } from './live-calls.js';
 
 let temp: ReturnType<typeof makeTempDir>;
 let db: SqliteDatabase;
 let log: ReturnType<typeof captureLogger>;
 
-/** A store whose timer never fires during a test: only reads and flush() write. */
-const openStore = (flushIntervalMs = 60_000): SqliteLiveCallStore =>
-  new SqliteLiveCallStore(db, log.logger, { flushIntervalMs });
+let journals: CallJournal[] = [];
+
+/** A store on `on` (the test's file by default) with a journal of its own. */
+function openStore(on: SqliteDatabase = db): SqliteLiveCallStore {
+  const journal = openCallJournal(on, log.logger);
+  journals.push(journal);
+  return new SqliteLiveCallStore(on, log.logger, journal);
+}
 
 const reopen = (): void => {
   db.close();
@@ -26,7 +33,9 @@ beforeEach(() => {
   db = openCallsDatabase(temp.file);
   log = captureLogger();
 });
-afterEach(() => {
+afterEach(async () => {
+  await Promise.all(journals.map((journal) => journal.close()));
+  journals = [];
   db.close();
   temp.remove();
 });
@@ -43,18 +52,18 @@ describe('live calls', () => {
     await store.flush();
 
     reopen();
-    const loaded = await openStore().loadAll();
+    const loaded = (await openStore().loadAll()).map((call) => call.info);
     expect(loaded).toEqual([
       makeCall({ callId: 'call-aaaa', state: 'active' }),
       makeCall({ callId: 'call-bbbb' }),
     ]);
   });
 
-  it('loadAll sees writes that are not flushed yet', async () => {
+  it('loadAll sees writes that are not committed yet', async () => {
     const store = openStore();
-    store.save(makeCall({ callId: 'call-unflushed' }));
+    store.save(makeCall({ callId: 'call-uncommitted' }));
     expect(rowCount()).toBe(0);
-    expect((await store.loadAll()).map((call) => call.callId)).toEqual(['call-unflushed']);
+    expect((await store.loadAll()).map((call) => call.info.callId)).toEqual(['call-uncommitted']);
   });
 
   it('keeps only the last operation per call within a batch', async () => {
@@ -63,15 +72,15 @@ describe('live calls', () => {
     store.delete('call-saved-then-deleted');
     store.delete('call-deleted-then-saved');
     store.save(makeCall({ callId: 'call-deleted-then-saved', state: 'active' }));
-    const loaded = await store.loadAll();
+    const loaded = (await store.loadAll()).map((call) => call.info);
     expect(loaded).toEqual([makeCall({ callId: 'call-deleted-then-saved', state: 'active' })]);
   });
 
-  it('never writes a call that ends before its first flush, but deletes one that was written', async () => {
+  it('never writes a call that ends before its first commit, but deletes one that was written', async () => {
     const statements: string[] = [];
     const traced = new Database(temp.file, { verbose: (sql) => statements.push(String(sql)) });
     try {
-      const store = new SqliteLiveCallStore(traced, log.logger, { flushIntervalMs: 60_000 });
+      const store = openStore(traced);
       const writes = (): string[] => statements.filter((sql) => /INSERT|DELETE/.test(sql));
       store.save(makeCall({ callId: 'call-short' }));
       store.save(makeCall({ callId: 'call-short', state: 'active' }));
@@ -85,6 +94,7 @@ describe('live calls', () => {
       await store.flush();
       expect(rowCount()).toBe(0);
       expect(writes()).toHaveLength(2);
+      await journals.pop()?.close();
     } finally {
       traced.close();
     }
@@ -101,11 +111,27 @@ describe('live calls', () => {
     expect(rowCount()).toBe(0);
   });
 
-  it('writes on its own after the flush interval', async () => {
-    const store = openStore(5);
-    store.save(makeCall({ callId: 'call-timer' }));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  it('commits on its own at the end of the event-loop turn', async () => {
+    const store = openStore();
+    store.save(makeCall({ callId: 'call-turn' }));
+    expect(rowCount()).toBe(0);
+    await new Promise((resolve) => setImmediate(resolve));
     expect(rowCount()).toBe(1);
+  });
+
+  it('dates each call at the later of its own last write and the last alive note', async () => {
+    db.prepare<[string, string, number]>(
+      'INSERT INTO live_calls (call_id, snapshot, updated_at) VALUES (?, ?, ?)',
+    ).run('call-old', JSON.stringify(makeCall({ callId: 'call-old' })), 1_000);
+    db.prepare<[string, string, number]>(
+      'INSERT INTO live_calls (call_id, snapshot, updated_at) VALUES (?, ?, ?)',
+    ).run('call-new', JSON.stringify(makeCall({ callId: 'call-new' })), 9_000);
+    db.prepare("INSERT INTO server_state (key, value) VALUES ('alive-at', 5000)").run();
+    const loaded = await openStore().loadAll();
+    expect(loaded.map((call) => [call.info.callId, call.persistedAt])).toEqual([
+      ['call-new', 9_000],
+      ['call-old', 5_000],
+    ]);
   });
 
   it('skips and logs corrupt snapshots instead of failing the load', async () => {
@@ -119,7 +145,7 @@ describe('live calls', () => {
     store.save(makeCall({ callId: 'call-good' }));
 
     const loaded = await store.loadAll();
-    expect(loaded.map((call) => call.callId)).toEqual(['call-good']);
+    expect(loaded.map((call) => call.info.callId)).toEqual(['call-good']);
     const skipped = log.lines.filter((line) => line.msg === 'corrupt live call snapshot skipped');
     expect(skipped.map((line) => line.callId).sort()).toEqual([
       'call-bad-shape',

@@ -1,82 +1,62 @@
-import type { CallInfo } from '../../../protocol/index.js';
 import { callInfoSchema } from '../../../protocol/index.js';
 import type { Logger } from '../../logger.js';
-import type { LiveCallStore } from '../types.js';
-import type { BatchWriter, WriteOp } from './batch-writer.js';
-import { InlineBatchWriter } from './batch-writer.js';
-import { CALL_WRITE_SQL, type CallWriteStatement } from './calls-database.js';
+import type { LiveCallStore, PersistedLiveCall } from '../types.js';
+import { ALIVE_KEY, type CallJournal } from './call-journal.js';
 import type { SqliteDatabase, Statement } from './database.js';
 import { parseJsonColumn } from './json-column.js';
 import { settle } from './settle.js';
-import { WriteBehindQueue } from './write-behind.js';
 
 interface SnapshotRow {
   call_id: string;
   snapshot: string;
+  updated_at: number;
+}
+
+/** Ids of the live calls an earlier run left in the calls file. */
+export function storedLiveCallIds(db: SqliteDatabase): string[] {
+  return db.prepare<[], string>('SELECT call_id FROM live_calls').pluck().all();
 }
 
 /**
- * Live calls, write-behind. The call object is serialized when its batch is handed to the
- * writer, not when `save` is called: the newest state of the object then is what gets stored.
+ * Live calls, group-committed through the call journal (call-journal.ts). The call object is
+ * serialized when its batch is handed to the writer, not when `save` is called: the newest
+ * state of the object then is what gets stored.
  */
 export class SqliteLiveCallStore implements LiveCallStore {
-  /** `null` marks a deletion. */
-  private readonly queue: WriteBehindQueue<CallInfo | null>;
   private readonly selectAll: Statement<[], SnapshotRow>;
-  /**
-   * Ids that have a row in the file. A call that ends before its first flush (most calls that
-   * are refused, canceled or answered and hung up within the flush interval) is never written:
-   * its pending insert is dropped instead of being followed by a delete.
-   */
-  private readonly stored: Set<string>;
+  private readonly selectAlive: Statement<[string], number>;
 
   constructor(
-    /** The calls file (calls-database.ts): read here, written by `writer`. */
+    /** The calls file (calls-database.ts): read here, written by the journal's writer. */
     db: SqliteDatabase,
     private readonly logger: Logger,
-    options: { flushIntervalMs?: number; writer?: BatchWriter } = {},
+    private readonly journal: CallJournal,
   ) {
-    // Whatever an earlier run left, restored or not, must still be deleted when it ends.
-    this.stored = new Set(db.prepare<[], string>('SELECT call_id FROM live_calls').pluck().all());
     this.selectAll = db.prepare<[], SnapshotRow>(
-      'SELECT call_id, snapshot FROM live_calls ORDER BY call_id',
+      'SELECT call_id, snapshot, updated_at FROM live_calls ORDER BY call_id',
     );
-    this.queue = new WriteBehindQueue<CallInfo | null>({
-      writer: options.writer ?? new InlineBatchWriter(db, CALL_WRITE_SQL, logger),
-      logger,
-      name: 'live-calls',
-      keyLogField: 'callId',
-      intervalMs: options.flushIntervalMs,
-      // Serialized when the batch is handed over: the newest state of the call is stored.
-      toOps: (callId, call): WriteOp[] => {
-        if (call === null) {
-          this.stored.delete(callId);
-          return [['deleteLiveCall' satisfies CallWriteStatement, [callId]]];
-        }
-        this.stored.add(callId);
-        const row = [callId, JSON.stringify(call), Date.now()];
-        return [['upsertLiveCall' satisfies CallWriteStatement, row]];
-      },
-    });
+    this.selectAlive = db
+      .prepare<[string], number>('SELECT value FROM server_state WHERE key = ?')
+      .pluck();
   }
 
-  save(call: CallInfo): void {
-    this.queue.set(call.callId, call);
+  save(call: PersistedLiveCall['info']): void {
+    this.journal.saveLive(call);
   }
 
   delete(callId: string): void {
-    if (this.stored.has(callId)) this.queue.set(callId, null);
-    else this.queue.drop(callId);
+    this.journal.deleteLive(callId);
   }
 
-  async loadAll(): Promise<CallInfo[]> {
-    await this.queue.settled();
+  async loadAll(): Promise<PersistedLiveCall[]> {
+    await this.journal.settled();
     return settle(() => {
-      const calls: CallInfo[] = [];
+      const aliveAt = this.selectAlive.get(ALIVE_KEY) ?? 0;
+      const calls: PersistedLiveCall[] = [];
       for (const row of this.selectAll.iterate()) {
         const parsed = parseJsonColumn(row.snapshot, callInfoSchema);
         if (parsed.ok && parsed.value.callId === row.call_id) {
-          calls.push(parsed.value);
+          calls.push({ info: parsed.value, persistedAt: Math.max(row.updated_at, aliveAt) });
         } else {
           const reason = parsed.ok ? 'call id does not match its row' : parsed.reason;
           this.logger.error({ callId: row.call_id, reason }, 'corrupt live call snapshot skipped');
@@ -87,11 +67,6 @@ export class SqliteLiveCallStore implements LiveCallStore {
   }
 
   flush(): Promise<void> {
-    return this.queue.settled();
-  }
-
-  /** Hands what is pending to the writer and stops the timer (the writer closes after). */
-  close(): void {
-    this.queue.close();
+    return this.journal.settled();
   }
 }

@@ -4,6 +4,8 @@ import { captureLogger, makeRecord, makeTempDir } from '../test-support.js';
 import type { BatchWriter } from './batch-writer.js';
 import { CALL_WRITE_SQL, openCallsDatabase } from './calls-database.js';
 import type { SqliteDatabase } from './database.js';
+import type { CallJournal } from './call-journal.js';
+import { openCallJournal } from './index.js';
 import { SqliteRecordStore, USER_HISTORY_SQL } from './records.js';
 import { ThreadBatchWriter } from './writer-thread.js';
 
@@ -12,6 +14,7 @@ let db: SqliteDatabase;
 let log: ReturnType<typeof captureLogger>;
 let records: SqliteRecordStore;
 let writer: BatchWriter | undefined;
+let journal: CallJournal;
 
 const T0 = 1_700_000_000_000;
 const ids = (list: readonly CallRecord[]): string[] => list.map((record) => record.callId);
@@ -43,18 +46,19 @@ function addHistory(): void {
 }
 
 /** The store over the calls file, writing in-line or through a writer thread. */
-function openStore(threaded: boolean, flushIntervalMs = 60_000): void {
+function openStore(threaded: boolean): void {
   db = openCallsDatabase(temp.file);
   writer = threaded
     ? new ThreadBatchWriter(temp.file, CALL_WRITE_SQL, log.logger, () =>
         openCallsDatabase(temp.file),
       )
     : undefined;
-  records = new SqliteRecordStore(db, log.logger, { flushIntervalMs, writer });
+  journal = openCallJournal(db, log.logger, writer);
+  records = new SqliteRecordStore(db, log.logger, journal);
 }
 
 async function closeStore(): Promise<void> {
-  records.close();
+  await journal.close();
   await writer?.close();
   db.close();
 }
@@ -156,7 +160,7 @@ describe.each([
     await records.flush();
     await closeStore();
 
-    openStore(threaded, 20);
+    openStore(threaded);
     const all = await records.query({ limit: 1000 });
     expect(all).toHaveLength(1000);
     expect(all[0]?.callId).toBe(`call-bulk-${String(count - 1)}`);

@@ -2,14 +2,13 @@ import type { CallRecord } from '../../../protocol/index.js';
 import { callRecordSchema } from '../../../protocol/index.js';
 import type { Logger } from '../../logger.js';
 import type { RecordQuery, RecordStore } from '../types.js';
-import type { BatchWriter, WriteOp } from './batch-writer.js';
-import { InlineBatchWriter } from './batch-writer.js';
-import { CALL_WRITE_SQL, type CallWriteStatement } from './calls-database.js';
+import type { WriteOp } from './batch-writer.js';
+import type { CallJournal } from './call-journal.js';
+import type { CallWriteStatement } from './calls-database.js';
 import type { SqliteDatabase, Statement } from './database.js';
 import { parseJsonColumn } from './json-column.js';
 import { clampLimit } from './paging.js';
 import { settle } from './settle.js';
-import { WriteBehindQueue } from './write-behind.js';
 
 export const DEFAULT_RECORD_LIMIT = 50;
 export const MAX_RECORD_LIMIT = 1000;
@@ -32,21 +31,21 @@ export const USER_HISTORY_SQL = `SELECT r.call_id, r.record FROM call_participan
 type RangeParams = [number, number, number];
 
 /**
- * Call records, write-behind. Adding a record for a call id already stored replaces it. Paging
+ * Call records, group-committed through the call journal (call-journal.ts), in the same
+ * transaction as the call's live row being deleted. Adding a record for a call id already stored replaces it. Paging
  * is by `createdAt`: records of one user sharing the exact millisecond of a page boundary would
  * be skipped by the next page, which at one user's call rate does not happen in practice.
  */
 export class SqliteRecordStore implements RecordStore {
-  private readonly queue: WriteBehindQueue<CallRecord>;
   private readonly selectOne: Statement<[string], RecordRow>;
   private readonly selectForUser: Statement<[string, ...RangeParams], RecordRow>;
   private readonly selectRange: Statement<RangeParams, RecordRow>;
 
   constructor(
-    /** The calls file (calls-database.ts): read here, written by `writer`. */
+    /** The calls file (calls-database.ts): read here, written by the journal's writer. */
     db: SqliteDatabase,
     private readonly logger: Logger,
-    options: { flushIntervalMs?: number; writer?: BatchWriter } = {},
+    private readonly journal: CallJournal,
   ) {
     this.selectOne = db.prepare('SELECT call_id, record FROM call_records WHERE call_id = ?');
     this.selectForUser = db.prepare(USER_HISTORY_SQL);
@@ -54,23 +53,14 @@ export class SqliteRecordStore implements RecordStore {
       `SELECT call_id, record FROM call_records WHERE created_at >= ? AND created_at < ?
        ORDER BY created_at DESC, call_id DESC LIMIT ?`,
     );
-
-    this.queue = new WriteBehindQueue<CallRecord>({
-      writer: options.writer ?? new InlineBatchWriter(db, CALL_WRITE_SQL, logger),
-      logger,
-      name: 'call-records',
-      keyLogField: 'callId',
-      intervalMs: options.flushIntervalMs,
-      toOps: recordOps,
-    });
   }
 
   add(record: CallRecord): void {
-    this.queue.set(record.callId, record);
+    this.journal.addRecord(record);
   }
 
   async query(query: RecordQuery): Promise<CallRecord[]> {
-    await this.queue.settled();
+    await this.journal.settled();
     return settle(() => {
       const range: RangeParams = [
         query.from ?? Number.MIN_SAFE_INTEGER,
@@ -86,7 +76,7 @@ export class SqliteRecordStore implements RecordStore {
   }
 
   async get(callId: string): Promise<CallRecord | undefined> {
-    await this.queue.settled();
+    await this.journal.settled();
     return settle(() => {
       const row = this.selectOne.get(callId);
       return row === undefined ? undefined : this.parseRows([row])[0];
@@ -94,12 +84,7 @@ export class SqliteRecordStore implements RecordStore {
   }
 
   flush(): Promise<void> {
-    return this.queue.settled();
-  }
-
-  /** Hands what is pending to the writer and stops the timer (the writer closes after). */
-  close(): void {
-    this.queue.close();
+    return this.journal.settled();
   }
 
   private parseRows(rows: readonly RecordRow[]): CallRecord[] {
@@ -118,7 +103,7 @@ export class SqliteRecordStore implements RecordStore {
 }
 
 /** The statements that store one record: the row, and one participants row per user. */
-function recordOps(callId: string, record: CallRecord): WriteOp[] {
+export function recordOps(callId: string, record: CallRecord): WriteOp[] {
   const participant = (userId: string): WriteOp => [
     'insertParticipant' satisfies CallWriteStatement,
     [callId, userId, record.createdAt],
