@@ -132,4 +132,15 @@ describe('a kill -9 right after an acknowledgement', () => {
     expect(record?.answeredAt).toBe(accepted.call.legs[0]?.answeredAt);
     expect(record?.durationSec).toBeGreaterThanOrEqual(1);
   });
+
+  it('keeps what an account was told: its settings and its block list', async () => {
+    const { client: alice } = await signIn('alice', 'alice-laptop');
+    await alice.request('block.add', { userId: 'bob' });
+    await alice.request('settings.update', { callWaiting: true });
+    await crashAndRestart();
+
+    const back = await signIn('alice', 'alice-laptop');
+    expect(back.hello.settings.callWaiting).toBe(true);
+    expect(await back.client.request('block.list', {})).toEqual({ userIds: ['bob'] });
+  });
 });
