@@ -23,6 +23,11 @@ export interface CallJournalOptions {
   /** The statements of one record (records.ts). */
   recordOps: (callId: string, record: CallRecord) => readonly WriteOp[];
   now?: () => number;
+  /**
+   * Waits at least this long between batches (a commit delay, as PostgreSQL's): fewer, larger
+   * commits for a little latency. 0 by default: a batch goes at the end of its turn.
+   */
+  minIntervalMs?: number;
 }
 
 /**
@@ -56,10 +61,13 @@ export class CallJournal implements CommitBarrier {
    */
   private readonly stored: Set<string>;
   private readonly now: () => number;
+  private lastFlushAt = 0;
+  private readonly minIntervalMs: number;
 
   constructor(private readonly options: CallJournalOptions) {
     this.stored = new Set(options.storedLiveCalls);
     this.now = options.now ?? Date.now;
+    this.minIntervalMs = options.minIntervalMs ?? 0;
     this.aliveTimer = setInterval(() => {
       this.touch();
     }, ALIVE_INTERVAL_MS);
@@ -98,8 +106,8 @@ export class CallJournal implements CommitBarrier {
       entry.live = null;
       return;
     }
+    // The entry stays, empty: a ticket may have been handed out for this batch already.
     delete entry.live;
-    if (entry.record === undefined) this.open.delete(callId);
   }
 
   addRecord(record: CallRecord): void {
@@ -145,18 +153,25 @@ export class CallJournal implements CommitBarrier {
     return entry;
   }
 
-  /** At the end of this event-loop turn (setImmediate runs after its I/O callbacks). */
+  /**
+   * At the end of this event-loop turn (setImmediate runs after its I/O callbacks), but no
+   * sooner than `minIntervalMs` after the last batch went.
+   */
   private schedule(): void {
     if (this.scheduled || this.inFlight) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const run = (): void => {
       this.scheduled = false;
       this.flush();
-    });
+    };
+    const wait = this.lastFlushAt + this.minIntervalMs - performance.now();
+    if (wait > 0) setTimeout(run, wait);
+    else setImmediate(run);
   }
 
   private flush(): void {
     if (this.inFlight || (this.open.size === 0 && !this.aliveDue)) return;
+    this.lastFlushAt = performance.now();
     const seq = this.openSeq++;
     const groups = this.groupsOf(this.open);
     this.open = new Map();
@@ -184,8 +199,9 @@ export class CallJournal implements CommitBarrier {
       this.waiters.delete(ticket);
       for (const release of list) release();
     }
-    // What gathered while this batch was committing goes now, not a turn later.
-    this.flush();
+    // What gathered while this batch was committing goes now (or after the commit delay).
+    if (this.minIntervalMs > 0) this.schedule();
+    else this.flush();
   }
 
   /** Serialized now, not when written: the newest state of each call is what gets stored. */

@@ -39,21 +39,30 @@ parentPort.on('message', () => {
  * 20-record write-behind flush that normally takes ~1 ms then stalls every request for 15-50 ms
  * (measured on this machine's ext4 disk, p90/p99 of commits 14/41 ms with automatic checkpoints,
  * 1.0/8 ms without). Here a worker thread checkpoints instead; should it fail, the connection
- * checkpoints for itself again.
+ * checkpoints for itself again. For the calls file this matters more still: signaling frames
+ * wait for its commits (call-journal.ts), so a checkpoint inside one would hold every answer.
  */
 export class WalCheckpointer {
   private readonly worker: Worker;
   private stopped = false;
   private readonly exited: Promise<void>;
 
+  /**
+   * `setAutocheckpoint`: how the file's committing connection is told to stop (0) or resume
+   * checkpointing by itself; `db`'s own pragma by default (the accounts file, written on the
+   * event loop), a message to the writer thread for the calls file.
+   */
   constructor(
-    private readonly db: SqliteDatabase,
+    db: SqliteDatabase,
     file: string,
     private readonly logger: Logger,
     intervalMs = DEFAULT_INTERVAL_MS,
+    private readonly setAutocheckpoint: (pages: number) => void = (pages) => {
+      if (db.open) db.pragma(`wal_autocheckpoint = ${String(pages)}`);
+    },
   ) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    db.pragma('wal_autocheckpoint = 0');
+    setAutocheckpoint(0);
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { driver, file, intervalMs },
@@ -89,6 +98,6 @@ export class WalCheckpointer {
     if (this.stopped) return;
     this.stopped = true;
     this.logger.error({ err: error }, 'WAL checkpoint worker failed; checkpointing in-line again');
-    if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${String(AUTOCHECKPOINT_PAGES)}`);
+    this.setAutocheckpoint(AUTOCHECKPOINT_PAGES);
   }
 }

@@ -51,16 +51,23 @@ export function openSqliteStores(options: SqliteStoresOptions): Stores {
     db.close();
     throw error;
   }
-  const writer: BatchWriter =
+  const threadWriter =
     onDisk && options.writeCallsInWorker !== false
       ? new ThreadBatchWriter(callsFile, CALL_WRITE_SQL, logger, () => openCallsDatabase(callsFile))
-      : new InlineBatchWriter(callsDb, CALL_WRITE_SQL, logger);
+      : undefined;
+  const writer: BatchWriter =
+    threadWriter ?? new InlineBatchWriter(callsDb, CALL_WRITE_SQL, logger);
   const journal = openCallJournal(callsDb, logger, writer);
   const liveCalls = new SqliteLiveCallStore(callsDb, logger, journal);
   const records = new SqliteRecordStore(callsDb, logger, journal);
-  const checkpointer =
-    onDisk && options.checkpointInWorker !== false
-      ? new WalCheckpointer(db, options.file, logger)
+  const inWorker = onDisk && options.checkpointInWorker !== false;
+  const checkpointer = inWorker ? new WalCheckpointer(db, options.file, logger) : undefined;
+  // Signaling frames wait for call-data commits: a checkpoint inside one would hold them all.
+  const callsCheckpointer =
+    inWorker && threadWriter
+      ? new WalCheckpointer(callsDb, callsFile, logger, undefined, (pages) => {
+          threadWriter.setAutocheckpoint(pages);
+        })
       : undefined;
   let closing: Promise<void> | undefined;
   return {
@@ -73,6 +80,7 @@ export function openSqliteStores(options: SqliteStoresOptions): Stores {
     close: () =>
       (closing ??= (async () => {
         await checkpointer?.close();
+        await callsCheckpointer?.close();
         await journal.close();
         await writer.close();
         await settle(() => {

@@ -83,6 +83,12 @@ export class ThreadBatchWriter implements BatchWriter {
     this.worker.postMessage({ kind: 'batch', seq, batch });
   }
 
+  /** Tells the thread's connection to checkpoint past `pages` WAL pages itself (0: never). */
+  setAutocheckpoint(pages: number): void {
+    if (!this.fallback && !this.stopping)
+      this.worker.postMessage({ kind: 'autocheckpoint', pages });
+  }
+
   settled(): Promise<void> {
     if (this.done >= this.sent || this.fallback) return Promise.resolve();
     const seq = this.sent;

@@ -75,6 +75,9 @@ function runWriterThread() {
     if (message.kind === 'batch') {
       const problems = applyBatch(db, statements, message.batch);
       parentPort.postMessage({ kind: 'done', seq: message.seq, problems });
+    } else if (message.kind === 'autocheckpoint') {
+      // 0 while a checkpointer thread does it (checkpointer.ts), SQLite's default again if not.
+      db.pragma(`wal_autocheckpoint = ${Number(message.pages)}`);
     } else if (message.kind === 'close') {
       db.close();
       parentPort.close();
