@@ -11,7 +11,7 @@ interface PendingCall {
 }
 
 /** How often the journal notes that the server is alive while calls are live (see `touch`). */
-export const ALIVE_INTERVAL_MS = 1_000;
+export const ALIVE_INTERVAL_MS = 250;
 /** The key of the server-state row that says when the server was last known alive. */
 export const ALIVE_KEY = 'alive-at';
 
@@ -115,7 +115,7 @@ export class CallJournal implements CommitBarrier {
   }
 
   /**
-   * Notes in the file that the server is alive, once a second while calls are live: a call cut
+   * Notes in the file that the server is alive, every 250 ms while calls are live: a call cut
    * by a crash is dated at the later of this and its own last write (see `PersistedLiveCall`).
    */
   touch(): void {

@@ -65,7 +65,7 @@ export const CALLS_MIGRATIONS: readonly Migration[] = [
     description: 'server state: when the server was last known alive',
     up: (db) => {
       db.exec(`
-        -- 'alive-at': written about once a second while calls are live, so that calls cut by a
+        -- 'alive-at': written every 250 ms while calls are live, so that calls cut by a
         -- crash are dated at (about) the crash, not at the restart.
         CREATE TABLE server_state (
           key TEXT PRIMARY KEY,
