@@ -118,7 +118,7 @@ function callObserver(
     callEnded(record: CallRecord) {
       metrics.callsEnded.inc({ reason: record.endReason });
       // Announced once the record is committed, like every signaling frame about the call.
-      stores.commits.whenCommitted(stores.commits.ticket(), () => {
+      void committed(stores.commits).then(() => {
         webhooks.send({ type: 'call.ended', deliveryId: randomUUID(), sentAt: Date.now(), record });
       });
     },

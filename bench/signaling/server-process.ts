@@ -7,7 +7,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../server/testing/free-port.js';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,20 +17,7 @@ export const JWT_SECRET = 'bench-jwt-secret-bench-jwt-secret-0123456789';
 export const ADMIN_KEY = 'bench-admin-key-bench-admin-key-0123';
 export const PROFILE_DIR = '/tmp/trayphone-bench-profiles';
 
-/** A port that was free a moment ago: listen on 0, read it, close. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
+export { freePort } from '../../server/testing/free-port.js';
 
 export interface ServerProcess {
   readonly pid: number;

@@ -22,6 +22,15 @@ async function signIn(
   return signedIn;
 }
 
+/** alice calls bob (one device each) and bob's device rings. */
+async function aliceRingsBob(callId: string): Promise<{ alice: TestClient; bob: TestClient }> {
+  const { client: alice } = await signIn('alice', 'alice-laptop');
+  const { client: bob } = await signIn('bob', 'bob-laptop');
+  await alice.request('call.invite', { callId, callees: ['bob'], media: 'audio' });
+  await bob.waitFor('call.incoming');
+  return { alice, bob };
+}
+
 async function crashAndRestart(): Promise<number> {
   const killedAt = await server.kill();
   await server.start();
@@ -40,14 +49,7 @@ afterEach(async () => {
 
 describe('a kill -9 right after an acknowledgement', () => {
   it('keeps an answered hang-up: the record says completed, and nothing rings again', async () => {
-    const { client: alice } = await signIn('alice', 'alice-laptop');
-    const { client: bob } = await signIn('bob', 'bob-laptop');
-    await alice.request('call.invite', {
-      callId: 'crash-hangup',
-      callees: ['bob'],
-      media: 'audio',
-    });
-    await bob.waitFor('call.incoming');
+    const { alice, bob } = await aliceRingsBob('crash-hangup');
     await bob.request('call.accept', { callId: 'crash-hangup' });
     const hungUp = await alice.request('call.hangup', { callId: 'crash-hangup' });
     const killedAt = await crashAndRestart();
@@ -61,14 +63,7 @@ describe('a kill -9 right after an acknowledgement', () => {
   });
 
   it('keeps an answered cancel: a record, and the callee is not rung again', async () => {
-    const { client: alice } = await signIn('alice', 'alice-laptop');
-    const { client: bob } = await signIn('bob', 'bob-laptop');
-    await alice.request('call.invite', {
-      callId: 'crash-cancel',
-      callees: ['bob'],
-      media: 'audio',
-    });
-    await bob.waitFor('call.incoming');
+    const { alice } = await aliceRingsBob('crash-cancel');
     await alice.request('call.cancel', { callId: 'crash-cancel' });
     await crashAndRestart();
 
@@ -79,14 +74,7 @@ describe('a kill -9 right after an acknowledgement', () => {
   });
 
   it('keeps an answered refusal as refused, not as a later timeout', async () => {
-    const { client: alice } = await signIn('alice', 'alice-laptop');
-    const { client: bob } = await signIn('bob', 'bob-laptop');
-    await alice.request('call.invite', {
-      callId: 'crash-refuse',
-      callees: ['bob'],
-      media: 'audio',
-    });
-    await bob.waitFor('call.incoming');
+    const { bob } = await aliceRingsBob('crash-refuse');
     await bob.request('call.refuse', { callId: 'crash-refuse' });
     await crashAndRestart();
 
@@ -112,14 +100,7 @@ describe('a kill -9 right after an acknowledgement', () => {
   });
 
   it('ends a call cut by the crash with server-failure, dated before the kill', async () => {
-    const { client: alice } = await signIn('alice', 'alice-laptop');
-    const { client: bob } = await signIn('bob', 'bob-laptop');
-    await alice.request('call.invite', {
-      callId: 'crash-active',
-      callees: ['bob'],
-      media: 'audio',
-    });
-    await bob.waitFor('call.incoming');
+    const { bob } = await aliceRingsBob('crash-active');
     const accepted = await bob.request('call.accept', { callId: 'crash-active' });
     // Long enough for the server's alive note to move past the answer.
     await new Promise((resolve) => setTimeout(resolve, 2_500));

@@ -1,30 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { CallRecord } from '../../protocol/index.js';
 import { callRecordSchema } from '../../protocol/index.js';
+import { freePort } from './free-port.js';
 
 const ADMIN_KEY = 'crash-test-admin-key-0123456789abcdef';
 const JWT_SECRET = 'crash-test-jwt-secret-crash-test-jwt-secret-0123';
 const REPO = path.resolve(import.meta.dirname, '../..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
 
 const mintedSchema = z.object({ accessToken: z.string() });
 

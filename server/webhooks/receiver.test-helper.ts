@@ -120,15 +120,4 @@ function parseJson(raw: Buffer): unknown {
   }
 }
 
-/** A port that was free a moment ago, for a receiver that starts late. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) =>
-    server.close(() => {
-      resolve();
-    }),
-  );
-  return port;
-}
+export { freePort } from '../testing/free-port.js';

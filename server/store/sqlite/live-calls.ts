@@ -1,3 +1,4 @@
+import type { CallInfo } from '../../../protocol/index.js';
 import { callInfoSchema } from '../../../protocol/index.js';
 import type { Logger } from '../../logger.js';
 import type { LiveCallStore, PersistedLiveCall } from '../types.js';
@@ -40,7 +41,7 @@ export class SqliteLiveCallStore implements LiveCallStore {
       .pluck();
   }
 
-  save(call: PersistedLiveCall['info']): void {
+  save(call: CallInfo): void {
     this.journal.saveLive(call);
   }
 
