@@ -122,6 +122,12 @@ export class CallSteps {
     const timer = setTimeout(() => {
       call.timers.delete(leg.userId);
       if (this.registry.live(call.info.callId) !== call || !isPendingLeg(leg.state)) return;
+      // Node's timers run on a monotonic clock and can fire a millisecond before the wall-clock
+      // expiry: an invitation never ends before the time its callers were given.
+      if (this.now() < leg.expiresAt) {
+        this.armLeg(call, leg);
+        return;
+      }
       // A pushed invitation that a device signed in for and was sent did reach the callee: like
       // an online device that never acknowledged, nobody answered (`timeout`, not `unreachable`).
       const reached = (call.rungDevices.get(leg.userId)?.size ?? 0) > 0;
