@@ -60,6 +60,7 @@ export type CallEndReason =
   | 'ended-by-moderator'
   | 'media-failed'
   | 'server-shutdown'
+  | 'connection-lost'
   | 'failed';
 
 /** What the shells (Electron main, the web page) do in response to a transition. */
