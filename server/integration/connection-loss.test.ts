@@ -193,3 +193,68 @@ describe('a participant whose last session is gone', () => {
     expect(alice!.received('call.ended')).toEqual([]);
   });
 });
+
+describe('a user with no live device, stuck in a call within its window', () => {
+  it('is not busy: a new invitation is stored and pushed as for any offline user', async () => {
+    await start(['alice', 'bob', 'carol']);
+    const alice = await s.signIn('alice', 'alice-laptop');
+    const bob = await s.signIn('bob', 'bob-laptop');
+    const carol = await s.signIn('carol', 'carol-laptop');
+    await activeCall('busy-0001', alice, { bob });
+
+    await bob.close();
+    await alice.waitFor('call.updated', (d) => leg(d.call, 'bob')?.connection === 'reconnecting');
+    const { call } = await carol.request('call.invite', {
+      callId: 'busy-0002',
+      callees: ['bob'],
+      media: 'audio',
+    });
+    expect(leg(call, 'bob')).toMatchObject({ state: 'pushed' });
+    expect(leg(call, 'bob')?.reason).toBeUndefined();
+
+    // Signing in, Bob finds both: the call he is still in, and the invitation ringing.
+    const { client: bobAgain, hello } = await s.signInWithHello('bob', 'bob-laptop');
+    expect(hello.calls.map((c) => c.callId)).toEqual(['busy-0001']);
+    const incoming = await bobAgain.waitFor('call.incoming');
+    expect(incoming.call.callId).toBe('busy-0002');
+    expect(incoming.busy).toBe(true);
+  });
+});
+
+describe('signing in after a call ended while the user was away', () => {
+  it('does not put them back into a group call that went on without them', async () => {
+    await start(['alice', 'bob', 'carol']);
+    const [alice, bob, carol] = await Promise.all(
+      ['alice', 'bob', 'carol'].map((id) => s.signIn(id, `${id}-laptop`)),
+    );
+    await activeCall('away-0001', alice!, { bob: bob!, carol: carol! });
+
+    await carol!.close();
+    await bob!.waitFor(
+      'call.updated',
+      (d) => leg(d.call, 'carol')?.leftAt !== undefined,
+      WINDOW_MS + 5_000,
+    );
+    const { client: carolAgain, hello } = await s.signInWithHello('carol', 'carol-laptop');
+    expect(hello.calls).toEqual([]);
+    expect((await carolAgain.request('call.list', {})).calls).toEqual([]);
+    await settled(carolAgain);
+    expect(carolAgain.received('call.updated')).toEqual([]);
+  });
+
+  it('does not put them back into a one-to-one call both sides vanished from', async () => {
+    await start(['alice', 'bob']);
+    const alice = await s.signIn('alice', 'alice-laptop');
+    const bob = await s.signIn('bob', 'bob-laptop');
+    await activeCall('away-0002', alice, { bob });
+
+    await Promise.all([alice.close(), bob.close()]);
+    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS + 300));
+    for (const userId of ['alice', 'bob']) {
+      const { hello } = await s.signInWithHello(userId, `${userId}-laptop`);
+      expect(hello.calls).toEqual([]);
+    }
+    const { records } = await (await s.signIn('alice', 'alice-desk')).request('history.list', {});
+    expect(records[0]).toMatchObject({ callId: 'away-0002', endReason: 'connection-lost' });
+  });
+});
