@@ -78,6 +78,7 @@ const END_KEYS = new Set([
   'media-failed',
   'ended-by-moderator',
   'server-shutdown',
+  'connection-lost',
   'answered-elsewhere',
   'refused-elsewhere',
   'removed',

@@ -126,6 +126,7 @@ export const en = {
       'media-failed': 'Media could not connect',
       'ended-by-moderator': 'Ended by the moderator',
       'server-shutdown': 'Server restarted',
+      'connection-lost': 'Connection lost',
       'answered-elsewhere': 'Answered on another device',
       'refused-elsewhere': 'Declined on another device',
       removed: 'You were removed from the call',
@@ -165,6 +166,11 @@ export const en = {
     addSubmit: 'Invite',
     mutedByModerator: 'The moderator muted your {{source}}.',
     reconnecting: 'Media connection lost: reconnecting…',
+    peer: {
+      reconnecting: "{{name}}'s connection dropped, reconnecting…",
+      left: '{{name}} left',
+      reconnectingTag: 'Reconnecting…',
+    },
     mediaError: 'Media problem: {{message}}',
     noVideo: 'No video',
     quality: {
