@@ -149,6 +149,12 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
         onMediaFailed: (callId) => {
           calls.endCall(callId, 'media-failed');
         },
+        onMediaLost: (callId, userId) => {
+          calls.mediaLost(callId, userId);
+        },
+        onMediaBack: (callId, userId) => {
+          calls.mediaBack(callId, userId);
+        },
         logger,
       })
     : undefined;

@@ -102,6 +102,7 @@ export class CallEngine {
     this.connectionLoss = new ConnectionLoss({
       registry: this.registry,
       steps: this.steps,
+      router: o.router,
       devicesOf: o.devicesOf,
       windowMs: o.rejoinWindowMs ?? 30_000,
       logger: o.logger,

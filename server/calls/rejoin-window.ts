@@ -1,5 +1,7 @@
 import type { CallInfo, ParticipantConnection, UserId } from '../../protocol/index.js';
+import { encodeEventJson, jsonObjectWith } from '../../protocol/index.js';
 import type { Logger } from '../logger.js';
+import type { MessageRouter } from '../signaling/sessions.js';
 import type { CallRegistry } from './call-registry.js';
 import type { CallSteps } from './call-steps.js';
 import {
@@ -19,6 +21,7 @@ export type AbsenceCause = 'signaling' | 'media';
 export interface ConnectionLossOptions {
   registry: CallRegistry;
   steps: CallSteps;
+  router: MessageRouter;
   /** The devices a user is signed in on now. */
   devicesOf: (userId: UserId) => readonly string[];
   /** How long a participant may have no live device in the call before they leave. */
@@ -169,6 +172,7 @@ export class ConnectionLoss {
       const leg = findLeg(info, userId);
       if (leg) this.o.steps.applyLeg(call, leg, 'connection-lost');
     }
+    const device = presentParticipants(info).find((p) => p.userId === userId)?.deviceId;
     this.o.steps.leave(call, userId, 'connection-lost');
     const present = presentParticipants(info).length;
     const pending = pendingLegs(info).length;
@@ -177,6 +181,13 @@ export class ConnectionLoss {
       return;
     }
     this.o.steps.afterChange(call);
+    // Only their media was lost, their signaling may be alive: unlike someone who hung up, they
+    // do not know they are out of the call (the update shows their leg left, and why).
+    if (device !== undefined) {
+      const json = this.o.steps.snapshots.of(info);
+      const frame = encodeEventJson('call.updated', jsonObjectWith('call', json, {}));
+      this.o.router.toDevice(userId, device, frame);
+    }
   }
 
   private absenceOf(callId: string, userId: UserId): Absence | undefined {
