@@ -89,11 +89,24 @@ export const callEndReasonSchema = z.enum([
   'server-shutdown',
   /** The server process died (a crash, kill -9): the call ended about when it was last persisted. */
   'server-failure',
+  // A participant had no live device in the call for longer than the rejoin window.
+  'connection-lost',
 ]);
 export type CallEndReason = z.infer<typeof callEndReasonSchema>;
 
 export const callStateSchema = z.enum(['ringing', 'active', 'ended']);
 export type CallState = z.infer<typeof callStateSchema>;
+
+/**
+ * Whether a participant has a live device in the call: `reconnecting` while the server waits,
+ * within the rejoin window, for their signaling or media to come back. Absent means connected.
+ */
+export const participantConnectionSchema = z.enum(['connected', 'reconnecting']);
+export type ParticipantConnection = z.infer<typeof participantConnectionSchema>;
+
+/** Why a participant left a call they were in (`connection-lost`: the rejoin window ran out). */
+export const leftReasonSchema = z.enum(['left', 'removed', 'connection-lost']);
+export type LeftReason = z.infer<typeof leftReasonSchema>;
 
 export const legSchema = z.object({
   userId: userIdSchema,
@@ -106,6 +119,7 @@ export const legSchema = z.object({
   answeredDevice: deviceIdSchema.optional(),
   leftAt: z.number().optional(),
   muted: z.object({ audio: z.boolean(), video: z.boolean() }),
+  connection: participantConnectionSchema.optional(),
 });
 export type Leg = z.infer<typeof legSchema>;
 
@@ -120,6 +134,9 @@ export const callInfoSchema = z.object({
   state: callStateSchema,
   createdAt: z.number(),
   callerLeftAt: z.number().optional(),
+  /** Set when the caller left because the rejoin window ran out (`connection-lost`). */
+  callerLeftReason: leftReasonSchema.optional(),
+  callerConnection: participantConnectionSchema.optional(),
   callerMuted: z.object({ audio: z.boolean(), video: z.boolean() }),
   legs: z.array(legSchema),
   endedAt: z.number().optional(),

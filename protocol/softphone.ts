@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   callIdSchema,
   callInfoSchema,
+  leftReasonSchema,
   mediaKindSchema,
   presenceSchema,
   presenceStatusSchema,
@@ -37,6 +38,17 @@ export const softphoneConnectionSchema = z.enum([
 ]);
 export type SoftphoneConnection = z.infer<typeof softphoneConnectionSchema>;
 
+/**
+ * Another participant of a call as this device shows them: in it (`connected`), without a live
+ * device while the server waits for them to rejoin (`reconnecting`), or gone (`left`, and why).
+ */
+export const softphonePeerSchema = z.object({
+  userId: userIdSchema,
+  connection: z.enum(['connected', 'reconnecting', 'left']),
+  leftReason: leftReasonSchema.optional(),
+});
+export type SoftphonePeer = z.infer<typeof softphonePeerSchema>;
+
 /** One call as this device sees it: the client state machine plus the server's snapshot. */
 export const softphoneCallSchema = z.object({
   callId: callIdSchema,
@@ -49,6 +61,8 @@ export const softphoneCallSchema = z.object({
   localMedia: mediaKindSchema,
   info: callInfoSchema.optional(),
   endedAt: z.number().optional(),
+  /** The other people who answered or placed the call, and whether they are in it now. */
+  peers: z.array(softphonePeerSchema).optional(),
 });
 export type SoftphoneCall = z.infer<typeof softphoneCallSchema>;
 

@@ -162,6 +162,12 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
         onMediaFailed: (callId) => {
           calls.endCall(callId, 'media-failed');
         },
+        onMediaLost: (callId, userId) => {
+          calls.mediaLost(callId, userId);
+        },
+        onMediaBack: (callId, userId) => {
+          calls.mediaBack(callId, userId);
+        },
         logger,
       })
     : undefined;
@@ -174,6 +180,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     observer: callObserver(stores, webhooks, metrics, logger),
     logger,
     defaultRingTimeoutMs: config.calls.defaultRingTimeoutMs,
+    rejoinWindowMs: config.calls.rejoinWindowMs,
     verifySnapshots: options.verifyCallSnapshots ?? false,
     // Seat calling follows the queue calls it holds (deferred: it is built next).
     queueHooks: {
@@ -211,6 +218,10 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     sfuUrl: '', // Known once listening (the port may be chosen by the OS).
   };
   metrics.countCallsWith(() => calls.counts());
+  presence.onOnlineChanged((userId, online) => {
+    if (online) calls.userOnline(userId);
+    else calls.userOffline(userId);
+  });
 
   await sfu?.start();
   await contactCenter.load();

@@ -18,6 +18,7 @@ describe('loadConfig', () => {
     expect(config.signaling.authTimeoutMs).toBe(10_000);
     expect(config.signaling.maxFrameBytes).toBe(65_536);
     expect(config.calls.defaultRingTimeoutMs).toBe(60_000);
+    expect(config.calls.rejoinWindowMs).toBe(30_000);
   });
 
   it('lets the environment override the file, and code override both', () => {

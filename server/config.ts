@@ -74,8 +74,13 @@ export const configSchema = z.object({
       defaultRingTimeoutMs: z.number().int().min(1000).default(60_000),
       /** After an acceptance, media must connect within this bound (enforced with the SFU). */
       connectTimeoutMs: z.number().int().min(1000).default(30_000),
+      /**
+       * A participant with no live device in a call (signaling gone, or their media transport
+       * closed or silent) leaves with `connection-lost` after this; within it they may rejoin.
+       */
+      rejoinWindowMs: z.number().int().min(100).default(30_000),
     })
-    .default({ defaultRingTimeoutMs: 60_000, connectTimeoutMs: 30_000 }),
+    .default({ defaultRingTimeoutMs: 60_000, connectTimeoutMs: 30_000, rejoinWindowMs: 30_000 }),
   webhook: z.object({ url: z.url().optional(), secret: z.string().min(16).optional() }).default({}),
   /** The mediasoup SFU in this process; off only for signaling-only deployments and tests. */
   media: z.object({ enabled: z.boolean().default(true) }).prefault({}),

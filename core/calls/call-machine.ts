@@ -61,6 +61,7 @@ export type CallEndReason =
   | 'media-failed'
   | 'server-shutdown'
   | 'server-failure'
+  | 'connection-lost'
   | 'failed';
 
 /** What the shells (Electron main, the web page) do in response to a transition. */

@@ -227,9 +227,18 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     if (info.state === 'active' && iAmIn) {
       this.apply(call, 'joined');
     } else if (me === info.callerId && info.callerLeftAt !== undefined) {
-      this.apply(call, 'ended', 'completed');
+      // The server took us out after our rejoin window ran out: say so, not a plain hang-up.
+      this.apply(
+        call,
+        'ended',
+        info.callerLeftReason === 'connection-lost' ? 'connection-lost' : 'completed',
+      );
     } else if (myLeg && myLeg.leftAt !== undefined) {
-      this.apply(call, 'ended', 'completed');
+      this.apply(
+        call,
+        'ended',
+        myLeg.reason === 'connection-lost' ? 'connection-lost' : 'completed',
+      );
     } else if (
       me === info.callerId &&
       info.legs.some((l) => l.state === 'ringing' || l.state === 'pushed')

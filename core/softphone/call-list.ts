@@ -1,5 +1,6 @@
-import type { MediaKind, SoftphoneCall } from '../../protocol/index.js';
+import type { MediaKind, SoftphoneCall, UserId } from '../../protocol/index.js';
 import type { ClientCall } from '../calls/call-manager.js';
+import { callPeers } from '../calls/call-peers.js';
 
 /** How long an ended call stays in the snapshot, so the UI can show why it ended. */
 export const DEFAULT_ENDED_CALL_RETENTION_MS = 60_000;
@@ -60,12 +61,15 @@ export class CallList {
     this.pruneTimer = undefined;
   }
 
-  /** Live calls first (oldest first), then ended ones (most recent first). */
-  toSnapshot(): SoftphoneCall[] {
+  /**
+   * Live calls first (oldest first), then ended ones (most recent first). `me`: the signed-in
+   * user, left out of each call's peers.
+   */
+  toSnapshot(me?: UserId): SoftphoneCall[] {
     const live: SoftphoneCall[] = [];
     const ended: { at: number; call: SoftphoneCall }[] = [];
     for (const entry of this.entries.values()) {
-      const view = toSoftphoneCall(entry);
+      const view = toSoftphoneCall(entry, me);
       if (entry.endedAt === undefined) live.push(view);
       else ended.push({ at: entry.endedAt, call: view });
     }
@@ -109,7 +113,7 @@ export class CallList {
   }
 }
 
-function toSoftphoneCall({ call, localMedia }: Entry): SoftphoneCall {
+function toSoftphoneCall({ call, localMedia }: Entry, me: UserId | undefined): SoftphoneCall {
   const view: SoftphoneCall = {
     callId: call.callId,
     direction: call.direction,
@@ -118,7 +122,10 @@ function toSoftphoneCall({ call, localMedia }: Entry): SoftphoneCall {
     localMedia: localMedia ?? call.info?.media ?? 'audio',
   };
   if (call.endReason !== undefined) view.endReason = call.endReason;
-  if (call.info !== undefined) view.info = structuredClone(call.info);
+  if (call.info !== undefined) {
+    view.info = structuredClone(call.info);
+    view.peers = callPeers(call.info, me);
+  }
   if (call.endedAt !== undefined) view.endedAt = call.endedAt;
   return view;
 }

@@ -332,7 +332,7 @@ export abstract class SoftphoneBase {
         this.fireError(error);
       });
     }
-    const call = this.callList.toSnapshot().find((c) => c.callId === callId);
+    const call = this.callList.toSnapshot(session.account.userId).find((c) => c.callId === callId);
     if (call) this.events.fire('intent', intent, call);
   }
 
@@ -400,7 +400,7 @@ export abstract class SoftphoneBase {
 
   protected buildSnapshot(): SoftphoneSnapshot {
     const account = this.session?.account;
-    const calls = this.callList.toSnapshot();
+    const calls = this.callList.toSnapshot(account?.userId);
     return {
       connection: connectionOf(this.session),
       account: account ? { ...account } : null,

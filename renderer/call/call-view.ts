@@ -79,6 +79,7 @@ const END_KEYS = new Set([
   'ended-by-moderator',
   'server-shutdown',
   'server-failure',
+  'connection-lost',
   'answered-elsewhere',
   'refused-elsewhere',
   'removed',

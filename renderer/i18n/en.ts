@@ -127,6 +127,7 @@ export const en = {
       'ended-by-moderator': 'Ended by the moderator',
       'server-shutdown': 'Server restarted',
       'server-failure': 'Call cut off: the server failed',
+      'connection-lost': 'Connection lost',
       'answered-elsewhere': 'Answered on another device',
       'refused-elsewhere': 'Declined on another device',
       removed: 'You were removed from the call',
@@ -166,6 +167,11 @@ export const en = {
     addSubmit: 'Invite',
     mutedByModerator: 'The moderator muted your {{source}}.',
     reconnecting: 'Media connection lost: reconnecting…',
+    peer: {
+      reconnecting: "{{name}}'s connection dropped, reconnecting…",
+      left: '{{name}} left',
+      reconnectingTag: 'Reconnecting…',
+    },
     mediaError: 'Media problem: {{message}}',
     noVideo: 'No video',
     quality: {

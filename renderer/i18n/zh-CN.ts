@@ -127,6 +127,7 @@ export const zhCN: Resources = {
       'ended-by-moderator': '主持人已结束通话',
       'server-shutdown': '服务器已重启',
       'server-failure': '服务器故障，通话已中断',
+      'connection-lost': '连接已断开',
       'answered-elsewhere': '已在其他设备上接听',
       'refused-elsewhere': '已在其他设备上拒绝',
       removed: '您已被移出通话',
@@ -166,6 +167,11 @@ export const zhCN: Resources = {
     addSubmit: '邀请',
     mutedByModerator: '主持人关闭了您的{{source}}。',
     reconnecting: '媒体连接中断：正在重新连接…',
+    peer: {
+      reconnecting: '{{name}} 的连接已断开，正在重新连接…',
+      left: '{{name}} 已离开',
+      reconnectingTag: '重新连接中…',
+    },
     mediaError: '媒体出现问题：{{message}}',
     noVideo: '无视频',
     quality: {

@@ -7,6 +7,7 @@ import { useSettings } from '../app/settings.js';
 import { clock, participantsOf } from '../call/call-view.js';
 import { DeviceSelect } from '../components/DeviceSelect.js';
 import { Participants } from './Participants.js';
+import { PeerNotices } from './PeerNotices.js';
 import { rateQuality } from './quality.js';
 import { useMediaCall } from './use-media-call.js';
 import { RemoteAudio, VideoTile } from './VideoTile.js';
@@ -46,6 +47,9 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
   const started = answeredAt(call);
   const level = rateQuality([media.quality.send, media.quality.recv]);
   const people = participantsOf(call).filter((p) => p.userId !== me);
+  const reconnecting = new Set(
+    (call.peers ?? []).filter((p) => p.connection === 'reconnecting').map((p) => p.userId),
+  );
   const remoteStreams = useMemo(() => {
     const out = new Map<string, MediaStream>();
     for (const [userId, tracks] of media.remote) {
@@ -75,6 +79,7 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
           {t(`inCall.quality.${level}`)}
         </span>
       </header>
+      <PeerNotices call={call} />
       {level === 'poor' && (
         <p className="banner banner-warning" role="alert">
           {t('inCall.quality.poorWarning')}
@@ -120,6 +125,7 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
               speaking={media.speaker === p.userId}
               audioMuted={p.muted.audio}
               videoMuted={p.muted.video}
+              reconnecting={reconnecting.has(p.userId)}
             />
           ))}
         </div>

@@ -62,6 +62,9 @@ export function Participants({
               )}
               {p.muted.audio && <span className="tag">{t('inCall.mutedAudio')}</span>}
               {p.muted.video && <span className="tag">{t('inCall.mutedVideo')}</span>}
+              {call.peers?.some(
+                (x) => x.userId === p.userId && x.connection === 'reconnecting',
+              ) && <span className="tag">{t('inCall.peer.reconnectingTag')}</span>}
             </span>
             {moderator && p.userId !== me && (
               <span className="row-actions">

@@ -10,6 +10,8 @@ export function VideoTile(props: {
   speaking: boolean;
   audioMuted: boolean;
   videoMuted: boolean;
+  /** The server waits for this participant's connection to come back (rejoin window). */
+  reconnecting?: boolean;
 }) {
   const { t } = useTranslation();
   const video = useRef<HTMLVideoElement>(null);
@@ -24,6 +26,7 @@ export function VideoTile(props: {
     <figure
       className={`tile${props.speaking ? ' speaking' : ''}${props.local ? ' local' : ''}`}
       data-user={props.userId}
+      data-reconnecting={props.reconnecting ? 'true' : undefined}
       data-local={props.local ? 'true' : undefined}
       aria-label={props.label}
     >
@@ -39,6 +42,7 @@ export function VideoTile(props: {
         {props.speaking && <span className="tag">{t('inCall.speaking')}</span>}
         {props.audioMuted && <span className="tag">{t('inCall.mutedAudio')}</span>}
         {props.videoMuted && <span className="tag">{t('inCall.mutedVideo')}</span>}
+        {props.reconnecting && <span className="tag">{t('inCall.peer.reconnectingTag')}</span>}
       </figcaption>
     </figure>
   );

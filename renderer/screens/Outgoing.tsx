@@ -6,6 +6,7 @@ import { endLabel, legLabel, wantsRingback } from '../call/call-view.js';
 import { useSound } from '../call/use-sound.js';
 import { useSettings } from '../app/settings.js';
 import { QueueWaitLine } from '../agent/AgentConsole.js';
+import { PeerNotices } from '../in-call/PeerNotices.js';
 
 /** One callee and their state in words (ringing, offline/pushed, declined with reason...). */
 export function LegList({ legs }: { legs: Leg[] }) {
@@ -71,6 +72,7 @@ export function EndedSummary({ call, onDismiss }: { call: SoftphoneCall; onDismi
     >
       <h2 id="ended-title">{t('call.endedTitle')}</h2>
       {label.key !== 'call.end.completed' && <p>{t(label.key, label.params)}</p>}
+      <PeerNotices call={call} />
       {legs.length > 0 && <LegList legs={legs} />}
       <button type="button" onClick={onDismiss}>
         {t('app.dismiss')}

@@ -17,6 +17,7 @@ import { CallRegistry } from './call-registry.js';
 import { CallSteps, invalidState } from './call-steps.js';
 import type { CalleeCheck } from './callee-checks.js';
 import { isPendingLeg } from './leg-transitions.js';
+import { ConnectionLoss } from './rejoin-window.js';
 import {
   type LiveCall,
   findLeg,
@@ -70,6 +71,8 @@ export interface CallEngineOptions {
   observer: CallObserver;
   logger: Logger;
   defaultRingTimeoutMs: number;
+  /** How long a participant with no live device stays in a call (`calls.rejoinWindowMs`). */
+  rejoinWindowMs?: number;
   now?: () => number;
   queueHooks?: QueueHooks;
   /** Check every reused call snapshot against a fresh encoding (tests: see CallSnapshots). */
@@ -91,10 +94,19 @@ export class CallEngine {
   private readonly registry = new CallRegistry();
   private readonly now: () => number;
   private readonly steps: CallSteps;
+  private readonly connectionLoss: ConnectionLoss;
 
   constructor(private readonly o: CallEngineOptions) {
     this.now = o.now ?? Date.now;
     this.steps = new CallSteps(o, this.registry, this.now);
+    this.connectionLoss = new ConnectionLoss({
+      registry: this.registry,
+      steps: this.steps,
+      router: o.router,
+      devicesOf: o.devicesOf,
+      windowMs: o.rejoinWindowMs ?? 30_000,
+      logger: o.logger,
+    });
   }
 
   // ---- queries -------------------------------------------------------------------------------
@@ -109,9 +121,9 @@ export class CallEngine {
     return this.registry.callsOf(userId);
   }
 
-  /** A user already in an active call is busy. */
+  /** A user already in an active call is busy, unless they have no live device. */
   isBusy(userId: UserId): boolean {
-    return this.registry.isBusy(userId);
+    return this.steps.isBusy(userId);
   }
 
   /**
@@ -341,6 +353,28 @@ export class CallEngine {
     this.steps.end(call, reason);
   }
 
+  // ---- connection loss: see ConnectionLoss (rejoin-window.ts) -------------------------------
+
+  /** The user's last signaling session is gone: their calls' rejoin windows open. */
+  userOffline(userId: UserId): void {
+    this.connectionLoss.userOffline(userId);
+  }
+
+  /** A device of the user signed in again: they are back in the calls they are still in. */
+  userOnline(userId: UserId): void {
+    this.connectionLoss.userOnline(userId);
+  }
+
+  /** The SFU: the user's media transport in the call closed or went silent. */
+  mediaLost(callId: string, userId: UserId): void {
+    this.connectionLoss.mediaLost(callId, userId);
+  }
+
+  /** The SFU: the user's media in the call is connected again. */
+  mediaBack(callId: string, userId: UserId): void {
+    this.connectionLoss.mediaBack(callId, userId);
+  }
+
   // ---- seat calling: the contact center holds queue calls and offers them to agents -----------
 
   /** A call to a queue: ringing with no callee until an agent is offered it. */
@@ -490,11 +524,13 @@ export class CallEngine {
       }
       this.steps.log(info, { pending: pendingLegs(info).length }, 'call restored');
       this.steps.afterChange(call);
+      this.connectionLoss.restored(info.callId);
     }
   }
 
   /** Ends active calls cleanly; ringing invitations stay persisted for the next start. */
   shutdown(): void {
+    this.connectionLoss.clear();
     for (const call of this.registry.liveCalls()) {
       for (const timer of call.timers.values()) clearTimeout(timer);
       call.timers.clear();

@@ -52,6 +52,7 @@ export function buildCallRecord(call: CallInfo, notes: ReadonlyMap<UserId, LegNo
     durationSec: seconds(answeredAt, call.callerLeftAt ?? endedAt),
     ...(answeredAt === undefined ? {} : { answeredAt }),
     ...(call.callerLeftAt === undefined ? {} : { leftAt: call.callerLeftAt }),
+    ...(call.callerLeftReason === undefined ? {} : { reason: call.callerLeftReason }),
   };
   const callees = call.legs.map((leg): ParticipantRecord => {
     const record: ParticipantRecord = {

@@ -3,6 +3,7 @@ import type {
   CallInfo,
   JsonText,
   Leg,
+  LeftReason,
   RequestData,
   RingEndReason,
   UserId,
@@ -81,7 +82,7 @@ export class CallSteps {
       this.applyLeg(call, leg, 'refuse', 'declined');
     } else if (check?.status === 'dnd') {
       this.applyLeg(call, leg, 'refuse', 'dnd');
-    } else if (this.registry.isBusy(callee) && !check?.callWaiting) {
+    } else if (this.isBusy(callee) && !check?.callWaiting) {
       this.applyLeg(call, leg, 'refuse', 'busy');
     } else {
       this.registry.ringing(callee, call.info.callId);
@@ -164,7 +165,15 @@ export class CallSteps {
     return true;
   }
 
-  leave(call: LiveCall, userId: UserId, reason: 'left' | 'removed'): void {
+  /**
+   * A user already in an active call is busy; a user with no live device is not (they may be in
+   * a call's rejoin window): their invitation is stored and pushed like any offline callee's.
+   */
+  isBusy(userId: UserId): boolean {
+    return this.o.devicesOf(userId).length > 0 && this.registry.isBusy(userId);
+  }
+
+  leave(call: LiveCall, userId: UserId, reason: LeftReason): void {
     const now = this.now();
     const { info } = call;
     const device = presentParticipants(info).find((p) => p.userId === userId)?.deviceId;
@@ -175,7 +184,8 @@ export class CallSteps {
       if (leg) leg.leftAt = now;
     }
     this.registry.uninvolve(userId, info.callId);
-    this.o.media.participantLeft(info.callId, userId, reason);
+    // For the SFU a connection lost is a leaving like any other: its peer, if any, is taken out.
+    this.o.media.participantLeft(info.callId, userId, reason === 'removed' ? 'removed' : 'left');
     // The moderator role passes on to whoever has been in the call longest.
     if (info.moderatorId === userId) {
       const next = presentParticipants(info)[0];

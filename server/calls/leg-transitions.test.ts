@@ -20,6 +20,7 @@ const EXPECTED: Record<LegState, Record<LegEvent, string>> = {
     refuse: 'refused',
     cancel: 'canceled',
     expire: 'failed/timeout',
+    'connection-lost': 'invalid',
   },
   pushed: {
     delivered: 'ringing',
@@ -28,6 +29,7 @@ const EXPECTED: Record<LegState, Record<LegEvent, string>> = {
     refuse: 'refused',
     cancel: 'canceled',
     expire: 'failed/unreachable',
+    'connection-lost': 'invalid',
   },
   ringing: {
     delivered: 'same',
@@ -36,6 +38,7 @@ const EXPECTED: Record<LegState, Record<LegEvent, string>> = {
     refuse: 'refused',
     cancel: 'canceled',
     expire: 'failed/timeout',
+    'connection-lost': 'invalid',
   },
   accepted: {
     delivered: 'same',
@@ -44,6 +47,7 @@ const EXPECTED: Record<LegState, Record<LegEvent, string>> = {
     refuse: 'invalid',
     cancel: 'invalid',
     expire: 'invalid',
+    'connection-lost': 'accepted/connection-lost',
   },
   refused: {
     delivered: 'same',
@@ -52,6 +56,7 @@ const EXPECTED: Record<LegState, Record<LegEvent, string>> = {
     refuse: 'same',
     cancel: 'invalid',
     expire: 'invalid',
+    'connection-lost': 'invalid',
   },
   canceled: {
     delivered: 'same',
@@ -60,6 +65,7 @@ const EXPECTED: Record<LegState, Record<LegEvent, string>> = {
     refuse: 'invalid',
     cancel: 'same',
     expire: 'invalid',
+    'connection-lost': 'invalid',
   },
   failed: {
     delivered: 'same',
@@ -68,6 +74,7 @@ const EXPECTED: Record<LegState, Record<LegEvent, string>> = {
     refuse: 'invalid',
     cancel: 'invalid',
     expire: 'same',
+    'connection-lost': 'invalid',
   },
 };
 

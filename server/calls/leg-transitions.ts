@@ -10,8 +10,11 @@ import type { LegState } from '../../protocol/index.js';
  * - `accept` / `refuse`: a device of the callee answered.
  * - `cancel`: the caller (or moderator) withdrew, or the call ended around the leg.
  * - `expire`: the ring timeout fired.
+ * - `connection-lost`: an answered callee had no live device in the call for the whole rejoin
+ *   window; the leg stays `accepted` (they did answer) and carries the reason they left.
  */
-export type LegEvent = 'delivered' | 'pushed' | 'accept' | 'refuse' | 'cancel' | 'expire';
+export type LegEvent =
+  'delivered' | 'pushed' | 'accept' | 'refuse' | 'cancel' | 'expire' | 'connection-lost';
 
 export const LEG_EVENTS: readonly LegEvent[] = [
   'delivered',
@@ -20,6 +23,7 @@ export const LEG_EVENTS: readonly LegEvent[] = [
   'refuse',
   'cancel',
   'expire',
+  'connection-lost',
 ];
 
 /** `same`: the event is a harmless repeat (idempotent); `invalid`: it comes too late. */
@@ -58,7 +62,11 @@ const TABLE: Record<LegState, Row> = {
     expire: next('failed', 'timeout'),
   },
   // A late ack of a device that was slower than the one that answered is harmless.
-  accepted: { delivered: same, accept: same },
+  accepted: {
+    delivered: same,
+    accept: same,
+    'connection-lost': next('accepted', 'connection-lost'),
+  },
   refused: { refuse: same, delivered: same },
   canceled: { cancel: same, delivered: same },
   failed: { expire: same, delivered: same },

@@ -97,4 +97,27 @@ describe('a server restart', () => {
     const { records } = await back.client.request('history.list', {});
     expect(records.map((r) => r.callId)).toEqual(['restart-act']);
   });
+
+  it('ends a restored invitation whose caller does not come back within the rejoin window', async () => {
+    await s.dispose();
+    s = await Scenario.start(
+      { calls: { defaultRingTimeoutMs: RING_MS, rejoinWindowMs: 1_500 } },
+      ['alice', 'bob'],
+    );
+    const alice = await s.signIn('alice', 'alice-laptop');
+    const bob = await s.signIn('bob', 'bob-laptop');
+    await alice.request('call.invite', { callId: 'restart-gone', callees: ['bob'], media: 'audio' });
+    await bob.waitFor('call.incoming');
+    await s.t.restart();
+    await bob.closed;
+
+    // Only the callee signs in again: they ring, and hear that the caller's connection dropped.
+    const bobAgain = await s.signIn('bob', 'bob-laptop');
+    const incoming = await bobAgain.waitFor('call.incoming');
+    expect(incoming.call.callerConnection).toBe('reconnecting');
+    const ended = await bobAgain.waitFor('call.ringEnded', undefined, 5_000);
+    expect(ended).toMatchObject({ callId: 'restart-gone' });
+    const stored = await s.http('GET', '/admin/records/restart-gone');
+    expect(callRecordSchema.parse(stored.json).endReason).toBe('connection-lost');
+  });
 });

@@ -14,6 +14,7 @@ export class PresenceService {
   private readonly statuses = new Map<UserId, PresenceStatus>();
   private readonly watchers = new SetMultimap<UserId, Session>();
   private readonly watching = new SetMultimap<Session, UserId>();
+  private readonly onlineListeners: ((userId: UserId, online: boolean) => void)[] = [];
 
   constructor(
     private readonly sessions: SessionRegistry,
@@ -84,9 +85,19 @@ export class PresenceService {
     this.publish(userId);
   }
 
+  /**
+   * Hears every user whose first device came online or whose last one went away (the call
+   * engine's rejoin windows): services subscribe here instead of the connection calling each.
+   */
+  onOnlineChanged(listener: (userId: UserId, online: boolean) => void): void {
+    this.onlineListeners.push(listener);
+  }
+
   /** The user's first device came online or the last one went away. */
   onlineChanged(userId: UserId): void {
     this.publish(userId);
+    const online = this.sessions.isOnline(userId);
+    for (const listener of this.onlineListeners) listener(userId, online);
     // Memory stays bounded by the online population: forget statuses of users who left.
     if (!this.sessions.isOnline(userId) && !this.watchers.has(userId)) this.statuses.delete(userId);
   }

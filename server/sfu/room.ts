@@ -33,8 +33,14 @@ type Router = mediasoup.types.Router;
 export interface RoomHooks {
   /** Did the moderator mute this user's media of this kind? (Kept per call, across rooms.) */
   mutedByModerator(userId: UserId, kind: MediaKind): boolean;
-  /** One of the user's WebRTC transports reached DTLS `connected`. */
+  /** One of the user's WebRTC transports reached DTLS `connected` (or its ICE came back). */
   peerConnected(userId: UserId): void;
+  /**
+   * The user's media went away without their leaving the call: a transport's DTLS failed or was
+   * closed by the other end, its ICE disconnected, or their SFU socket closed (or was dropped
+   * for silence) while in the room.
+   */
+  peerMediaLost(userId: UserId, why: string): void;
   /** The router closed under the room: its worker died. */
   routerLost(room: Room): void;
 }
@@ -189,6 +195,8 @@ export class Room {
       return;
     }
     this.peers.delete(peer.userId);
+    // Its socket went (closed, dropped for silence, or said leave) while its user is in the call.
+    if (exit === 'self') this.o.hooks.peerMediaLost(peer.userId, 'socket-closed');
     if (exit === 'replaced' || exit === 'removed') peer.send('room.closed', { reason: exit });
     peer.close();
     if (exit !== 'self') peer.link.detach('close', exit === 'left' ? 'left the call' : exit);
@@ -238,13 +246,20 @@ export class Room {
       if (state === 'connected') {
         peer.log.info({ transportId: transport.id, direction }, 'media connected');
         this.o.hooks.peerConnected(peer.userId);
-      } else if (state === 'failed') {
-        peer.log.warn({ transportId: transport.id, direction }, 'DTLS failed');
+      } else if (state === 'failed' || state === 'closed') {
+        peer.log.warn({ transportId: transport.id, direction, state }, 'DTLS ended');
+        if (this.isCurrent(peer)) this.o.hooks.peerMediaLost(peer.userId, `dtls-${state}`);
       }
     });
     transport.on('icestatechange', (state) => {
       if (state === 'disconnected') {
         peer.log.info({ transportId: transport.id, direction }, 'ICE disconnected');
+        if (this.isCurrent(peer)) this.o.hooks.peerMediaLost(peer.userId, 'ice-disconnected');
+      } else if (state === 'connected' || state === 'completed') {
+        // Back after a disconnection (a restart, a new path): the same as connecting anew.
+        if (transport.dtlsState === 'connected' && this.isCurrent(peer)) {
+          this.o.hooks.peerConnected(peer.userId);
+        }
       }
     });
     return {

@@ -24,6 +24,13 @@ export interface SfuServiceOptions {
   mayMonitor?(callId: string, userId: UserId): boolean;
   /** Media did not connect in time: end the call (`CallEngine.endCall(callId, 'media-failed')`). */
   onMediaFailed(callId: string): void;
+  /**
+   * A participant's media, connected before, went away (`CallEngine.mediaLost`): their rejoin
+   * window opens. Never called for a user who had not connected yet: the connect bound covers that.
+   */
+  onMediaLost?(callId: string, userId: UserId): void;
+  /** A participant's media connected (again): `CallEngine.mediaBack`. */
+  onMediaBack?(callId: string, userId: UserId): void;
   logger: Logger;
 }
 
@@ -312,6 +319,12 @@ export class SfuService implements MediaPlane {
             clearTimeout(media.connectTimer);
             media.connectTimer = undefined;
           }
+          this.report('onMediaBack', callId, userId);
+        },
+        peerMediaLost: (userId, why) => {
+          if (!media.connected.has(userId) || this.state !== 'started') return;
+          this.log.info({ callId, userId, why }, 'participant media lost');
+          this.report('onMediaLost', callId, userId);
         },
         routerLost: (lost) => {
           this.roomLost(media, lost);
@@ -345,6 +358,15 @@ export class SfuService implements MediaPlane {
     for (const callId of report.callIds) {
       const media = this.calls.get(callId);
       if (media?.room) this.roomLost(media, media.room);
+    }
+  }
+
+  /** Tells the engine about a participant's media; what it throws stays here. */
+  private report(what: 'onMediaLost' | 'onMediaBack', callId: string, userId: UserId): void {
+    try {
+      this.o[what]?.(callId, userId);
+    } catch (error) {
+      this.log.error({ err: error, callId, userId }, `${what} failed`);
     }
   }
 
