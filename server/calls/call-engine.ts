@@ -78,6 +78,16 @@ export interface CallEngineOptions {
 
 export type Actor = Pick<Session, 'userId' | 'device'>;
 
+/** Was the user ever in this call: its caller, or a callee invited into it? */
+export const wasInCall = (info: CallInfo, userId: UserId): boolean =>
+  info.callerId === userId || findLeg(info, userId) !== undefined;
+
+/**
+ * What anyone who was never in a call gets for it, live or ended: the same answer as for an id
+ * that names no call, so a call id learnt elsewhere reveals neither the call nor its payload.
+ */
+const noSuchCall = (): ProtocolError => new ProtocolError('not-found', 'no such call');
+
 /**
  * The invitation lifecycle (call-semantics.md): the single authority for every call's state.
  * Every operation is synchronous once its inputs are known, so the order in which the server
@@ -157,7 +167,7 @@ export class CallEngine {
     const call = this.live(callId);
     if (!call) return; // A late ack for a call that already ended changes nothing.
     const leg = findLeg(call.info, actor.userId);
-    if (!leg) throw new ProtocolError('not-found', 'you are not invited to this call');
+    if (!leg) throw noSuchCall();
     this.steps.rung(call, actor.userId).add(actor.device.id);
     if (this.steps.applyLeg(call, leg, 'delivered') && leg.state === 'ringing') {
       const sentAt = call.invitedAtHr.get(leg.userId);
@@ -188,7 +198,7 @@ export class CallEngine {
 
   refuse(actor: Actor, callId: string, reason = 'declined'): CallInfo {
     // A retry after the refusal ended the call: the same answer as while the call was live.
-    const ended = this.live(callId) ? undefined : this.get(callId);
+    const ended = this.live(callId) ? undefined : this.visibleTo(actor, callId);
     if (ended && findLeg(ended, actor.userId)?.state === 'refused') return ended;
     const { call, leg } = this.calleeLeg(actor, callId, 'refuse');
     if (leg.state === 'refused') return call.info;
@@ -202,8 +212,8 @@ export class CallEngine {
   /** The caller withdraws the invitation from all pending callees, or from the ones named. */
   cancel(actor: Actor, callId: string, callees?: readonly UserId[]): CallInfo {
     const call = this.live(callId);
-    const info = call?.info ?? this.get(callId);
-    if (!info) throw new ProtocolError('not-found', 'no such call');
+    const info = this.visibleTo(actor, callId);
+    if (!info) throw noSuchCall();
     if (info.callerId !== actor.userId)
       throw new ProtocolError('forbidden', 'only the caller cancels');
     if (!call) {
@@ -231,22 +241,17 @@ export class CallEngine {
   }
 
   hangup(actor: Actor, callId: string): CallInfo {
+    const known = this.visibleTo(actor, callId);
+    if (!known) throw noSuchCall();
     const call = this.live(callId);
-    if (!call) {
-      const ended = this.get(callId);
-      if (ended) return ended;
-      throw new ProtocolError('not-found', 'no such call');
-    }
+    if (!call) return known; // Ended already: a repeat, or a late hang-up.
     const { info } = call;
     if (actor.userId === info.callerId && info.state === 'ringing') {
       return this.cancel(actor, callId);
     }
     const leg = findLeg(info, actor.userId);
     if (leg && isPendingLeg(leg.state)) return this.refuse(actor, callId);
-    if (!isPresent(info, actor.userId)) {
-      if (actor.userId === info.callerId || leg) return info; // Already gone: a repeat.
-      throw new ProtocolError('not-found', 'you are not in this call');
-    }
+    if (!isPresent(info, actor.userId)) return info; // Already gone: a repeat.
     this.steps.leave(call, actor.userId, 'left');
     this.steps.afterChange(call);
     return call.info;
@@ -258,12 +263,7 @@ export class CallEngine {
     data: RequestData<'call.add'>,
     checks: ReadonlyMap<UserId, CalleeCheck>,
   ): CallInfo {
-    const call = this.live(data.callId);
-    if (!call) {
-      const ended = this.get(data.callId);
-      if (ended) throw invalidState(ended, 'the call has ended');
-      throw new ProtocolError('not-found', 'no such call');
-    }
+    const call = this.liveVisibleTo(actor, data.callId);
     if (!isPresent(call.info, actor.userId)) {
       throw new ProtocolError('forbidden', 'only participants invite into a call');
     }
@@ -283,12 +283,7 @@ export class CallEngine {
 
   /** Conference control: mute/unmute, remove, end for all. Moderator only. */
   control(actor: Actor, data: RequestData<'call.control'>): CallInfo {
-    const call = this.live(data.callId);
-    if (!call) {
-      const ended = this.get(data.callId);
-      if (ended) throw invalidState(ended, 'the call has ended');
-      throw new ProtocolError('not-found', 'no such call');
-    }
+    const call = this.liveVisibleTo(actor, data.callId);
     const { info } = call;
     if (info.moderatorId !== actor.userId || !isPresent(info, actor.userId)) {
       throw new ProtocolError('forbidden', 'only the moderator controls the call');
@@ -513,15 +508,29 @@ export class CallEngine {
   }
 
   private calleeLeg(actor: Actor, callId: string, verb: string): { call: LiveCall; leg: Leg } {
-    const call = this.live(callId);
-    if (!call) {
-      const ended = this.get(callId);
-      if (ended) throw invalidState(ended, `cannot ${verb}: the call has ended`);
-      throw new ProtocolError('not-found', 'no such call');
-    }
+    const call = this.liveVisibleTo(actor, callId, `cannot ${verb}: the call has ended`);
     const leg = findLeg(call.info, actor.userId);
-    if (!leg) throw new ProtocolError('not-found', 'you are not invited to this call');
+    // The caller of the call is no callee of it: nothing to answer.
+    if (!leg) throw noSuchCall();
     return { call, leg };
+  }
+
+  /**
+   * The call, live or recently ended, if the actor was ever in it; undefined otherwise, also for
+   * a call that exists: the check comes before any answer that would carry the call.
+   */
+  private visibleTo(actor: Actor, callId: string): CallInfo | undefined {
+    const info = this.get(callId);
+    return info && wasInCall(info, actor.userId) ? info : undefined;
+  }
+
+  /** The live call the actor was in; `invalid-state` (with the call) once it ended. */
+  private liveVisibleTo(actor: Actor, callId: string, ended = 'the call has ended'): LiveCall {
+    const info = this.visibleTo(actor, callId);
+    if (!info) throw noSuchCall();
+    const call = this.live(callId);
+    if (!call) throw invalidState(info, ended);
+    return call;
   }
 
   private live(callId: string): LiveCall | undefined {

@@ -1,6 +1,6 @@
 import type { CallInfo } from '../../../protocol/index.js';
 import { ProtocolError, jsonObjectWith, queueOfAddress } from '../../../protocol/index.js';
-import type { CallEngine } from '../../calls/call-engine.js';
+import { type CallEngine, wasInCall } from '../../calls/call-engine.js';
 import { resolveCalleeChecks } from '../../calls/callee-checks.js';
 import { isPresent } from '../../calls/live-call.js';
 import { EncodedResult } from '../encoded-result.js';
@@ -74,7 +74,10 @@ export const callHandlers: HandlerTable<CallRequest> = {
   'call.list': ({ session, services }) => ({ calls: services.calls.callsOf(session.userId) }),
   'media.ticket': async ({ session, services }, { callId }) => {
     const call = services.calls.get(callId);
-    if (!call) throw new ProtocolError('not-found', 'no such call');
+    // Whoever was never in the call learns nothing of it (see CallEngine's noSuchCall).
+    if (!call || !wasInCall(call, session.userId)) {
+      throw new ProtocolError('not-found', 'no such call');
+    }
     if (call.state !== 'active' || !isPresent(call, session.userId)) {
       throw new ProtocolError(
         'forbidden',
