@@ -146,6 +146,8 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
         tokens,
         isParticipant: (callId, userId) => calls.isParticipant(callId, userId),
         mayMonitor: (callId, userId) => contactCenter.mayMonitor(callId, userId),
+        sessionLive: (sessionId, userId) =>
+          sessions.sessionsOf(userId).some((s) => s.sessionId === sessionId),
         onMediaFailed: (callId) => {
           calls.endCall(callId, 'media-failed');
         },

@@ -2,7 +2,7 @@ import type { CallInfo } from '../../../protocol/index.js';
 import { ProtocolError, jsonObjectWith, queueOfAddress } from '../../../protocol/index.js';
 import { type CallEngine, wasInCall } from '../../calls/call-engine.js';
 import { resolveCalleeChecks } from '../../calls/callee-checks.js';
-import { isPresent } from '../../calls/live-call.js';
+import { isPresent, presentParticipants } from '../../calls/live-call.js';
 import { EncodedResult } from '../encoded-result.js';
 import type { HandlerTable } from './types.js';
 
@@ -84,9 +84,15 @@ export const callHandlers: HandlerTable<CallRequest> = {
         'only participants of an active call get a media ticket',
       );
     }
+    // Media belongs to the device that is in the call: another device of the same user would
+    // push it out of the room.
+    const inCallOn = presentParticipants(call).find((p) => p.userId === session.userId)?.deviceId;
+    if (inCallOn !== session.device.id) {
+      throw new ProtocolError('forbidden', 'you are in this call on another device');
+    }
     const role = call.moderatorId === session.userId ? 'moderator' : 'participant';
     const { ticket, expiresAt } = await services.tokens.issueMediaTicket(
-      { callId, userId: session.userId, role },
+      { callId, userId: session.userId, role, sessionId: session.sessionId },
       MEDIA_TICKET_TTL_SEC,
     );
     return { ticket, expiresAt, sfuUrl: services.sfuUrl };
