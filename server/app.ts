@@ -176,6 +176,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   });
   const contactCenter = new ContactCenter({
     calls,
+    media: options.media ?? sfu ?? noMediaPlane,
     router,
     sessions,
     presenceWatchers: (userId) => presence.watchersOf(userId),

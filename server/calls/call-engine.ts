@@ -9,7 +9,7 @@ import type {
   RequestData,
   UserId,
 } from '../../protocol/index.js';
-import { ProtocolError } from '../../protocol/index.js';
+import { ProtocolError, encodeEvent } from '../../protocol/index.js';
 import type { Logger } from '../logger.js';
 import type { MessageRouter, Session } from '../signaling/sessions.js';
 import type { LiveCallStore, RecordStore } from '../store/types.js';
@@ -326,6 +326,49 @@ export class CallEngine {
     this.steps.log(info, { action: data.action, target: data.target }, 'conference control');
     this.steps.afterChange(call);
     return info;
+  }
+
+  /**
+   * Takes a user out of a live call on the server's own authority, because their right to be in
+   * it was revoked (a supervisor lost the queue, the account was disabled): a present
+   * participant leaves (the media plane drops their peer), a pending invitation to them is
+   * withdrawn, and a caller whose call still rings withdraws it from everyone. `reason` stays
+   * on their leg and in the record. The call goes on or ends by the usual rules; the user's
+   * device that was in it gets the call as it now is. No-op for a user not in the call.
+   */
+  dismiss(callId: string, userId: UserId, reason: string): void {
+    const call = this.live(callId);
+    if (!call) return;
+    const { info } = call;
+    const leg = findLeg(info, userId);
+    if (leg && isPendingLeg(leg.state)) {
+      this.steps.applyLeg(call, leg, 'cancel', reason);
+      this.steps.stopRinging(call, userId, 'canceled');
+    } else if (userId === info.callerId && info.state === 'ringing') {
+      if (this.registry.isHeld(callId)) {
+        // Waiting in a queue: nothing else keeps the call (as when its caller gives up).
+        this.steps.log(info, { userId, reason }, 'queued call withdrawn by the server');
+        this.steps.end(call, 'canceled');
+        return;
+      }
+      for (const pending of pendingLegs(info)) {
+        this.steps.applyLeg(call, pending, 'cancel');
+        this.steps.stopRinging(call, pending.userId, 'canceled');
+      }
+    } else if (isPresent(info, userId)) {
+      const device = presentParticipants(info).find((p) => p.userId === userId)?.deviceId;
+      this.steps.leave(call, userId, 'removed');
+      if (leg) leg.reason = reason;
+      this.steps.log(info, { userId, reason }, 'dismissed from the call');
+      this.steps.afterChange(call);
+      // Ended: `call.ended` reached that device (it left last). Else it is told it is out.
+      if (device && info.state !== 'ended') {
+        this.o.router.toDevice(userId, device, encodeEvent('call.updated', { call: info }));
+      }
+      return;
+    } else return;
+    this.steps.log(info, { userId, reason }, 'invitation withdrawn by the server');
+    this.steps.afterChange(call);
   }
 
   /** Ends a live call from outside signaling (the media plane: `media-failed`). No-op if gone. */
