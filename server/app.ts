@@ -23,6 +23,7 @@ import type { Logger } from './logger.js';
 import { type Metrics, createMetrics } from './metrics.js';
 import { SfuService } from './sfu/sfu-service.js';
 import { PresenceService } from './presence/presence-service.js';
+import { AccountGuard } from './signaling/account-guard.js';
 import { SignalingConnection } from './signaling/connection.js';
 import type { Services } from './signaling/context.js';
 import { HeartbeatSweep } from './signaling/heartbeat.js';
@@ -197,6 +198,16 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     presence,
     calls,
     contactCenter,
+    accounts: new AccountGuard({
+      sessions,
+      users: stores.users,
+      calls,
+      dropMedia: (userId) => {
+        sfu?.userGone(userId);
+      },
+      logger,
+      intervalMs: config.auth.accountCheckIntervalMs,
+    }),
     sentMessages: new SentMessages(),
     sfuUrl: '', // Known once listening (the port may be chosen by the OS).
   };
@@ -282,6 +293,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     (closing ??= (async () => {
       shuttingDown = true;
       sweep.stop();
+      services.accounts.stop();
       calls.shutdown();
       contactCenter.close();
       for (const session of [...sessions.all()]) session.close('server-shutdown');

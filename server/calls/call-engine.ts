@@ -371,6 +371,14 @@ export class CallEngine {
     this.steps.afterChange(call);
   }
 
+  /** `dismiss` from every live call the user is in, has called, or is invited to. */
+  dismissUser(userId: UserId, reason: string): void {
+    const callIds = new Set<string>();
+    for (const info of this.registry.callsOf(userId)) callIds.add(info.callId);
+    for (const call of this.registry.pendingCallsOf(userId)) callIds.add(call.info.callId);
+    for (const callId of callIds) this.dismiss(callId, userId, reason);
+  }
+
   /** Ends a live call from outside signaling (the media plane: `media-failed`). No-op if gone. */
   endCall(callId: string, reason: CallEndReason): void {
     const call = this.live(callId);

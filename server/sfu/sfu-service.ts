@@ -171,6 +171,19 @@ export class SfuService implements MediaPlane {
     });
   }
 
+  /**
+   * Takes the user's peers out of every room (`room.closed {removed}`): their account was
+   * disabled, so no media of theirs stays, as participant or as supervisor.
+   */
+  userGone(userId: UserId): void {
+    this.safely('', userId, 'userGone', () => {
+      for (const media of this.calls.values()) {
+        const peer = media.room?.peer(userId);
+        if (media.room && peer) media.room.removePeer(peer, 'removed');
+      }
+    });
+  }
+
   /** Enforces a moderator's (un)mute: see `Room.applyModeratorMute`. */
   setMuted(callId: string, userId: UserId, kind: MediaKind, muted: boolean): void {
     this.safely(callId, userId, 'setMuted', () => {
