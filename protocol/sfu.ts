@@ -150,5 +150,11 @@ export const mediaTicketClaimsSchema = z.object({
    */
   role: z.enum(['moderator', 'participant', 'listen', 'whisper', 'barge']),
   target: userIdSchema.optional(),
+  /**
+   * The signaling session that asked for the ticket. A ticket admits once (a replay is refused
+   * with `unauthorized` and the peer it admitted stays in), and only while that session is
+   * signed in: a device that signed in again asks for a new ticket.
+   */
+  sessionId: z.string().min(1).max(64).optional(),
 });
 export type MediaTicketClaims = z.infer<typeof mediaTicketClaimsSchema>;

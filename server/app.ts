@@ -23,6 +23,7 @@ import type { Logger } from './logger.js';
 import { type Metrics, createMetrics } from './metrics.js';
 import { SfuService } from './sfu/sfu-service.js';
 import { PresenceService } from './presence/presence-service.js';
+import { AccountGuard } from './signaling/account-guard.js';
 import { SignalingConnection } from './signaling/connection.js';
 import type { Services } from './signaling/context.js';
 import { HeartbeatSweep } from './signaling/heartbeat.js';
@@ -159,6 +160,8 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
         tokens,
         isParticipant: (callId, userId) => calls.isParticipant(callId, userId),
         mayMonitor: (callId, userId) => contactCenter.mayMonitor(callId, userId),
+        sessionLive: (sessionId, userId) =>
+          sessions.sessionsOf(userId).some((s) => s.sessionId === sessionId),
         onMediaFailed: (callId) => {
           calls.endCall(callId, 'media-failed');
         },
@@ -194,6 +197,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   });
   const contactCenter = new ContactCenter({
     calls,
+    media: options.media ?? sfu ?? noMediaPlane,
     router,
     sessions,
     presenceWatchers: (userId) => presence.watchersOf(userId),
@@ -214,6 +218,16 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     presence,
     calls,
     contactCenter,
+    accounts: new AccountGuard({
+      sessions,
+      users: stores.users,
+      calls,
+      dropMedia: (userId) => {
+        sfu?.userGone(userId);
+      },
+      logger,
+      intervalMs: config.auth.accountCheckIntervalMs,
+    }),
     sentMessages: new SentMessages(),
     sfuUrl: '', // Known once listening (the port may be chosen by the OS).
   };
@@ -303,6 +317,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     (closing ??= (async () => {
       shuttingDown = true;
       sweep.stop();
+      services.accounts.stop();
       calls.shutdown();
       contactCenter.close();
       // The calls just ended are committed first, so their `call.ended` frames go out.

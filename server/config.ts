@@ -38,12 +38,18 @@ export const configSchema = z.object({
        * limit: an office behind one NAT address signs all its agents in from it at shift start.
        */
       signInPerAddressPerMinute: z.number().int().min(1).default(120),
+      /**
+       * Signed-in users are checked against the store this often, so that an account disabled
+       * by another process (the `user disable` CLI) loses its calls and sessions within it.
+       */
+      accountCheckIntervalMs: z.number().int().min(100).default(5_000),
     })
     .default({
       accessTokenTtlSec: 3600,
       refreshTokenTtlSec: 30 * 86_400,
       signInPerAccountPerMinute: 10,
       signInPerAddressPerMinute: 120,
+      accountCheckIntervalMs: 5_000,
     }),
   signaling: z
     .object({

@@ -129,6 +129,8 @@ async function userCommand(config: ServerConfig, args: string[], values: Values)
     } else if (verb === 'disable' || verb === 'enable') {
       if (!(await users.get(userId))) fail(`no such user: ${userId}`);
       await users.setDisabled(userId, verb === 'disable');
+      // A running server notices within auth.accountCheckIntervalMs and ends the user's calls
+      // and sessions (server/signaling/account-guard.ts).
       say(`${userId} ${verb}d`);
     } else if (verb === 'passwd') {
       if (!(await users.get(userId))) fail(`no such user: ${userId}`);

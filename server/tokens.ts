@@ -10,6 +10,9 @@ import { mediaTicketClaimsSchema, userIdSchema } from '../protocol/index.js';
  */
 export type TokenKind = 'access' | 'refresh';
 
+/** A media ticket whose signature and expiry were checked: its claims, id and expiry. */
+export type VerifiedMediaTicket = MediaTicketClaims & { ticketId: string; expiresAt: number };
+
 export class TokenError extends Error {
   override readonly name = 'TokenError';
   constructor(
@@ -80,6 +83,7 @@ export class TokenService {
       callId: claims.callId,
       role: claims.role,
       ...(claims.target === undefined ? {} : { target: claims.target }),
+      ...(claims.sessionId === undefined ? {} : { sid: claims.sessionId }),
     })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(ISSUER)
@@ -91,7 +95,7 @@ export class TokenService {
     return { ticket, expiresAt: (nowSec + ttlSec) * 1000 };
   }
 
-  async verifyMediaTicket(ticket: string): Promise<MediaTicketClaims> {
+  async verifyMediaTicket(ticket: string): Promise<VerifiedMediaTicket> {
     try {
       const { payload } = await jwtVerify(ticket, this.key, {
         issuer: ISSUER,
@@ -102,11 +106,13 @@ export class TokenService {
         userId: payload.sub,
         role: payload.role,
         target: payload.target,
+        sessionId: payload.sid,
       });
-      if (payload.typ !== 'media' || !claims.success) {
+      const { jti, exp } = payload;
+      if (payload.typ !== 'media' || !claims.success || jti === undefined || exp === undefined) {
         throw new TokenError('invalid', 'not a media ticket');
       }
-      return claims.data;
+      return { ...claims.data, ticketId: jti, expiresAt: exp * 1000 };
     } catch (error) {
       if (error instanceof TokenError) throw error;
       if (error instanceof joseErrors.JWTExpired) throw new TokenError('expired', 'ticket expired');

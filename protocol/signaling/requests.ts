@@ -68,6 +68,10 @@ export const requests = {
   },
   ping: { data: empty, result: z.object({ serverTime: z.number() }) },
 
+  /**
+   * Presence of many users. A user who blocked the asker reads as offline with the default
+   * status, here, in `presence.subscribe` and in `presence.changed` (also right after the block).
+   */
   'presence.query': {
     data: z.object({ userIds: userIdList(500) }),
     result: z.object({ users: z.array(presenceSchema) }),
@@ -145,7 +149,11 @@ export const requests = {
     result: z.object({ ticket: z.string(), sfuUrl: z.string(), expiresAt: z.number() }),
   },
 
-  /** A short custom message to every device of a user. */
+  /**
+   * A short custom message to every device of a user. A message to someone who blocked the
+   * sender is dropped and answered like one to an offline user (`deliveredTo: 0`): the sender is
+   * not told of the block, as a blocked caller is not.
+   */
   'message.send': {
     data: z.object({
       messageId: z.string().min(1).max(64),

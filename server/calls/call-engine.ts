@@ -9,7 +9,7 @@ import type {
   RequestData,
   UserId,
 } from '../../protocol/index.js';
-import { ProtocolError } from '../../protocol/index.js';
+import { ProtocolError, encodeEvent } from '../../protocol/index.js';
 import type { Logger } from '../logger.js';
 import type { MessageRouter, Session } from '../signaling/sessions.js';
 import type { LiveCallStore, PersistedLiveCall, RecordStore } from '../store/types.js';
@@ -80,6 +80,16 @@ export interface CallEngineOptions {
 }
 
 export type Actor = Pick<Session, 'userId' | 'device'>;
+
+/** Was the user ever in this call: its caller, or a callee invited into it? */
+export const wasInCall = (info: CallInfo, userId: UserId): boolean =>
+  info.callerId === userId || findLeg(info, userId) !== undefined;
+
+/**
+ * What anyone who was never in a call gets for it, live or ended: the same answer as for an id
+ * that names no call, so a call id learnt elsewhere reveals neither the call nor its payload.
+ */
+const noSuchCall = (): ProtocolError => new ProtocolError('not-found', 'no such call');
 
 /**
  * The invitation lifecycle (call-semantics.md): the single authority for every call's state.
@@ -169,7 +179,7 @@ export class CallEngine {
     const call = this.live(callId);
     if (!call) return; // A late ack for a call that already ended changes nothing.
     const leg = findLeg(call.info, actor.userId);
-    if (!leg) throw new ProtocolError('not-found', 'you are not invited to this call');
+    if (!leg) throw noSuchCall();
     this.steps.rung(call, actor.userId).add(actor.device.id);
     if (this.steps.applyLeg(call, leg, 'delivered') && leg.state === 'ringing') {
       const sentAt = call.invitedAtHr.get(leg.userId);
@@ -200,7 +210,7 @@ export class CallEngine {
 
   refuse(actor: Actor, callId: string, reason = 'declined'): CallInfo {
     // A retry after the refusal ended the call: the same answer as while the call was live.
-    const ended = this.live(callId) ? undefined : this.get(callId);
+    const ended = this.live(callId) ? undefined : this.visibleTo(actor, callId);
     if (ended && findLeg(ended, actor.userId)?.state === 'refused') return ended;
     const { call, leg } = this.calleeLeg(actor, callId, 'refuse');
     if (leg.state === 'refused') return call.info;
@@ -214,8 +224,8 @@ export class CallEngine {
   /** The caller withdraws the invitation from all pending callees, or from the ones named. */
   cancel(actor: Actor, callId: string, callees?: readonly UserId[]): CallInfo {
     const call = this.live(callId);
-    const info = call?.info ?? this.get(callId);
-    if (!info) throw new ProtocolError('not-found', 'no such call');
+    const info = this.visibleTo(actor, callId);
+    if (!info) throw noSuchCall();
     if (info.callerId !== actor.userId)
       throw new ProtocolError('forbidden', 'only the caller cancels');
     if (!call) {
@@ -243,22 +253,17 @@ export class CallEngine {
   }
 
   hangup(actor: Actor, callId: string): CallInfo {
+    const known = this.visibleTo(actor, callId);
+    if (!known) throw noSuchCall();
     const call = this.live(callId);
-    if (!call) {
-      const ended = this.get(callId);
-      if (ended) return ended;
-      throw new ProtocolError('not-found', 'no such call');
-    }
+    if (!call) return known; // Ended already: a repeat, or a late hang-up.
     const { info } = call;
     if (actor.userId === info.callerId && info.state === 'ringing') {
       return this.cancel(actor, callId);
     }
     const leg = findLeg(info, actor.userId);
     if (leg && isPendingLeg(leg.state)) return this.refuse(actor, callId);
-    if (!isPresent(info, actor.userId)) {
-      if (actor.userId === info.callerId || leg) return info; // Already gone: a repeat.
-      throw new ProtocolError('not-found', 'you are not in this call');
-    }
+    if (!isPresent(info, actor.userId)) return info; // Already gone: a repeat.
     this.steps.leave(call, actor.userId, 'left');
     this.steps.afterChange(call);
     return call.info;
@@ -270,12 +275,7 @@ export class CallEngine {
     data: RequestData<'call.add'>,
     checks: ReadonlyMap<UserId, CalleeCheck>,
   ): CallInfo {
-    const call = this.live(data.callId);
-    if (!call) {
-      const ended = this.get(data.callId);
-      if (ended) throw invalidState(ended, 'the call has ended');
-      throw new ProtocolError('not-found', 'no such call');
-    }
+    const call = this.liveVisibleTo(actor, data.callId);
     if (!isPresent(call.info, actor.userId)) {
       throw new ProtocolError('forbidden', 'only participants invite into a call');
     }
@@ -295,12 +295,7 @@ export class CallEngine {
 
   /** Conference control: mute/unmute, remove, end for all. Moderator only. */
   control(actor: Actor, data: RequestData<'call.control'>): CallInfo {
-    const call = this.live(data.callId);
-    if (!call) {
-      const ended = this.get(data.callId);
-      if (ended) throw invalidState(ended, 'the call has ended');
-      throw new ProtocolError('not-found', 'no such call');
-    }
+    const call = this.liveVisibleTo(actor, data.callId);
     const { info } = call;
     if (info.moderatorId !== actor.userId || !isPresent(info, actor.userId)) {
       throw new ProtocolError('forbidden', 'only the moderator controls the call');
@@ -343,6 +338,57 @@ export class CallEngine {
     this.steps.log(info, { action: data.action, target: data.target }, 'conference control');
     this.steps.afterChange(call);
     return info;
+  }
+
+  /**
+   * Takes a user out of a live call on the server's own authority, because their right to be in
+   * it was revoked (a supervisor lost the queue, the account was disabled): a present
+   * participant leaves (the media plane drops their peer), a pending invitation to them is
+   * withdrawn, and a caller whose call still rings withdraws it from everyone. `reason` stays
+   * on their leg and in the record. The call goes on or ends by the usual rules; the user's
+   * device that was in it gets the call as it now is. No-op for a user not in the call.
+   */
+  dismiss(callId: string, userId: UserId, reason: string): void {
+    const call = this.live(callId);
+    if (!call) return;
+    const { info } = call;
+    const leg = findLeg(info, userId);
+    if (leg && isPendingLeg(leg.state)) {
+      this.steps.applyLeg(call, leg, 'cancel', reason);
+      this.steps.stopRinging(call, userId, 'canceled');
+    } else if (userId === info.callerId && info.state === 'ringing') {
+      if (this.registry.isHeld(callId)) {
+        // Waiting in a queue: nothing else keeps the call (as when its caller gives up).
+        this.steps.log(info, { userId, reason }, 'queued call withdrawn by the server');
+        this.steps.end(call, 'canceled');
+        return;
+      }
+      for (const pending of pendingLegs(info)) {
+        this.steps.applyLeg(call, pending, 'cancel');
+        this.steps.stopRinging(call, pending.userId, 'canceled');
+      }
+    } else if (isPresent(info, userId)) {
+      const device = presentParticipants(info).find((p) => p.userId === userId)?.deviceId;
+      this.steps.leave(call, userId, 'removed');
+      if (leg) leg.reason = reason;
+      this.steps.log(info, { userId, reason }, 'dismissed from the call');
+      this.steps.afterChange(call);
+      // Ended: `call.ended` reached that device (it left last). Else it is told it is out.
+      if (device && info.state !== 'ended') {
+        this.o.router.toDevice(userId, device, encodeEvent('call.updated', { call: info }));
+      }
+      return;
+    } else return;
+    this.steps.log(info, { userId, reason }, 'invitation withdrawn by the server');
+    this.steps.afterChange(call);
+  }
+
+  /** `dismiss` from every live call the user is in, has called, or is invited to. */
+  dismissUser(userId: UserId, reason: string): void {
+    const callIds = new Set<string>();
+    for (const info of this.registry.callsOf(userId)) callIds.add(info.callId);
+    for (const call of this.registry.pendingCallsOf(userId)) callIds.add(call.info.callId);
+    for (const callId of callIds) this.dismiss(callId, userId, reason);
   }
 
   /** Ends a live call from outside signaling (the media plane: `media-failed`). No-op if gone. */
@@ -551,15 +597,29 @@ export class CallEngine {
   }
 
   private calleeLeg(actor: Actor, callId: string, verb: string): { call: LiveCall; leg: Leg } {
-    const call = this.live(callId);
-    if (!call) {
-      const ended = this.get(callId);
-      if (ended) throw invalidState(ended, `cannot ${verb}: the call has ended`);
-      throw new ProtocolError('not-found', 'no such call');
-    }
+    const call = this.liveVisibleTo(actor, callId, `cannot ${verb}: the call has ended`);
     const leg = findLeg(call.info, actor.userId);
-    if (!leg) throw new ProtocolError('not-found', 'you are not invited to this call');
+    // The caller of the call is no callee of it: nothing to answer.
+    if (!leg) throw noSuchCall();
     return { call, leg };
+  }
+
+  /**
+   * The call, live or recently ended, if the actor was ever in it; undefined otherwise, also for
+   * a call that exists: the check comes before any answer that would carry the call.
+   */
+  private visibleTo(actor: Actor, callId: string): CallInfo | undefined {
+    const info = this.get(callId);
+    return info && wasInCall(info, actor.userId) ? info : undefined;
+  }
+
+  /** The live call the actor was in; `invalid-state` (with the call) once it ended. */
+  private liveVisibleTo(actor: Actor, callId: string, ended = 'the call has ended'): LiveCall {
+    const info = this.visibleTo(actor, callId);
+    if (!info) throw noSuchCall();
+    const call = this.live(callId);
+    if (!call) throw invalidState(info, ended);
+    return call;
   }
 
   private live(callId: string): LiveCall | undefined {

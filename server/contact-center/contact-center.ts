@@ -12,7 +12,7 @@ import type {
   UserId,
 } from '../../protocol/index.js';
 import { ProtocolError, encodeEvent } from '../../protocol/index.js';
-import type { CallEngine, QueueHooks } from '../calls/call-engine.js';
+import type { CallEngine, MediaPlane, QueueHooks } from '../calls/call-engine.js';
 import type { Logger } from '../logger.js';
 import type { MessageRouter, Session, SessionRegistry } from '../signaling/sessions.js';
 import type { RecordStore, UserStore } from '../store/types.js';
@@ -27,6 +27,8 @@ import { type Candidate, openTier, pickAgents } from './strategies.js';
 
 export interface ContactCenterOptions {
   calls: CallEngine;
+  /** Where a supervisor's listen/whisper peer is taken out of a call's media room. */
+  media?: Pick<MediaPlane, 'participantLeft'>;
   router: MessageRouter;
   sessions: SessionRegistry;
   /** Sessions watching a user's presence: they hear `agent.status` too. */
@@ -660,6 +662,30 @@ export class ContactCenter extends QueueDirectory implements QueueHooks {
     const agentId = this.monitorTarget(userId, callId);
     this.o.calls.join(callId, userId, deviceId, agentId);
     this.log.info({ callId, supervisorId: userId, agentId }, 'supervisor barged in');
+  }
+
+  /**
+   * A supervisor lost the queue (removed from it, or it was deleted): their monitoring of its
+   * answered calls ends at once. A barge leg leaves the signaling call (which drops its media
+   * peer); a listen or whisper peer, which has no leg, is taken out of the media room. New
+   * tickets and joins are refused from now on (`monitorTarget`, `mayMonitor`).
+   */
+  protected supervisionEnded(queue: Queue, userId: UserId): void {
+    for (const call of this.answered.values()) {
+      if (call.queue !== queue.name || userId === call.agentId || userId === call.callerId)
+        continue;
+      // Deferred like every reaction that calls into the engine (the caller may be inside it).
+      queueMicrotask(() => {
+        if (this.mayMonitor(call.callId, userId)) return; // Supervises it again, or another way.
+        this.log.info(
+          { callId: call.callId, supervisorId: userId, queue: queue.name },
+          'monitoring ended: no longer a supervisor',
+        );
+        if (this.o.calls.isParticipant(call.callId, userId)) {
+          this.o.calls.dismiss(call.callId, userId, 'supervisor-removed');
+        } else this.o.media?.participantLeft(call.callId, userId, 'removed');
+      });
+    }
   }
 
   /** For SFU admission of `listen`/`whisper`/`barge` tickets. */

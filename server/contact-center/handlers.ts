@@ -44,7 +44,7 @@ export const contactCenterHandlers: HandlerTable<ContactCenterRequest> = {
   'supervisor.monitor': async ({ session, services }, { callId, mode }) => {
     const agentId = services.contactCenter.monitorTarget(session.userId, callId);
     const { ticket, expiresAt } = await services.tokens.issueMediaTicket(
-      { callId, userId: session.userId, role: mode, target: agentId },
+      { callId, userId: session.userId, role: mode, target: agentId, sessionId: session.sessionId },
       MONITOR_TICKET_TTL_SEC,
     );
     // Barge joins the signaling call too; after the ticket, so a failed ticket leaves no leg.

@@ -35,6 +35,8 @@ export abstract class QueueDirectory {
   protected abstract agentFree(agent: Agent): void;
   protected abstract announce(agent: Agent): void;
   protected abstract changed(queue: Queue): void;
+  /** The user supervises this queue no more: what they monitor of its calls must end. */
+  protected abstract supervisionEnded(queue: Queue, userId: UserId): void;
 
   /** Reads every queue from the store (once, at start). */
   async load(): Promise<void> {
@@ -90,6 +92,7 @@ export abstract class QueueDirectory {
     await this.ccStore.deleteQueue(name);
     this.queues.delete(name);
     for (const w of [...queue.waiting]) endWaiting(w.callId);
+    for (const userId of queue.supervisors) this.supervisionEnded(queue, userId);
     for (const userId of queue.members.keys()) {
       const agent = this.agents.get(userId);
       agent?.memberships.delete(name);
@@ -128,8 +131,9 @@ export abstract class QueueDirectory {
     await this.ccStore.setSupervisor(name, userId, supervisor);
     if (supervisor) queue.supervisors.add(userId);
     else {
-      queue.supervisors.delete(userId);
+      const was = queue.supervisors.delete(userId);
       for (const s of [...queue.watchers]) if (s.userId === userId) queue.watchers.delete(s);
+      if (was) this.supervisionEnded(queue, userId);
     }
     this.log.info({ queue: name, userId, supervisor }, 'supervisor changed');
   }

@@ -45,7 +45,7 @@ function parseQuery<S extends z.ZodType>(url: URL, schema: S): z.infer<S> {
  * users, call records. Off when no key is configured.
  */
 export function adminRoutes(services: Services): Route {
-  const { stores, config, sessions } = services;
+  const { stores, config } = services;
   return async (req, res, url) => {
     if (!url.pathname.startsWith('/admin/')) return false;
     const key = config.auth.adminApiKey;
@@ -87,8 +87,7 @@ export function adminRoutes(services: Services): Route {
       }
       const disable = action === 'disable';
       await stores.users.setDisabled(account.userId, disable);
-      if (disable)
-        for (const s of [...sessions.sessionsOf(account.userId)]) s.close('account-disabled');
+      if (disable) services.accounts.disabled(account.userId);
       services.logger.info(
         { userId: account.userId, disabled: disable },
         'account changed by admin',

@@ -51,7 +51,16 @@ describe('seat calling supervision', () => {
     const ticket = await sup.request('supervisor.monitor', { callId: id, mode: 'whisper' });
     expect(ticket.agentId).toBe('a1');
     const claims = await s.t.server.services.tokens.verifyMediaTicket(ticket.ticket);
-    expect(claims).toEqual({ callId: id, userId: 'sup', role: 'whisper', target: 'a1' });
+    expect(claims).toEqual({
+      callId: id,
+      userId: 'sup',
+      role: 'whisper',
+      target: 'a1',
+      // Bound to the session that asked, and single use until it expires.
+      sessionId: expect.any(String) as string,
+      ticketId: expect.any(String) as string,
+      expiresAt: expect.any(Number) as number,
+    });
     // The supervisor never became a participant of the call.
     expect(s.t.server.services.calls.isParticipant(id, 'sup')).toBe(false);
   });

@@ -8,6 +8,10 @@ import { SetMultimap } from '../util/set-multimap.js';
 /**
  * Online state (derived from sessions) and the status a user sets, with subscriptions. A
  * subscriber hears `presence.changed` whenever either part of a watched user's presence changes.
+ *
+ * A user's presence is hidden from the users they blocked: to them the blocker reads as offline
+ * with the default status, in answers and in events, like a user who never signs in. Nothing
+ * tells them of the block (call-semantics.md: a blocked caller is not told either).
  */
 export class PresenceService {
   /** Status of users we have seen; loaded from the store on first need. */
@@ -15,6 +19,12 @@ export class PresenceService {
   private readonly watchers = new SetMultimap<UserId, Session>();
   private readonly watching = new SetMultimap<Session, UserId>();
   private readonly onlineListeners: ((userId: UserId, online: boolean) => void)[] = [];
+  /**
+   * Whom each watched user blocked, kept while anyone watches them: `publish` decides per
+   * watcher, synchronously. Loaded at subscription (no entry yet: still loading, tell nobody),
+   * kept current by `blockChanged`: block lists change only through this server's signaling.
+   */
+  private readonly blocksOf = new Map<UserId, Set<UserId>>();
 
   constructor(
     private readonly sessions: SessionRegistry,
@@ -35,28 +45,31 @@ export class PresenceService {
     return this.statuses.get(userId);
   }
 
-  async query(userIds: readonly UserId[]): Promise<Presence[]> {
-    const unique = [...new Set(userIds)];
-    const known = await this.users.getMany(unique);
+  /** The presence of these users as `viewer` may see it; unknown ids are left out. */
+  async query(viewer: UserId, userIds: readonly UserId[]): Promise<Presence[]> {
+    const known = await this.known(userIds);
     const out: Presence[] = [];
-    for (const userId of unique) {
-      if (!known.has(userId)) continue;
-      out.push({
-        userId,
-        online: this.sessions.isOnline(userId),
-        status: await this.statusOf(userId),
-      });
-    }
+    for (const userId of known) out.push(await this.seenBy(viewer, userId));
     return out;
   }
 
   async subscribe(session: Session, userIds: readonly UserId[]): Promise<Presence[]> {
-    const current = await this.query(userIds);
-    for (const { userId } of current) {
+    const known = await this.known(userIds);
+    // Watchers first: a block list loaded while the user is watched stays until nobody is.
+    for (const userId of known) {
       this.watching.add(session, userId);
       this.watchers.add(userId, session);
     }
-    return current;
+    for (const userId of known) {
+      if (this.blocksOf.has(userId)) continue;
+      const blocked = await this.users.getBlocked(userId);
+      if (this.watchers.has(userId) && !this.blocksOf.has(userId)) {
+        this.blocksOf.set(userId, new Set(blocked));
+      }
+    }
+    const out: Presence[] = [];
+    for (const userId of known) out.push(await this.seenBy(session.userId, userId));
+    return out;
   }
 
   unsubscribe(session: Session, userIds: readonly UserId[]): void {
@@ -64,7 +77,27 @@ export class PresenceService {
     for (const userId of userIds) {
       this.watching.delete(session, userId);
       this.watchers.delete(userId, session);
+      if (!this.watchers.has(userId)) this.blocksOf.delete(userId);
     }
+  }
+
+  /**
+   * `blocker` blocked (or unblocked) `blocked`: the blocked user's sessions watching the blocker
+   * see them go offline at once (or come back as they are).
+   */
+  blockChanged(blocker: UserId, blocked: UserId, isBlocked: boolean): void {
+    const list = this.blocksOf.get(blocker);
+    if (!list) return; // Nobody watches the blocker: the next subscription loads the list.
+    if (isBlocked) list.add(blocked);
+    else list.delete(blocked);
+    const frame = encodeEvent(
+      'presence.changed',
+      isBlocked ? hiddenPresence(blocker) : this.current(blocker),
+    );
+    for (const session of this.watchers.get(blocker)) {
+      if (session.userId === blocked) session.send(frame);
+    }
+    this.logger.debug({ userId: blocker, blocked, isBlocked }, 'block changed');
   }
 
   /** Forgets everything a closed session watched. */
@@ -72,9 +105,16 @@ export class PresenceService {
     this.unsubscribe(session, [...this.watching.get(session)]);
   }
 
-  /** Sessions subscribed to this user's presence (seat calling tells them the agent status). */
+  /**
+   * Sessions subscribed to this user's presence and allowed to see it (seat calling tells them
+   * the agent status).
+   */
   watchersOf(userId: UserId): ReadonlySet<Session> {
-    return this.watchers.get(userId);
+    const all = this.watchers.get(userId);
+    const hidden = this.blocksOf.get(userId);
+    if (!hidden) return all.size === 0 ? all : new Set();
+    if (hidden.size === 0) return all;
+    return new Set([...all].filter((s) => !hidden.has(s.userId)));
   }
 
   async setStatus(userId: UserId, status: PresenceStatus): Promise<void> {
@@ -103,13 +143,38 @@ export class PresenceService {
   }
 
   private publish(userId: UserId): void {
-    const set = this.watchers.get(userId);
+    const set = this.watchersOf(userId);
     if (set.size === 0) return;
-    const frame = encodeEvent('presence.changed', {
+    const frame = encodeEvent('presence.changed', this.current(userId));
+    for (const session of set) session.send(frame);
+  }
+
+  private current(userId: UserId): Presence {
+    return {
       userId,
       online: this.sessions.isOnline(userId),
       status: this.statuses.get(userId) ?? 'available',
-    });
-    for (const session of set) session.send(frame);
+    };
+  }
+
+  private async seenBy(viewer: UserId, userId: UserId): Promise<Presence> {
+    const loaded = this.blocksOf.get(userId);
+    const hidden = loaded ? loaded.has(viewer) : await this.users.isBlocked(viewer, userId);
+    if (hidden) return hiddenPresence(userId);
+    return { userId, online: this.sessions.isOnline(userId), status: await this.statusOf(userId) };
+  }
+
+  /** The ids among these that name accounts, each once, in the order asked. */
+  private async known(userIds: readonly UserId[]): Promise<UserId[]> {
+    const unique = [...new Set(userIds)];
+    const accounts = await this.users.getMany(unique);
+    return unique.filter((userId) => accounts.has(userId));
   }
 }
+
+/** How a user looks to someone they blocked: like a user who is not signed in anywhere. */
+const hiddenPresence = (userId: UserId): Presence => ({
+  userId,
+  online: false,
+  status: 'available',
+});

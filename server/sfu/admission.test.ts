@@ -130,6 +130,19 @@ describe('SFU admission with media tickets', () => {
     await client.close();
   });
 
+  it('admits each ticket once: a replay is refused and the first peer stays', async () => {
+    f.admit('call-admit-8', 'alice', 'bob');
+    const ticket = await f.ticket('call-admit-8', 'alice');
+    const { client: owner } = await SfuTestClient.join(f.url, ticket);
+    const replay = await SfuTestClient.connect(f.url);
+    await expect(errorCodeOf(replay.request('join', { ticket }))).resolves.toBe('unauthorized');
+    expect(f.sfu.roomOf('call-admit-8')?.userIds()).toEqual(['alice']);
+    expect(owner.received('room.closed')).toEqual([]);
+    expect(owner.socket.readyState).toBe(WebSocket.OPEN);
+    await replay.close();
+    await owner.close();
+  });
+
   it('refuses upgrades on other paths', async () => {
     const socket = new WebSocket(`${f.baseUrl}/elsewhere`);
     const outcome = await new Promise<string>((resolve) => {

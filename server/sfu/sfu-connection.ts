@@ -1,10 +1,5 @@
 import type { RawData, WebSocket } from 'ws';
-import type {
-  ErrorBody,
-  MediaTicketClaims,
-  RequestId,
-  SfuRequestData,
-} from '../../protocol/index.js';
+import type { ErrorBody, RequestId, SfuRequestData } from '../../protocol/index.js';
 import {
   ProtocolError,
   SNIFF_ID_CHARS,
@@ -13,7 +8,7 @@ import {
   sniffRequestId,
 } from '../../protocol/index.js';
 import type { Logger } from '../logger.js';
-import { TokenError } from '../tokens.js';
+import { TokenError, type VerifiedMediaTicket } from '../tokens.js';
 import type { Peer, PeerLink } from './peer.js';
 import type { Room } from './room.js';
 import type { SfuConfig } from './sfu-config.js';
@@ -23,9 +18,12 @@ import { type ParsedSfuRequest, parseSfuRequestFrame } from './sfu-frames.js';
 export interface SfuConnectionContext {
   config: SfuConfig;
   logger: Logger;
-  verifyMediaTicket(ticket: string): Promise<MediaTicketClaims>;
-  /** Puts the ticket's user into its call's room; throws ProtocolError (`forbidden`, ...). */
-  admit(claims: MediaTicketClaims, link: PeerLink): Promise<{ room: Room; peer: Peer }>;
+  verifyMediaTicket(ticket: string): Promise<VerifiedMediaTicket>;
+  /**
+   * Puts the ticket's user into its call's room, spending the ticket; throws ProtocolError
+   * (`forbidden`, `unauthorized` for a ticket used already, ...).
+   */
+  admit(claims: VerifiedMediaTicket, link: PeerLink): Promise<{ room: Room; peer: Peer }>;
 }
 
 /** A peer that lets this much pile up unread is dropped rather than buffered without end. */

@@ -2,11 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type * as mediasoup from 'mediasoup';
 import { WebSocketServer } from 'ws';
-import type { CallInfo, MediaKind, MediaTicketClaims, UserId } from '../../protocol/index.js';
+import type { CallInfo, MediaKind, UserId } from '../../protocol/index.js';
 import { ProtocolError } from '../../protocol/index.js';
 import type { MediaPlane } from '../calls/call-engine.js';
 import type { Logger } from '../logger.js';
-import type { TokenService } from '../tokens.js';
+import type { TokenService, VerifiedMediaTicket } from '../tokens.js';
+import { TicketRules } from './admission.js';
 import { type MonitorRole, type Peer, type PeerLink, monitorRole } from './peer.js';
 import { Room } from './room.js';
 import { type SfuConfig, type SfuConfigInput, sfuConfigSchema } from './sfu-config.js';
@@ -22,6 +23,8 @@ export interface SfuServiceOptions {
   isParticipant(callId: string, userId: UserId): boolean;
   /** May this user monitor the call as a supervisor (`listen`/`whisper`/`barge` tickets)? */
   mayMonitor?(callId: string, userId: UserId): boolean;
+  /** Is this signaling session signed in for this user? Binds tickets to their session. */
+  sessionLive?: (sessionId: string, userId: UserId) => boolean;
   /** Media did not connect in time: end the call (`CallEngine.endCall(callId, 'media-failed')`). */
   onMediaFailed(callId: string): void;
   /**
@@ -73,9 +76,12 @@ export class SfuService implements MediaPlane {
   private state: 'new' | 'started' | 'closing' | 'closed' = 'new';
   private closing: Promise<void> | undefined;
   private readonly log: Logger;
+  private readonly tickets: TicketRules;
 
   constructor(private readonly o: SfuServiceOptions) {
     this.config = sfuConfigSchema.parse(o.config);
+    const { sessionLive } = o;
+    this.tickets = new TicketRules(sessionLive ? { sessionLive } : {});
     this.log = o.logger.child({ component: 'sfu' });
     this.pool = new WorkerPool({
       size: this.config.workers,
@@ -172,6 +178,19 @@ export class SfuService implements MediaPlane {
     });
   }
 
+  /**
+   * Takes the user's peers out of every room (`room.closed {removed}`): their account was
+   * disabled, so no media of theirs stays, as participant or as supervisor.
+   */
+  userGone(userId: UserId): void {
+    this.safely('', userId, 'userGone', () => {
+      for (const media of this.calls.values()) {
+        const peer = media.room?.peer(userId);
+        if (media.room && peer) media.room.removePeer(peer, 'removed');
+      }
+    });
+  }
+
   /** Enforces a moderator's (un)mute: see `Room.applyModeratorMute`. */
   setMuted(callId: string, userId: UserId, kind: MediaKind, muted: boolean): void {
     this.safely(callId, userId, 'setMuted', () => {
@@ -260,13 +279,15 @@ export class SfuService implements MediaPlane {
   }
 
   private async admit(
-    claims: MediaTicketClaims,
+    claims: VerifiedMediaTicket,
     link: PeerLink,
   ): Promise<{ room: Room; peer: Peer }> {
     const { callId, userId } = claims;
     const monitor = monitorRole(claims);
     for (let attempt = 1; ; attempt++) {
       this.assertAdmissible(callId, userId, monitor);
+      // Spent before the first await: of two sockets presenting one ticket, one gets in.
+      if (attempt === 1) this.tickets.spend(claims);
       const media = this.media(callId);
       const room = await this.roomFor(media);
       // The call may have ended, or the user been removed, while the room was being made.

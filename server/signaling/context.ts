@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { PresenceService } from '../presence/presence-service.js';
 import type { TokenService } from '../tokens.js';
+import type { AccountGuard } from './account-guard.js';
 import type { Stores } from '../store/types.js';
 import type { SentMessages } from './sent-messages.js';
 import type { MessageRouter, Session, SessionRegistry } from './sessions.js';
@@ -21,6 +22,8 @@ export interface Services {
   presence: PresenceService;
   calls: CallEngine;
   contactCenter: ContactCenter;
+  /** Ends what a disabled account still has (calls, media, sessions). */
+  accounts: AccountGuard;
   sentMessages: SentMessages;
   /** ws(s):// URL of the SFU endpoint that media tickets are good for. */
   sfuUrl: string;

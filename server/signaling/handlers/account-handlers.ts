@@ -60,10 +60,12 @@ export const accountHandlers: HandlerTable<AccountRequest> = {
   },
   'block.add': async ({ session, services }, { userId }) => {
     await services.stores.users.block(session.userId, userId);
+    services.presence.blockChanged(session.userId, userId, true);
     return {};
   },
   'block.remove': async ({ session, services }, { userId }) => {
     await services.stores.users.unblock(session.userId, userId);
+    services.presence.blockChanged(session.userId, userId, false);
     return {};
   },
   'block.list': async ({ session, services }) => ({

@@ -1,8 +1,8 @@
 import type { CallInfo } from '../../../protocol/index.js';
 import { ProtocolError, jsonObjectWith, queueOfAddress } from '../../../protocol/index.js';
-import type { CallEngine } from '../../calls/call-engine.js';
+import { type CallEngine, wasInCall } from '../../calls/call-engine.js';
 import { resolveCalleeChecks } from '../../calls/callee-checks.js';
-import { isPresent } from '../../calls/live-call.js';
+import { isPresent, presentParticipants } from '../../calls/live-call.js';
 import { EncodedResult } from '../encoded-result.js';
 import type { HandlerTable } from './types.js';
 
@@ -74,16 +74,25 @@ export const callHandlers: HandlerTable<CallRequest> = {
   'call.list': ({ session, services }) => ({ calls: services.calls.callsOf(session.userId) }),
   'media.ticket': async ({ session, services }, { callId }) => {
     const call = services.calls.get(callId);
-    if (!call) throw new ProtocolError('not-found', 'no such call');
+    // Whoever was never in the call learns nothing of it (see CallEngine's noSuchCall).
+    if (!call || !wasInCall(call, session.userId)) {
+      throw new ProtocolError('not-found', 'no such call');
+    }
     if (call.state !== 'active' || !isPresent(call, session.userId)) {
       throw new ProtocolError(
         'forbidden',
         'only participants of an active call get a media ticket',
       );
     }
+    // Media belongs to the device that is in the call: another device of the same user would
+    // push it out of the room.
+    const inCallOn = presentParticipants(call).find((p) => p.userId === session.userId)?.deviceId;
+    if (inCallOn !== session.device.id) {
+      throw new ProtocolError('forbidden', 'you are in this call on another device');
+    }
     const role = call.moderatorId === session.userId ? 'moderator' : 'participant';
     const { ticket, expiresAt } = await services.tokens.issueMediaTicket(
-      { callId, userId: session.userId, role },
+      { callId, userId: session.userId, role, sessionId: session.sessionId },
       MEDIA_TICKET_TTL_SEC,
     );
     return { ticket, expiresAt, sfuUrl: services.sfuUrl };

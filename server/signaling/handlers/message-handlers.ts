@@ -6,6 +6,15 @@ export const messageHandlers: HandlerTable<'message.send' | 'message.ack'> = {
   'message.send': async ({ session, services }, { messageId, to, body }) => {
     const account = await services.stores.users.get(to);
     if (!account || account.disabled) throw new ProtocolError('not-found', `no such user: ${to}`);
+    if (await services.stores.users.isBlocked(session.userId, to)) {
+      // Dropped, answered as if the recipient were offline: the sender is not told of the block
+      // (as a blocked caller is not), and the blocker's presence reads offline to them too.
+      services.logger.debug(
+        { userId: session.userId, to, messageId },
+        'message from a blocked user dropped',
+      );
+      return { deliveredTo: 0 };
+    }
     const frame = encodeEvent('message.received', {
       messageId,
       from: session.userId,

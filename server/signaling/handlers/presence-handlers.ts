@@ -4,8 +4,8 @@ type PresenceRequest =
   'presence.query' | 'presence.subscribe' | 'presence.unsubscribe' | 'presence.setStatus';
 
 export const presenceHandlers: HandlerTable<PresenceRequest> = {
-  'presence.query': async ({ services }, { userIds }) => ({
-    users: await services.presence.query(userIds),
+  'presence.query': async ({ session, services }, { userIds }) => ({
+    users: await services.presence.query(session.userId, userIds),
   }),
   'presence.subscribe': async ({ session, services }, { userIds }) => ({
     users: await services.presence.subscribe(session, userIds),
