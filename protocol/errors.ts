@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   forbidden: 'You may not do this (for example: conference control without being moderator).',
   conflict: 'The id is already used for something else (for example a call id reused).',
   'invalid-state': 'The call is not in a state that allows this; the current state is attached.',
+  'too-many-sessions': 'The account is signed in on as many devices as the server allows.',
   busy: 'The user is busy.',
   'server-shutting-down': 'The server is stopping; reconnect shortly.',
   internal: 'The server failed unexpectedly; the connection survives.',

@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { CallInfo, CallRecord, UserId } from '../protocol/index.js';
@@ -18,7 +19,16 @@ import { ContactCenter } from './contact-center/contact-center.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { authRoutes } from './http/auth-routes.js';
 import { staticRoute } from './http/static-route.js';
-import { HttpError, type Route, sendError, sendJson } from './http/http-kit.js';
+import { AddressConnections } from './http/address-connections.js';
+import {
+  HttpError,
+  type Route,
+  asClientError,
+  parseRequestTarget,
+  refuseUpgrade,
+  sendError,
+  sendJson,
+} from './http/http-kit.js';
 import type { Logger } from './logger.js';
 import { type Metrics, createMetrics } from './metrics.js';
 import { SfuService } from './sfu/sfu-service.js';
@@ -251,6 +261,11 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     staticRoute(config.webRoot),
   ];
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (byAddress.isOverCap(req.socket)) {
+      res.shouldKeepAlive = false;
+      sendError(res, new HttpError(429, 'rate-limited', 'too many connections from this address'));
+      return;
+    }
     void handleHttp(req, res, routes, services, () => shuttingDown);
   };
   const http: Server = config.tls
@@ -268,16 +283,11 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     perMessageDeflate: false,
   });
   let shuttingDown = false;
-  http.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/sfu' && sfu && !shuttingDown) {
-      sfu.handleUpgrade(req, socket, head);
-      return;
-    }
-    if (url.pathname !== '/ws' || shuttingDown) {
-      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
-      return;
-    }
+  const byAddress = new AddressConnections(config.limits.connectionsPerAddress);
+  http.on(config.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
+    byAddress.track(socket);
+  });
+  const acceptSignaling = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new SignalingConnection(
         ws,
@@ -291,6 +301,37 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
       connections.add(connection);
       metrics.connections.inc();
     });
+  };
+  http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    // Node stops listening for the socket's errors once it is handed over here, and ws starts
+    // only inside handleUpgrade: a reset before that (or after a refusal) must not be unheard.
+    socket.on('error', (error) => {
+      logger.debug({ err: error }, 'upgrade socket error');
+    });
+    try {
+      const url = parseRequestTarget(req.url);
+      if (!url) {
+        refuseUpgrade(socket, 400);
+        return;
+      }
+      if (byAddress.isOverCap(socket)) {
+        logger.warn({ address: socket.remoteAddress }, 'connections per address over the cap');
+        refuseUpgrade(socket, 503);
+        return;
+      }
+      if (url.pathname === '/sfu' && sfu && !shuttingDown) {
+        sfu.handleUpgrade(req, socket, head);
+        return;
+      }
+      if (url.pathname !== '/ws' || shuttingDown) {
+        refuseUpgrade(socket, 404);
+        return;
+      }
+      acceptSignaling(req, socket, head);
+    } catch (error) {
+      logger.error({ err: error, url: req.url }, 'upgrade failed');
+      socket.destroy();
+    }
   });
 
   // Ping the quiet connections, drop the silent ones: spread over the period, not in one burst.
@@ -353,7 +394,8 @@ async function handleHttp(
   shuttingDown: () => boolean,
 ): Promise<void> {
   try {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = parseRequestTarget(req.url);
+    if (!url) throw new HttpError(400, 'bad-request', 'the request target is not a valid URL');
     if (req.method === 'GET' && url.pathname === '/healthz') {
       const counts = services.calls.counts();
       sendJson(res, shuttingDown() ? 503 : 200, {
@@ -373,11 +415,13 @@ async function handleHttp(
     for (const route of routes) if (await route(req, res, url)) return;
     throw new HttpError(404, 'not-found', 'not found');
   } catch (error) {
-    if (error instanceof HttpError) {
-      sendError(res, error);
+    const clientError = asClientError(error);
+    if (clientError) {
+      if (!res.headersSent) sendError(res, clientError);
       return;
     }
     services.logger.error({ err: error, url: req.url }, 'http request failed');
     if (!res.headersSent) sendError(res, new HttpError(500, 'internal', 'internal error'));
+    else res.destroy();
   }
 }

@@ -53,6 +53,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ file: '/nonexistent/trayphone.json' })).toThrow(ConfigError);
   });
 
+  it('caps connections per address and devices per user, high enough for an office behind NAT', () => {
+    expect(loadConfig({}).limits).toEqual({ connectionsPerAddress: 2_000, devicesPerUser: 20 });
+    const file = tmpFile(JSON.stringify({ limits: { devicesPerUser: 3 } }));
+    expect(loadConfig({ file }).limits).toEqual({
+      connectionsPerAddress: 2_000,
+      devicesPerUser: 3,
+    });
+    expect(() => loadConfig({ overrides: { limits: { connectionsPerAddress: 0 } } })).toThrow(
+      /limits\.connectionsPerAddress/,
+    );
+  });
+
   it('rejects a non-numeric port from the environment', () => {
     expect(() => loadConfig({ env: { TRAYPHONE_PORT: 'x' } })).toThrow(/port/);
   });

@@ -75,6 +75,17 @@ export const configSchema = z.object({
       rateLimitPerSec: 50,
       rateLimitBurst: 100,
     }),
+  limits: z
+    .object({
+      /**
+       * Open connections (HTTP and WebSocket) from one client address; over it, 429 / 503.
+       * High: every device of an office behind one NAT address shares that address.
+       */
+      connectionsPerAddress: z.number().int().min(1).default(2_000),
+      /** Devices signed in at once on one account; one more gets `too-many-sessions`. */
+      devicesPerUser: z.number().int().min(1).default(20),
+    })
+    .default({ connectionsPerAddress: 2_000, devicesPerUser: 20 }),
   calls: z
     .object({
       defaultRingTimeoutMs: z.number().int().min(1000).default(60_000),

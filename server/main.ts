@@ -14,7 +14,7 @@ import { passwordSchema, userIdSchema } from '../protocol/index.js';
 import { startServer } from './app.js';
 import { ConfigError, type ServerConfig, loadConfig } from './config.js';
 import { type QueueCliValues, queueCommand } from './contact-center/cli.js';
-import { createLogger } from './logger.js';
+import { type Logger, createLogger } from './logger.js';
 import { dataFile, openSqliteStores } from './store/sqlite/index.js';
 import type { Stores } from './store/types.js';
 
@@ -72,9 +72,25 @@ function desktopNote(): string {
   return 'No desktop window opened: no Electron binary is installed here. The web client at the URL above is the same app.';
 }
 
+/**
+ * Keeps a serving process alive through what a handler throws outside any request's own
+ * try/catch. Node's default is to exit, and one exit cuts every call and signs every user out:
+ * one bug in one handler (or one input nobody thought of) must not take all calls down. The
+ * guard logs at fatal/error with the stack, so the bug is seen and fixed, not hidden.
+ */
+function guardProcess(logger: Logger): void {
+  process.on('uncaughtException', (error, origin) => {
+    logger.fatal({ err: error, origin }, 'uncaught exception: kept serving');
+  });
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled promise rejection: kept serving');
+  });
+}
+
 async function serve(config: ServerConfig): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const server = await startServer({ config, logger });
+  guardProcess(logger);
   const { users } = server.services.stores;
   if (config.dev) await seedDemoUsers(server.services.stores);
   else if ((await users.list({ limit: 1 })).length === 0) {

@@ -5,7 +5,7 @@ import type { AdminUser } from '../../protocol/index.js';
 import { adminCreateUserSchema, adminMintTokenSchema, userIdSchema } from '../../protocol/index.js';
 import type { Services } from '../signaling/context.js';
 import { UserExistsError, type UserAccount } from '../store/types.js';
-import { HttpError, type Route, readJson, sendJson } from './http-kit.js';
+import { HttpError, type Route, decodePathSegment, readJson, sendJson } from './http-kit.js';
 
 const toAdminUser = (u: UserAccount): AdminUser => ({
   userId: u.userId,
@@ -70,7 +70,7 @@ export function adminRoutes(services: Services): Route {
       return true;
     }
     if (userPath && req.method === 'POST') {
-      const userId = userIdSchema.safeParse(decodeURIComponent(userPath[1] ?? ''));
+      const userId = userIdSchema.safeParse(decodePathSegment(userPath[1] ?? '', 'the user id'));
       const account = userId.success ? await stores.users.get(userId.data) : undefined;
       if (!account) throw new HttpError(404, 'not-found', 'no such user');
       const action = userPath[2];

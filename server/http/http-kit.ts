@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { z } from 'zod';
 
 /** Request bodies of the HTTP API are small JSON documents. */
@@ -13,6 +14,49 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * The request target as a URL, or undefined when it is not one (`//a:b:c`, a bad host): a
+ * client mistake to answer with 400, never an exception on the server's path.
+ */
+export function parseRequestTarget(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
+  }
+}
+
+/** One %-encoded path segment, decoded; bad %-encoding is the client's `bad-request`. */
+export function decodePathSegment(raw: string, what: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new HttpError(400, 'bad-request', `${what} is not valid %-encoding`);
+  }
+}
+
+/**
+ * Errors thrown by what a client sent rather than by a bug: `URIError` comes only from
+ * decoding a path or query the client wrote. Answered with 400, not logged as failures.
+ */
+export function asClientError(error: unknown): HttpError | undefined {
+  if (error instanceof HttpError) return error;
+  if (error instanceof URIError) return new HttpError(400, 'bad-request', 'bad %-encoding');
+  return undefined;
+}
+
+/** Answers an upgrade request with a plain HTTP status and closes the socket. */
+export function refuseUpgrade(socket: Duplex, status: number): void {
+  if (socket.writable) {
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+    );
+  }
+  // Half-open peers that never read would keep the socket: it goes once the answer is out.
+  socket.once('finish', () => socket.destroy());
+  setTimeout(() => socket.destroy(), 1_000).unref();
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -36,11 +80,17 @@ export async function readJson<S extends z.ZodType>(
 ): Promise<z.infer<S>> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'payload-too-large', 'body too large');
-    chunks.push(buffer);
+  try {
+    for await (const chunk of req) {
+      const buffer = chunk as Buffer;
+      size += buffer.length;
+      if (size > MAX_BODY_BYTES) throw new HttpError(413, 'payload-too-large', 'body too large');
+      chunks.push(buffer);
+    }
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    // The client went away mid-body (`aborted`, ECONNRESET): its mistake, not the server's.
+    throw new HttpError(400, 'bad-request', 'the request body was cut off');
   }
   let json: unknown;
   try {

@@ -84,7 +84,13 @@ function send(
     res.end();
     return;
   }
-  createReadStream(file).pipe(res);
+  // The file can vanish or turn unreadable between stat and open (a redeploy of the web root):
+  // a stream's unheard 'error' would end the process, so the response is cut off instead.
+  createReadStream(file)
+    .on('error', () => {
+      res.destroy();
+    })
+    .pipe(res);
 }
 
 export function staticRoute(webRoot: string): Route {

@@ -97,8 +97,57 @@ export const dtlsParametersSchema = z.object({
     .max(8),
 }) satisfies z.ZodType<mediasoup.types.DtlsParameters>;
 
+/** Keys that mean something to JavaScript itself rather than to mediasoup. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype', 'then']);
+/** Far more than any real RTP parameters or capabilities (Chromium's are ~4 deep, ~400 values). */
+const MAX_DEPTH = 8;
+const MAX_VALUES = 4_000;
+/**
+ * In a `u` regex a surrogate pair is one code point, so this matches lone surrogates only: the
+ * same test as Node 20's `String.prototype.isWellFormed`, which our TypeScript lib lacks.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+const isWellFormed = (text: string): boolean => !LONE_SURROGATE.test(text);
+
+/**
+ * Why `value` may not go to the mediasoup worker, or undefined if it may. The worker never
+ * answers a request whose JSON it cannot parse (a lone UTF-16 surrogate is written as `\ud800`,
+ * which its parser refuses), and every later request of the socket would wait behind it; keys
+ * like `__proto__` or `then` turn data into behaviour on the way (object spreads, promises).
+ */
+export function workerUnsafe(value: unknown): string | undefined {
+  let values = 0;
+  const visit = (node: unknown, depth: number, where: string): string | undefined => {
+    if (++values > MAX_VALUES) return `more than ${MAX_VALUES} values`;
+    if (typeof node === 'string') {
+      return isWellFormed(node) ? undefined : `${where || '(root)'}: not well-formed text`;
+    }
+    if (typeof node !== 'object' || node === null) return undefined;
+    if (depth >= MAX_DEPTH) return `${where || '(root)'}: nested deeper than ${MAX_DEPTH}`;
+    const entries: [string, unknown][] = Array.isArray(node)
+      ? node.map((item, i) => [String(i), item])
+      : Object.entries(node);
+    for (const [key, child] of entries) {
+      const path = where ? `${where}.${key}` : key;
+      if (!isWellFormed(key)) return `${where || '(root)'}: a key is not well-formed text`;
+      if (!Array.isArray(node) && PROTOTYPE_KEYS.has(key)) return `${path}: key not allowed`;
+      const problem = visit(child, depth + 1, path);
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+  return visit(value, 0, '');
+}
+
+/** Refuses what `workerUnsafe` finds as the peer's `bad-request`. */
+export function assertWorkerSafe(value: unknown, what: string): void {
+  const problem = workerUnsafe(value);
+  if (problem) throw new ProtocolError('bad-request', `${what}: ${problem}`);
+}
+
 /** Parses a peer's mediasoup object with `schema`; a mismatch is the peer's `bad-request`. */
 export function parseParams<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  assertWorkerSafe(value, what);
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

@@ -35,6 +35,11 @@ export const sfuConfigSchema = z
     rateLimitBurst: z.number().int().min(1).default(100),
     /** Ping period; a socket that has not answered for two periods is dropped. */
     heartbeatIntervalMs: z.number().int().min(100).default(15_000),
+    /**
+     * A peer's request waits this long for the media worker; then it gets `internal` and the
+     * socket's next requests go on (the worker may never answer what it could not parse).
+     */
+    requestTimeoutMs: z.number().int().min(100).default(10_000),
     /** How often each peer gets `transport.quality` for each of its transports. */
     statsIntervalMs: z.number().int().min(100).default(5_000),
   })

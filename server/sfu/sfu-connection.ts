@@ -28,6 +28,22 @@ export interface SfuConnectionContext {
 
 /** A peer that lets this much pile up unread is dropped rather than buffered without end. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/**
+ * Requests one socket may have waiting behind the one being handled: a group call's consumer
+ * resumes fit many times over; only a hung request fills it, and then the next get
+ * `rate-limited` instead of the server keeping all a peer sends.
+ */
+export const MAX_QUEUED_REQUESTS = 64;
+
+/** What a request's handling produced: the answer, and what follows it. */
+interface Outcome {
+  data: unknown;
+  /** After the answer went out (events that refer to it, closing the socket). */
+  after?: () => void;
+  /** The answer came too late and the peer was told `internal`: take back what was made. */
+  undo?: () => void;
+}
+
 /** Enough bytes of an oversized frame to hold SNIFF_ID_CHARS characters of it. */
 const SNIFF_ID_BYTES = SNIFF_ID_CHARS * 3;
 
@@ -71,6 +87,8 @@ export class SfuConnection {
   /** The link of the current peer; a detached peer's link goes quiet. */
   private link: PeerLink | undefined;
   private tail: Promise<void> = Promise.resolve();
+  /** Requests in `tail` that have not started yet. */
+  private queued = 0;
   private tokens: number;
   private refilledAt = Date.now();
   private authTimer: NodeJS.Timeout | undefined;
@@ -163,8 +181,7 @@ export class SfuConnection {
         this.reject(request.id, { code: 'already-authenticated', message: 'already joined' });
         return;
       }
-      this.state = 'joining';
-      this.tail = this.tail.then(() => this.join(request.id, request.data));
+      if (this.enqueue(request.id, 'join', () => this.join(request.data))) this.state = 'joining';
       return;
     }
     if (this.state === 'anonymous' || this.state === 'closed') {
@@ -172,10 +189,67 @@ export class SfuConnection {
       return;
     }
     // Requests that arrive while the join is being checked wait behind it.
-    this.tail = this.tail.then(() => this.handle(request));
+    this.enqueue(request.id, request.type, () => this.handle(request));
   }
 
-  private async join(id: RequestId, data: SfuRequestData<'join'>): Promise<void> {
+  /** Queues a request behind the others; false (and `rate-limited`) when the queue is full. */
+  private enqueue(id: RequestId, type: string, run: () => Promise<Outcome | undefined>): boolean {
+    if (this.queued >= MAX_QUEUED_REQUESTS) {
+      this.reject(id, { code: 'rate-limited', message: 'too many requests waiting; slow down' });
+      return false;
+    }
+    this.queued++;
+    this.tail = this.tail.then(() => {
+      this.queued--;
+      return this.answer(id, type, run());
+    });
+    return true;
+  }
+
+  /**
+   * Answers one request once its work is done, or with `internal` once it has taken
+   * `requestTimeoutMs`: mediasoup 3.12 waits for its worker without a bound, and a request the
+   * worker never answers would otherwise hold up every later request of this socket.
+   */
+  private async answer(
+    id: RequestId,
+    type: string,
+    work: Promise<Outcome | undefined>,
+  ): Promise<void> {
+    const timeoutMs = this.ctx.config.requestTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => {
+        resolve('late');
+      }, timeoutMs);
+    });
+    try {
+      const outcome = await Promise.race([work, late]);
+      if (outcome === 'late') {
+        this.log.error({ type, timeoutMs }, 'sfu request unanswered in time');
+        this.reject(id, {
+          code: 'internal',
+          message: `the media server did not answer within ${timeoutMs} ms`,
+        });
+        // Whatever still comes of it is not the peer's any more (and its failure is expected).
+        work
+          .then((done) => done?.undo?.())
+          .catch((error: unknown) => {
+            this.log.debug({ err: error, type }, 'late sfu request ended');
+          });
+        return;
+      }
+      if (!outcome) return;
+      this.respond(id, outcome.data);
+      outcome.after?.();
+    } catch (error) {
+      this.fail(id, type, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async join(data: SfuRequestData<'join'>): Promise<Outcome | undefined> {
     try {
       const claims = await this.ctx.verifyMediaTicket(data.ticket).catch((error: unknown) => {
         if (error instanceof TokenError && error.reason === 'expired') {
@@ -183,7 +257,7 @@ export class SfuConnection {
         }
         throw new ProtocolError('unauthorized', 'invalid media ticket');
       });
-      if (this.state === 'closed') return;
+      if (this.state === 'closed') return undefined;
       this.log = this.ctx.logger.child({ callId: claims.callId, userId: claims.userId });
       const link: PeerLink = {
         send: (frame) => {
@@ -201,87 +275,92 @@ export class SfuConnection {
       const { room, peer } = admitted;
       if (this.isClosed()) {
         room.removePeer(peer, 'self');
-        return;
+        return undefined;
       }
       this.room = room;
       this.peer = peer;
       this.state = 'joined';
       this.log = peer.log;
       clearTimeout(this.authTimer);
-      this.send(encodeResult(id, room.joinResult(peer)));
+      return {
+        data: room.joinResult(peer),
+        undo: () => {
+          if (this.peer === peer) this.leaveRoom(room, peer);
+        },
+      };
     } catch (error) {
       if (this.state !== 'closed') this.state = 'anonymous';
-      this.fail(id, 'join', error);
+      throw error;
     }
   }
 
-  private async handle(request: ParsedSfuRequest): Promise<void> {
-    const { id } = request;
+  private async handle(request: ParsedSfuRequest): Promise<Outcome | undefined> {
     const { room, peer } = this;
     if (this.state !== 'joined' || !room || !peer) {
-      if (this.state !== 'closed') {
-        this.reject(id, { code: 'not-authenticated', message: 'join first' });
-      }
-      return;
+      if (this.state === 'closed') return undefined;
+      throw new ProtocolError('not-authenticated', 'join first');
     }
-    try {
-      switch (request.type) {
-        case 'join':
-          throw new ProtocolError('already-authenticated', 'already joined');
-        case 'transport.create': {
-          const { direction, forceTcp } = request.data;
-          this.respond(id, await room.createTransport(peer, direction, forceTcp ?? false));
-          return;
-        }
-        case 'transport.connect':
-          await room.connectTransport(peer, request.data.transportId, request.data.dtlsParameters);
-          this.respond(id, {});
-          return;
-        case 'transport.restartIce':
-          this.respond(id, await room.restartIce(peer, idIn(request.data, 'transportId')));
-          return;
-        case 'consumer.ready':
-          await room.consumerReady(peer, request.data.rtpCapabilities);
-          this.respond(id, {});
-          return;
-        case 'produce': {
-          const { producerId, muted } = await room.produce(peer, request.data);
-          this.respond(id, { producerId });
+    const done: Outcome = { data: {} };
+    switch (request.type) {
+      case 'join':
+        throw new ProtocolError('already-authenticated', 'already joined');
+      case 'transport.create': {
+        const { direction, forceTcp } = request.data;
+        return { data: await room.createTransport(peer, direction, forceTcp ?? false) };
+      }
+      case 'transport.connect':
+        await room.connectTransport(peer, request.data.transportId, request.data.dtlsParameters);
+        return done;
+      case 'transport.restartIce':
+        return { data: await room.restartIce(peer, idIn(request.data, 'transportId')) };
+      case 'consumer.ready':
+        await room.consumerReady(peer, request.data.rtpCapabilities);
+        return done;
+      case 'produce': {
+        const { producerId, muted } = await room.produce(peer, request.data);
+        return {
+          data: { producerId },
           // After the answer, so that the peer knows the producer it hears about.
-          if (muted) {
-            peer.send('producer.paused', { producerId, userId: peer.userId, byModerator: true });
-          }
-          return;
-        }
-        case 'producer.pause':
-          await room.pauseProducer(peer, idIn(request.data, 'producerId'));
-          this.respond(id, {});
-          return;
-        case 'producer.resume':
-          await room.resumeProducer(peer, idIn(request.data, 'producerId'));
-          this.respond(id, {});
-          return;
-        case 'producer.close':
-          room.closeProducer(peer, idIn(request.data, 'producerId'));
-          this.respond(id, {});
-          return;
-        case 'consumer.resume':
-          await room.resumeConsumer(peer, idIn(request.data, 'consumerId'));
-          this.respond(id, {});
-          return;
-        case 'leave':
-          this.room = undefined;
-          this.peer = undefined;
-          this.link = undefined;
-          this.state = 'anonymous';
-          room.removePeer(peer, 'self');
-          this.respond(id, {});
-          this.socket.close(SFU_CLOSE.left, 'left');
-          return;
+          after: () => {
+            if (muted) {
+              peer.send('producer.paused', { producerId, userId: peer.userId, byModerator: true });
+            }
+          },
+          // The peer never learnt this producer's id: it would send into the room unseen.
+          undo: () => {
+            room.closeProducer(peer, producerId);
+          },
+        };
       }
-    } catch (error) {
-      this.fail(id, request.type, error);
+      case 'producer.pause':
+        await room.pauseProducer(peer, idIn(request.data, 'producerId'));
+        return done;
+      case 'producer.resume':
+        await room.resumeProducer(peer, idIn(request.data, 'producerId'));
+        return done;
+      case 'producer.close':
+        room.closeProducer(peer, idIn(request.data, 'producerId'));
+        return done;
+      case 'consumer.resume':
+        await room.resumeConsumer(peer, idIn(request.data, 'consumerId'));
+        return done;
+      case 'leave':
+        this.leaveRoom(room, peer);
+        return {
+          data: {},
+          after: () => {
+            this.socket.close(SFU_CLOSE.left, 'left');
+          },
+        };
     }
+  }
+
+  private leaveRoom(room: Room, peer: Peer): void {
+    this.room = undefined;
+    this.peer = undefined;
+    this.link = undefined;
+    if (this.state !== 'closed') this.state = 'anonymous';
+    room.removePeer(peer, 'self');
   }
 
   /** The room let go of this peer: close the socket, or wait for a new `join`. */

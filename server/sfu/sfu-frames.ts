@@ -17,6 +17,7 @@ import {
   sfuRequests,
   sniffRequestId,
 } from '../../protocol/index.js';
+import { workerUnsafe } from './mediasoup-params.js';
 
 /**
  * The SFU socket's frames: the same envelopes as signaling (`{id,type,data}` requests,
@@ -71,6 +72,10 @@ export function parseSfuRequestFrame(text: string): ParseSfuRequestOutcome {
       error: { code: 'unknown-type', message: `unknown request type ${JSON.stringify(type)}` },
     };
   }
+  // Everything a peer sends may end up in a request to the media worker: checked once here.
+  const unsafe = workerUnsafe(data);
+  if (unsafe)
+    return { ok: false, id, error: { code: 'bad-request', message: `${type}: ${unsafe}` } };
   const parsed = sfuRequests[type].data.safeParse(data ?? {});
   if (!parsed.success) {
     return {

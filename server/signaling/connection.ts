@@ -36,6 +36,13 @@ function okFrames(metrics: Metrics): { inc(): void } {
 /** A client that lets this much pile up unread is dropped rather than buffered without end. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Requests one connection may have waiting behind the one being handled. Far above what a
+ * client pipelines (the rate limit's burst is 100); reached only when a handler hangs, and then
+ * the next requests get `rate-limited` instead of piling up without end.
+ */
+export const MAX_QUEUED_REQUESTS = 256;
+
 /** Enough bytes of an oversized frame to hold SNIFF_ID_CHARS characters of it. */
 const SNIFF_ID_BYTES = SNIFF_ID_CHARS * 3;
 
@@ -67,6 +74,8 @@ export class SignalingConnection {
   private state: ConnectionState = 'anonymous';
   private session: Session | undefined;
   private tail: Promise<void> = Promise.resolve();
+  /** Requests in `tail` that have not started yet. */
+  private queued = 0;
   private tokens: number;
   private refilledAt = Date.now();
   private readonly authTimer: NodeJS.Timeout;
@@ -164,8 +173,8 @@ export class SignalingConnection {
         });
         return;
       }
+      if (!this.enqueue(request.id, () => this.hello(request.id, request.data))) return;
       this.state = 'authenticating';
-      this.tail = this.tail.then(() => this.hello(request.id, request.data));
       return;
     }
     if (this.state !== 'ready' && this.state !== 'authenticating') {
@@ -173,7 +182,22 @@ export class SignalingConnection {
       return;
     }
     // Requests that arrive while hello is being checked wait behind it in the queue.
-    this.tail = this.tail.then(() => this.handle(request.id, request.type, request.data));
+    this.enqueue(request.id, () => this.handle(request.id, request.type, request.data));
+  }
+
+  /** Queues a request behind the others; false (and `rate-limited`) when the queue is full. */
+  private enqueue(id: RequestId, run: () => Promise<void>): boolean {
+    if (this.queued >= MAX_QUEUED_REQUESTS) {
+      this.services.metrics.frames.inc({ outcome: 'rate-limited' });
+      this.reject(id, { code: 'rate-limited', message: 'too many requests waiting; slow down' });
+      return false;
+    }
+    this.queued++;
+    this.tail = this.tail.then(() => {
+      this.queued--;
+      return run();
+    });
+    return true;
   }
 
   private async handle(id: RequestId, type: SessionRequestType, data: unknown): Promise<void> {
@@ -218,6 +242,14 @@ export class SignalingConnection {
       const settings = await stores.users.getSettings(userId);
       await presence.statusOf(userId);
       if (this.state === 'closed') return;
+      const devices = sessions.sessionsOf(userId);
+      const replacing = devices.some((s) => s.device.id === data.device.id);
+      if (!replacing && devices.length >= config.limits.devicesPerUser) {
+        throw new ProtocolError(
+          'too-many-sessions',
+          `signed in on ${devices.length} devices already; sign out on one first`,
+        );
+      }
       const session = this.createSession(userId, data.device);
       const replaced = sessions.add(session);
       const cameOnline = replaced === undefined && sessions.sessionsOf(userId).length === 1;
