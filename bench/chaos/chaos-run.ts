@@ -66,6 +66,8 @@ export interface ChaosReport {
   counts: Record<Invariant, number>;
   violations: Violation[];
   recoveryMs: { p50: number; p99: number; samples: number };
+  /** Each kill and restart, in ms since the start of the run (the evidence uses the same clock). */
+  killTimes: { killAt: number; exitedAt: number; readyAt?: number }[];
   scenarios: Record<string, number>;
   faults: FaultCounts;
   errorAnswers: Record<string, number>;
@@ -229,6 +231,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         p99: percentile(recoveries, 99),
         samples: recoveries.length,
       },
+      killTimes: server.kills.map((k) => ({
+        killAt: k.killAt - ledger.startedAt,
+        exitedAt: k.exitedAt - ledger.startedAt,
+        ...(k.readyAt === undefined ? {} : { readyAt: k.readyAt - ledger.startedAt }),
+      })),
       scenarios,
       faults: faults.counts,
       errorAnswers: Object.fromEntries(ledger.errorCodes),
@@ -246,6 +253,7 @@ export function formatReport(report: ChaosReport, maxViolations = 40): string[] 
   const lines = [
     `chaos: seed ${report.seed}: ${report.calls} calls acknowledged, ${report.setupsPerSec} setups/s, ${report.kills} kills, ${(report.durationMs / 1000).toFixed(1)} s`,
     `  recovery after restart (kill → hello): p50 ${report.recoveryMs.p50} ms, p99 ${report.recoveryMs.p99} ms (${report.recoveryMs.samples} devices)`,
+    `  kills (ms since start: sent, exited, restarted): ${report.killTimes.map((k) => `+${k.killAt}/+${k.exitedAt}/+${k.readyAt ?? '?'}`).join(', ')}`,
     `  scenarios: ${JSON.stringify(report.scenarios)}`,
     `  device faults: ${JSON.stringify(report.faults)}; error answers: ${JSON.stringify(report.errorAnswers)}`,
     `  violations: ${JSON.stringify(report.counts)}`,

@@ -123,6 +123,7 @@ async function playing(
     await steps();
   } catch (error) {
     if (!(error instanceof StepLost)) throw error;
+    ctx.count(`lost: ${error.message}`);
     await settle(ctx, callId, caller, callees);
   }
 }
@@ -163,9 +164,11 @@ async function direct(
       dndSet = await need(ctx, b);
       answered(await dndSet.request('presence.setStatus', { status: 'dnd' }));
     }
+    // Listen before inviting: the callee may be rung before the caller has its answer.
+    const ringing = firstIncoming(b.devices.filter((d) => d.isReady), callId, INCOMING_WAIT_MS);
     const sent = await invite(ctx, caller, callId, [b.userId]);
     if (sent.kind !== 'ok' || kind === 'dnd') return;
-    const callee = await firstIncoming(b.devices.filter((d) => d.isReady), callId, INCOMING_WAIT_MS);
+    const callee = await ringing;
     if (!callee) throw new StepLost('no incoming');
     await sleep(ctx.rng.int(0, 150));
     switch (kind) {
@@ -209,17 +212,22 @@ async function group(ctx: ScenarioContext, a: ChaosUser, b: ChaosUser, c: ChaosU
   const callId = registerCall(ctx, 'group', a, [b.userId, c.userId]);
   await playing(ctx, callId, a, [b, c], async () => {
     const caller = await need(ctx, a);
-    if ((await invite(ctx, caller, callId, [b.userId, c.userId])).kind !== 'ok') return;
-    const [atB, atC] = await Promise.all(
+    const ringing = Promise.all(
       [b, c].map((u) => firstIncoming(u.devices.filter((d) => d.isReady), callId, INCOMING_WAIT_MS)),
     );
+    if ((await invite(ctx, caller, callId, [b.userId, c.userId])).kind !== 'ok') return;
+    const [atB, atC] = await ringing;
     if (!atB || !atC) throw new StepLost('no incoming');
     if ((answered(await atB.request('call.accept', { callId }))).kind !== 'ok') return;
     const third = ctx.rng.weighted({ accept: 1, refuse: 1, ignore: 1 });
     if (third === 'accept') answered(await atC.request('call.accept', { callId }));
     if (third === 'refuse') answered(await atC.request('call.refuse', { callId }));
     await hold(ctx);
-    answered(await caller.request('call.hangup', { callId }));
+    // With two callees in it, the call goes on after the caller leaves: they hang up too.
+    for (const leaving of [caller, atB, atC]) {
+      const left = answered(await leaving.request('call.hangup', { callId }));
+      if (left.kind === 'error' || left.data.call.state === 'ended') return;
+    }
   });
 }
 
@@ -228,8 +236,9 @@ async function busy(ctx: ScenarioContext, a: ChaosUser, b: ChaosUser, c: ChaosUs
   const callId = registerCall(ctx, 'direct', a, [b.userId]);
   await playing(ctx, callId, a, [b], async () => {
     const caller = await need(ctx, a);
+    const ringing = firstIncoming(b.devices.filter((d) => d.isReady), callId, INCOMING_WAIT_MS);
     if ((await invite(ctx, caller, callId, [b.userId])).kind !== 'ok') return;
-    const callee = await firstIncoming(b.devices.filter((d) => d.isReady), callId, INCOMING_WAIT_MS);
+    const callee = await ringing;
     if (!callee) throw new StepLost('no incoming');
     if ((answered(await callee.request('call.accept', { callId }))).kind !== 'ok') return;
     const second = registerCall(ctx, 'direct', c, [b.userId]);
@@ -272,7 +281,10 @@ async function queue(ctx: ScenarioContext, a: ChaosUser) {
     if ((await invite(ctx, caller, callId, [`queue:${QUEUE_NAME}`])).kind !== 'ok') return;
     if (ctx.rng.chance(0.2)) {
       await sleep(ctx.rng.int(100, 800));
-      answered(await caller.request('call.cancel', { callId }));
+      const canceled = answered(await caller.request('call.cancel', { callId }));
+      // An agent answered first: the caller is in the call now and hangs up instead.
+      if (canceled.kind === 'error' && canceled.error.call?.state === 'active')
+        answered(await caller.request('call.hangup', { callId }));
       return;
     }
     const settled = await caller.waitFor(
@@ -297,8 +309,9 @@ async function abandoned(ctx: ScenarioContext, a: ChaosUser, b: ChaosUser) {
   const callId = registerCall(ctx, 'abandoned', a, [b.userId]);
   await playing(ctx, callId, a, [b], async () => {
     const caller = await need(ctx, a);
+    const ringing = firstIncoming(b.devices.filter((d) => d.isReady), callId, INCOMING_WAIT_MS);
     if ((await invite(ctx, caller, callId, [b.userId])).kind !== 'ok') return;
-    const callee = await firstIncoming(b.devices.filter((d) => d.isReady), callId, INCOMING_WAIT_MS);
+    const callee = await ringing;
     if (!callee) throw new StepLost('no incoming');
     if ((answered(await callee.request('call.accept', { callId }))).kind !== 'ok') return;
     const gone = ctx.deadAfterMs + ctx.rejoinWindowMs + 1_500;
