@@ -123,7 +123,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const a of pop.agents) agentIds.add(a.userId);
     for (const a of pop.agents)
       for (const d of a.devices) await d.request('agent.setStatus', { status: 'available' });
-    log(`chaos: ${pop.all.length} users, ${pop.all.reduce((n, u) => n + u.devices.length, 0)} devices`);
+    log(
+      `chaos: ${pop.all.length} users, ${pop.all.reduce((n, u) => n + u.devices.length, 0)} devices`,
+    );
 
     const scenarios: Record<string, number> = {};
     let seq = 0;
@@ -139,13 +141,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       settleMs: 20_000,
       abandoned: new Set(),
       maxAbandoned: options.maxAbandoned,
-      nextCallId: (tag) => `chaos-${options.seed.toString(36)}-${tag}-${String(seq++).padStart(6, '0')}`,
+      nextCallId: (tag) =>
+        `chaos-${options.seed.toString(36)}-${tag}-${String(seq++).padStart(6, '0')}`,
       count: (what) => {
         scenarios[what] = (scenarios[what] ?? 0) + 1;
       },
     };
     const weights = Object.fromEntries(
-      Object.entries(options.weights).filter(([, w]) => (w ?? 0) > 0),
+      Object.entries(options.weights).filter(([, w]) => w > 0),
     ) as Record<ScenarioKind, number>;
 
     const faults = injectDeviceFaults(pop.people, rng, options);
@@ -153,7 +156,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       server,
       ledger,
       rng,
-      { kills: options.kills, durationMs: options.durationMs, aimMs: [0, 20], downtimeMs: [100, 800] },
+      {
+        kills: options.kills,
+        durationMs: options.durationMs,
+        aimMs: [0, 20],
+        downtimeMs: [100, 800],
+      },
       log,
     );
     const running = new Set<Promise<void>>();
@@ -242,7 +250,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       durationMs: Date.now() - startedAt,
     };
   } finally {
-    if (pop) await inBatches(pop.all.flatMap((u) => u.devices), 100, (d) => d.goOffline());
+    if (pop)
+      await inBatches(
+        pop.all.flatMap((u) => u.devices),
+        100,
+        (d) => d.goOffline(),
+      );
     await server.stop();
     await receiver.close();
   }

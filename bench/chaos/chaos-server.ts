@@ -9,7 +9,7 @@ import {
   startServerProcess,
   type ServerProcess,
 } from '../signaling/server-process.js';
-import { configAt, SERVER_FACTS } from './facts.js';
+import { SERVER_FACTS, setConfigAt } from './facts.js';
 
 export { ADMIN_KEY, JWT_SECRET };
 
@@ -44,13 +44,10 @@ export class ChaosServer {
 
   private constructor(private readonly options: ChaosServerOptions) {
     this.tempDir = mkdtempSync(path.join(os.tmpdir(), 'trayphone-chaos-'));
-    this.overrides = {
+    const overrides: Record<string, unknown> = {
       dataDir: path.join(this.tempDir, 'data'),
       media: { enabled: false },
-      calls: {
-        defaultRingTimeoutMs: options.ringTimeoutMs,
-        ...configAt(SERVER_FACTS.rejoinWindowConfigPath.slice(1), options.rejoinWindowMs),
-      },
+      calls: { defaultRingTimeoutMs: options.ringTimeoutMs },
       signaling: {
         heartbeatIntervalMs: options.heartbeatIntervalMs,
         deadAfterMs: options.deadAfterMs,
@@ -59,8 +56,11 @@ export class ChaosServer {
       },
       webhook: { url: options.webhookUrl, secret: options.webhookSecret },
     };
-    if (SERVER_FACTS.rejoinWindowConfigPath[0] !== 'calls')
-      throw new Error('facts.ts: the rejoin window moved out of `calls`; update the overrides');
+    this.overrides = setConfigAt(
+      overrides,
+      SERVER_FACTS.rejoinWindowConfigPath,
+      options.rejoinWindowMs,
+    );
   }
 
   static async start(options: ChaosServerOptions): Promise<ChaosServer> {

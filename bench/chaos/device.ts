@@ -190,10 +190,15 @@ export class ChaosDevice {
       const signedIn = await this.connectOnce();
       if (signedIn) backoff = RECONNECT_MIN_MS;
       await this.closed;
-      if (!this.wanted) break;
+      // Read through a method: goOffline flips the flag while this loop awaits.
+      if (!this.stillWanted()) break;
       await sleep(backoff);
       backoff = Math.min(RECONNECT_MAX_MS, backoff * 2);
     }
+  }
+
+  private stillWanted(): boolean {
+    return this.wanted;
   }
 
   /** One socket: `hello`, then frames until it closes. Resolves whether `hello` was accepted. */

@@ -11,17 +11,29 @@ export const SERVER_FACTS = {
   rejoinWindowConfigPath: ['calls', 'rejoinWindowMs'],
 } as const;
 
-/** End reasons a call may get when its ringing ends without an answer. */
+/**
+ * End reasons a call may get when its ringing ends without an answer (a caller whose devices
+ * are all gone past the rejoin window leaves too).
+ */
 export const UNANSWERED_END_REASONS: ReadonlySet<string> = new Set([
   'canceled',
   'refused',
   'timeout',
   'unreachable',
+  SERVER_FACTS.connectionLostReason,
 ]);
 
-/** `{a: {b: value}}` for the path `['a', 'b']`: a config override at a named place. */
-export function configAt(path: readonly string[], value: unknown): Record<string, unknown> {
-  let out: unknown = value;
-  for (const key of [...path].reverse()) out = { [key]: out };
-  return out as Record<string, unknown>;
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Sets `value` at `path` in a configuration object (creating the objects on the way). */
+export function setConfigAt(config: Json, path: readonly string[], value: unknown): Json {
+  const [key, ...rest] = path;
+  if (key === undefined) throw new Error('an empty configuration path');
+  const inner = config[key];
+  return {
+    ...config,
+    [key]: rest.length === 0 ? value : setConfigAt(isObject(inner) ? inner : {}, rest, value),
+  };
 }

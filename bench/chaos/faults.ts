@@ -30,12 +30,14 @@ export function injectDeviceFaults(
 ): { stop: () => Promise<void>; counts: FaultCounts } {
   const counts: FaultCounts = { drops: 0, freezes: 0, vanishes: 0 };
   const devices = people.flatMap((u) => u.devices);
-  let running = true;
+  // Read through a function: `stop` flips it while the loop awaits, behind the compiler's back.
+  const state = { running: true };
+  const running = (): boolean => state.running;
   const loop = (async () => {
     if (options.faultsPerSec <= 0 || devices.length === 0) return;
-    while (running) {
+    while (running()) {
       await sleep(rng.int(1, Math.ceil(2_000 / options.faultsPerSec)));
-      if (!running) break;
+      if (!running()) break;
       const device = rng.pick(devices);
       if (!device.isReady) continue;
       const long = rng.chance(0.5);
@@ -61,7 +63,7 @@ export function injectDeviceFaults(
   return {
     counts,
     stop: async () => {
-      running = false;
+      state.running = false;
       await loop;
     },
   };
@@ -88,14 +90,15 @@ export function scheduleKills(
   options: KillOptions,
   log: (line: string) => void,
 ): { done: Promise<Kill[]>; stop: () => void } {
-  let stopped = false;
+  const state = { stopped: false };
+  const stopped = (): boolean => state.stopped;
   const done = (async () => {
     const slot = options.durationMs / Math.max(1, options.kills);
     const startedAt = Date.now();
-    for (let i = 0; i < options.kills && !stopped; i++) {
+    for (let i = 0; i < options.kills && !stopped(); i++) {
       const armAt = startedAt + slot * i + rng.int(Math.floor(slot * 0.2), Math.floor(slot * 0.8));
       await sleep(Math.max(0, armAt - Date.now()));
-      if (stopped) break;
+      if (stopped()) break;
       await new Promise<void>((resolve) => {
         const fallback = setTimeout(resolve, 2_000);
         ledger.onAcknowledged = () => {
@@ -116,7 +119,7 @@ export function scheduleKills(
   return {
     done,
     stop: () => {
-      stopped = true;
+      state.stopped = true;
     },
   };
 }

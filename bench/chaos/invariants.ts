@@ -109,7 +109,10 @@ type Add = (invariant: Invariant, what: string) => void;
 
 function checkRecord(entry: CallEntry, record: CallRecord, kills: readonly Kill[], add: Add): void {
   if (record.endReason === 'server-shutdown') {
-    add('alteredRecords', 'ended `server-shutdown`, but the server was never shut down, only killed');
+    add(
+      'alteredRecords',
+      'ended `server-shutdown`, but the server was never shut down, only killed',
+    );
     return;
   }
   const endings = entry.seen.filter((s) => s.call?.state === 'ended');
@@ -132,7 +135,10 @@ function checkRecord(entry: CallEntry, record: CallRecord, kills: readonly Kill[
           'alteredRecords',
           `active at the kill at ${cut.killAt} with no acknowledged end: expected ${SERVER_FACTS.crashEndReason}, recorded ${record.endReason}`,
         );
-      if (record.endedAt > cut.exitedAt + KILL_SLACK_MS || record.endedAt < lastBefore - KILL_SLACK_MS)
+      if (
+        record.endedAt > cut.exitedAt + KILL_SLACK_MS ||
+        record.endedAt < lastBefore - KILL_SLACK_MS
+      )
         add(
           'alteredRecords',
           `cut by the kill at ${cut.killAt} (last acknowledged ${lastBefore}), recorded ended at ${record.endedAt}${cut.readyAt !== undefined && record.endedAt >= cut.readyAt ? ' (after the restart)' : ''}`,
@@ -187,6 +193,7 @@ function checkVanished(
       'vanishedInvitations',
       `ringing at the kill at ${kill.killAt}; after the restart it rang nowhere and the caller's hello at ${judgeAt} did not list it`,
     );
+    return; // once per call: it stays gone through the later kills too
   }
 }
 

@@ -104,7 +104,14 @@ export class Ledger implements DeviceObserver {
       case 'queue.position':
         this.note(device, event.data.callId, { at, what: 'queue.position' });
         return;
-      default:
+      // Not about the life of a call.
+      case 'call.controlled':
+      case 'presence.changed':
+      case 'message.received':
+      case 'message.delivered':
+      case 'session.closing':
+      case 'agent.status':
+      case 'queue.state':
         return;
     }
   }
@@ -143,6 +150,10 @@ export class Ledger implements DeviceObserver {
       return `+${s.at - this.startedAt}ms ${s.device} ${s.what}${extra}`;
     });
     if (lines.length <= limit) return lines;
-    return [...lines.slice(0, limit / 2), `… ${lines.length - limit} more`, ...lines.slice(-limit / 2)];
+    return [
+      ...lines.slice(0, limit / 2),
+      `… ${lines.length - limit} more`,
+      ...lines.slice(-limit / 2),
+    ];
   }
 }

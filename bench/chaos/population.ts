@@ -66,7 +66,8 @@ export async function populate(
     role,
     devices: Array.from(
       { length: devices },
-      (_, i) => new ChaosDevice(userId, `d${i}`, () => server.wsUrl, tokens.get(userId) ?? '', observer),
+      (_, i) =>
+        new ChaosDevice(userId, `d${i}`, () => server.wsUrl, tokens.get(userId) ?? '', observer),
     ),
   });
   // "Several devices each": most people have `devices`, some one fewer, none fewer than one.
@@ -87,16 +88,25 @@ export async function populate(
       afterCallWorkMs: 0,
       maxNoAnswers: 0,
     });
-    if (res.status !== 201) throw new Error(`POST /admin/queues: ${res.status} ${await res.text()}`);
+    if (res.status !== 201)
+      throw new Error(`POST /admin/queues: ${res.status} ${await res.text()}`);
     for (const agent of agents) {
-      const put = await server.admin('PUT', `/admin/queues/${QUEUE_NAME}/agents/${agent.userId}`, {});
+      const put = await server.admin(
+        'PUT',
+        `/admin/queues/${QUEUE_NAME}/agents/${agent.userId}`,
+        {},
+      );
       if (put.status !== 200) throw new Error(`PUT agent: ${put.status} ${await put.text()}`);
     }
   }
 
-  await inBatches([...people, ...agents, probe].flatMap((u) => u.devices), 50, async (d) => {
-    if (!(await d.goOnline())) throw new Error(`${d.label} could not sign in`);
-  });
+  await inBatches(
+    [...people, ...agents, probe].flatMap((u) => u.devices),
+    50,
+    async (d) => {
+      if (!(await d.goOnline())) throw new Error(`${d.label} could not sign in`);
+    },
+  );
   await inBatches(offline, 20, async (u) => {
     const device = u.devices[0];
     if (!device || !(await device.goOnline())) throw new Error(`${u.userId} could not sign in`);
@@ -104,7 +114,8 @@ export async function populate(
       platform: 'fcm',
       token: `chaos-push-${u.userId}`,
     });
-    if (answer.kind !== 'ok') throw new Error(`push.register ${u.userId}: ${JSON.stringify(answer)}`);
+    if (answer.kind !== 'ok')
+      throw new Error(`push.register ${u.userId}: ${JSON.stringify(answer)}`);
     await device.goOffline();
   });
   const byId = new Map(all.map((u) => [u.userId, u]));

@@ -28,7 +28,8 @@ export async function probeLiveState(options: {
         ...observer,
         hello: (d, hello, at) => {
           observer.hello(d, hello, at);
-          for (const call of hello.calls) probes.listed.push({ userId: user.userId, callId: call.callId });
+          for (const call of hello.calls)
+            probes.listed.push({ userId: user.userId, callId: call.callId });
         },
       },
     );
@@ -46,7 +47,8 @@ export async function probeLiveState(options: {
       media: 'audio',
       ringTimeoutMs: options.ringTimeoutMs,
     });
-    if (answer.kind !== 'ok') throw new Error(`probe call to ${user.userId}: ${JSON.stringify(answer)}`);
+    if (answer.kind !== 'ok')
+      throw new Error(`probe call to ${user.userId}: ${JSON.stringify(answer)}`);
     const leg = answer.data.call.legs[0];
     if (leg?.state === 'refused' && leg.reason === 'busy')
       probes.busy.push({ userId: user.userId, probeCallId: callId });

@@ -45,7 +45,8 @@ for (const k of only ?? [])
 const weights = only
   ? Object.fromEntries(only.map((k) => [k, DEFAULT_WEIGHTS[k as ScenarioKind]]))
   : DEFAULT_WEIGHTS;
-const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : int('seed', values.seed);
+const seed =
+  values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : int('seed', values.seed);
 const rate = int('rate', values.rate);
 const users = int('users', values.users);
 

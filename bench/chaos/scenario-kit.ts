@@ -30,7 +30,9 @@ export class StepLost extends Error {
 }
 
 /** The answer, unless there was none: then the step is lost and the scenario settles. */
-export function answered<T extends RequestType>(answer: Answer<T>): Exclude<Answer<T>, { kind: 'lost' }> {
+export function answered<T extends RequestType>(
+  answer: Answer<T>,
+): Exclude<Answer<T>, { kind: 'lost' }> {
   if (answer.kind === 'lost') throw new StepLost(answer.why);
   return answer;
 }
@@ -62,7 +64,13 @@ export const isAbout =
       case 'call.ringEnded':
       case 'queue.position':
         return e.data.callId === callId;
-      default:
+      case 'call.controlled':
+      case 'presence.changed':
+      case 'message.received':
+      case 'message.delivered':
+      case 'session.closing':
+      case 'agent.status':
+      case 'queue.state':
         return false;
     }
   };
@@ -75,7 +83,9 @@ export async function firstIncoming(
 ): Promise<ChaosDevice | undefined> {
   if (devices.length === 0) return undefined;
   const winner = await Promise.race(
-    devices.map(async (d) => ((await d.waitFor(isAbout(callId, 'call.incoming'), timeoutMs)) ? d : undefined)),
+    devices.map(async (d) =>
+      (await d.waitFor(isAbout(callId, 'call.incoming'), timeoutMs)) ? d : undefined,
+    ),
   );
   return winner;
 }

@@ -59,7 +59,14 @@ const INCOMING_WAIT_MS = 3_000;
 export async function runScenario(ctx: ScenarioContext, kind: ScenarioKind): Promise<boolean> {
   switch (kind) {
     case 'push':
-      return withUsers(ctx, [['person', 1], ['offline', 1]], (u) => push(ctx, nth(u, 0), nth(u, 1)));
+      return withUsers(
+        ctx,
+        [
+          ['person', 1],
+          ['offline', 1],
+        ],
+        (u) => push(ctx, nth(u, 0), nth(u, 1)),
+      );
     case 'queue':
       if (ctx.pop.agents.length === 0) return false;
       return withUsers(ctx, [['person', 1]], (u) => queue(ctx, nth(u, 0)));
@@ -73,10 +80,18 @@ export async function runScenario(ctx: ScenarioContext, kind: ScenarioKind): Pro
     case 'answered-elsewhere':
       return withUsers(
         ctx,
-        [['person', 1], ['person', 1, (u) => u.devices.length >= 2]],
+        [
+          ['person', 1],
+          ['person', 1, (u) => u.devices.length >= 2],
+        ],
         (u) => direct(ctx, kind, nth(u, 0), nth(u, 1)),
       );
-    default:
+    case 'accept-caller-hangs-up':
+    case 'accept-callee-hangs-up':
+    case 'refuse':
+    case 'cancel':
+    case 'timeout':
+    case 'dnd':
       return withUsers(ctx, [['person', 2]], (u) => direct(ctx, kind, nth(u, 0), nth(u, 1)));
   }
 }
@@ -150,9 +165,20 @@ async function invite(
   );
 }
 
+type DirectKind = Extract<
+  ScenarioKind,
+  | 'accept-caller-hangs-up'
+  | 'accept-callee-hangs-up'
+  | 'refuse'
+  | 'cancel'
+  | 'timeout'
+  | 'answered-elsewhere'
+  | 'dnd'
+>;
+
 async function direct(
   ctx: ScenarioContext,
-  kind: ScenarioKind,
+  kind: DirectKind,
   a: ChaosUser,
   b: ChaosUser,
 ): Promise<void> {
@@ -165,7 +191,11 @@ async function direct(
       answered(await dndSet.request('presence.setStatus', { status: 'dnd' }));
     }
     // Listen before inviting: the callee may be rung before the caller has its answer.
-    const ringing = firstIncoming(b.devices.filter((d) => d.isReady), callId, INCOMING_WAIT_MS);
+    const ringing = firstIncoming(
+      b.devices.filter((d) => d.isReady),
+      callId,
+      INCOMING_WAIT_MS,
+    );
     const sent = await invite(ctx, caller, callId, [b.userId]);
     if (sent.kind !== 'ok' || kind === 'dnd') return;
     const callee = await ringing;
@@ -186,7 +216,9 @@ async function direct(
           }),
         );
         return;
-      default: {
+      case 'accept-caller-hangs-up':
+      case 'accept-callee-hangs-up':
+      case 'answered-elsewhere': {
         const accepted = answered(await callee.request('call.accept', { callId }));
         if (accepted.kind !== 'ok') return;
         await hold(ctx);
@@ -213,12 +245,18 @@ async function group(ctx: ScenarioContext, a: ChaosUser, b: ChaosUser, c: ChaosU
   await playing(ctx, callId, a, [b, c], async () => {
     const caller = await need(ctx, a);
     const ringing = Promise.all(
-      [b, c].map((u) => firstIncoming(u.devices.filter((d) => d.isReady), callId, INCOMING_WAIT_MS)),
+      [b, c].map((u) =>
+        firstIncoming(
+          u.devices.filter((d) => d.isReady),
+          callId,
+          INCOMING_WAIT_MS,
+        ),
+      ),
     );
     if ((await invite(ctx, caller, callId, [b.userId, c.userId])).kind !== 'ok') return;
     const [atB, atC] = await ringing;
     if (!atB || !atC) throw new StepLost('no incoming');
-    if ((answered(await atB.request('call.accept', { callId }))).kind !== 'ok') return;
+    if (answered(await atB.request('call.accept', { callId })).kind !== 'ok') return;
     const third = ctx.rng.weighted({ accept: 1, refuse: 1, ignore: 1 });
     if (third === 'accept') answered(await atC.request('call.accept', { callId }));
     if (third === 'refuse') answered(await atC.request('call.refuse', { callId }));
@@ -236,11 +274,15 @@ async function busy(ctx: ScenarioContext, a: ChaosUser, b: ChaosUser, c: ChaosUs
   const callId = registerCall(ctx, 'direct', a, [b.userId]);
   await playing(ctx, callId, a, [b], async () => {
     const caller = await need(ctx, a);
-    const ringing = firstIncoming(b.devices.filter((d) => d.isReady), callId, INCOMING_WAIT_MS);
+    const ringing = firstIncoming(
+      b.devices.filter((d) => d.isReady),
+      callId,
+      INCOMING_WAIT_MS,
+    );
     if ((await invite(ctx, caller, callId, [b.userId])).kind !== 'ok') return;
     const callee = await ringing;
     if (!callee) throw new StepLost('no incoming');
-    if ((answered(await callee.request('call.accept', { callId }))).kind !== 'ok') return;
+    if (answered(await callee.request('call.accept', { callId })).kind !== 'ok') return;
     const second = registerCall(ctx, 'direct', c, [b.userId]);
     await playing(ctx, second, c, [b], async () => {
       await invite(ctx, await need(ctx, c), second, [b.userId]);
@@ -266,7 +308,7 @@ async function push(ctx: ScenarioContext, a: ChaosUser, p: ChaosUser) {
       answered(await device.request('call.refuse', { callId }));
       return;
     }
-    if ((answered(await device.request('call.accept', { callId }))).kind !== 'ok') return;
+    if (answered(await device.request('call.accept', { callId })).kind !== 'ok') return;
     await hold(ctx);
     answered(await caller.request('call.hangup', { callId }));
   });
@@ -289,7 +331,9 @@ async function queue(ctx: ScenarioContext, a: ChaosUser) {
     }
     const settled = await caller.waitFor(
       (e) =>
-        (e.type === 'call.updated' && e.data.call.callId === callId && e.data.call.state === 'active') ||
+        (e.type === 'call.updated' &&
+          e.data.call.callId === callId &&
+          e.data.call.state === 'active') ||
         (e.type === 'call.ended' && e.data.call.callId === callId),
       ctx.queueMaxWaitMs + 3_000,
     );
@@ -309,11 +353,15 @@ async function abandoned(ctx: ScenarioContext, a: ChaosUser, b: ChaosUser) {
   const callId = registerCall(ctx, 'abandoned', a, [b.userId]);
   await playing(ctx, callId, a, [b], async () => {
     const caller = await need(ctx, a);
-    const ringing = firstIncoming(b.devices.filter((d) => d.isReady), callId, INCOMING_WAIT_MS);
+    const ringing = firstIncoming(
+      b.devices.filter((d) => d.isReady),
+      callId,
+      INCOMING_WAIT_MS,
+    );
     if ((await invite(ctx, caller, callId, [b.userId])).kind !== 'ok') return;
     const callee = await ringing;
     if (!callee) throw new StepLost('no incoming');
-    if ((answered(await callee.request('call.accept', { callId }))).kind !== 'ok') return;
+    if (answered(await callee.request('call.accept', { callId })).kind !== 'ok') return;
     const gone = ctx.deadAfterMs + ctx.rejoinWindowMs + 1_500;
     for (const d of b.devices) d.vanish(gone);
     const ended = await endedOn(caller, callId, gone + 1_500);
