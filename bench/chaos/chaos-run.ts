@@ -5,7 +5,13 @@ import { percentile } from '../support/stats.js';
 import { observeAndAct } from './behaviour.js';
 import { ChaosServer } from './chaos-server.js';
 import { type FaultCounts, injectDeviceFaults, scheduleKills } from './faults.js';
-import { checkInvariants, countByInvariant, type Invariant, type Violation } from './invariants.js';
+import {
+  checkInvariants,
+  countByInvariant,
+  INVARIANTS,
+  type Invariant,
+  type Violation,
+} from './invariants.js';
 import { Ledger } from './ledger.js';
 import { inBatches, populate, type Population } from './population.js';
 import { probeLiveState } from './probes.js';
@@ -271,11 +277,16 @@ export function formatReport(report: ChaosReport, maxViolations = 40): string[] 
     `  device faults: ${JSON.stringify(report.faults)}; error answers: ${JSON.stringify(report.errorAnswers)}`,
     `  violations: ${JSON.stringify(report.counts)}`,
   ];
-  for (const v of report.violations.slice(0, maxViolations)) {
+  // A few of each invariant, so that a rare one is not hidden behind a common one.
+  const perInvariant = Math.max(1, Math.ceil(maxViolations / INVARIANTS.length));
+  const shown = INVARIANTS.flatMap((i) =>
+    report.violations.filter((v) => v.invariant === i).slice(0, perInvariant),
+  );
+  for (const v of shown) {
     lines.push(`  ✗ ${v.invariant} ${v.callId}: ${v.what}`);
     for (const e of v.evidence) lines.push(`      ${e}`);
   }
-  if (report.violations.length > maxViolations)
-    lines.push(`  … ${report.violations.length - maxViolations} more violations`);
+  if (report.violations.length > shown.length)
+    lines.push(`  … ${report.violations.length - shown.length} more violations`);
   return lines;
 }

@@ -145,7 +145,7 @@ async function playing(
 
 const need = async (ctx: ScenarioContext, user: ChaosUser): Promise<ChaosDevice> => {
   const device = await readyDevice(user, ctx.rng);
-  if (!device) throw new StepLost(`${user.userId} has no device online`);
+  if (!device) throw new StepLost('no device online');
   return device;
 };
 
