@@ -236,8 +236,13 @@ function checkGhostRings(entry: CallEntry, record: CallRecord | undefined, add: 
       ((record !== undefined && s.at > record.endedAt + CROSS_SOCKET_SLACK_MS) ||
         (s.remainingMs !== undefined && s.remainingMs <= 0)),
   );
-  if (ghosts.length > 0)
-    add('ghostRings', `${ghosts.map((g) => g.device).join(', ')} rang after the call had ended`);
+  for (const g of ghosts)
+    add(
+      'ghostRings',
+      g.remainingMs !== undefined && g.remainingMs <= 0
+        ? `${g.device} was rung for an invitation already expired (remainingMs ${g.remainingMs})`
+        : `${g.device} rang after the call had ended`,
+    );
 }
 
 function checkPush(entry: CallEntry, webhooks: readonly ReceivedWebhook[], add: Add): void {

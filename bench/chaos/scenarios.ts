@@ -203,7 +203,8 @@ async function direct(
     await sleep(ctx.rng.int(0, 150));
     switch (kind) {
       case 'timeout':
-        await endedOn(caller, callId, ctx.ringTimeoutMs + 3_000);
+        if (!(await endedOn(caller, callId, ctx.ringTimeoutMs + 3_000)))
+          throw new StepLost('no timeout seen');
         return;
       case 'cancel':
         answered(await caller.request('call.cancel', { callId }));
@@ -337,7 +338,9 @@ async function queue(ctx: ScenarioContext, a: ChaosUser) {
         (e.type === 'call.ended' && e.data.call.callId === callId),
       ctx.queueMaxWaitMs + 3_000,
     );
-    if (settled?.type !== 'call.updated') return;
+    // Neither seen: the caller may have been away when it changed (kill, fault): settle it.
+    if (!settled) throw new StepLost('queue call neither answered nor ended');
+    if (settled.type !== 'call.updated') return;
     await hold(ctx);
     // The agent may have hung up first: then this is an `invalid-state` answer, which is fine.
     answered(await caller.request('call.hangup', { callId }));
