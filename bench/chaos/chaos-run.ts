@@ -68,6 +68,8 @@ export interface ChaosReport {
   seed: number;
   calls: number;
   setupsPerSec: number;
+  /** The same over the time the server was up (kill to restart excluded). */
+  setupsPerSecWhileUp: number;
   kills: number;
   counts: Record<Invariant, number>;
   violations: Violation[];
@@ -191,7 +193,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
       await sleep(5);
     }
-    const loadMs = Date.now() - loadStart;
+    const loadEnd = Date.now();
+    const loadMs = loadEnd - loadStart;
     kills.stop();
     await faults.stop();
     await kills.done;
@@ -233,9 +236,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           recoveries.push(back - kill.killAt);
       }
     }
+    const downMs = server.kills.reduce(
+      (sum, k) => sum + Math.max(0, Math.min(k.readyAt ?? loadEnd, loadEnd) - k.killAt),
+      0,
+    );
     return {
       seed: options.seed,
       calls: acked.length,
+      setupsPerSecWhileUp: Math.round((acked.length / Math.max(1, loadMs - downMs)) * 10_000) / 10,
       setupsPerSec: Math.round((acked.length / loadMs) * 10_000) / 10,
       kills: server.kills.length,
       counts: countByInvariant(violations),
@@ -270,7 +278,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 /** The summary for people: the figures, then each violation with its evidence. */
 export function formatReport(report: ChaosReport, maxViolations = 40): string[] {
   const lines = [
-    `chaos: seed ${report.seed}: ${report.calls} calls acknowledged, ${report.setupsPerSec} setups/s, ${report.kills} kills, ${(report.durationMs / 1000).toFixed(1)} s`,
+    `chaos: seed ${report.seed}: ${report.calls} calls acknowledged, ${report.setupsPerSec} setups/s (${report.setupsPerSecWhileUp} while the server was up), ${report.kills} kills, ${(report.durationMs / 1000).toFixed(1)} s`,
     `  recovery after restart (kill → hello): p50 ${report.recoveryMs.p50} ms, p99 ${report.recoveryMs.p99} ms (${report.recoveryMs.samples} devices)`,
     `  kills (ms since start: sent, exited, restarted): ${report.killTimes.map((k) => `+${k.killAt}/+${k.exitedAt}/+${k.readyAt ?? '?'}`).join(', ')}`,
     `  scenarios: ${JSON.stringify(report.scenarios)}`,

@@ -74,6 +74,7 @@ console.log(
     seed: report.seed,
     calls: report.calls,
     setupsPerSec: report.setupsPerSec,
+    setupsPerSecWhileUp: report.setupsPerSecWhileUp,
     offeredRate: rate,
     kills: report.kills,
     ...Object.fromEntries(INVARIANTS.map((i) => [i, report.counts[i]])),
