@@ -1,0 +1,300 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CallRecord } from '../../protocol/index.js';
+import { startReceiver } from '../../server/webhooks/receiver.test-helper.js';
+import { percentile } from '../support/stats.js';
+import { observeAndAct } from './behaviour.js';
+import { ChaosServer } from './chaos-server.js';
+import { type FaultCounts, injectDeviceFaults, scheduleKills } from './faults.js';
+import {
+  checkInvariants,
+  countByInvariant,
+  INVARIANTS,
+  type Invariant,
+  type Violation,
+} from './invariants.js';
+import { Ledger } from './ledger.js';
+import { inBatches, populate, type Population } from './population.js';
+import { probeLiveState } from './probes.js';
+import { Rng } from './rng.js';
+import type { ScenarioContext } from './scenario-kit.js';
+import { DEFAULT_WEIGHTS, runScenario, type ScenarioKind } from './scenarios.js';
+
+export interface ChaosOptions {
+  cwd: string;
+  seed: number;
+  users: number;
+  devices: number;
+  offlineUsers: number;
+  agents: number;
+  /** Call set-ups launched per second. */
+  rate: number;
+  durationMs: number;
+  kills: number;
+  /** Device faults per second over all devices (0: none). */
+  faultsPerSec: number;
+  ringTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  deadAfterMs: number;
+  rejoinWindowMs: number;
+  holdMs: readonly [number, number];
+  /** Weights of the scenarios; a kind left out (or 0) is not played. */
+  weights: Partial<Record<ScenarioKind, number>>;
+  maxAbandoned: number;
+  log: (line: string) => void;
+}
+
+export const DEFAULT_CHAOS_OPTIONS: Omit<ChaosOptions, 'cwd' | 'seed'> = {
+  users: 60,
+  devices: 2,
+  offlineUsers: 8,
+  agents: 4,
+  rate: 10,
+  durationMs: 20_000,
+  kills: 3,
+  faultsPerSec: 2,
+  ringTimeoutMs: 2_000,
+  heartbeatIntervalMs: 300,
+  deadAfterMs: 900,
+  rejoinWindowMs: 2_000,
+  holdMs: [50, 600],
+  weights: DEFAULT_WEIGHTS,
+  maxAbandoned: 4,
+  log: (line) => {
+    console.log(line);
+  },
+};
+
+export interface ChaosReport {
+  seed: number;
+  calls: number;
+  setupsPerSec: number;
+  /** The same over the time the server was up (kill to restart excluded). */
+  setupsPerSecWhileUp: number;
+  kills: number;
+  counts: Record<Invariant, number>;
+  violations: Violation[];
+  recoveryMs: { p50: number; p99: number; samples: number };
+  /** Each kill and restart, in ms since the start of the run (the evidence uses the same clock). */
+  killTimes: { killAt: number; exitedAt: number; readyAt?: number }[];
+  scenarios: Record<string, number>;
+  faults: FaultCounts;
+  errorAnswers: Record<string, number>;
+  durationMs: number;
+}
+
+/**
+ * One chaos run against the real server (its own process, killed and restarted): drives the
+ * scenarios at `rate` for `durationMs` with device faults and kills, quiesces, probes the live
+ * state, reads every record, and checks the invariants.
+ */
+export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
+  const startedAt = Date.now();
+  const rng = new Rng(options.seed);
+  const log = options.log;
+  log(`chaos: seed ${options.seed}`);
+  const webhookSecret = 'chaos-webhook-secret-0123456789';
+  const receiver = await startReceiver({ secret: webhookSecret });
+  const server = await ChaosServer.start({
+    cwd: options.cwd,
+    ringTimeoutMs: options.ringTimeoutMs,
+    heartbeatIntervalMs: options.heartbeatIntervalMs,
+    deadAfterMs: options.deadAfterMs,
+    rejoinWindowMs: options.rejoinWindowMs,
+    webhookUrl: receiver.url,
+    webhookSecret,
+  });
+  const ledger = new Ledger();
+  let pop: Population | undefined;
+  try {
+    const agentIds = new Set<string>();
+    const observer = observeAndAct(ledger, {
+      rng: new Rng(options.seed ^ 0x5eed),
+      holdMs: options.holdMs,
+      answerShare: 0.85,
+      isAgent: (userId) => agentIds.has(userId),
+    });
+    const queueOfferTimeoutMs = 1_000;
+    const queueMaxWaitMs = Math.max(4_000, options.ringTimeoutMs * 2);
+    pop = await populate(
+      server,
+      observer,
+      {
+        users: options.users,
+        devices: options.devices,
+        offlineUsers: options.offlineUsers,
+        agents: options.agents,
+        queueOfferTimeoutMs,
+        queueMaxWaitMs,
+      },
+      rng,
+    );
+    for (const a of pop.agents) agentIds.add(a.userId);
+    for (const a of pop.agents)
+      for (const d of a.devices) await d.request('agent.setStatus', { status: 'available' });
+    log(
+      `chaos: ${pop.all.length} users, ${pop.all.reduce((n, u) => n + u.devices.length, 0)} devices`,
+    );
+
+    const scenarios: Record<string, number> = {};
+    let seq = 0;
+    const ctx: ScenarioContext = {
+      rng,
+      ledger,
+      pop,
+      ringTimeoutMs: options.ringTimeoutMs,
+      holdMs: options.holdMs,
+      deadAfterMs: options.deadAfterMs,
+      rejoinWindowMs: options.rejoinWindowMs,
+      queueMaxWaitMs,
+      settleMs: 20_000,
+      abandoned: new Set(),
+      maxAbandoned: options.maxAbandoned,
+      nextCallId: (tag) =>
+        `chaos-${options.seed.toString(36)}-${tag}-${String(seq++).padStart(6, '0')}`,
+      count: (what) => {
+        scenarios[what] = (scenarios[what] ?? 0) + 1;
+      },
+    };
+    const weights = Object.fromEntries(
+      Object.entries(options.weights).filter(([, w]) => w > 0),
+    ) as Record<ScenarioKind, number>;
+
+    const faults = injectDeviceFaults(pop.people, rng, options);
+    const kills = scheduleKills(
+      server,
+      ledger,
+      rng,
+      {
+        kills: options.kills,
+        durationMs: options.durationMs,
+        aimMs: [0, 20],
+        downtimeMs: [100, 800],
+      },
+      log,
+    );
+    const running = new Set<Promise<void>>();
+    const loadStart = Date.now();
+    let launched = 0;
+    while (Date.now() - loadStart < options.durationMs) {
+      const due = Math.floor(((Date.now() - loadStart) * options.rate) / 1000) - launched;
+      for (let i = 0; i < due; i++) {
+        launched++;
+        const kind = rng.weighted(weights);
+        const run = runScenario(ctx, kind)
+          .then((played) => {
+            ctx.count(played ? kind : 'skipped-no-free-users');
+          })
+          .catch((error: unknown) => {
+            ctx.count('scenario-error');
+            log(`chaos: scenario ${kind} failed: ${(error as Error).stack ?? String(error)}`);
+          })
+          .finally(() => running.delete(run));
+        running.add(run);
+      }
+      await sleep(5);
+    }
+    const loadEnd = Date.now();
+    const loadMs = loadEnd - loadStart;
+    kills.stop();
+    await faults.stop();
+    await kills.done;
+    log(`chaos: load done (${launched} launched); waiting for ${running.size} scenarios`);
+    await Promise.all(running);
+
+    // Quiesce: every device back, then ring timeouts and the rejoin window run out.
+    const devices = pop.all.flatMap((u) => (u.role === 'offline' ? [] : u.devices));
+    await Promise.all(devices.map((d) => d.whenReady(15_000)));
+    await sleep(options.ringTimeoutMs + options.deadAfterMs + options.rejoinWindowMs + 1_000);
+
+    const probes = await probeLiveState({
+      pop,
+      wsUrl: () => server.wsUrl,
+      tokens: pop.tokens,
+      observer,
+      ringTimeoutMs: 1_000,
+    });
+    const acked = [...ledger.calls.values()].filter((c) => c.inviteAckAt !== undefined);
+    const records = new Map<string, CallRecord | undefined>();
+    await inBatches(acked, 16, async (c) => {
+      records.set(c.callId, await server.record(c.callId));
+    });
+    await sleep(300); // the last webhooks (retries of the push POSTs) arrive
+    const violations = checkInvariants({
+      ledger,
+      records,
+      kills: server.kills,
+      probes,
+      webhooks: receiver.received,
+    });
+    const recoveries: number[] = [];
+    for (const kill of server.kills) {
+      const readyAt = kill.readyAt;
+      if (readyAt === undefined) continue;
+      for (const d of devices) {
+        const back = d.helloTimes.find((t) => t >= readyAt);
+        if (back !== undefined && d.helloTimes.some((t) => t < kill.killAt))
+          recoveries.push(back - kill.killAt);
+      }
+    }
+    const downMs = server.kills.reduce(
+      (sum, k) => sum + Math.max(0, Math.min(k.readyAt ?? loadEnd, loadEnd) - k.killAt),
+      0,
+    );
+    return {
+      seed: options.seed,
+      calls: acked.length,
+      setupsPerSecWhileUp: Math.round((acked.length / Math.max(1, loadMs - downMs)) * 10_000) / 10,
+      setupsPerSec: Math.round((acked.length / loadMs) * 10_000) / 10,
+      kills: server.kills.length,
+      counts: countByInvariant(violations),
+      violations,
+      recoveryMs: {
+        p50: percentile(recoveries, 50),
+        p99: percentile(recoveries, 99),
+        samples: recoveries.length,
+      },
+      killTimes: server.kills.map((k) => ({
+        killAt: k.killAt - ledger.startedAt,
+        exitedAt: k.exitedAt - ledger.startedAt,
+        ...(k.readyAt === undefined ? {} : { readyAt: k.readyAt - ledger.startedAt }),
+      })),
+      scenarios,
+      faults: faults.counts,
+      errorAnswers: Object.fromEntries(ledger.errorCodes),
+      durationMs: Date.now() - startedAt,
+    };
+  } finally {
+    if (pop)
+      await inBatches(
+        pop.all.flatMap((u) => u.devices),
+        100,
+        (d) => d.goOffline(),
+      );
+    await server.stop();
+    await receiver.close();
+  }
+}
+
+/** The summary for people: the figures, then each violation with its evidence. */
+export function formatReport(report: ChaosReport, maxViolations = 40): string[] {
+  const lines = [
+    `chaos: seed ${report.seed}: ${report.calls} calls acknowledged, ${report.setupsPerSec} setups/s (${report.setupsPerSecWhileUp} while the server was up), ${report.kills} kills, ${(report.durationMs / 1000).toFixed(1)} s`,
+    `  recovery after restart (kill → hello): p50 ${report.recoveryMs.p50} ms, p99 ${report.recoveryMs.p99} ms (${report.recoveryMs.samples} devices)`,
+    `  kills (ms since start: sent, exited, restarted): ${report.killTimes.map((k) => `+${k.killAt}/+${k.exitedAt}/+${k.readyAt ?? '?'}`).join(', ')}`,
+    `  scenarios: ${JSON.stringify(report.scenarios)}`,
+    `  device faults: ${JSON.stringify(report.faults)}; error answers: ${JSON.stringify(report.errorAnswers)}`,
+    `  violations: ${JSON.stringify(report.counts)}`,
+  ];
+  // A few of each invariant, so that a rare one is not hidden behind a common one.
+  const perInvariant = Math.max(1, Math.ceil(maxViolations / INVARIANTS.length));
+  const shown = INVARIANTS.flatMap((i) =>
+    report.violations.filter((v) => v.invariant === i).slice(0, perInvariant),
+  );
+  for (const v of shown) {
+    lines.push(`  ✗ ${v.invariant} ${v.callId}: ${v.what}`);
+    for (const e of v.evidence) lines.push(`      ${e}`);
+  }
+  if (report.violations.length > shown.length)
+    lines.push(`  … ${report.violations.length - shown.length} more violations`);
+  return lines;
+}
