@@ -100,13 +100,17 @@ describe('a server restart', () => {
 
   it('ends a restored invitation whose caller does not come back within the rejoin window', async () => {
     await s.dispose();
-    s = await Scenario.start(
-      { calls: { defaultRingTimeoutMs: RING_MS, rejoinWindowMs: 1_500 } },
-      ['alice', 'bob'],
-    );
+    s = await Scenario.start({ calls: { defaultRingTimeoutMs: RING_MS, rejoinWindowMs: 1_500 } }, [
+      'alice',
+      'bob',
+    ]);
     const alice = await s.signIn('alice', 'alice-laptop');
     const bob = await s.signIn('bob', 'bob-laptop');
-    await alice.request('call.invite', { callId: 'restart-gone', callees: ['bob'], media: 'audio' });
+    await alice.request('call.invite', {
+      callId: 'restart-gone',
+      callees: ['bob'],
+      media: 'audio',
+    });
     await bob.waitFor('call.incoming');
     await s.t.restart();
     await bob.closed;
