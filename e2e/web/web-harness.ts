@@ -39,13 +39,16 @@ export interface ShownToast {
   text: string;
 }
 
-export async function startWorld(users: string[]): Promise<WebWorld> {
+export async function startWorld(
+  users: string[],
+  calls: { rejoinWindowMs?: number } = {},
+): Promise<WebWorld> {
   await buildWeb({ ifStale: true });
   const t = await startTestServer({
     media: { enabled: true },
     sfu: { workers: 1 },
     webRoot: WEB_DIR,
-    calls: { defaultRingTimeoutMs: RING_TIMEOUT_MS, connectTimeoutMs: 15_000 },
+    calls: { defaultRingTimeoutMs: RING_TIMEOUT_MS, connectTimeoutMs: 15_000, ...calls },
   });
   for (const id of users) await t.addUser(id, id.charAt(0).toUpperCase() + id.slice(1));
   const browser = await launchChromium();

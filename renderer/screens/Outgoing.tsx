@@ -72,8 +72,8 @@ export function EndedSummary({ call, onDismiss }: { call: SoftphoneCall; onDismi
     >
       <h2 id="ended-title">{t('call.endedTitle')}</h2>
       {label.key !== 'call.end.completed' && <p>{t(label.key, label.params)}</p>}
-      <PeerNotices call={call} />
-      {legs.length > 0 && <LegList legs={legs} />}
+      {/* The caller's leg list already says who left; the callee sees who dropped here. */}
+      {legs.length > 0 ? <LegList legs={legs} /> : <PeerNotices call={call} />}
       <button type="button" onClick={onDismiss}>
         {t('app.dismiss')}
       </button>
