@@ -203,12 +203,27 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     const known = new Set(hello.calls.map((c) => c.callId));
     for (const info of hello.calls)
       this.applySnapshot(this.track(info.callId, this.directionOf(info)), info);
-    for (const call of this.live()) {
-      // A ringing invitation that is still live comes again as `call.incoming` right after.
-      if (!known.has(call.callId) && call.state !== 'ringing' && call.state !== 'dialing') {
-        this.apply(call, 'ended', 'failed');
-      }
+    // A ringing invitation that is still live comes again as `call.incoming` right after.
+    const gone = this.live().filter(
+      (c) => !known.has(c.callId) && c.state !== 'ringing' && c.state !== 'dialing',
+    );
+    if (gone.length > 0) void this.endFromRecords(gone);
+  }
+
+  /**
+   * Calls that ended while this device was away (the server crashed, or went on without us):
+   * their records say how, so the user reads "the server failed" or "connection lost", not a
+   * bare failure. A call with no record found ends `failed`.
+   */
+  private async endFromRecords(gone: readonly ClientCall[]): Promise<void> {
+    const reasons = new Map<string, CallEndReason>();
+    try {
+      const { records } = await this.signaling.request('history.list', { limit: 50 });
+      for (const record of records) reasons.set(record.callId, record.endReason);
+    } catch {
+      // Signed out again, or the server is gone: the reason stays unknown.
     }
+    for (const call of gone) this.apply(call, 'ended', reasons.get(call.callId) ?? 'failed');
   }
 
   /** Maps the server's snapshot of a call onto this device's state. */

@@ -134,6 +134,23 @@ describe('live calls', () => {
     ]);
   });
 
+  it("dates them at the previous run's alive note even when this run's notes began before the load", async () => {
+    db.prepare<[string, string, number]>(
+      'INSERT INTO live_calls (call_id, snapshot, updated_at) VALUES (?, ?, ?)',
+    ).run('call-cut', JSON.stringify(makeCall({ callId: 'call-cut' })), 1_000);
+    db.prepare("INSERT INTO server_state (key, value) VALUES ('alive-at', 5000)").run();
+    const store = openStore();
+    // A slow start (mediasoup workers, a loaded machine): the journal notes this run alive.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const noted = db
+      .prepare<[], number>("SELECT value FROM server_state WHERE key = 'alive-at'")
+      .pluck()
+      .get();
+    expect(noted).toBeGreaterThan(5_000);
+    const loaded = await store.loadAll();
+    expect(loaded.map((call) => call.persistedAt)).toEqual([5_000]);
+  });
+
   it('skips and logs corrupt snapshots instead of failing the load', async () => {
     const insert = db.prepare<[string, string]>(
       'INSERT INTO live_calls (call_id, snapshot, updated_at) VALUES (?, ?, 0)',

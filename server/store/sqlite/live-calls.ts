@@ -25,7 +25,12 @@ export function storedLiveCallIds(db: SqliteDatabase): string[] {
  */
 export class SqliteLiveCallStore implements LiveCallStore {
   private readonly selectAll: Statement<[], SnapshotRow>;
-  private readonly selectAlive: Statement<[string], number>;
+  /**
+   * The previous run's last alive note, read when the store opens: the journal goes on noting
+   * this run's liveness from then on (the stored calls count as live until restored), and a
+   * slow start must not date the calls a crash cut at this run's start.
+   */
+  private readonly previousAliveAt: number;
 
   constructor(
     /** The calls file (calls-database.ts): read here, written by the journal's writer. */
@@ -36,9 +41,11 @@ export class SqliteLiveCallStore implements LiveCallStore {
     this.selectAll = db.prepare<[], SnapshotRow>(
       'SELECT call_id, snapshot, updated_at FROM live_calls ORDER BY call_id',
     );
-    this.selectAlive = db
-      .prepare<[string], number>('SELECT value FROM server_state WHERE key = ?')
-      .pluck();
+    this.previousAliveAt =
+      db
+        .prepare<[string], number>('SELECT value FROM server_state WHERE key = ?')
+        .pluck()
+        .get(ALIVE_KEY) ?? 0;
   }
 
   save(call: CallInfo): void {
@@ -52,7 +59,7 @@ export class SqliteLiveCallStore implements LiveCallStore {
   async loadAll(): Promise<PersistedLiveCall[]> {
     await this.journal.settled();
     return settle(() => {
-      const aliveAt = this.selectAlive.get(ALIVE_KEY) ?? 0;
+      const aliveAt = this.previousAliveAt;
       const calls: PersistedLiveCall[] = [];
       for (const row of this.selectAll.iterate()) {
         const parsed = parseJsonColumn(row.snapshot, callInfoSchema);
