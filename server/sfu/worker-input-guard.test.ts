@@ -33,7 +33,10 @@ function hostileRequests(transportId: string): [string, string, unknown][] {
     [
       '`constructor` in a codec',
       'produce',
-      produce({ ...opus, codecs: [{ ...opus.codecs[0], constructor: {} }] }),
+      produce({
+        ...opus,
+        codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, constructor: {} }],
+      }),
     ],
     ['`prototype` in appData', 'produce', produce(opus, { appData: { prototype: { x: 1 } } })],
     ['`then` in appData', 'produce', produce(opus, { appData: { then: 'x' } })],
