@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { FuzzConnection } from '../testing/fuzz-connection.js';
 import { type Planned, Rng, idKey } from '../testing/fuzz-json.js';
+import { inProcessTarget, placeRealCall } from '../testing/real-call.js';
 import { FrameFactory, OFFLINE_USER, ONLINE_USERS } from '../testing/signaling-fuzz-frames.js';
 import { type TestServer, startTestServer } from '../testing/test-server.js';
 
@@ -150,25 +151,10 @@ describe('fuzzing the signaling endpoint', () => {
       });
     }
 
-    // A normal call between two fresh clients still works from start to end.
+    // A normal call between two fresh clients still works from start to end, with its record.
     await t.addUser('alice', 'Alice');
     await t.addUser('bob', 'Bob');
-    const alice = await t.connect('alice');
-    const bob = await t.connect('bob');
-    const { call } = await alice.request('call.invite', {
-      callId: 'after-fuzz-call',
-      callees: ['bob'],
-      media: 'audio',
-    });
-    expect(call.state).toBe('ringing');
-    await bob.waitFor('call.incoming', (d) => d.call.callId === 'after-fuzz-call');
-    const accepted = await bob.request('call.accept', { callId: 'after-fuzz-call' });
-    expect(accepted.call.state).toBe('active');
-    await alice.request('call.hangup', { callId: 'after-fuzz-call' });
-    expect((await bob.waitFor('call.ended')).reason).toBe('completed');
-    expect((await alice.waitFor('call.ended')).reason).toBe('completed');
-    expect(alice.invalidFrames).toEqual([]);
-    expect(bob.invalidFrames).toEqual([]);
+    await placeRealCall(inProcessTarget(t), 'alice', 'bob', 'after-fuzz-call');
 
     const health = await fetch(`${t.server.httpUrl}/healthz`);
     expect(health.status).toBe(200);
