@@ -19,7 +19,7 @@ const responseSchema = z.union([
     .object({ id: requestIdSchema.nullable(), ok: z.literal(false), error: errorBodySchema })
     .strict(),
 ]);
-type Response = z.infer<typeof responseSchema>;
+export type Response = z.infer<typeof responseSchema>;
 
 export class FuzzConnection {
   readonly invalidFrames: string[] = [];
@@ -36,11 +36,15 @@ export class FuzzConnection {
   sent = 0;
   received = 0;
   closeCode: number | undefined;
+  /** Sees each answer to a planned frame (a fuzzer learns the ids the server made). */
+  onAnswer: ((planned: Planned, response: Response) => void) | undefined;
   private wake: (() => void) | undefined;
 
   private constructor(
     readonly name: string,
     readonly socket: WebSocket,
+    /** Whether a frame that is not a response is a valid event of this endpoint. */
+    private readonly isEvent: (text: string) => boolean,
   ) {
     socket.on('error', () => undefined);
     socket.on('message', (data: Buffer) => {
@@ -52,7 +56,12 @@ export class FuzzConnection {
     });
   }
 
-  static async open(url: string, name: string): Promise<FuzzConnection> {
+  /** Opens `url`; frames that are not responses must be events that `isEvent` accepts. */
+  static async open(
+    url: string,
+    name: string,
+    isEvent: (text: string) => boolean = (text) => parseServerFrame(text).kind === 'event',
+  ): Promise<FuzzConnection> {
     const socket = new WebSocket(url, { perMessageDeflate: false });
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => {
@@ -60,25 +69,30 @@ export class FuzzConnection {
       });
       socket.once('error', reject);
     });
-    return new FuzzConnection(name, socket);
+    return new FuzzConnection(name, socket, isEvent);
   }
 
   /** Says hello and waits for the answer (outside the accounting). */
   async hello(token: string, deviceId: string): Promise<void> {
-    const id = `hello-${deviceId}`;
     const device = { id: deviceId, name: 'fuzz', platform: 'linux' };
-    this.socket.send(
-      JSON.stringify({ id, type: 'hello', data: { protocol: PROTOCOL_VERSION, token, device } }),
-    );
-    const key = idKey(id);
-    this.expected.set(key, { kind: 'hello', payload: Buffer.alloc(0), binary: false, expect: key });
-    this.sent++;
-    await this.settled(5_000);
-    const answer = this.answered.get(key);
-    if (!answer?.ok) throw new Error(`hello refused: ${JSON.stringify(answer)}`);
+    await this.request(`hello-${deviceId}`, 'hello', { protocol: PROTOCOL_VERSION, token, device });
   }
 
-  async run(frames: Planned[]): Promise<void> {
+  /** Sends one request and resolves with its data; throws unless it succeeded. */
+  async request(id: string, type: string, data: unknown, timeoutMs = 5_000): Promise<unknown> {
+    const text = JSON.stringify({ id, type, data });
+    this.socket.send(text);
+    const key = idKey(id);
+    this.expected.set(key, { kind: type, payload: Buffer.from(text), binary: false, expect: key });
+    this.sent++;
+    await this.settled(timeoutMs);
+    const answer = this.answered.get(key);
+    if (!answer?.ok) throw new Error(`${type} refused: ${JSON.stringify(answer)}`);
+    return answer.data;
+  }
+
+  /** Sends the frames, at most WINDOW unanswered at once (pulled one by one: may be lazy). */
+  async run(frames: Iterable<Planned>): Promise<void> {
     for (const frame of frames) {
       while (this.sent - this.received >= WINDOW && this.closeCode === undefined) {
         await new Promise<void>((resolve) => {
@@ -117,8 +131,7 @@ export class FuzzConnection {
       return;
     }
     if (json === null || typeof json !== 'object' || !('ok' in json)) {
-      const frame = parseServerFrame(text);
-      if (frame.kind !== 'event') this.invalidFrames.push(text.slice(0, 200));
+      if (!this.isEvent(text)) this.invalidFrames.push(text.slice(0, 200));
       return;
     }
     const parsed = responseSchema.safeParse(json);
@@ -144,6 +157,12 @@ export class FuzzConnection {
     else if (this.answered.has(key)) this.duplicates.push(text.slice(0, 200));
     else {
       this.answered.set(key, response);
+      try {
+        this.onAnswer?.(planned, response);
+      } catch (error) {
+        // Thrown inside ws's 'message' event, it would stall the socket's reader for good.
+        this.invalidFrames.push(`onAnswer failed: ${String(error)}`);
+      }
       if (planned.code && planned.code !== outcome) {
         this.wrongCodes.push(`${planned.kind} ${key}: expected ${planned.code}, got ${outcome}`);
       }
