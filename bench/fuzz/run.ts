@@ -100,13 +100,18 @@ async function ensureUp(): Promise<void> {
   pid = server.pid ?? 0;
 }
 
-/** The server's V8 heap in use (its own /metrics): the least of a few readings, past garbage. */
+/** The server's V8 heap in use now, from its own /metrics. */
+async function heapNowMb(): Promise<number> {
+  const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+  const used = /^nodejs_heap_size_used_bytes (\d+(?:\.\d+)?)/m.exec(text)?.[1];
+  return used ? Number(used) / 1e6 : Number.NaN;
+}
+
+/** The least of a few readings: past the garbage a collection has not taken yet. */
 async function heapUsedMb(): Promise<number> {
   let least = Number.POSITIVE_INFINITY;
   for (let i = 0; i < 5; i++) {
-    const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
-    const used = /^nodejs_heap_size_used_bytes (\d+(?:\.\d+)?)/m.exec(text)?.[1];
-    if (used) least = Math.min(least, Number(used) / 1e6);
+    least = Math.min(least, await heapNowMb());
     await sleep(600);
   }
   return least;
@@ -135,6 +140,8 @@ const sampler = rssSampler(pid);
 
 const started = Date.now();
 let round = 0;
+/** The heap after each round's sockets closed: a leak shows as a steady climb. */
+const heapByRoundMb: number[] = [];
 while (Date.now() - started < durationMs) {
   round++;
   const s = seed + round * 7919;
@@ -145,9 +152,10 @@ while (Date.now() - started < durationMs) {
   record('sfu', await sfuRound(target, s, Math.ceil(frames / 4), sfuPair, callId));
   await ensureUp();
   record('http', await httpRound(target, s, 300));
+  heapByRoundMb.push(Math.round(await heapNowMb()));
   const up = Math.round((Date.now() - started) / 1000);
   console.log(
-    `round ${round} (${up} s): ${problems.length} problems, ${restarts} restarts, RSS ${Math.round(rssMb())} MB`,
+    `round ${round} (${up} s): ${problems.length} problems, ${restarts} restarts, heap ${heapByRoundMb.at(-1) ?? '?'} MB, RSS ${Math.round(rssMb())} MB`,
   );
 }
 const elapsedSec = (Date.now() - started) / 1000;
@@ -216,6 +224,7 @@ console.log(
     restarts,
     heapBeforeMb: round1(heapBeforeMb),
     heapAfterMb: round1(heapAfterMb),
+    heapByRoundMb,
     rssBeforeMb: round1(rssBeforeMb),
     rssPeakMb: round1(peakKb / 1024),
     rssAfterMb: round1(rssAfterMb),
