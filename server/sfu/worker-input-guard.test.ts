@@ -57,6 +57,14 @@ function hostileRequests(transportId: string): [string, string, unknown][] {
     ['lone surrogate in a producer id', 'producer.pause', { producerId: 'p\udc00' }],
     ['lone surrogate in a consumer id', 'consumer.resume', { consumerId: '\ud800' }],
     [
+      'lone surrogate in restartIce',
+      'transport.restartIce',
+      { transportId: `${transportId}\udc01` },
+    ],
+    ['`then` in producer.resume', 'producer.resume', { producerId: 'p', then: 1 }],
+    ['`constructor` in producer.close', 'producer.close', { producerId: 'p', constructor: 1 }],
+    ['`prototype` in leave', 'leave', { prototype: {} }],
+    [
       '`__proto__` in transport.create',
       'transport.create',
       { direction: 'send', ...withKey('__proto__', { forceTcp: true }) },
