@@ -71,6 +71,9 @@ const server = await CrashableServer.create({
   calls: { defaultRingTimeoutMs: 1_500 },
   limits: { headersTimeoutMs: 2_000, requestTimeoutMs: 4_000 },
 });
+// The server process (spawned with this environment) collects its garbage on SIGUSR2.
+const gcPreload = path.join(import.meta.dirname, 'gc-on-signal.cjs');
+process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --expose-gc --import ${gcPreload}`;
 await server.start();
 const sfuPair: [string, string] = ['fz-sfu-a', 'fz-sfu-b'];
 for (const userId of [...SIGNALING_USERS, ...sfuPair, 'fz-end-a', 'fz-end-b']) {
@@ -107,12 +110,13 @@ async function heapNowMb(): Promise<number> {
   return used ? Number(used) / 1e6 : Number.NaN;
 }
 
-/** The least of a few readings: past the garbage a collection has not taken yet. */
+/** The heap after a full collection (SIGUSR2: gc-on-signal.cjs): what the server keeps. */
 async function heapUsedMb(): Promise<number> {
   let least = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 3; i++) {
+    process.kill(pid, 'SIGUSR2');
+    await sleep(300);
     least = Math.min(least, await heapNowMb());
-    await sleep(600);
   }
   return least;
 }
@@ -152,7 +156,7 @@ while (Date.now() - started < durationMs) {
   record('sfu', await sfuRound(target, s, Math.ceil(frames / 4), sfuPair, callId));
   await ensureUp();
   record('http', await httpRound(target, s, 300));
-  heapByRoundMb.push(Math.round(await heapNowMb()));
+  heapByRoundMb.push(Math.round(await heapUsedMb()));
   const up = Math.round((Date.now() - started) / 1000);
   console.log(
     `round ${round} (${up} s): ${problems.length} problems, ${restarts} restarts, heap ${heapByRoundMb.at(-1) ?? '?'} MB, RSS ${Math.round(rssMb())} MB`,
