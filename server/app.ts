@@ -268,12 +268,24 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     }
     void handleHttp(req, res, routes, services, () => shuttingDown);
   };
+  // Node's own bounds (60 s for headers, checked every 30 s) let a trickling client hold a
+  // connection for a minute and a half: ours are tighter, checked every second at most.
+  const { headersTimeoutMs, requestTimeoutMs } = config.limits;
+  const timeouts = {
+    headersTimeout: headersTimeoutMs,
+    requestTimeout: requestTimeoutMs,
+    connectionsCheckingInterval: Math.min(1_000, Math.ceil(headersTimeoutMs / 4)),
+  };
   const http: Server = config.tls
     ? createHttpsServer(
-        { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) },
+        {
+          cert: readFileSync(config.tls.certFile),
+          key: readFileSync(config.tls.keyFile),
+          ...timeouts,
+        },
         onRequest,
       )
-    : createServer(onRequest);
+    : createServer(timeouts, onRequest);
 
   const connections = new Set<SignalingConnection>();
   const wss = new WebSocketServer({

@@ -54,12 +54,21 @@ describe('loadConfig', () => {
   });
 
   it('caps connections per address and devices per user, high enough for an office behind NAT', () => {
-    expect(loadConfig({}).limits).toEqual({ connectionsPerAddress: 2_000, devicesPerUser: 20 });
+    const timeouts = { headersTimeoutMs: 20_000, requestTimeoutMs: 60_000 };
+    expect(loadConfig({}).limits).toEqual({
+      connectionsPerAddress: 2_000,
+      devicesPerUser: 20,
+      ...timeouts,
+    });
     const file = tmpFile(JSON.stringify({ limits: { devicesPerUser: 3 } }));
     expect(loadConfig({ file }).limits).toEqual({
       connectionsPerAddress: 2_000,
       devicesPerUser: 3,
+      ...timeouts,
     });
+    expect(() =>
+      loadConfig({ overrides: { limits: { headersTimeoutMs: 70_000, requestTimeoutMs: 60_000 } } }),
+    ).toThrow(/limits\.headersTimeoutMs/);
     expect(() => loadConfig({ overrides: { limits: { connectionsPerAddress: 0 } } })).toThrow(
       /limits\.connectionsPerAddress/,
     );

@@ -84,8 +84,24 @@ export const configSchema = z.object({
       connectionsPerAddress: z.number().int().min(1).default(2_000),
       /** Devices signed in at once on one account; one more gets `too-many-sessions`. */
       devicesPerUser: z.number().int().min(1).default(20),
+      /**
+       * An HTTP request (an upgrade too) whose headers are not complete by then is cut off:
+       * a client that trickles a header every few seconds holds no connection for long.
+       */
+      headersTimeoutMs: z.number().int().min(100).default(20_000),
+      /** The same for the whole request, body included (a body trickled byte by byte). */
+      requestTimeoutMs: z.number().int().min(100).default(60_000),
     })
-    .default({ connectionsPerAddress: 2_000, devicesPerUser: 20 }),
+    .refine((l) => l.headersTimeoutMs <= l.requestTimeoutMs, {
+      message: 'headersTimeoutMs must not be above requestTimeoutMs',
+      path: ['headersTimeoutMs'],
+    })
+    .default({
+      connectionsPerAddress: 2_000,
+      devicesPerUser: 20,
+      headersTimeoutMs: 20_000,
+      requestTimeoutMs: 60_000,
+    }),
   calls: z
     .object({
       defaultRingTimeoutMs: z.number().int().min(1000).default(60_000),

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Route } from './http-kit.js';
@@ -57,10 +57,22 @@ const securityHeaders = {
   'cross-origin-opener-policy': 'same-origin',
 };
 
-async function fileSize(file: string): Promise<number | undefined> {
+const isInside = (root: string, file: string): boolean =>
+  file === root || file.startsWith(root + path.sep);
+
+/**
+ * A regular file whose real path (symlinks followed) is inside `root`: that path and its size,
+ * else undefined. A link in the web root must not serve what lies outside it.
+ */
+async function fileIn(
+  root: string,
+  file: string,
+): Promise<{ real: string; size: number } | undefined> {
   try {
-    const s = await stat(file);
-    return s.isFile() ? s.size : undefined;
+    const [realRoot, real] = await Promise.all([realpath(root), realpath(file)]);
+    if (!isInside(realRoot, real)) return undefined;
+    const s = await stat(real);
+    return s.isFile() ? { real, size: s.size } : undefined;
   } catch {
     return undefined;
   }
@@ -112,26 +124,32 @@ export function staticRoute(webRoot: string): Route {
     if (decoded.includes('\0')) return false;
     // Resolve inside the root and refuse anything that lands outside it (../, encoded or not).
     const file = path.resolve(root, `.${path.posix.normalize(`/${decoded}`)}`);
-    if (file !== root && !file.startsWith(root + path.sep)) return false;
+    if (!isInside(root, file)) return false;
 
-    const size = file === root ? undefined : await fileSize(file);
-    if (size !== undefined) {
+    const found = file === root ? undefined : await fileIn(root, file);
+    if (found) {
       // Vite puts content hashes in asset names: those never change; everything else revalidates.
       const hashed = decoded.startsWith('/assets/');
-      send(req, res, file, size, hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      send(
+        req,
+        res,
+        found.real,
+        found.size,
+        hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
       return true;
     }
     // A client route (no file extension): the app's index.html handles it.
     if (path.extname(decoded) !== '') return false;
-    const indexSize = await fileSize(index);
-    if (indexSize === undefined) {
+    const indexFile = await fileIn(root, index);
+    if (!indexFile) {
       if (pathname !== '/') return false;
       const text = 'The web client is not built yet: run `npm run build:web`.\n';
       res.writeHead(503, { ...securityHeaders, 'content-type': 'text/plain; charset=utf-8' });
       res.end(text);
       return true;
     }
-    send(req, res, index, indexSize, 'no-cache');
+    send(req, res, indexFile.real, indexFile.size, 'no-cache');
     return true;
   };
 }
