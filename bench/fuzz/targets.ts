@@ -70,18 +70,7 @@ export async function signalingRound(
   const factory = new FrameFactory(rng);
   const plans = all.map((): Planned[] => []);
   for (let i = 0; i < frames; i++) {
-    const frame = rng.weighted<() => Planned>([
-      [8, () => factory.randomBytes()],
-      [7, () => factory.randomText()],
-      [5, () => factory.notAnObject()],
-      [10, () => factory.truncated()],
-      [25, () => factory.envelope()],
-      [5, () => factory.binaryRequest()],
-      [0.5, () => factory.oversized()],
-      [20, () => factory.mutatedRequest()],
-      [4.5, () => factory.validRequest()],
-      [15, () => factory.callStep()],
-    ])();
+    const frame = factory.anyFrame();
     const to =
       frame.kind === 'call-step' && rng.chance(0.9)
         ? rng.int(signedIn.length)

@@ -14,6 +14,7 @@ import {
 import { rawExchange } from '../testing/raw-http.js';
 import { inProcessTarget, placeRealCall } from '../testing/real-call.js';
 import { type TestServer, startTestServer } from '../testing/test-server.js';
+import { CrashRecorder } from '../testing/crash-recorder.js';
 
 /**
  * Malformed HTTP and upgrade requests over raw TCP, trickled requests, and paths that try to
@@ -69,13 +70,11 @@ describe('fuzzing the HTTP and upgrade entry points', () => {
   let t: TestServer;
   let port: number;
   let base: string;
-  const crashes: string[] = [];
-  const onException = (error: Error): void => {
-    crashes.push(`uncaughtException: ${error.stack ?? String(error)}`);
-  };
+  const recorder = new CrashRecorder();
+  const { crashes } = recorder;
 
   beforeAll(async () => {
-    process.on('uncaughtException', onException);
+    recorder.listen();
     // A web root with a secret next to it, and links inside that point out of it.
     base = mkdtempSync(path.join(os.tmpdir(), 'trayphone-webroot-'));
     const web = path.join(base, 'web');
@@ -96,7 +95,7 @@ describe('fuzzing the HTTP and upgrade entry points', () => {
     await t.addUser('fh-bob');
   });
   afterAll(async () => {
-    process.off('uncaughtException', onException);
+    recorder.stop();
     await t.dispose();
     rmSync(base, { recursive: true, force: true });
   });

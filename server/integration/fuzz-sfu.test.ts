@@ -7,6 +7,7 @@ import { inProcessTarget, placeRealCall } from '../testing/real-call.js';
 import { SfuFrameFactory, type SfuKnown } from '../testing/sfu-fuzz-frames.js';
 import type { TestClient } from '../testing/test-client.js';
 import { type TestServer, startTestServer } from '../testing/test-server.js';
+import { CrashRecorder } from '../testing/crash-recorder.js';
 
 /**
  * Seeded fuzzing of the SFU socket past admission: peers of a real active call join with valid
@@ -48,17 +49,11 @@ async function joinedPeer(
 
 describe('fuzzing the SFU socket', () => {
   let t: TestServer;
-  const crashes: string[] = [];
-  const onRejection = (reason: unknown): void => {
-    crashes.push(`unhandledRejection: ${String(reason)}`);
-  };
-  const onException = (error: Error): void => {
-    crashes.push(`uncaughtException: ${error.stack ?? String(error)}`);
-  };
+  const recorder = new CrashRecorder();
+  const { crashes } = recorder;
 
   beforeAll(async () => {
-    process.on('unhandledRejection', onRejection);
-    process.on('uncaughtException', onException);
+    recorder.listen();
     t = await startTestServer({
       media: { enabled: true },
       // Wide open, so that every frame reaches parsing and the handlers.
@@ -68,8 +63,7 @@ describe('fuzzing the SFU socket', () => {
     for (const userId of ['fs-alice', 'fs-bob', 'fs-carol', 'fs-dave']) await t.addUser(userId);
   });
   afterAll(async () => {
-    process.off('unhandledRejection', onRejection);
-    process.off('uncaughtException', onException);
+    recorder.stop();
     await t.dispose();
   });
 

@@ -3,6 +3,7 @@ import { Rng } from '../testing/fuzz-json.js';
 import { RawWebSocket, WS_OPCODE, encodeClientFrame } from '../testing/raw-ws.js';
 import { inProcessTarget, placeRealCall } from '../testing/real-call.js';
 import { type TestServer, startTestServer } from '../testing/test-server.js';
+import { CrashRecorder } from '../testing/crash-recorder.js';
 
 /**
  * WebSocket framing no library would send, on /ws and on /sfu: bad masks, reserved bits and
@@ -51,19 +52,17 @@ const BROKEN: [string, Buffer][] = [
 describe('fuzzing the WebSocket framing of /ws and /sfu', () => {
   let t: TestServer;
   let port: number;
-  const crashes: string[] = [];
-  const onException = (error: Error): void => {
-    crashes.push(`uncaughtException: ${error.stack ?? String(error)}`);
-  };
+  const recorder = new CrashRecorder();
+  const { crashes } = recorder;
   beforeAll(async () => {
-    process.on('uncaughtException', onException);
+    recorder.listen();
     t = await startTestServer({ media: { enabled: true } });
     port = Number(new URL(t.server.httpUrl).port);
     await t.addUser('fw-alice');
     await t.addUser('fw-bob');
   });
   afterAll(async () => {
-    process.off('uncaughtException', onException);
+    recorder.stop();
     await t.dispose();
   });
 

@@ -4,6 +4,7 @@ import { type Planned, Rng, idKey } from '../testing/fuzz-json.js';
 import { inProcessTarget, placeRealCall } from '../testing/real-call.js';
 import { FrameFactory, OFFLINE_USER, ONLINE_USERS } from '../testing/signaling-fuzz-frames.js';
 import { type TestServer, startTestServer } from '../testing/test-server.js';
+import { CrashRecorder } from '../testing/crash-recorder.js';
 
 /**
  * Seeded fuzzing of the signaling endpoint: thousands of random and malformed frames over several
@@ -18,17 +19,11 @@ const FRAME_COUNT = 12_000;
 
 describe('fuzzing the signaling endpoint', () => {
   let t: TestServer;
-  const crashes: string[] = [];
-  const onRejection = (reason: unknown): void => {
-    crashes.push(`unhandledRejection: ${String(reason)}`);
-  };
-  const onException = (error: Error): void => {
-    crashes.push(`uncaughtException: ${error.stack ?? String(error)}`);
-  };
+  const recorder = new CrashRecorder();
+  const { crashes } = recorder;
 
   beforeAll(async () => {
-    process.on('unhandledRejection', onRejection);
-    process.on('uncaughtException', onException);
+    recorder.listen();
     t = await startTestServer({
       signaling: { rateLimitPerSec: 100_000, rateLimitBurst: 100_000, authTimeoutMs: 120_000 },
       calls: { defaultRingTimeoutMs: 1_500 },
@@ -36,8 +31,7 @@ describe('fuzzing the signaling endpoint', () => {
     for (const userId of [...ONLINE_USERS, OFFLINE_USER]) await t.addUser(userId);
   });
   afterAll(async () => {
-    process.off('unhandledRejection', onRejection);
-    process.off('uncaughtException', onException);
+    recorder.stop();
     await t.dispose();
   });
 
@@ -66,19 +60,7 @@ describe('fuzzing the signaling endpoint', () => {
     const factory = new FrameFactory(rng);
     const plans = connections.map((): Planned[] => []);
     for (let i = 0; i < FRAME_COUNT; i++) {
-      const make = rng.weighted<() => Planned>([
-        [8, () => factory.randomBytes()],
-        [7, () => factory.randomText()],
-        [5, () => factory.notAnObject()],
-        [10, () => factory.truncated()],
-        [25, () => factory.envelope()],
-        [5, () => factory.binaryRequest()],
-        [0.5, () => factory.oversized()],
-        [20, () => factory.mutatedRequest()],
-        [4.5, () => factory.validRequest()],
-        [15, () => factory.callStep()],
-      ]);
-      const frame = make();
+      const frame = factory.anyFrame();
       // Call traffic goes mostly to signed-in connections, where it does something.
       const target =
         frame.kind === 'call-step' && rng.chance(0.9)

@@ -249,6 +249,22 @@ export class FrameFactory {
     return this.frame(kind, text, id.key, binary);
   }
 
+  /** One frame of the fuzz mix: mostly broken or mutated, some valid requests and call steps. */
+  anyFrame(): Planned {
+    return this.rng.weighted<() => Planned>([
+      [8, () => this.randomBytes()],
+      [7, () => this.randomText()],
+      [5, () => this.notAnObject()],
+      [10, () => this.truncated()],
+      [25, () => this.envelope()],
+      [5, () => this.binaryRequest()],
+      [0.5, () => this.oversized()],
+      [20, () => this.mutatedRequest()],
+      [4.5, () => this.validRequest()],
+      [15, () => this.callStep()],
+    ])();
+  }
+
   randomBytes(): Planned {
     return {
       kind: 'random-bytes',
