@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIR, buildWeb } from '../../scripts/build-web.js';
 import { CrashableServer } from '../../server/testing/crashable-server.js';
 import { chromiumMissingReason, launchChromium } from '../support/chromium.js';
-import { SCREENSHOT_DIR } from './web-harness.js';
+import { SCREENSHOT_DIR, pageConnection } from './web-harness.js';
 
 /**
  * "Run the server, kill it with -9 mid-call, and see what survived", as the two people in the
@@ -29,14 +29,9 @@ async function signedIn(userId: string): Promise<Page> {
   await page.locator('#signin-user').fill(userId);
   await page.locator('#signin-password').fill(`password-${userId}`);
   await page.locator('form button[type=submit]').click();
-  await expect.poll(() => connectionOf(page), { timeout: 10_000 }).toBe('connected');
+  await expect.poll(() => pageConnection(page), { timeout: 10_000 }).toBe('connected');
   return page;
 }
-
-const connectionOf = (page: Page): Promise<string> =>
-  page.evaluate(
-    () => document.querySelector('.connection')?.className.replace(/.*connection-/, '') ?? 'none',
-  );
 
 async function call(from: Page, to: Page, callee: string): Promise<string> {
   await from.locator('nav a[data-tab=dialer]').click();
@@ -87,12 +82,12 @@ describe.skipIf(missing !== undefined)(
 
       const killedAt = await server.kill();
       for (const page of [alice, bob]) {
-        await expect.poll(() => connectionOf(page), { timeout: 10_000 }).not.toBe('connected');
+        await expect.poll(() => pageConnection(page), { timeout: 10_000 }).not.toBe('connected');
       }
       await server.start();
 
       for (const page of [alice, bob]) {
-        await expect.poll(() => connectionOf(page), { timeout: 20_000 }).toBe('connected');
+        await expect.poll(() => pageConnection(page), { timeout: 20_000 }).toBe('connected');
         const ended = page.locator('section.card.ended');
         await ended.waitFor({ timeout: 5_000 });
         await expect(ended.textContent()).resolves.toContain('Call cut off: the server failed');

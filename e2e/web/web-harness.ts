@@ -152,8 +152,11 @@ export async function signIn(user: UserPage, password = `password-${user.userId}
 }
 
 /** The connection state the header shows (its class names the state). */
-export const connection = (user: UserPage): Promise<string> =>
-  user.page.evaluate(() => {
+export const connection = (user: UserPage): Promise<string> => pageConnection(user.page);
+
+/** The same, for a page opened outside a WebWorld. */
+export const pageConnection = (page: Page): Promise<string> =>
+  page.evaluate(() => {
     const el = document.querySelector('.connection');
     return el?.className.replace(/.*connection-/, '') ?? 'none';
   });
