@@ -377,9 +377,25 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
     // The server drops alice's connection (as a network change would): the client reconnects.
     for (const session of world.t.server.services.sessions.sessionsOf('alice'))
       session.close('server-shutdown');
-    await expect.poll(() => connection(alice), { interval: 20 }).not.toBe('connected');
-    const shown = await alice.page.locator('[data-testid=connection]').textContent();
-    expect(['Connecting…', 'Reconnecting…']).toContain(shown);
+    // The reconnect can be quicker than two reads from the test, so the state and its words are
+    // read together, in one evaluation, at the first moment the page is not connected.
+    let seen = { state: 'connected', words: '' };
+    await expect
+      .poll(
+        async () => {
+          seen = await alice.page.evaluate(() => {
+            const el = document.querySelector('.connection');
+            return {
+              state: el?.className.replace(/.*connection-/, '') ?? 'none',
+              words: el?.querySelector('[data-testid=connection]')?.textContent ?? '',
+            };
+          });
+          return seen.state;
+        },
+        { interval: 20 },
+      )
+      .not.toBe('connected');
+    expect(['Connecting…', 'Reconnecting…']).toContain(seen.words);
     await expect.poll(() => connection(alice), { timeout: 15_000 }).toBe('connected');
     expect(await alice.page.locator('#dialer-target').inputValue()).toBe('bob, car');
   });
