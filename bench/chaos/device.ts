@@ -48,6 +48,13 @@ export class ChaosDevice {
   private wanted = false;
   private frozenUntil = 0;
   private vanished = false;
+  /**
+   * Sockets of a vanish. A vanished device reads nothing, but `ws` hands over what the paused
+   * socket had buffered once it closes (at the vanish's end, or when a killed server resets it):
+   * frames sent before the server gave the device up would be seen seconds late, as rings after
+   * the call ended. They never reached the device in the fault being modelled, so they are dropped.
+   */
+  private readonly deaf = new WeakSet<WebSocket>();
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private waiters: Waiter[] = [];
@@ -130,6 +137,7 @@ export class ChaosDevice {
     const socket = this.socket;
     if (!socket || this.vanished) return;
     this.vanished = true;
+    this.deaf.add(socket);
     socket.pause();
     setTimeout(() => {
       socket.terminate();
@@ -238,6 +246,7 @@ export class ChaosDevice {
       );
     });
     socket.on('message', (data: Buffer, isBinary: boolean) => {
+      if (this.deaf.has(socket)) return;
       const text = data.toString('utf8');
       if (isBinary) {
         this.observer.invalidFrame(this, text, 'binary frame');
