@@ -1,10 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CallRecord } from '../../protocol/index.js';
-import { startReceiver } from '../../server/webhooks/receiver.test-helper.js';
+import { startReceiver, type ReceivedWebhook } from '../../server/webhooks/receiver.test-helper.js';
 import { percentile } from '../support/stats.js';
 import { observeAndAct } from './behaviour.js';
-import { ChaosServer } from './chaos-server.js';
-import { type FaultCounts, injectDeviceFaults, scheduleKills } from './faults.js';
+import {
+  ChaosServer,
+  type ChaosServerOptions,
+  type ChaosTarget,
+  type Kill,
+} from './chaos-server.js';
+import {
+  type FaultCounts,
+  injectDeviceFaults,
+  type KillOptions,
+  scheduleKills,
+  watchLedger,
+} from './faults.js';
 import {
   checkInvariants,
   countByInvariant,
@@ -66,6 +77,8 @@ export const DEFAULT_CHAOS_OPTIONS: Omit<ChaosOptions, 'cwd' | 'seed'> = {
 
 export interface ChaosReport {
   seed: number;
+  /** Generator processes that drove the load (one unless `shards` asked for more). */
+  shards: number;
   calls: number;
   setupsPerSec: number;
   /** The same over the time the server was up (kill to restart excluded). */
@@ -82,28 +95,96 @@ export interface ChaosReport {
   durationMs: number;
 }
 
+/** What one generator (the only one, or a shard of a sharded run) saw and checked. */
+export interface ShardResult {
+  calls: number;
+  counts: Record<Invariant, number>;
+  violations: Violation[];
+  /** Kill → first hello on the restarted server, per device that was signed in before it. */
+  recoveries: number[];
+  scenarios: Record<string, number>;
+  faults: FaultCounts;
+  errorAnswers: Record<string, number>;
+  loadStart: number;
+  loadEnd: number;
+}
+
+/** How a generator reaches the rest of the run: the server, the kills and the webhooks. */
+export interface ShardEnv {
+  target: ChaosTarget;
+  /** Names this shard's users and calls apart ('' when alone). */
+  label: string;
+  /** The clock of the evidence. */
+  epoch: number;
+  /** Resolves when the load may start (every shard is populated). */
+  ready(): Promise<void>;
+  /** Lends the kill schedule this ledger's acknowledgements until the load is over. */
+  startKills(ledger: Ledger): { stop(): void; done: Promise<readonly Kill[]> };
+  webhooks(): Promise<readonly ReceivedWebhook[]>;
+}
+
 /**
  * One chaos run against the real server (its own process, killed and restarted): drives the
  * scenarios at `rate` for `durationMs` with device faults and kills, quiesces, probes the live
- * state, reads every record, and checks the invariants.
+ * state, reads every record, and checks the invariants. This process drives the load; for rates
+ * one process cannot drive, chaos-shards.ts spreads it over several.
  */
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const startedAt = Date.now();
-  const rng = new Rng(options.seed);
-  const log = options.log;
-  log(`chaos: seed ${options.seed}`);
-  const webhookSecret = 'chaos-webhook-secret-0123456789';
-  const receiver = await startReceiver({ secret: webhookSecret });
-  const server = await ChaosServer.start({
+  options.log(`chaos: seed ${options.seed}`);
+  const receiver = await startReceiver({ secret: CHAOS_WEBHOOK_SECRET });
+  const server = await ChaosServer.start(chaosServerOptions(options, receiver.url));
+  try {
+    const result = await playShard(options, {
+      target: server,
+      label: '',
+      epoch: startedAt,
+      ready: () => Promise.resolve(),
+      startKills: (ledger) =>
+        scheduleKills(
+          server,
+          watchLedger(ledger),
+          new Rng(options.seed ^ 0x4b1),
+          killOptions(options),
+          options.log,
+        ),
+      webhooks: () => Promise.resolve(receiver.received),
+    });
+    return summarize(options, [result], server.kills, startedAt);
+  } finally {
+    await server.stop();
+    await receiver.close();
+  }
+}
+
+export const CHAOS_WEBHOOK_SECRET = 'chaos-webhook-secret-0123456789';
+
+export function chaosServerOptions(options: ChaosOptions, webhookUrl: string): ChaosServerOptions {
+  return {
     cwd: options.cwd,
     ringTimeoutMs: options.ringTimeoutMs,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     deadAfterMs: options.deadAfterMs,
     rejoinWindowMs: options.rejoinWindowMs,
-    webhookUrl: receiver.url,
-    webhookSecret,
-  });
-  const ledger = new Ledger();
+    webhookUrl,
+    webhookSecret: CHAOS_WEBHOOK_SECRET,
+  };
+}
+
+export function killOptions(options: ChaosOptions): KillOptions {
+  return {
+    kills: options.kills,
+    durationMs: options.durationMs,
+    aimMs: [0, 20],
+    downtimeMs: [100, 800],
+  };
+}
+
+/** One generator's part of the run: populate, load with faults and kills, quiesce, check. */
+export async function playShard(options: ChaosOptions, env: ShardEnv): Promise<ShardResult> {
+  const log = options.log;
+  const rng = new Rng(options.seed);
+  const ledger = new Ledger(env.epoch);
   let pop: Population | undefined;
   try {
     const agentIds = new Set<string>();
@@ -116,9 +197,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const queueOfferTimeoutMs = 1_000;
     const queueMaxWaitMs = Math.max(4_000, options.ringTimeoutMs * 2);
     pop = await populate(
-      server,
+      env.target,
       observer,
       {
+        label: env.label,
         users: options.users,
         devices: options.devices,
         offlineUsers: options.offlineUsers,
@@ -132,8 +214,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const a of pop.agents)
       for (const d of a.devices) await d.request('agent.setStatus', { status: 'available' });
     log(
-      `chaos: ${pop.all.length} users, ${pop.all.reduce((n, u) => n + u.devices.length, 0)} devices`,
+      `chaos${env.label ? ` ${env.label}` : ''}: ${pop.all.length} users, ${pop.all.reduce((n, u) => n + u.devices.length, 0)} devices`,
     );
+    await env.ready();
 
     const scenarios: Record<string, number> = {};
     let seq = 0;
@@ -150,7 +233,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       abandoned: new Set(),
       maxAbandoned: options.maxAbandoned,
       nextCallId: (tag) =>
-        `chaos-${options.seed.toString(36)}-${tag}-${String(seq++).padStart(6, '0')}`,
+        `chaos-${options.seed.toString(36)}-${env.label}${tag}-${String(seq++).padStart(6, '0')}`,
       count: (what) => {
         scenarios[what] = (scenarios[what] ?? 0) + 1;
       },
@@ -160,18 +243,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     ) as Record<ScenarioKind, number>;
 
     const faults = injectDeviceFaults(pop.people, rng, options);
-    const kills = scheduleKills(
-      server,
-      ledger,
-      rng,
-      {
-        kills: options.kills,
-        durationMs: options.durationMs,
-        aimMs: [0, 20],
-        downtimeMs: [100, 800],
-      },
-      log,
-    );
+    const kills = env.startKills(ledger);
     const running = new Set<Promise<void>>();
     const loadStart = Date.now();
     let launched = 0;
@@ -194,11 +266,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await sleep(5);
     }
     const loadEnd = Date.now();
-    const loadMs = loadEnd - loadStart;
     kills.stop();
     await faults.stop();
-    await kills.done;
-    log(`chaos: load done (${launched} launched); waiting for ${running.size} scenarios`);
+    const killList = await kills.done;
+    log(
+      `chaos${env.label ? ` ${env.label}` : ''}: load done (${launched} launched); waiting for ${running.size} scenarios`,
+    );
     await Promise.all(running);
 
     // Quiesce: every device back, then ring timeouts and the rejoin window run out.
@@ -208,7 +281,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     const probes = await probeLiveState({
       pop,
-      wsUrl: () => server.wsUrl,
+      wsUrl: () => env.target.wsUrl,
       tokens: pop.tokens,
       observer,
       ringTimeoutMs: 1_000,
@@ -216,18 +289,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const acked = [...ledger.calls.values()].filter((c) => c.inviteAckAt !== undefined);
     const records = new Map<string, CallRecord | undefined>();
     await inBatches(acked, 16, async (c) => {
-      records.set(c.callId, await server.record(c.callId));
+      records.set(c.callId, await env.target.record(c.callId));
     });
     await sleep(300); // the last webhooks (retries of the push POSTs) arrive
     const violations = checkInvariants({
       ledger,
       records,
-      kills: server.kills,
+      kills: killList,
       probes,
-      webhooks: receiver.received,
+      webhooks: await env.webhooks(),
     });
     const recoveries: number[] = [];
-    for (const kill of server.kills) {
+    for (const kill of killList) {
       const readyAt = kill.readyAt;
       if (readyAt === undefined) continue;
       for (const d of devices) {
@@ -236,32 +309,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           recoveries.push(back - kill.killAt);
       }
     }
-    const downMs = server.kills.reduce(
-      (sum, k) => sum + Math.max(0, Math.min(k.readyAt ?? loadEnd, loadEnd) - k.killAt),
-      0,
-    );
     return {
-      seed: options.seed,
       calls: acked.length,
-      setupsPerSecWhileUp: Math.round((acked.length / Math.max(1, loadMs - downMs)) * 10_000) / 10,
-      setupsPerSec: Math.round((acked.length / loadMs) * 10_000) / 10,
-      kills: server.kills.length,
       counts: countByInvariant(violations),
       violations,
-      recoveryMs: {
-        p50: percentile(recoveries, 50),
-        p99: percentile(recoveries, 99),
-        samples: recoveries.length,
-      },
-      killTimes: server.kills.map((k) => ({
-        killAt: k.killAt - ledger.startedAt,
-        exitedAt: k.exitedAt - ledger.startedAt,
-        ...(k.readyAt === undefined ? {} : { readyAt: k.readyAt - ledger.startedAt }),
-      })),
+      recoveries,
       scenarios,
       faults: faults.counts,
       errorAnswers: Object.fromEntries(ledger.errorCodes),
-      durationMs: Date.now() - startedAt,
+      loadStart,
+      loadEnd,
     };
   } finally {
     if (pop)
@@ -270,15 +327,64 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         100,
         (d) => d.goOffline(),
       );
-    await server.stop();
-    await receiver.close();
   }
+}
+
+/** The run's report from its generators' results. */
+export function summarize(
+  options: ChaosOptions,
+  results: readonly ShardResult[],
+  kills: readonly Kill[],
+  startedAt: number,
+): ChaosReport {
+  const loadStart = Math.min(...results.map((r) => r.loadStart));
+  const loadEnd = Math.max(...results.map((r) => r.loadEnd));
+  const loadMs = loadEnd - loadStart;
+  const calls = results.reduce((n, r) => n + r.calls, 0);
+  const violations = results.flatMap((r) => r.violations);
+  const downMs = kills.reduce(
+    (sum, k) => sum + Math.max(0, Math.min(k.readyAt ?? loadEnd, loadEnd) - k.killAt),
+    0,
+  );
+  const recoveries = results.flatMap((r) => r.recoveries);
+  const add = (into: Record<string, number>, from: Record<string, number>) => {
+    for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+    return into;
+  };
+  return {
+    seed: options.seed,
+    shards: results.length,
+    calls,
+    setupsPerSecWhileUp: Math.round((calls / Math.max(1, loadMs - downMs)) * 10_000) / 10,
+    setupsPerSec: Math.round((calls / loadMs) * 10_000) / 10,
+    kills: kills.length,
+    counts: countByInvariant(violations),
+    violations,
+    recoveryMs: {
+      p50: percentile(recoveries, 50),
+      p99: percentile(recoveries, 99),
+      samples: recoveries.length,
+    },
+    killTimes: kills.map((k) => ({
+      killAt: k.killAt - startedAt,
+      exitedAt: k.exitedAt - startedAt,
+      ...(k.readyAt === undefined ? {} : { readyAt: k.readyAt - startedAt }),
+    })),
+    scenarios: results.reduce((all, r) => add(all, r.scenarios), {}),
+    faults: {
+      drops: results.reduce((n, r) => n + r.faults.drops, 0),
+      freezes: results.reduce((n, r) => n + r.faults.freezes, 0),
+      vanishes: results.reduce((n, r) => n + r.faults.vanishes, 0),
+    },
+    errorAnswers: results.reduce((all, r) => add(all, r.errorAnswers), {}),
+    durationMs: Date.now() - startedAt,
+  };
 }
 
 /** The summary for people: the figures, then each violation with its evidence. */
 export function formatReport(report: ChaosReport, maxViolations = 40): string[] {
   const lines = [
-    `chaos: seed ${report.seed}: ${report.calls} calls acknowledged, ${report.setupsPerSec} setups/s (${report.setupsPerSecWhileUp} while the server was up), ${report.kills} kills, ${(report.durationMs / 1000).toFixed(1)} s`,
+    `chaos: seed ${report.seed}: ${report.calls} calls acknowledged (${report.shards} generator${report.shards === 1 ? '' : 's'}), ${report.setupsPerSec} setups/s (${report.setupsPerSecWhileUp} while the server was up), ${report.kills} kills, ${(report.durationMs / 1000).toFixed(1)} s`,
     `  recovery after restart (kill → hello): p50 ${report.recoveryMs.p50} ms, p99 ${report.recoveryMs.p99} ms (${report.recoveryMs.samples} devices)`,
     `  kills (ms since start: sent, exited, restarted): ${report.killTimes.map((k) => `+${k.killAt}/+${k.exitedAt}/+${k.readyAt ?? '?'}`).join(', ')}`,
     `  scenarios: ${JSON.stringify(report.scenarios)}`,

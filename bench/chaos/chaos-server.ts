@@ -31,12 +31,42 @@ export interface Kill {
   readyAt?: number;
 }
 
+/** The server as a chaos population uses it: where it listens now, its admin API and records. */
+export interface ChaosTarget {
+  readonly httpUrl: string;
+  readonly wsUrl: string;
+  admin(method: string, pathname: string, body?: unknown): Promise<Response>;
+  record(callId: string): Promise<CallRecord | undefined>;
+}
+
+export function adminRequest(
+  httpUrl: string,
+  method: string,
+  pathname: string,
+  body?: unknown,
+): Promise<Response> {
+  return fetch(`${httpUrl}${pathname}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+/** The call record, parsed with the protocol's schema; undefined when there is none (404). */
+export async function readRecord(httpUrl: string, callId: string): Promise<CallRecord | undefined> {
+  const res = await adminRequest(httpUrl, 'GET', `/admin/records/${callId}`);
+  const text = await res.text();
+  if (res.status === 404) return undefined;
+  if (res.status !== 200) throw new Error(`GET /admin/records/${callId}: ${res.status} ${text}`);
+  return callRecordSchema.parse(JSON.parse(text));
+}
+
 /**
  * The real server as its own process on a private port and a data directory that outlives it:
  * `kill9` ends the process with SIGKILL (no shutdown code runs), `restart` starts a new one on
  * the same data, as an operator's supervisor would (on a new port: startServerProcess picks it).
  */
-export class ChaosServer {
+export class ChaosServer implements ChaosTarget {
   readonly kills: Kill[] = [];
   private process: ServerProcess | undefined;
   private readonly tempDir: string;
@@ -118,21 +148,12 @@ export class ChaosServer {
     if (last) last.readyAt = Date.now();
   }
 
-  async admin(method: string, pathname: string, body?: unknown): Promise<Response> {
-    return fetch(`${this.httpUrl}${pathname}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  admin(method: string, pathname: string, body?: unknown): Promise<Response> {
+    return adminRequest(this.httpUrl, method, pathname, body);
   }
 
-  /** The call record, parsed with the protocol's schema; undefined when there is none (404). */
-  async record(callId: string): Promise<CallRecord | undefined> {
-    const res = await this.admin('GET', `/admin/records/${callId}`);
-    const text = await res.text();
-    if (res.status === 404) return undefined;
-    if (res.status !== 200) throw new Error(`GET /admin/records/${callId}: ${res.status} ${text}`);
-    return callRecordSchema.parse(JSON.parse(text));
+  record(callId: string): Promise<CallRecord | undefined> {
+    return readRecord(this.httpUrl, callId);
   }
 
   /** Graceful stop (SIGTERM), then the data directory goes. */

@@ -78,40 +78,55 @@ export interface KillOptions {
 }
 
 /**
+ * Resolves at the next acknowledgement any device of the run gets (or after `timeoutMs`): one
+ * ledger's hook in a single-process run, the first shard to report one in a sharded run.
+ */
+export type AcknowledgementWatch = (timeoutMs: number) => Promise<void>;
+
+/** The watch over one ledger. */
+export function watchLedger(ledger: Ledger): AcknowledgementWatch {
+  return (timeoutMs) =>
+    new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(fallback);
+        ledger.onAcknowledged = undefined;
+        resolve();
+      };
+      const fallback = setTimeout(done, timeoutMs);
+      ledger.onAcknowledged = done;
+    });
+}
+
+/**
  * Kills the server with SIGKILL `kills` times, spread over the run: each kill is armed at a
  * random moment and fires 0-20 ms after the next acknowledgement any device gets, inside the
  * window in which that step may not yet be written; the server restarts on the same data after
- * a short downtime.
+ * a short downtime (`onRestarted` tells where it listens now).
  */
 export function scheduleKills(
   server: ChaosServer,
-  ledger: Ledger,
+  nextAcknowledgement: AcknowledgementWatch,
   rng: Rng,
   options: KillOptions,
   log: (line: string) => void,
+  onRestarted: () => void = () => undefined,
 ): { done: Promise<Kill[]>; stop: () => void } {
   const state = { stopped: false };
   const stopped = (): boolean => state.stopped;
+  const startedAt = Date.now();
   const done = (async () => {
     const slot = options.durationMs / Math.max(1, options.kills);
-    const startedAt = Date.now();
     for (let i = 0; i < options.kills && !stopped(); i++) {
       const armAt = startedAt + slot * i + rng.int(Math.floor(slot * 0.2), Math.floor(slot * 0.8));
       await sleep(Math.max(0, armAt - Date.now()));
       if (stopped()) break;
-      await new Promise<void>((resolve) => {
-        const fallback = setTimeout(resolve, 2_000);
-        ledger.onAcknowledged = () => {
-          ledger.onAcknowledged = undefined;
-          clearTimeout(fallback);
-          setTimeout(resolve, rng.int(options.aimMs[0], options.aimMs[1]));
-        };
-      });
-      ledger.onAcknowledged = undefined;
+      await nextAcknowledgement(2_000);
+      await sleep(rng.int(options.aimMs[0], options.aimMs[1]));
       const kill = await server.kill9();
-      log(`kill -9 #${i + 1} at +${kill.killAt - ledger.startedAt} ms`);
+      log(`kill -9 #${i + 1} at +${kill.killAt - startedAt} ms`);
       await sleep(rng.int(options.downtimeMs[0], options.downtimeMs[1]));
       await server.restart();
+      onRestarted();
       log(`restarted after ${Date.now() - kill.killAt} ms`);
     }
     return server.kills;

@@ -48,7 +48,9 @@ export class Ledger implements DeviceObserver {
   /** Every hello: who, when, and which calls it listed. */
   readonly hellos: { device: string; userId: string; at: number; callIds: string[] }[] = [];
   onAcknowledged: (() => void) | undefined;
-  readonly startedAt = Date.now();
+
+  /** `startedAt`: the clock of the evidence (ms since then); shards of one run share it. */
+  constructor(readonly startedAt = Date.now()) {}
 
   register(entry: Omit<CallEntry, 'seen'>): CallEntry {
     const full: CallEntry = { ...entry, seen: [] };

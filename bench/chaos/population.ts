@@ -1,11 +1,8 @@
 import { createUsers, signAccessTokens } from '../signaling/users.js';
-import type { ChaosServer } from './chaos-server.js';
+import type { ChaosTarget } from './chaos-server.js';
 import { ADMIN_KEY, JWT_SECRET } from './chaos-server.js';
 import { ChaosDevice, type DeviceObserver } from './device.js';
 import type { Rng } from './rng.js';
-
-export const QUEUE_NAME = 'chaos-q';
-export const PROBE_USER = 'chaos-probe';
 
 export interface ChaosUser {
   userId: string;
@@ -20,6 +17,10 @@ export interface Population {
   agents: ChaosUser[];
   probe: ChaosUser;
   all: ChaosUser[];
+  /** The contact-center queue of this population's agents. */
+  queueName: string;
+  /** Names this population's users, queue and probe calls apart from other shards' (may be ''). */
+  label: string;
   /** Users not in a scenario right now (people and offline callees). */
   free: Set<string>;
   byId: Map<string, ChaosUser>;
@@ -28,6 +29,8 @@ export interface Population {
 }
 
 export interface PopulationOptions {
+  /** Prefix of this population's names: shards of one run share a server. */
+  label: string;
   users: number;
   devices: number;
   offlineUsers: number;
@@ -41,17 +44,22 @@ export interface PopulationOptions {
  * device; people and agents go online, offline callees register a push token and sign out.
  */
 export async function populate(
-  server: ChaosServer,
+  server: ChaosTarget,
   observer: DeviceObserver,
   options: PopulationOptions,
   rng: Rng,
 ): Promise<Population> {
   const ids = (prefix: string, n: number) =>
-    Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
-  const personIds = ids('chaos-u', options.users);
-  const offlineIds = ids('chaos-off', options.offlineUsers);
-  const agentIds = ids('chaos-agent', options.agents);
-  const everyone = [...personIds, ...offlineIds, ...agentIds, PROBE_USER];
+    Array.from(
+      { length: n },
+      (_, i) => `chaos-${options.label}${prefix}${String(i).padStart(4, '0')}`,
+    );
+  const personIds = ids('u', options.users);
+  const offlineIds = ids('off', options.offlineUsers);
+  const agentIds = ids('agent', options.agents);
+  const probeId = `chaos-${options.label}probe`;
+  const queueName = `chaos-${options.label}q`;
+  const everyone = [...personIds, ...offlineIds, ...agentIds, probeId];
   await createUsers({
     httpUrl: server.httpUrl,
     adminKey: ADMIN_KEY,
@@ -76,12 +84,12 @@ export async function populate(
   );
   const offline = offlineIds.map((id) => make(id, 'offline', 1));
   const agents = agentIds.map((id) => make(id, 'agent', 1));
-  const probe = make(PROBE_USER, 'person', 1);
+  const probe = make(probeId, 'person', 1);
   const all = [...people, ...offline, ...agents, probe];
 
   if (agents.length > 0) {
     const res = await server.admin('POST', '/admin/queues', {
-      name: QUEUE_NAME,
+      name: queueName,
       strategy: 'longest-idle',
       offerTimeoutMs: options.queueOfferTimeoutMs,
       maxWaitMs: options.queueMaxWaitMs,
@@ -93,7 +101,7 @@ export async function populate(
     for (const agent of agents) {
       const put = await server.admin(
         'PUT',
-        `/admin/queues/${QUEUE_NAME}/agents/${agent.userId}`,
+        `/admin/queues/${queueName}/agents/${agent.userId}`,
         {},
       );
       if (put.status !== 200) throw new Error(`PUT agent: ${put.status} ${await put.text()}`);
@@ -120,7 +128,18 @@ export async function populate(
   });
   const byId = new Map(all.map((u) => [u.userId, u]));
   const free = new Set([...personIds, ...offlineIds]);
-  return { people, offline, agents, probe, all, free, byId, tokens };
+  return {
+    people,
+    offline,
+    agents,
+    probe,
+    all,
+    queueName,
+    label: options.label,
+    free,
+    byId,
+    tokens,
+  };
 }
 
 export async function inBatches<T>(

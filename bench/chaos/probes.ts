@@ -40,7 +40,7 @@ export async function probeLiveState(options: {
   if (!caller?.isReady) throw new Error('the probe user is not signed in');
   let n = 0;
   await inBatches(users, 8, async (user) => {
-    const callId = `probe-${String(n++).padStart(6, '0')}`;
+    const callId = `probe-${pop.label}${String(n++).padStart(6, '0')}`;
     const answer = await caller.request('call.invite', {
       callId,
       callees: [user.userId],

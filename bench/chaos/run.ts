@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_CHAOS_OPTIONS, formatReport, runChaos } from './chaos-run.js';
+import { type ChaosOptions, DEFAULT_CHAOS_OPTIONS, formatReport, runChaos } from './chaos-run.js';
+import { runShardedChaos } from './chaos-shards.js';
 import { INVARIANTS } from './invariants.js';
 import { DEFAULT_WEIGHTS, SCENARIO_KINDS, type ScenarioKind } from './scenarios.js';
 
 const USAGE =
   'usage: npm run bench:chaos -- [--users N] [--devices N] [--rate SETUPS_PER_S] [--duration S] [--kills N] [--seed N]\n' +
   '  [--faults PER_S] [--offline N] [--agents N] [--ring-timeout MS] [--only KIND,KIND...]\n' +
+  '  [--shards N]  (generator processes: one drives ~150 setups/s; use 2 or more above that)\n' +
   `  kinds: ${SCENARIO_KINDS.join(', ')}`;
 
 const { values } = parseArgs({
@@ -21,6 +23,7 @@ const { values } = parseArgs({
     agents: { type: 'string', default: '10' },
     'ring-timeout': { type: 'string', default: '3000' },
     only: { type: 'string' },
+    shards: { type: 'string', default: '1' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -50,7 +53,8 @@ const seed =
 const rate = int('rate', values.rate);
 const users = int('users', values.users);
 
-const report = await runChaos({
+const shards = Math.max(1, Math.floor(int('shards', values.shards)));
+const options: ChaosOptions = {
   ...DEFAULT_CHAOS_OPTIONS,
   cwd: process.cwd(),
   seed,
@@ -67,7 +71,8 @@ const report = await runChaos({
   // Scenarios hold a few users each for up to a ring timeout: at high rates many are abandoned
   // on purpose only a few times, so the pool is not drained.
   maxAbandoned: 6,
-});
+};
+const report = shards > 1 ? await runShardedChaos(options, shards) : await runChaos(options);
 for (const line of formatReport(report)) console.log(line);
 console.log(
   JSON.stringify({
@@ -76,11 +81,16 @@ console.log(
     setupsPerSec: report.setupsPerSec,
     setupsPerSecWhileUp: report.setupsPerSecWhileUp,
     offeredRate: rate,
+    shards: report.shards,
     kills: report.kills,
     ...Object.fromEntries(INVARIANTS.map((i) => [i, report.counts[i]])),
     recoveryP50Ms: report.recoveryMs.p50,
     recoveryP99Ms: report.recoveryMs.p99,
     faults: report.faults,
+    // What the contact-center and push invariants were checked on, and every scenario's count.
+    queueCalls: report.scenarios.queue ?? 0,
+    pushCalls: report.scenarios.push ?? 0,
+    scenarios: report.scenarios,
     durationSec: Math.round(report.durationMs / 100) / 10,
   }),
 );

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChaosDevice } from './device.js';
 import type { ChaosUser } from './population.js';
-import { QUEUE_NAME } from './population.js';
 import {
   answered,
   endedOn,
@@ -318,10 +317,10 @@ async function push(ctx: ScenarioContext, a: ChaosUser, p: ChaosUser) {
 
 /** A call to the queue: answered by an agent (see agents.ts), or abandoned while waiting. */
 async function queue(ctx: ScenarioContext, a: ChaosUser) {
-  const callId = registerCall(ctx, 'queue', a, [`queue:${QUEUE_NAME}`]);
+  const callId = registerCall(ctx, 'queue', a, [`queue:${ctx.pop.queueName}`]);
   await playing(ctx, callId, a, [], async () => {
     const caller = await need(ctx, a);
-    if ((await invite(ctx, caller, callId, [`queue:${QUEUE_NAME}`])).kind !== 'ok') return;
+    if ((await invite(ctx, caller, callId, [`queue:${ctx.pop.queueName}`])).kind !== 'ok') return;
     if (ctx.rng.chance(0.2)) {
       await sleep(ctx.rng.int(100, 800));
       const canceled = answered(await caller.request('call.cancel', { callId }));

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { captureLogger, makeCall, makeRecord } from '../test-support.js';
 import type { BatchWriter, WriteBatch } from './batch-writer.js';
-import { CallJournal } from './call-journal.js';
+import { ALIVE_KEY, CallJournal } from './call-journal.js';
 import { recordOps } from './records.js';
 
 /** Keeps the batches it is given; each commits only when the test says so. */
@@ -35,8 +35,11 @@ let journal: CallJournal;
 const open = (stored: string[] = []): CallJournal =>
   new CallJournal({ writer, logger: log.logger, storedLiveCalls: stored, recordOps });
 
-const statements = (batch: WriteBatch | undefined): string[] =>
+const allStatements = (batch: WriteBatch | undefined): string[] =>
   batch?.groups.flatMap((group) => group.ops.map(([name]) => `${group.key}:${name}`)) ?? [];
+/** A batch's call writes, without its alive note. */
+const statements = (batch: WriteBatch | undefined): string[] =>
+  allStatements(batch).filter((s) => !s.startsWith(`${ALIVE_KEY}:`));
 
 beforeEach(() => {
   log = captureLogger();
@@ -132,7 +135,26 @@ describe('CallJournal', () => {
     await writer.commit();
     journal.touch();
     await endOfTurn();
-    expect(statements(writer.batches[1])).toEqual(['alive-at:upsertServerState']);
+    expect(allStatements(writer.batches[1])).toEqual(['alive-at:upsertServerState']);
+  });
+
+  it('notes the time with every batch that leaves calls live, so a crash dates them at the last commit', async () => {
+    journal.saveLive(makeCall({ callId: 'call-1' }));
+    await endOfTurn();
+    await writer.commit();
+    journal.addRecord(makeRecord({ callId: 'call-other' }));
+    await endOfTurn();
+    expect(allStatements(writer.batches[0])).toEqual([
+      'call-1:upsertLiveCall',
+      'alive-at:upsertServerState',
+    ]);
+    expect(allStatements(writer.batches[1])).toContain('call-other:upsertRecord');
+    expect(allStatements(writer.batches[1]).at(-1)).toBe('alive-at:upsertServerState');
+    await writer.commit();
+    journal.deleteLive('call-1');
+    await endOfTurn();
+    // The last live call leaves: nothing is left to date.
+    expect(allStatements(writer.batches[2])).toEqual(['call-1:deleteLiveCall']);
   });
 
   it('settled() resolves once everything written before it is committed', async () => {

@@ -115,8 +115,9 @@ export class CallJournal implements CommitBarrier {
   }
 
   /**
-   * Notes in the file that the server is alive, every 250 ms while calls are live: a call cut
-   * by a crash is dated at the later of this and its own last write (see `PersistedLiveCall`).
+   * Notes in the file that the server is alive, every 250 ms while calls are live (and with
+   * every batch, see `flush`): a call cut by a crash is dated at the later of this and its own
+   * last write (see `PersistedLiveCall`).
    */
   touch(): void {
     if (this.closed || (this.stored.size === 0 && this.open.size === 0)) return;
@@ -175,7 +176,11 @@ export class CallJournal implements CommitBarrier {
     const seq = this.openSeq++;
     const groups = this.groupsOf(this.open);
     this.open = new Map();
-    if (this.aliveDue) {
+    // Every batch that leaves calls live in the file also notes the time: a call cut by a crash
+    // is dated at the server's last commit, not up to an alive interval before it (under load
+    // the server acknowledges things about a live call that do not rewrite its row, e.g. queue
+    // offers and peer events, right up to the crash).
+    if (this.aliveDue || this.stored.size > 0) {
       this.aliveDue = false;
       const op: WriteOp = [
         'upsertServerState' satisfies CallWriteStatement,
