@@ -16,6 +16,7 @@ import type {
   UserSettings,
 } from '../../protocol/index.js';
 import type { ContactCenterStore } from '../contact-center/store.js';
+import type { OutboxEntry } from '../webhooks/outbox-entry.js';
 
 export interface UserAccount {
   userId: UserId;
@@ -138,12 +139,25 @@ export interface RecordStore {
   flush(): Promise<void>;
 }
 
+/**
+ * Webhooks not yet delivered (server/webhooks/webhook-outbox.ts). `add` joins the call's writes
+ * of this turn: the entry commits with the step it tells of, or not at all.
+ */
+export interface WebhookOutboxStore {
+  add(callId: string, entry: OutboxEntry): void;
+  /** Delivered or given up: it is not sent again. */
+  remove(deliveryId: string): void;
+  /** What an earlier run left undelivered, oldest first; rows that fail the schema are skipped. */
+  loadAll(): Promise<OutboxEntry[]>;
+}
+
 export interface Stores {
   users: UserStore;
   pushTokens: PushTokenStore;
   liveCalls: LiveCallStore;
   records: RecordStore;
   contactCenter: ContactCenterStore;
+  outbox: WebhookOutboxStore;
   /** When call-data writes are committed (see `CommitBarrier`). */
   commits: CommitBarrier;
   close(): Promise<void>;

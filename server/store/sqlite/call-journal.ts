@@ -2,18 +2,23 @@ import type { CallInfo, CallRecord } from '../../../protocol/index.js';
 import type { Logger } from '../../logger.js';
 import type { CommitBarrier } from '../types.js';
 import type { BatchWriter, WriteGroup, WriteOp } from './batch-writer.js';
+import type { OutboxEntry } from '../../webhooks/outbox-entry.js';
 import type { CallWriteStatement } from './calls-database.js';
 
 /** What one call still has to write: its live snapshot (`null`: delete it) and/or its record. */
 interface PendingCall {
   live?: CallInfo | null;
   record?: CallRecord;
+  /** Webhooks telling of this call's step: they commit with it (webhook-outbox.ts). */
+  webhooks?: OutboxEntry[];
 }
 
 /** How often the journal notes that the server is alive while calls are live (see `touch`). */
 export const ALIVE_INTERVAL_MS = 250;
 /** The key of the server-state row that says when the server was last known alive. */
 export const ALIVE_KEY = 'alive-at';
+/** The write group of the outbox rows settled since the last batch. */
+const OUTBOX_KEY = 'webhook-outbox';
 
 export interface CallJournalOptions {
   writer: BatchWriter;
@@ -55,6 +60,8 @@ export class CallJournal implements CommitBarrier {
   private aliveDue = false;
   private readonly aliveTimer: NodeJS.Timeout;
   private readonly waiters = new Map<number, (() => void)[]>();
+  /** Outbox rows to delete: settled deliveries, which no acknowledgement waits for. */
+  private outboxRemovals: string[] = [];
   /**
    * Ids that have a row in the file. A call that ends before its first commit is never written
    * as live: its pending insert is dropped instead of being followed by a delete.
@@ -114,6 +121,17 @@ export class CallJournal implements CommitBarrier {
     this.pending(record.callId).record = record;
   }
 
+  addWebhook(callId: string, entry: OutboxEntry): void {
+    const pending = this.pending(callId);
+    (pending.webhooks ??= []).push(entry);
+  }
+
+  removeWebhook(deliveryId: string): void {
+    if (this.closed) return;
+    this.outboxRemovals.push(deliveryId);
+    this.schedule();
+  }
+
   /**
    * Notes in the file that the server is alive, every 250 ms while calls are live (and with
    * every batch, see `flush`): a call cut by a crash is dated at the later of this and its own
@@ -171,11 +189,22 @@ export class CallJournal implements CommitBarrier {
   }
 
   private flush(): void {
-    if (this.inFlight || (this.open.size === 0 && !this.aliveDue)) return;
+    if (
+      this.inFlight ||
+      (this.open.size === 0 && !this.aliveDue && this.outboxRemovals.length === 0)
+    )
+      return;
     this.lastFlushAt = performance.now();
     const seq = this.openSeq++;
     const groups = this.groupsOf(this.open);
     this.open = new Map();
+    if (this.outboxRemovals.length > 0) {
+      const ops = this.outboxRemovals.map(
+        (id): WriteOp => ['deleteOutbox' satisfies CallWriteStatement, [id]],
+      );
+      this.outboxRemovals = [];
+      groups.push({ key: OUTBOX_KEY, ops });
+    }
     // Every batch that leaves calls live in the file also notes the time: a call cut by a crash
     // is dated at the server's last commit, not up to an alive interval before it (under load
     // the server acknowledges things about a live call that do not rewrite its row, e.g. queue
@@ -217,6 +246,11 @@ export class CallJournal implements CommitBarrier {
       try {
         const ops: WriteOp[] = [];
         if (entry.record) ops.push(...this.options.recordOps(callId, entry.record));
+        for (const webhook of entry.webhooks ?? [])
+          ops.push([
+            'insertOutbox' satisfies CallWriteStatement,
+            [webhook.deliveryId, callId, JSON.stringify(webhook), writtenAt],
+          ]);
         if (entry.live === null) {
           ops.push(['deleteLiveCall' satisfies CallWriteStatement, [callId]]);
           this.stored.delete(callId);

@@ -74,6 +74,23 @@ export const CALLS_MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'webhook outbox: deliveries not yet settled, kept across a crash',
+    up: (db) => {
+      db.exec(`
+        -- Written in the same transaction as the call step it tells of (a record, a pushed
+        -- invitation), deleted once delivered or given up: what is left is sent after a restart.
+        CREATE TABLE webhook_outbox (
+          delivery_id TEXT PRIMARY KEY,
+          call_id TEXT NOT NULL,
+          entry TEXT NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX webhook_outbox_by_time ON webhook_outbox (created_at);
+      `);
+    },
+  },
 ];
 
 /** Opens (creating if needed) a calls file, or ':memory:', and brings its schema up to date. */
@@ -101,6 +118,9 @@ export const CALL_WRITE_SQL = {
   deleteLiveCall: 'DELETE FROM live_calls WHERE call_id = ?',
   upsertServerState: `INSERT INTO server_state (key, value) VALUES (?, ?)
     ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  insertOutbox: `INSERT OR IGNORE INTO webhook_outbox (delivery_id, call_id, entry, created_at)
+    VALUES (?, ?, ?, ?)`,
+  deleteOutbox: 'DELETE FROM webhook_outbox WHERE delivery_id = ?',
 } as const satisfies Record<string, string>;
 
 export type CallWriteStatement = keyof typeof CALL_WRITE_SQL;

@@ -16,6 +16,7 @@ import { SqlitePushTokenStore } from './push-tokens.js';
 import { SqliteRecordStore, recordOps } from './records.js';
 import { settle } from './settle.js';
 import { SqliteUserStore } from './users.js';
+import { SqliteWebhookOutbox } from './webhook-outbox.js';
 import { ThreadBatchWriter } from './writer-thread.js';
 
 export { openDatabase, SchemaTooNewError } from './database.js';
@@ -60,6 +61,7 @@ export function openSqliteStores(options: SqliteStoresOptions): Stores {
   const journal = openCallJournal(callsDb, logger, writer);
   const liveCalls = new SqliteLiveCallStore(callsDb, logger, journal);
   const records = new SqliteRecordStore(callsDb, logger, journal);
+  const outbox = new SqliteWebhookOutbox(callsDb, logger, journal);
   const inWorker = onDisk && options.checkpointInWorker !== false;
   const checkpointer = inWorker ? new WalCheckpointer(db, options.file, logger) : undefined;
   // Signaling frames wait for call-data commits: a checkpoint inside one would hold them all.
@@ -76,6 +78,7 @@ export function openSqliteStores(options: SqliteStoresOptions): Stores {
     liveCalls,
     records,
     contactCenter: new SqliteContactCenterStore(db),
+    outbox,
     commits: journal,
     close: () =>
       (closing ??= (async () => {
