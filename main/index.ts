@@ -253,8 +253,8 @@ async function start(): Promise<void> {
     notifier: notifierPort(paths),
     tray: trayPort(
       paths,
-      (action) => {
-        app_.trayAction(action);
+      (action, callId) => {
+        app_.trayAction(action, callId);
       },
       () => {
         windowPort.show();

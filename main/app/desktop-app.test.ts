@@ -7,6 +7,7 @@ import {
   FakeSoftphone,
   FakeTimers,
   HandleLog,
+  callInfo,
   incoming,
   outgoing,
   snapshot,
@@ -201,6 +202,37 @@ describe('DesktopApp', () => {
       { command: 'agentSetStatus', args: { status: 'available' } },
     ]);
     expect(window).toEqual(['show', 'history']);
+  });
+
+  it("the tray's answer / decline / hang-up items act on their own call, not the newest", async () => {
+    const { app, softphone, trayModels } = setup();
+    await app.start(['x', '--hidden']);
+    const carol = incoming('c2');
+    carol.info = { ...callInfo('c2'), callerId: 'carol' };
+    softphone.push(snapshot({ calls: [incoming('c1'), carol] }));
+    const click = (label: string): void => {
+      const item = trayModels.at(-1)?.menu.find((i) => i.kind === 'item' && i.label === label);
+      if (item?.kind !== 'item') throw new Error(`no tray item ${label}`);
+      app.trayAction(item.action, item.callId);
+    };
+    click('Answer — alice');
+    expect(softphone.commands.at(-1)).toEqual({
+      command: 'accept',
+      args: { callId: 'c1', media: 'audio' },
+    });
+    click('Decline — carol');
+    expect(softphone.commands.at(-1)).toEqual({ command: 'decline', args: { callId: 'c2' } });
+    softphone.push(snapshot({ calls: [incoming('c1', 'active'), outgoing('o1', 'ringback')] }));
+    const hangups = trayModels
+      .at(-1)
+      ?.menu.filter((i) => i.kind === 'item' && i.action === 'hangup');
+    expect(hangups?.map((i) => (i.kind === 'item' ? i.callId : ''))).toEqual(['c1', 'o1']);
+    app.trayAction('hangup', 'o1');
+    expect(softphone.commands.at(-1)).toEqual({ command: 'cancel', args: { callId: 'o1' } });
+    // A stale item whose call stopped ringing does nothing (it never answers another call).
+    const before = softphone.commands.length;
+    app.trayAction('answer', 'c2');
+    expect(softphone.commands).toHaveLength(before);
   });
 
   it('quitting ends live calls cleanly (decline, cancel, hang up), closes the connection, exits', async () => {

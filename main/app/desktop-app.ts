@@ -140,7 +140,8 @@ export class DesktopApp {
     else this.deps.log.warn({ length: url.length }, 'ignored a link that is not click-to-call');
   }
 
-  trayAction(action: TrayAction): void {
+  /** `callId`: the call a tray item (answer / decline / hang up) was built for. */
+  trayAction(action: TrayAction, callId?: string): void {
     const { softphone, mainWindow, log } = this.deps;
     const fail = (error: unknown): void => {
       log.warn({ action, err: error }, 'tray action failed');
@@ -171,14 +172,14 @@ export class DesktopApp {
       case 'answer':
       case 'decline':
       case 'hangup':
-        this.hotkey(action);
+        this.hotkey(action, callId);
         return;
     }
   }
 
-  hotkey(action: HotkeyAction): void {
+  hotkey(action: HotkeyAction, callId?: string): void {
     if (!this.snapshot) return;
-    const command = hotkeyCommand(action, this.snapshot);
+    const command = hotkeyCommand(action, this.snapshot, callId);
     if (!command) return;
     if (command.command === 'mute-toggle') {
       this.deps.mainWindow.muteToggle();

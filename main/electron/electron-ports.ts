@@ -216,7 +216,7 @@ export function ringingWindowsPort(
 
 export function trayPort(
   paths: AppPaths,
-  onAction: (action: TrayAction) => void,
+  onAction: (action: TrayAction, callId?: string) => void,
   onClick: () => void,
 ): TrayPort & { destroy(): void } {
   const image = (icon: string) => {
@@ -239,7 +239,7 @@ export function trayPort(
             enabled: item.enabled,
             ...(item.kind === 'radio' ? { checked: item.checked } : {}),
             click: () => {
-              onAction(item.action);
+              onAction(item.action, item.kind === 'item' ? item.callId : undefined);
             },
           },
     );

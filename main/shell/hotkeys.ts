@@ -13,13 +13,19 @@ export type HotkeyCommand =
   /** The renderer owns the microphone: main only tells it to toggle. */
   | { command: 'mute-toggle' };
 
-/** The newest invitation ringing here is the one a hotkey answers or declines. */
+/**
+ * The newest invitation ringing here is the one a hotkey answers or declines. With `callId` (a
+ * tray item, a notification button) only that call is acted on, and only if it is still in a
+ * state the action fits: a stale menu never answers somebody else.
+ */
 export function hotkeyCommand(
   action: HotkeyAction,
   snapshot: SoftphoneSnapshot,
+  callId?: string,
 ): HotkeyCommand | undefined {
-  const ringing = ringingHere(snapshot.calls).at(-1);
-  const inProgress = callsInProgress(snapshot.calls);
+  const mine = (c: { callId: string }): boolean => callId === undefined || c.callId === callId;
+  const ringing = ringingHere(snapshot.calls).filter(mine).at(-1);
+  const inProgress = callsInProgress(snapshot.calls).filter(mine);
   switch (action) {
     case 'answer':
       return ringing

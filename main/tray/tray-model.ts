@@ -30,7 +30,14 @@ export type TrayAction =
   | 'agent:break';
 
 export type TrayMenuItem =
-  | { kind: 'item'; action: TrayAction; label: string; enabled: boolean }
+  | {
+      kind: 'item';
+      action: TrayAction;
+      label: string;
+      enabled: boolean;
+      /** The call an answer / decline / hang-up item acts on (never "the newest one"). */
+      callId?: string;
+    }
   | { kind: 'radio'; action: TrayAction; label: string; checked: boolean; enabled: boolean }
   | { kind: 'separator' };
 
@@ -178,21 +185,41 @@ export function trayModel(
 
   const menu: TrayMenuItem[] = [{ kind: 'item', action: 'open', label: t.open, enabled: true }];
   if (first) {
-    menu.push(
-      { kind: 'separator' },
-      {
-        kind: 'item',
-        action: 'answer',
-        label: `${t.answer} — ${first.info?.callerId ?? ''}`,
-        enabled: true,
-      },
-      { kind: 'item', action: 'decline', label: t.decline, enabled: true },
-    );
+    // One answer / decline pair per ringing call, each carrying its call id: "Answer — alice"
+    // must answer alice even when carol's invitation arrived after hers.
+    menu.push({ kind: 'separator' });
+    for (const call of ringing) {
+      const who = call.info?.callerId ?? '?';
+      menu.push(
+        {
+          kind: 'item',
+          action: 'answer',
+          label: `${t.answer} — ${who}`,
+          enabled: true,
+          callId: call.callId,
+        },
+        {
+          kind: 'item',
+          action: 'decline',
+          label: ringing.length > 1 ? `${t.decline} — ${who}` : t.decline,
+          enabled: true,
+          callId: call.callId,
+        },
+      );
+    }
   } else if (callsInProgress(snapshot.calls).length > 0) {
-    menu.push(
-      { kind: 'separator' },
-      { kind: 'item', action: 'hangup', label: t.hangup, enabled: true },
-    );
+    menu.push({ kind: 'separator' });
+    const live = callsInProgress(snapshot.calls);
+    for (const call of live) {
+      const who = call.peers?.[0]?.userId ?? call.info?.callerId;
+      menu.push({
+        kind: 'item',
+        action: 'hangup',
+        label: live.length > 1 && who !== undefined ? `${t.hangup} — ${who}` : t.hangup,
+        enabled: true,
+        callId: call.callId,
+      });
+    }
   }
   menu.push({ kind: 'separator' });
   for (const status of STATUSES) {
