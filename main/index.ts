@@ -49,6 +49,7 @@ import { loadPolicy, policyFilePath } from './settings/policy.js';
 import type { SettingsDocument } from './settings/settings-document.js';
 import { SettingsWatch } from './settings/settings-watch.js';
 import { TokenVault } from './settings/token-vault.js';
+import { chromiumFeatures, isWaylandSession } from './shell/chromium-features.js';
 import { DEEP_LINK_SCHEMES } from './shell/deep-link.js';
 import type { LoginItemPlan } from './shell/login-item.js';
 
@@ -56,6 +57,12 @@ import type { LoginItemPlan } from './shell/login-item.js';
 if (process.env.TRAYPHONE_USER_DATA) app.setPath('userData', process.env.TRAYPHONE_USER_DATA);
 
 const log = electronLogPort();
+
+// Before `ready`: on Wayland, global shortcuts through the portal and screen capture via PipeWire.
+const chromiumFeatureList = chromiumFeatures(process.platform, process.env);
+if (chromiumFeatureList.length > 0) {
+  app.commandLine.appendSwitch('enable-features', chromiumFeatureList.join(','));
+}
 
 // Before `ready`: app:// is a standard, secure origin (fetch, media, CSP like https).
 protocol.registerSchemesAsPrivileged([
@@ -267,6 +274,7 @@ async function start(): Promise<void> {
       execPath: process.execPath,
       configHome: process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'),
       appArgs: app.isPackaged ? [] : [app.getAppPath()],
+      wayland: isWaylandSession(process.platform, process.env),
     },
     isTrustedSender: (frame) => isTrustedSender(frame, origins),
     exit: () => {

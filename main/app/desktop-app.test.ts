@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { HotkeyStatus } from '../../protocol/index.js';
 import { memoryLog } from '../log/log.js';
 import { APP_ORIGIN, isTrustedSender } from '../security/origins.js';
 import { SettingsWatch } from '../settings/settings-watch.js';
@@ -18,7 +19,13 @@ import { QUIT_TIMEOUT_MS, callsToEnd } from './quit.js';
 
 const OWN = { url: `${APP_ORIGIN}/index.html`, isMainFrame: true };
 
-function setup(options: { os?: NodeJS.Platform } = {}) {
+function setup(
+  options: {
+    os?: NodeJS.Platform;
+    refuse?: string[];
+    onHotkeyStatus?: (status: HotkeyStatus) => void;
+  } = {},
+) {
   const log = memoryLog();
   const softphone = new FakeSoftphone();
   const timers = new FakeTimers();
@@ -39,12 +46,14 @@ function setup(options: { os?: NodeJS.Platform } = {}) {
       openView: (view) => window.push(view),
       muteToggle: () => window.push('mute'),
       reload: () => window.push('reload'),
+      ...(options.onHotkeyStatus ? { hotkeyStatus: options.onHotkeyStatus } : {}),
     },
     ringingWindows: { open: (id) => ringingWindows.handle(id) },
     notifier: { show: () => ({ close: () => undefined }) },
     tray: { render: (m) => trayModels.push(m), setBadgeCount: () => undefined },
     shortcuts: {
       register: (accelerator, callback) => {
+        if (options.refuse?.includes(accelerator)) return false;
         registered.set(accelerator, callback);
         return true;
       },
@@ -112,16 +121,19 @@ describe('DesktopApp', () => {
     expect(softphone.dialRequests).toEqual([]);
   });
 
-  it('global hotkeys are registered from settings and act on the current call', async () => {
+  it('global hotkeys are held only while they can act: answer/decline ringing, hang-up/mute in a call', async () => {
     const { app, softphone, registered, window, settings } = setup();
     await app.start(['x']);
-    expect([...registered.keys()].sort()).toEqual(Object.values(settings.current().hotkeys).sort());
+    const keys = settings.current().hotkeys;
+    // Nothing rings and no call: nothing is taken from the rest of the desktop.
+    expect([...registered.keys()]).toEqual([]);
     const press = (action: 'answer' | 'decline' | 'hangup' | 'mute'): void => {
-      registered.get(settings.current().hotkeys[action])!();
+      const callback = registered.get(keys[action]);
+      if (!callback) throw new Error(`${action} is not registered`);
+      callback();
     };
-    press('answer'); // nothing rings: nothing happens
-    expect(softphone.commands).toEqual([]);
     softphone.push(snapshot({ calls: [incoming('c1', 'ringing', { localMedia: 'video' })] }));
+    expect([...registered.keys()].sort()).toEqual([keys.answer, keys.decline].sort());
     press('answer');
     expect(softphone.commands.at(-1)).toEqual({
       command: 'accept',
@@ -130,18 +142,52 @@ describe('DesktopApp', () => {
     press('decline');
     expect(softphone.commands.at(-1)).toEqual({ command: 'decline', args: { callId: 'c1' } });
     softphone.push(snapshot({ calls: [incoming('c1', 'active')] }));
+    expect([...registered.keys()].sort()).toEqual([keys.hangup, keys.mute].sort());
     press('mute');
     expect(window.at(-1)).toBe('mute');
     press('hangup');
     expect(softphone.commands.at(-1)).toEqual({ command: 'hangup', args: { callId: 'c1' } });
     softphone.push(snapshot({ calls: [outgoing('o1', 'ringback')] }));
+    expect([...registered.keys()]).toEqual([keys.hangup]);
     press('hangup');
     expect(softphone.commands.at(-1)).toEqual({ command: 'cancel', args: { callId: 'o1' } });
+    softphone.push(snapshot({ calls: [outgoing('o1', 'ended')] }));
+    expect([...registered.keys()]).toEqual([]);
+  });
+
+  it('a refused hotkey shows in the status (IPC and push) before the first call', async () => {
+    const pushed: unknown[] = [];
+    const a = setup({
+      refuse: ['CommandOrControl+Shift+A'],
+      onHotkeyStatus: (s) => pushed.push(s),
+    });
+    await a.app.start(['x']);
+    const answer = await a.app.router.handle('hotkeys:status', OWN, {});
+    expect(answer).toMatchObject({
+      ok: true,
+      data: {
+        answer: { accelerator: 'CommandOrControl+Shift+A', state: 'failed' },
+        decline: { state: 'idle' },
+        wayland: false,
+      },
+    });
+    expect(pushed.at(-1)).toMatchObject({ answer: { state: 'failed' } });
+    a.softphone.push(snapshot({ calls: [incoming('c1')] }));
+    expect(pushed.at(-1)).toMatchObject({
+      answer: { state: 'failed' },
+      decline: { state: 'registered' },
+    });
+    // A new accelerator for answer is tried at once and clears the failure.
+    await a.app.router.handle('softphone:updateSettings', OWN, {
+      hotkeys: { ...a.settings.current().hotkeys, answer: 'Alt+F1' },
+    });
+    expect(pushed.at(-1)).toMatchObject({ answer: { accelerator: 'Alt+F1', state: 'registered' } });
   });
 
   it('changing hotkeys re-registers them; changing launchAtLogin re-plans the login item', async () => {
-    const { app, registered, settings, loginItems } = setup();
+    const { app, registered, settings, loginItems, softphone } = setup();
     await app.start(['x']);
+    softphone.push(snapshot({ calls: [incoming('c1', 'active')] }));
     const hotkeys = { ...settings.current().hotkeys, mute: 'Alt+F9' };
     await app.router.handle('softphone:updateSettings', OWN, { hotkeys });
     expect(registered.has('Alt+F9')).toBe(true);

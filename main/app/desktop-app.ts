@@ -17,6 +17,7 @@ import {
   type GlobalShortcutPort,
   type HotkeyAction,
   HotkeyRegistry,
+  activeHotkeys,
   hotkeyCommand,
 } from '../shell/hotkeys.js';
 import { type LoginItemPlan, loginItemPlan, startsHidden } from '../shell/login-item.js';
@@ -34,7 +35,14 @@ export interface DesktopAppDeps {
   tray: TrayPort;
   shortcuts: GlobalShortcutPort;
   applyLoginItem: (plan: LoginItemPlan) => void;
-  platform: { os: NodeJS.Platform; execPath: string; configHome: string; appArgs: string[] };
+  platform: {
+    os: NodeJS.Platform;
+    execPath: string;
+    configHome: string;
+    appArgs: string[];
+    /** A Wayland session: global shortcuts go through the portal (or the command line). */
+    wayland?: boolean;
+  };
   isTrustedSender: (frame: SenderFrame | null) => boolean;
   /** Ends the process once cleanup is done (Electron: `app.exit(0)`). */
   exit: () => void;
@@ -77,6 +85,8 @@ export class DesktopApp {
         this.hotkey(action);
       },
       log,
+      (status) => deps.mainWindow.hotkeyStatus?.(status),
+      deps.platform.wayland ?? false,
     );
     this.router = new IpcRouter({
       softphone: withSettingsWatch(deps.softphone, settings),
@@ -93,6 +103,7 @@ export class DesktopApp {
           await this.quit();
           return null;
         },
+        'hotkeys:status': () => Promise.resolve(this.hotkeys.status()),
       },
       isTrustedSender: deps.isTrustedSender,
       log,
@@ -234,6 +245,7 @@ export class DesktopApp {
     if (this.quitting) return;
     this.tray.update(snapshot);
     this.ringing.update(snapshot);
+    this.hotkeys.activate(activeHotkeys(snapshot));
     if (this.reloadPending && snapshot.calls.every((c) => c.state === 'ended')) {
       this.reloadPending = false;
       this.deps.mainWindow.reload();
@@ -279,7 +291,7 @@ export class DesktopApp {
   private applySettings(loginItemToo: boolean): void {
     const { settings, platform } = this.deps;
     const current = settings.current();
-    this.hotkeys.apply(current.hotkeys);
+    this.hotkeys.configure(current.hotkeys);
     if (!loginItemToo) return;
     this.deps.applyLoginItem(
       loginItemPlan({

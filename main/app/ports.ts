@@ -1,4 +1,9 @@
-import type { ShellView, SoftphoneApi, SoftphoneSnapshot } from '../../protocol/index.js';
+import type {
+  HotkeyStatus,
+  ShellView,
+  SoftphoneApi,
+  SoftphoneSnapshot,
+} from '../../protocol/index.js';
 import type { DialRequest } from '../shell/deep-link.js';
 
 /**
@@ -46,4 +51,6 @@ export interface MainWindowPort {
   /** Reloads the renderer (its CSP is fixed at load: a new server origin needs a new load). */
   reload(): void;
   muteToggle(): void;
+  /** Pushes the global hotkeys' status (`shell:hotkey-status`) to the settings screen. */
+  hotkeyStatus?(status: HotkeyStatus): void;
 }

@@ -158,6 +158,9 @@ export function mainWindowPort(window: () => BrowserWindow | undefined): MainWin
     muteToggle: () => {
       send('shell:mute-toggle', {});
     },
+    hotkeyStatus: (status) => {
+      send('shell:hotkey-status', status);
+    },
     reload: () => {
       window()?.webContents.reload();
     },
