@@ -14,6 +14,8 @@ import {
   app,
   globalShortcut,
   ipcMain,
+  net,
+  powerMonitor,
   protocol,
   safeStorage,
   session,
@@ -280,6 +282,12 @@ async function start(): Promise<void> {
     exit: () => {
       app.exit(0);
     },
+    power: {
+      on: (event, listener) => powerMonitor.on(event as 'shutdown', listener),
+      removeListener: (event, listener) =>
+        powerMonitor.removeListener(event as 'shutdown', listener),
+    },
+    network: { isOnline: () => net.isOnline() },
     timers: realTimers,
     log,
   });
@@ -292,11 +300,20 @@ async function start(): Promise<void> {
 
   mainWindow = createMainWindow(paths);
   mainWindow.on('close', (event) => {
-    // Closing hides to the tray: calls go on. Only quitting closes for real.
-    if (!app_.isQuitting) {
+    // Closing hides to the tray: calls go on. Only quitting (or the OS ending the session)
+    // closes for real.
+    if (app_.mainWindowCloseAction() === 'hide') {
       event.preventDefault();
       mainWindow?.hide();
     }
+  });
+  // Windows logoff / shutdown: `before-quit` does not fire. Never preventDefault here (that
+  // would block the logoff); end calls at once, the window may then close, and the app exits.
+  mainWindow.on('query-session-end', () => {
+    void app_.osShutdown('query-session-end');
+  });
+  mainWindow.on('session-end', () => {
+    void app_.osShutdown('session-end');
   });
   await app_.start(process.argv);
   for (const url of pendingUrls.splice(0)) app_.openUrl(url);

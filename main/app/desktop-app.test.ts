@@ -5,6 +5,7 @@ import { APP_ORIGIN, isTrustedSender } from '../security/origins.js';
 import { SettingsWatch } from '../settings/settings-watch.js';
 import type { LoginItemPlan } from '../shell/login-item.js';
 import {
+  FakePowerMonitor,
   FakeSoftphone,
   FakeTimers,
   HandleLog,
@@ -14,7 +15,8 @@ import {
   snapshot,
 } from '../testing/fakes.js';
 import type { TrayModel } from '../tray/tray-model.js';
-import { DesktopApp } from './desktop-app.js';
+import { NETWORK_POLL_MS } from '../power/power-watch.js';
+import { DesktopApp, SHUTDOWN_STEP_TIMEOUT_MS } from './desktop-app.js';
 import { QUIT_TIMEOUT_MS, callsToEnd } from './quit.js';
 
 const OWN = { url: `${APP_ORIGIN}/index.html`, isMainFrame: true };
@@ -24,6 +26,8 @@ function setup(
     os?: NodeJS.Platform;
     refuse?: string[];
     onHotkeyStatus?: (status: HotkeyStatus) => void;
+    power?: FakePowerMonitor;
+    online?: { value: boolean };
   } = {},
 ) {
   const log = memoryLog();
@@ -70,6 +74,8 @@ function setup(
     exit: () => {
       exited += 1;
     },
+    ...(options.power ? { power: options.power } : {}),
+    ...(options.online ? { network: { isOnline: () => options.online?.value ?? true } } : {}),
     timers,
     log,
   });
@@ -323,6 +329,85 @@ describe('DesktopApp', () => {
     await done;
     expect(softphone.closed).toBe(true);
     expect(exited()).toBe(1);
+  });
+
+  it('Windows logoff (query-session-end): calls end cleanly at once, closing the window no longer hides it, the app exits', async () => {
+    const { app, softphone, exited } = setup();
+    await app.start(['x']);
+    softphone.push(snapshot({ calls: [incoming('a1', 'active'), incoming('r1')] }));
+    expect(app.mainWindowCloseAction()).toBe('hide');
+    const done = app.osShutdown('query-session-end');
+    // Synchronously: the close-to-tray handler must not block the session end.
+    expect(app.mainWindowCloseAction()).toBe('close');
+    void app.osShutdown('session-end'); // the second event joins the first
+    await done;
+    expect(
+      softphone.commands.map((c) => [c.command, (c.args as { callId: string }).callId]).sort(),
+    ).toEqual([
+      ['decline', 'r1'],
+      ['hangup', 'a1'],
+    ]);
+    expect(softphone.closed).toBe(true);
+    expect(exited()).toBe(1);
+  });
+
+  it('powerMonitor shutdown delays the OS, ends the calls and exits; a dead link does not hold it past the short bounds', async () => {
+    const power = new FakePowerMonitor();
+    const { app, softphone, timers, exited } = setup({ power });
+    await app.start(['x']);
+    softphone.push(snapshot({ calls: [incoming('a1', 'active')] }));
+    softphone.hang = true;
+    power.emit('shutdown');
+    expect(power.delayed).toBe(1);
+    expect(app.mainWindowCloseAction()).toBe('close');
+    for (let i = 0; i < 10 && exited() === 0; i++) {
+      await new Promise((r) => setImmediate(r));
+      timers.advance(SHUTDOWN_STEP_TIMEOUT_MS);
+    }
+    expect(softphone.commands).toEqual([{ command: 'hangup', args: { callId: 'a1' } }]);
+    expect(exited()).toBe(1);
+    expect(timers.now()).toBeLessThanOrEqual(3 * SHUTDOWN_STEP_TIMEOUT_MS);
+    expect(power.listening).toBe(0);
+  });
+
+  it('resume, unlock and a network coming back reconnect at once', async () => {
+    const power = new FakePowerMonitor();
+    const online = { value: true };
+    const { app, softphone, timers } = setup({ power, online });
+    await app.start(['x', '--hidden']);
+    power.emit('suspend');
+    expect(softphone.reconnects).toBe(0);
+    power.emit('resume');
+    expect(softphone.reconnects).toBe(1);
+    power.emit('unlock-screen');
+    expect(softphone.reconnects).toBe(2);
+    online.value = false;
+    timers.advance(NETWORK_POLL_MS);
+    expect(softphone.reconnects).toBe(2);
+    online.value = true;
+    timers.advance(NETWORK_POLL_MS);
+    expect(softphone.reconnects).toBe(3);
+    timers.advance(NETWORK_POLL_MS * 5);
+    expect(softphone.reconnects).toBe(3);
+  });
+
+  it('away while the screen is locked, only from available, and back only if the lock set it', async () => {
+    const power = new FakePowerMonitor();
+    const { app, softphone } = setup({ power });
+    await app.start(['x', '--hidden']);
+    power.emit('lock-screen');
+    expect(softphone.commands.at(-1)).toEqual({ command: 'setStatus', args: { status: 'away' } });
+    softphone.push(snapshot({ status: 'away' }));
+    power.emit('unlock-screen');
+    expect(softphone.commands.at(-1)).toEqual({
+      command: 'setStatus',
+      args: { status: 'available' },
+    });
+    softphone.push(snapshot({ status: 'dnd' }));
+    const before = softphone.commands.length;
+    power.emit('lock-screen');
+    power.emit('unlock-screen');
+    expect(softphone.commands).toHaveLength(before);
   });
 
   it('settings results passing through IPC update what main follows', async () => {

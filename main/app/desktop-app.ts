@@ -24,7 +24,14 @@ import { type LoginItemPlan, loginItemPlan, startsHidden } from '../shell/login-
 import { TrayController, type TrayPort } from '../tray/tray-controller.js';
 import type { TrayAction } from '../tray/tray-model.js';
 import type { MainWindowPort, SoftphoneHost, TimerPort } from './ports.js';
-import { endCallsAndClose } from './quit.js';
+import { type NetworkPort, type PowerPort, PowerWatch } from '../power/power-watch.js';
+import { QUIT_TIMEOUT_MS, endCallsAndClose } from './quit.js';
+
+/**
+ * Ending calls when the OS shuts down or logs off: Windows shows "this app is preventing
+ * shutdown" after ~5 s, and each of the three quit steps is bounded by this.
+ */
+export const SHUTDOWN_STEP_TIMEOUT_MS = 1_500;
 
 export interface DesktopAppDeps {
   softphone: SoftphoneHost;
@@ -44,6 +51,10 @@ export interface DesktopAppDeps {
     wayland?: boolean;
   };
   isTrustedSender: (frame: SenderFrame | null) => boolean;
+  /** `powerMonitor`: resume / unlock reconnect at once, lock sets away, shutdown ends calls. */
+  power?: PowerPort;
+  /** `net.isOnline`: a network coming back reconnects at once. */
+  network?: NetworkPort;
   /** Ends the process once cleanup is done (Electron: `app.exit(0)`). */
   exit: () => void;
   timers: TimerPort;
@@ -63,6 +74,9 @@ export class DesktopApp {
   private snapshot: SoftphoneSnapshot | undefined;
   private quitting: Promise<void> | undefined;
   private reloadPending = false;
+  private powerWatch: PowerWatch | undefined;
+  /** Set when the screen lock made us away: unlocking makes us available again, not otherwise. */
+  private awayForLock = false;
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(private readonly deps: DesktopAppDeps) {
@@ -131,6 +145,7 @@ export class DesktopApp {
       }),
     );
     this.applySettings(true);
+    this.watchPower();
     this.onSnapshot(await softphone.getSnapshot({}));
     const dial = deepLinkFromArgv(argv);
     if (dial) this.dial(dial);
@@ -214,14 +229,31 @@ export class DesktopApp {
     }
   }
 
+  /**
+   * Windows `query-session-end` / `session-end`, `powerMonitor` `shutdown`: the OS is going away
+   * and `before-quit` will not come. Calls end cleanly at once (the other side sees a hang-up,
+   * not a lost connection), with shorter bounds, and the app exits; from now on closing the
+   * main window closes it (the close-to-tray handler must not hold up the logoff).
+   */
+  osShutdown(source: string): Promise<void> {
+    if (!this.quitting) this.deps.log.info({ source }, 'the OS is ending the session');
+    return this.quit(SHUTDOWN_STEP_TIMEOUT_MS);
+  }
+
+  /** What closing the main window does: hide to the tray, unless the app is quitting. */
+  mainWindowCloseAction(): 'hide' | 'close' {
+    return this.quitting ? 'close' : 'hide';
+  }
+
   /** Ends live calls cleanly, tears the shell down, then exits. Idempotent. */
-  quit(): Promise<void> {
+  quit(stepTimeoutMs = QUIT_TIMEOUT_MS): Promise<void> {
     this.quitting ??= (async () => {
       const { softphone, timers, log } = this.deps;
       log.info({}, 'quitting');
       try {
-        await endCallsAndClose(softphone, timers, log);
+        await endCallsAndClose(softphone, timers, log, stepTimeoutMs);
       } finally {
+        this.powerWatch?.dispose();
         for (const off of this.unsubscribe) off();
         this.ringing.dispose();
         this.tray.dispose();
@@ -230,6 +262,50 @@ export class DesktopApp {
       }
     })();
     return this.quitting;
+  }
+
+  private watchPower(): void {
+    const { power, network, softphone, timers, log } = this.deps;
+    if (!power) return;
+    this.powerWatch = new PowerWatch({
+      power,
+      ...(network ? { network } : {}),
+      timers,
+      log,
+      reconnectNow: () => {
+        softphone.reconnectNow();
+      },
+      shutdown: (source) => {
+        void this.osShutdown(source);
+      },
+      lockScreen: () => {
+        this.awayOnLock(true);
+      },
+      unlockScreen: () => {
+        this.awayOnLock(false);
+      },
+    });
+    this.powerWatch.start();
+  }
+
+  /**
+   * Away while the screen is locked, as chat and phone apps do: only from `available` (a chosen
+   * busy or do-not-disturb stays), and back to available on unlock only if the lock set away.
+   */
+  private awayOnLock(locked: boolean): void {
+    const current = this.snapshot;
+    if (!current || current.connection !== 'connected') return;
+    const fail = (error: unknown): void => {
+      this.deps.log.warn({ err: error }, 'presence change on screen lock failed');
+    };
+    if (locked && current.status === 'available') {
+      this.awayForLock = true;
+      this.deps.softphone.setStatus({ status: 'away' }).catch(fail);
+    } else if (!locked && this.awayForLock) {
+      this.awayForLock = false;
+      if (current.status === 'away')
+        this.deps.softphone.setStatus({ status: 'available' }).catch(fail);
+    }
   }
 
   private dial(request: DialRequest): void {

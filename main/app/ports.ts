@@ -15,6 +15,8 @@ import type { DialRequest } from '../shell/deep-link.js';
 export type SoftphoneHost = SoftphoneApi & {
   /** A click-to-call link: the snapshot's `dialRequest` pre-fills the dialer. */
   requestDial(request: DialRequest): void;
+  /** The network may have changed (wake, unlock, network up): reconnect or probe at once. */
+  reconnectNow(): void;
   /** Closes the signaling connection (quit); the account stays signed in for the next start. */
   close(): Promise<void>;
 };

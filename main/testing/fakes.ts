@@ -124,6 +124,8 @@ export class FakeSoftphone {
   readonly commands: { command: string; args: unknown }[] = [];
   readonly dialRequests: DialRequest[] = [];
   closed = false;
+  /** `reconnectNow` calls (wake, unlock, network up). */
+  reconnects = 0;
   settingsView: SettingsView = { settings: structuredClone(DEFAULT_SETTINGS), locked: [] };
   /** Commands that never answer (a dead connection). */
   hang = false;
@@ -152,6 +154,9 @@ export class FakeSoftphone {
   close(): Promise<void> {
     this.closed = true;
     return Promise.resolve();
+  }
+  reconnectNow(): void {
+    this.reconnects += 1;
   }
   asHost(): SoftphoneHost {
     const host = this as unknown as Record<string, unknown>;
@@ -209,5 +214,30 @@ export class HandleLog {
     const open = [...this.opened];
     for (const c of this.closed) open.splice(open.indexOf(c), 1);
     return open;
+  }
+}
+
+/** `powerMonitor`: the test emits its events; `shutdown` records whether it was delayed. */
+export class FakePowerMonitor {
+  private readonly listeners = new Map<string, Set<(event?: { preventDefault(): void }) => void>>();
+  delayed = 0;
+  on(event: string, listener: (event?: { preventDefault(): void }) => void): void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener);
+  }
+  removeListener(event: string, listener: (event?: { preventDefault(): void }) => void): void {
+    this.listeners.get(event)?.delete(listener);
+  }
+  emit(event: string): void {
+    const e = {
+      preventDefault: () => {
+        this.delayed += 1;
+      },
+    };
+    for (const l of this.listeners.get(event) ?? []) l(e);
+  }
+  get listening(): number {
+    return [...this.listeners.values()].reduce((n, set) => n + set.size, 0);
   }
 }
