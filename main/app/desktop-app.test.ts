@@ -8,7 +8,7 @@ import {
   FakePowerMonitor,
   FakeSoftphone,
   FakeTimers,
-  HandleLog,
+  FakeWindowFactory,
   callInfo,
   incoming,
   outgoing,
@@ -16,6 +16,7 @@ import {
 } from '../testing/fakes.js';
 import type { TrayModel } from '../tray/tray-model.js';
 import { NETWORK_POLL_MS } from '../power/power-watch.js';
+import { RingingWindowStack } from '../ringing/ringing-window-stack.js';
 import { DesktopApp, SHUTDOWN_STEP_TIMEOUT_MS } from './desktop-app.js';
 import { QUIT_TIMEOUT_MS, callsToEnd } from './quit.js';
 
@@ -37,7 +38,8 @@ function setup(
   const registered = new Map<string, () => void>();
   const loginItems: LoginItemPlan[] = [];
   const trayModels: TrayModel[] = [];
-  const ringingWindows = new HandleLog();
+  // The ringing windows as the Electron adapter drives them, with real (fake) window state.
+  const ringingWindows = new FakeWindowFactory();
   let exited = 0;
   const settings = new SettingsWatch();
   const app = new DesktopApp({
@@ -52,7 +54,7 @@ function setup(
       reload: () => window.push('reload'),
       ...(options.onHotkeyStatus ? { hotkeyStatus: options.onHotkeyStatus } : {}),
     },
-    ringingWindows: { open: (id) => ringingWindows.handle(id) },
+    ringingWindows: new RingingWindowStack(ringingWindows),
     notifier: { show: () => ({ close: () => undefined }) },
     tray: { render: (m) => trayModels.push(m), setBadgeCount: () => undefined },
     shortcuts: {

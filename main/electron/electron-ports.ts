@@ -29,8 +29,12 @@ import {
   type Closable,
   type NotifierPort,
   type RingingWindowPort,
-  ringingRoute,
 } from '../ringing/ringing-coordinator.js';
+import {
+  type NativeWindow,
+  RINGING_WORKSPACES,
+  RingingWindowStack,
+} from '../ringing/ringing-window-stack.js';
 import { APP_ORIGIN, type TrustedOrigins } from '../security/origins.js';
 import {
   appContentType,
@@ -39,12 +43,7 @@ import {
 } from '../security/web-policy.js';
 import type { TrayPort } from '../tray/tray-controller.js';
 import type { TrayAction, TrayModel } from '../tray/tray-model.js';
-import {
-  MAIN_WINDOW_SIZE,
-  RINGING_WINDOW_SIZE,
-  ringingWindowBounds,
-  secureWebPreferences,
-} from '../windows/window-options.js';
+import { MAIN_WINDOW_SIZE, secureWebPreferences } from '../windows/window-options.js';
 
 export interface AppPaths {
   /** Built renderer (index.html). */
@@ -167,18 +166,19 @@ export function mainWindowPort(window: () => BrowserWindow | undefined): MainWin
   };
 }
 
-/** Ringing windows: frameless, on top, shown inactive (never steal focus from typing). */
+/**
+ * Ringing windows: frameless, on top, shown inactive (never steal focus from typing). Where they
+ * go, closing them and re-stacking is RingingWindowStack's (tested); this only makes windows.
+ */
 export function ringingWindowsPort(
   paths: AppPaths,
   onCreated: (w: BrowserWindow) => void,
 ): RingingWindowPort {
-  const open = new Set<BrowserWindow>();
-  return {
-    open: (callId, audible) => {
-      const area = screen.getPrimaryDisplay().workArea;
+  return new RingingWindowStack({
+    workArea: () => screen.getPrimaryDisplay().workArea,
+    create: (bounds, route): NativeWindow => {
       const window = new BrowserWindow({
-        ...ringingWindowBounds(area, open.size),
-        ...RINGING_WINDOW_SIZE,
+        ...bounds,
         show: false,
         frame: false,
         resizable: false,
@@ -193,26 +193,30 @@ export function ringingWindowsPort(
         webPreferences: secureWebPreferences({ preload: paths.preload, autoplay: true }),
       });
       window.setAlwaysOnTop(true, 'screen-saver');
-      window.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
-      open.add(window);
-      window.on('closed', () => open.delete(window));
+      window.setVisibleOnAllWorkspaces(true, RINGING_WORKSPACES);
       onCreated(window);
       window.once('ready-to-show', () => {
         window.showInactive();
       });
-      void window.loadURL(rendererUrl(paths, ringingRoute(callId, audible)));
+      void window.loadURL(rendererUrl(paths, route));
       return {
-        close: () => {
-          if (!window.isDestroyed()) window.destroy();
+        setBounds: (b) => {
+          window.setBounds(b);
         },
-        setAudible: (on) => {
+        destroy: () => {
+          window.destroy();
+        },
+        isDestroyed: () => window.isDestroyed(),
+        navigate: (next) => {
           // Only the hash changes: a same-document navigation, the renderer sees `hashchange`.
-          if (!window.isDestroyed())
-            void window.loadURL(rendererUrl(paths, ringingRoute(callId, on)));
+          void window.loadURL(rendererUrl(paths, next));
+        },
+        onClosed: (listener) => {
+          window.on('closed', listener);
         },
       };
     },
-  };
+  });
 }
 
 // ---- tray, notifications ---------------------------------------------------------------------

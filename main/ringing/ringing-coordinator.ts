@@ -36,8 +36,11 @@ export const ringingRoute = (callId: string, audible: boolean): string =>
 
 /** The ringing window: frameless, always on top, shown without taking focus. */
 export interface RingingWindowPort {
-  /** `audible`: whether this window plays the ringtone (only one does at a time). */
-  open(callId: string, audible: boolean): RingingWindow;
+  /**
+   * `audible`: whether this window plays the ringtone (only one does at a time).
+   * `onClosedByUser`: the user closed the window (not us closing it).
+   */
+  open(callId: string, audible: boolean, onClosedByUser?: () => void): RingingWindow;
 }
 
 export interface NotificationSpec {
@@ -68,6 +71,8 @@ export const RING_WATCHDOG_DEFAULT_MS = 120_000;
 
 interface Ring {
   window: RingingWindow;
+  /** The user closed its window: silent on this device, still answerable from tray or toast. */
+  silenced?: boolean;
   /** Absent while the caller's display name is being looked up. */
   notification?: Closable;
   watchdog: unknown;
@@ -137,7 +142,9 @@ export class RingingCoordinator {
     const media = call.info?.media ?? call.localMedia;
     const audible = this.audible === undefined;
     if (audible) this.audible = call.callId;
-    const window = this.deps.windows.open(call.callId, audible);
+    const window = this.deps.windows.open(call.callId, audible, () => {
+      this.closedByUser(call.callId);
+    });
     const notify = (caller: string): Closable =>
       this.deps.notifier.show({
         kind: 'incoming',
@@ -174,6 +181,30 @@ export class RingingCoordinator {
       if (this.rings.get(call.callId) !== ring) return; // the ring ended meanwhile
       ring.notification = notify(name ?? callerId);
     });
+  }
+
+  /**
+   * The user closed a ringing window (Cmd+W, Alt+F4, the window manager): as a softphone user
+   * expects, that silences this device and is not a decline. The invitation keeps ringing on the
+   * user's other devices, and here it stays answerable from the notification, the tray and the
+   * hotkeys until it ends; its window is not opened again. Its ringtone died with the window, so
+   * the next window still ringing takes the ringtone over (or nothing rings).
+   */
+  private closedByUser(callId: string): void {
+    const ring = this.rings.get(callId);
+    if (!ring || ring.silenced) return;
+    ring.silenced = true;
+    forCall(this.deps.log, callId).info({}, 'ringing window closed by the user: silenced here');
+    if (this.audible === callId) this.handOverRingtone(callId);
+  }
+
+  /** The oldest window still ringing (and not silenced) takes the ringtone over. */
+  private handOverRingtone(from: string): void {
+    const next = [...this.rings].find(([id, ring]) => id !== from && ring.silenced !== true);
+    this.audible = next?.[0];
+    if (!next) return;
+    next[1].window.setAudible(true);
+    forCall(this.deps.log, next[0]).info({ after: from }, 'ringing: ringtone handed over');
   }
 
   private readonly names = new Map<string, string>();
@@ -215,15 +246,7 @@ export class RingingCoordinator {
     ring.window.close();
     ring.notification?.close();
     const log = forCall(this.deps.log, callId);
-    if (this.audible === callId) {
-      // The oldest window still ringing takes the ringtone over.
-      const [next] = this.rings;
-      this.audible = next?.[0];
-      if (next) {
-        next[1].window.setAudible(true);
-        forCall(this.deps.log, next[0]).info({ after: callId }, 'ringing: ringtone handed over');
-      }
-    }
+    if (this.audible === callId) this.handOverRingtone(callId);
     log.info(
       { why, state: call?.state, endReason: call?.endReason },
       'ringing over: surfaces closed',

@@ -10,7 +10,9 @@ import type {
 import { SOFTPHONE_COMMANDS } from '../../protocol/index.js';
 import type { SoftphoneHost, TimerPort } from '../app/ports.js';
 import { DEFAULT_SETTINGS } from '../settings/settings-document.js';
+import type { NativeWindow, NativeWindowFactory } from '../ringing/ringing-window-stack.js';
 import type { DialRequest } from '../shell/deep-link.js';
+import type { Rect } from '../windows/window-options.js';
 
 /** Test doubles of the main-process ports: plain objects that record what they were asked. */
 
@@ -239,5 +241,67 @@ export class FakePowerMonitor {
   }
   get listening(): number {
     return [...this.listeners.values()].reduce((n, set) => n + set.size, 0);
+  }
+}
+
+/**
+ * A BrowserWindow as the ringing stack sees it, with real state: destroyed or not, where it is,
+ * what it shows. Destroying it (or the user closing it) emits `closed`, as Electron does.
+ */
+export class FakeNativeWindow implements NativeWindow {
+  destroyed = false;
+  private readonly closedListeners: (() => void)[] = [];
+  constructor(
+    public bounds: Rect,
+    public route: string,
+  ) {}
+  setBounds(bounds: Rect): void {
+    if (this.destroyed) throw new Error('setBounds on a destroyed window');
+    this.bounds = bounds;
+  }
+  destroy(): void {
+    if (this.destroyed) throw new Error('destroy on a destroyed window');
+    this.destroyed = true;
+    for (const l of this.closedListeners) l();
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  navigate(route: string): void {
+    if (this.destroyed) throw new Error('navigate on a destroyed window');
+    this.route = route;
+  }
+  onClosed(listener: () => void): void {
+    this.closedListeners.push(listener);
+  }
+  /** The user closes it (Cmd+W, Alt+F4): the same `closed`, not through our `close()`. */
+  userClose(): void {
+    this.destroy();
+  }
+  get callId(): string {
+    return decodeURIComponent(/^\/ringing\/([^?]*)/.exec(this.route)?.[1] ?? '');
+  }
+  get audible(): boolean {
+    return !this.route.includes('silent=1');
+  }
+}
+
+/** Creates FakeNativeWindows on a 1920×1040 work area and keeps every one it made. */
+export class FakeWindowFactory implements NativeWindowFactory {
+  readonly windows: FakeNativeWindow[] = [];
+  workArea(): Rect {
+    return { x: 0, y: 0, width: 1920, height: 1040 };
+  }
+  create(bounds: Rect, route: string): FakeNativeWindow {
+    const window = new FakeNativeWindow(bounds, route);
+    this.windows.push(window);
+    return window;
+  }
+  /** Call ids of the windows still on screen. */
+  get open(): string[] {
+    return this.windows.filter((w) => !w.destroyed).map((w) => w.callId);
+  }
+  window(callId: string): FakeNativeWindow | undefined {
+    return this.windows.findLast((w) => w.callId === callId && !w.destroyed);
   }
 }
