@@ -14,8 +14,38 @@ import type {
 export type TrayState = PresenceStatus | 'offline' | 'reconnecting' | 'ringing' | 'in-call';
 
 /** Icon files in resources/tray/ (`<name>-16.png`, `<name>-32.png`). */
-export type TrayIcon =
+export type BaseTrayIcon =
   'available' | 'away' | 'busy' | 'dnd' | 'offline' | 'ringing' | 'ringing-dim' | 'in-call';
+
+/**
+ * The icons that show the missed-call count as a badge (Windows shows no count anywhere else but
+ * the tooltip): every icon but the flashing ringing pair, which has the user's attention already.
+ */
+export const BADGED_TRAY_ICONS = [
+  'available',
+  'away',
+  'busy',
+  'dnd',
+  'offline',
+  'in-call',
+] as const;
+/** The badge's texts: 1 to 9, then "9+". */
+export const MISSED_BADGES = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '9plus'] as const;
+export type MissedBadge = (typeof MISSED_BADGES)[number];
+export type TrayIcon = BaseTrayIcon | `${BadgedTrayIcon}-missed-${MissedBadge}`;
+
+export const missedBadge = (count: number): MissedBadge | undefined =>
+  count <= 0 ? undefined : count > 9 ? '9plus' : MISSED_BADGES[count - 1];
+
+type BadgedTrayIcon = (typeof BADGED_TRAY_ICONS)[number];
+const isBadged = (icon: BaseTrayIcon): icon is BadgedTrayIcon =>
+  (BADGED_TRAY_ICONS as readonly BaseTrayIcon[]).includes(icon);
+
+/** The state's icon, with the missed-call badge when there is one to show. */
+export function trayIcon(base: BaseTrayIcon, missed: number): TrayIcon {
+  const badge = missedBadge(missed);
+  return badge !== undefined && isBadged(base) ? `${base}-missed-${badge}` : base;
+}
 
 export type TrayAction =
   | 'open'
@@ -145,7 +175,7 @@ export function trayState(snapshot: SoftphoneSnapshot): TrayState {
   return snapshot.status;
 }
 
-const ICONS: Record<TrayState, TrayIcon> = {
+const ICONS: Record<TrayState, BaseTrayIcon> = {
   available: 'available',
   away: 'away',
   busy: 'busy',
@@ -170,7 +200,7 @@ export function trayModel(
   const ringing = ringingHere(snapshot.calls);
   const signedIn = state !== 'offline';
   const flashing = state === 'ringing';
-  const icon: TrayIcon = flashing && flashPhase ? 'ringing-dim' : ICONS[state];
+  const icon: TrayIcon = flashing && flashPhase ? 'ringing-dim' : trayIcon(ICONS[state], missed);
 
   let headline: string = t[state];
   // While the line is down the tray says so, even if an invitation is still on screen.
