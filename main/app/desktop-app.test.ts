@@ -121,6 +121,44 @@ describe('DesktopApp', () => {
     expect(window.filter((w) => w === 'dialer')).toHaveLength(3);
   });
 
+  it('command-line control reaches the running instance: --answer, --decline, --mute, --hangup, --call', async () => {
+    const { app, softphone, window, log } = setup();
+    await app.start(['x', '--hidden']);
+    softphone.push(snapshot({ calls: [incoming('c1')] }));
+    app.secondInstance(['trayphone', '--answer']);
+    expect(softphone.commands.at(-1)).toEqual({
+      command: 'accept',
+      args: { callId: 'c1', media: 'audio' },
+    });
+    app.secondInstance(['trayphone', '--decline']);
+    expect(softphone.commands.at(-1)).toEqual({ command: 'decline', args: { callId: 'c1' } });
+    softphone.push(snapshot({ calls: [incoming('c1', 'active')] }));
+    app.secondInstance(['trayphone', '--mute']);
+    expect(window.at(-1)).toBe('mute');
+    app.secondInstance(['trayphone', '--hangup']);
+    expect(softphone.commands.at(-1)).toEqual({ command: 'hangup', args: { callId: 'c1' } });
+    app.secondInstance(['trayphone', '--call', 'carol', '--video']);
+    expect(softphone.commands.at(-1)).toEqual({
+      command: 'call',
+      args: { callees: ['carol'], media: 'video' },
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(window.at(-1)).toBe('show');
+    // A refused command line does nothing at all (not even showing the window).
+    const count = { commands: softphone.commands.length, window: window.length };
+    app.secondInstance(['trayphone', '--answer', '--hangup']);
+    expect(softphone.commands).toHaveLength(count.commands);
+    expect(window).toHaveLength(count.window);
+    expect(log.lines.some((l) => l.message === 'command line refused')).toBe(true);
+  });
+
+  it('--call at the first start pre-fills the dialer (the line may not be up yet)', async () => {
+    const { app, softphone, window } = setup();
+    await app.start(['trayphone', '--call', 'dave']);
+    expect(softphone.dialRequests).toEqual([{ target: 'dave', media: 'audio' }]);
+    expect(window).toEqual(['show', 'dialer']);
+  });
+
   it('a second launch without a link just shows the window', async () => {
     const { app, window, softphone } = setup();
     await app.start(['x', '--hidden']);

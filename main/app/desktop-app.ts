@@ -12,6 +12,7 @@ import { RingingCoordinator } from '../ringing/ringing-coordinator.js';
 import type { SenderFrame } from '../security/origins.js';
 import { serverOrigins } from '../security/web-policy.js';
 import type { SettingsWatch } from '../settings/settings-watch.js';
+import { type CliCommand, parseCliCommand } from '../shell/cli-args.js';
 import { type DialRequest, deepLinkFromArgv, parseDeepLink } from '../shell/deep-link.js';
 import {
   type GlobalShortcutPort,
@@ -147,13 +148,30 @@ export class DesktopApp {
     this.applySettings(true);
     this.watchPower();
     this.onSnapshot(await softphone.getSnapshot({}));
-    const dial = deepLinkFromArgv(argv);
+    // At start nothing rings yet and the line may not be up: `--call` pre-fills the dialer.
+    const cli = parseCliCommand(argv);
+    const cliCall = cli.ok && cli.command?.command === 'call' ? cli.command : undefined;
+    const dial = cliCall
+      ? { target: cliCall.target, media: cliCall.media }
+      : deepLinkFromArgv(argv);
     if (dial) this.dial(dial);
     else if (!startsHidden(argv, settings.current().startHidden)) this.deps.mainWindow.show();
   }
 
-  /** A second launch: bring the window forward and take over its deep link, if any. */
+  /**
+   * A second launch: a command-line action (`--answer`, `--call bob`, …) runs here; otherwise
+   * the window comes forward and takes over the deep link, if any.
+   */
   secondInstance(argv: readonly string[]): void {
+    const cli = parseCliCommand(argv);
+    if (!cli.ok) {
+      this.deps.log.warn({ error: cli.error }, 'command line refused');
+      return;
+    }
+    if (cli.command) {
+      this.cliCommand(cli.command);
+      return;
+    }
     const dial = deepLinkFromArgv(argv);
     if (dial) this.dial(dial);
     else this.deps.mainWindow.show();
@@ -262,6 +280,27 @@ export class DesktopApp {
       }
     })();
     return this.quitting;
+  }
+
+  /** The same actions as the tray and the hotkeys; `--call` places the call and shows it. */
+  private cliCommand(command: CliCommand): void {
+    const { softphone, mainWindow, log } = this.deps;
+    log.info({ command: command.command }, 'command line');
+    if (command.command !== 'call') {
+      this.hotkey(command.command);
+      return;
+    }
+    softphone.call({ callees: [command.target], media: command.media }).then(
+      ({ callId }) => {
+        forCall(log, callId).info({ target: command.target }, 'call from the command line');
+        mainWindow.show();
+      },
+      (error: unknown) => {
+        log.warn({ err: error, target: command.target }, 'call from the command line failed');
+        // The dialer, pre-filled, says why (signed out, offline) and lets the user retry.
+        this.dial({ target: command.target, media: command.media });
+      },
+    );
   }
 
   private watchPower(): void {
