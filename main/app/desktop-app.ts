@@ -89,6 +89,9 @@ export class DesktopApp {
       mainWindow: deps.mainWindow,
       timers,
       log,
+      callAction: (action, callId) => {
+        this.hotkey(action, callId);
+      },
       lookupName: async (userId) => {
         const found = await deps.softphone.searchDirectory({ query: userId, limit: 5 });
         return found.find((entry) => entry.userId === userId)?.displayName;

@@ -25,6 +25,7 @@ import {
 } from '../../protocol/index.js';
 import type { MainWindowPort } from '../app/ports.js';
 import { type Log, type LogFields, formatLine } from '../log/log.js';
+import { toastActions } from '../notifications/toast-actions.js';
 import {
   type Closable,
   type NotifierPort,
@@ -284,7 +285,9 @@ export function notifierPort(paths: AppPaths): NotifierPort {
   return {
     show: (spec): Closable => {
       if (!Notification.isSupported()) return { close: () => undefined };
+      const buttons = toastActions(process.platform, spec.actions);
       const n = new Notification({
+        ...(buttons ? { actions: buttons.actions } : {}),
         title: spec.title,
         body: spec.body,
         silent: spec.silent,
@@ -296,6 +299,11 @@ export function notifierPort(paths: AppPaths): NotifierPort {
       });
       live.add(n);
       n.on('click', spec.onClick);
+      if (buttons) {
+        n.on('action', (_event, index) => {
+          buttons.onAction(index);
+        });
+      }
       n.on('close', () => live.delete(n));
       n.show();
       return {

@@ -1,6 +1,7 @@
 import type { SoftphoneCall, SoftphoneSnapshot } from '../../protocol/index.js';
 import type { MainWindowPort, TimerPort } from '../app/ports.js';
 import { type Log, forCall } from '../log/log.js';
+import type { ToastAction } from '../notifications/toast-actions.js';
 import { ringingHere } from '../tray/tray-model.js';
 
 /**
@@ -51,6 +52,8 @@ export interface NotificationSpec {
   /** Incoming notifications are silent: the ringing window's ringtone is the sound. */
   silent: boolean;
   onClick: () => void;
+  /** Buttons (Answer / Decline on an invitation), shown where the platform has them. */
+  actions?: ToastAction[];
 }
 
 export interface NotifierPort {
@@ -84,6 +87,8 @@ export interface RingingDeps {
   mainWindow: Pick<MainWindowPort, 'show' | 'openView'>;
   timers: TimerPort;
   log: Log;
+  /** Answers or declines this call (the notification's buttons); without it, no buttons. */
+  callAction?: (action: 'answer' | 'decline', callId: string) => void;
   /** The caller's display name (directory lookup); without it the notification shows the id. */
   lookupName?: (userId: string) => Promise<string | undefined>;
 }
@@ -142,6 +147,7 @@ export class RingingCoordinator {
     const media = call.info?.media ?? call.localMedia;
     const audible = this.audible === undefined;
     if (audible) this.audible = call.callId;
+    const callAction = this.deps.callAction;
     const window = this.deps.windows.open(call.callId, audible, () => {
       this.closedByUser(call.callId);
     });
@@ -155,6 +161,24 @@ export class RingingCoordinator {
         onClick: () => {
           this.deps.mainWindow.show();
         },
+        ...(callAction
+          ? {
+              actions: [
+                {
+                  label: 'Answer',
+                  run: () => {
+                    callAction('answer', call.callId);
+                  },
+                },
+                {
+                  label: 'Decline',
+                  run: () => {
+                    callAction('decline', call.callId);
+                  },
+                },
+              ],
+            }
+          : {}),
       });
     const watchdog = this.deps.timers.setTimeout(
       () => {
