@@ -45,6 +45,11 @@ import {
   isOwnRendererUrl,
   isTrustedSender,
 } from './security/origins.js';
+import {
+  chooseHidDevice,
+  devicePermissionGranted,
+  hidPermissionCheck,
+} from './headset/hid-permission.js';
 import { isAllowedNavigation, permissionGranted } from './security/web-policy.js';
 import { DesktopStore } from './settings/desktop-store.js';
 import { loadPolicy, policyFilePath } from './settings/policy.js';
@@ -230,16 +235,25 @@ async function start(): Promise<void> {
     );
   });
   ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
-    permissionGranted(
-      {
-        permission,
-        requestingUrl: details.requestingUrl ?? requestingOrigin,
-        isMainFrame: details.isMainFrame,
-      },
-      origins,
-    ),
+    // WebHID for headset call control: our origin only (main/headset/hid-permission.ts).
+    (permission as string) === 'hid'
+      ? hidPermissionCheck(details.requestingUrl ?? requestingOrigin, origins)
+      : permissionGranted(
+          {
+            permission,
+            requestingUrl: details.requestingUrl ?? requestingOrigin,
+            isMainFrame: details.isMainFrame,
+          },
+          origins,
+        ),
   );
-  ses.setDevicePermissionHandler(() => false);
+  ses.setDevicePermissionHandler((details) =>
+    devicePermissionGranted({ deviceType: details.deviceType, origin: details.origin }, origins),
+  );
+  ses.on('select-hid-device', (event, details, callback) => {
+    event.preventDefault();
+    callback(chooseHidDevice(details.frame?.url ?? '', details.deviceList, origins));
+  });
 
   // Pushes reach every window of ours (the main window and ringing windows).
   for (const event of SOFTPHONE_EVENT_NAMES) {
