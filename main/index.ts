@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import {
   BrowserWindow,
   type IpcMainInvokeEvent,
+  desktopCapturer,
+  dialog,
   type WebContents,
   app,
   globalShortcut,
@@ -50,6 +52,7 @@ import {
   devicePermissionGranted,
   hidPermissionCheck,
 } from './headset/hid-permission.js';
+import { answerDisplayMedia, messageBoxChoices } from './screen-share/display-media.js';
 import { isAllowedNavigation, permissionGranted } from './security/web-policy.js';
 import { DesktopStore } from './settings/desktop-store.js';
 import { loadPolicy, policyFilePath } from './settings/policy.js';
@@ -249,6 +252,51 @@ async function start(): Promise<void> {
   );
   ses.setDevicePermissionHandler((details) =>
     devicePermissionGranted({ deviceType: details.deviceType, origin: details.origin }, origins),
+  );
+  ses.setDisplayMediaRequestHandler(
+    (request, callback) => {
+      void answerDisplayMedia(
+        {
+          frameUrl: request.frame?.url,
+          isMainFrame: request.frame !== null && request.frame.parent === null,
+        },
+        {
+          origins,
+          log,
+          listSources: async () =>
+            (
+              await desktopCapturer.getSources({
+                types: ['screen', 'window'],
+                thumbnailSize: { width: 320, height: 180 },
+              })
+            ).map((s) => ({ id: s.id, name: s.name, thumbnail: s.thumbnail.toDataURL() })),
+          // Until the renderer's thumbnail dialog exists: a message box, one button per source.
+          picker: {
+            pick: async (entries) => {
+              const choices = messageBoxChoices(entries);
+              const { response } = await dialog.showMessageBox({
+                type: 'question',
+                message: 'Share your screen or a window',
+                buttons: choices.buttons,
+                cancelId: choices.cancelId,
+                noLink: true,
+              });
+              return choices.idAt(response);
+            },
+          },
+        },
+      ).then(
+        (source) => {
+          callback(source ? { video: { id: source.id, name: source.name } } : {});
+        },
+        (error: unknown) => {
+          log.error({ err: error }, 'screen sharing failed');
+          callback({});
+        },
+      );
+    },
+    // macOS 15+: the OS's own picker where it exists (Electron ignores it elsewhere).
+    { useSystemPicker: true },
   );
   ses.on('select-hid-device', (event, details, callback) => {
     event.preventDefault();
