@@ -28,6 +28,7 @@ function setup(
     refuse?: string[];
     onHotkeyStatus?: (status: HotkeyStatus) => void;
     power?: FakePowerMonitor;
+    screenPop?: { template: string; opened: string[] };
     online?: { value: boolean };
   } = {},
 ) {
@@ -77,6 +78,17 @@ function setup(
       exited += 1;
     },
     ...(options.power ? { power: options.power } : {}),
+    ...(options.screenPop
+      ? {
+          screenPop: {
+            settings: () => ({
+              template: options.screenPop?.template ?? '',
+              when: 'incoming' as const,
+            }),
+            openExternal: (url: string) => options.screenPop?.opened.push(url),
+          },
+        }
+      : {}),
     ...(options.online ? { network: { isOnline: () => options.online?.value ?? true } } : {}),
     timers,
     log,
@@ -448,6 +460,15 @@ describe('DesktopApp', () => {
     power.emit('lock-screen');
     power.emit('unlock-screen');
     expect(softphone.commands).toHaveLength(before);
+  });
+
+  it('an incoming call opens the CRM screen pop once', async () => {
+    const screenPop = { template: 'https://crm.example.com/?c={caller}&id={callId}', opened: [] };
+    const { app, softphone } = setup({ screenPop });
+    await app.start(['x', '--hidden']);
+    softphone.push(snapshot({ calls: [incoming('c1')] }));
+    softphone.push(snapshot({ calls: [incoming('c1', 'active')] }));
+    expect(screenPop.opened).toEqual(['https://crm.example.com/?c=alice&id=c1']);
   });
 
   it('settings results passing through IPC update what main follows', async () => {

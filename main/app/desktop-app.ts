@@ -4,6 +4,7 @@ import {
   presenceStatusSchema,
   type SoftphoneApi,
 } from '../../protocol/index.js';
+import { ScreenPop, type ScreenPopSettings } from '../crm/screen-pop.js';
 import { IpcRouter } from '../ipc/ipc-router.js';
 import type { Log } from '../log/log.js';
 import { forCall } from '../log/log.js';
@@ -54,6 +55,8 @@ export interface DesktopAppDeps {
   isTrustedSender: (frame: SenderFrame | null) => boolean;
   /** `powerMonitor`: resume / unlock reconnect at once, lock sets away, shutdown ends calls. */
   power?: PowerPort;
+  /** CRM screen pop: the template and moment (settings / policy), and `shell.openExternal`. */
+  screenPop?: { settings: () => ScreenPopSettings; openExternal: (url: string) => void };
   /** `net.isOnline`: a network coming back reconnects at once. */
   network?: NetworkPort;
   /** Ends the process once cleanup is done (Electron: `app.exit(0)`). */
@@ -76,6 +79,7 @@ export class DesktopApp {
   private quitting: Promise<void> | undefined;
   private reloadPending = false;
   private powerWatch: PowerWatch | undefined;
+  private readonly screenPop: ScreenPop | undefined;
   /** Set when the screen lock made us away: unlocking makes us available again, not otherwise. */
   private awayForLock = false;
   private readonly unsubscribe: (() => void)[] = [];
@@ -106,6 +110,9 @@ export class DesktopApp {
       (status) => deps.mainWindow.hotkeyStatus?.(status),
       deps.platform.wayland ?? false,
     );
+    this.screenPop = deps.screenPop
+      ? new ScreenPop(deps.screenPop.settings, deps.screenPop.openExternal, log)
+      : undefined;
     this.router = new IpcRouter({
       softphone: withSettingsWatch(deps.softphone, settings),
       shell: {
@@ -364,6 +371,7 @@ export class DesktopApp {
     this.tray.update(snapshot);
     this.ringing.update(snapshot);
     this.hotkeys.activate(activeHotkeys(snapshot));
+    this.screenPop?.update(snapshot);
     if (this.reloadPending && snapshot.calls.every((c) => c.state === 'ended')) {
       this.reloadPending = false;
       this.deps.mainWindow.reload();
