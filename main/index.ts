@@ -10,10 +10,14 @@ import { fileURLToPath } from 'node:url';
 import {
   BrowserWindow,
   type IpcMainInvokeEvent,
+  desktopCapturer,
+  dialog,
   type WebContents,
   app,
   globalShortcut,
   ipcMain,
+  net,
+  powerMonitor,
   protocol,
   safeStorage,
   session,
@@ -43,12 +47,19 @@ import {
   isOwnRendererUrl,
   isTrustedSender,
 } from './security/origins.js';
+import {
+  chooseHidDevice,
+  devicePermissionGranted,
+  hidPermissionCheck,
+} from './headset/hid-permission.js';
+import { answerDisplayMedia, messageBoxChoices } from './screen-share/display-media.js';
 import { isAllowedNavigation, permissionGranted } from './security/web-policy.js';
 import { DesktopStore } from './settings/desktop-store.js';
 import { loadPolicy, policyFilePath } from './settings/policy.js';
 import type { SettingsDocument } from './settings/settings-document.js';
 import { SettingsWatch } from './settings/settings-watch.js';
 import { TokenVault } from './settings/token-vault.js';
+import { chromiumFeatures, isWaylandSession } from './shell/chromium-features.js';
 import { DEEP_LINK_SCHEMES } from './shell/deep-link.js';
 import type { LoginItemPlan } from './shell/login-item.js';
 
@@ -56,6 +67,12 @@ import type { LoginItemPlan } from './shell/login-item.js';
 if (process.env.TRAYPHONE_USER_DATA) app.setPath('userData', process.env.TRAYPHONE_USER_DATA);
 
 const log = electronLogPort();
+
+// Before `ready`: on Wayland, global shortcuts through the portal and screen capture via PipeWire.
+const chromiumFeatureList = chromiumFeatures(process.platform, process.env);
+if (chromiumFeatureList.length > 0) {
+  app.commandLine.appendSwitch('enable-features', chromiumFeatureList.join(','));
+}
 
 // Before `ready`: app:// is a standard, secure origin (fetch, media, CSP like https).
 protocol.registerSchemesAsPrivileged([
@@ -221,16 +238,70 @@ async function start(): Promise<void> {
     );
   });
   ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
-    permissionGranted(
-      {
-        permission,
-        requestingUrl: details.requestingUrl ?? requestingOrigin,
-        isMainFrame: details.isMainFrame,
-      },
-      origins,
-    ),
+    // WebHID for headset call control: our origin only (main/headset/hid-permission.ts).
+    (permission as string) === 'hid'
+      ? hidPermissionCheck(details.requestingUrl ?? requestingOrigin, origins)
+      : permissionGranted(
+          {
+            permission,
+            requestingUrl: details.requestingUrl ?? requestingOrigin,
+            isMainFrame: details.isMainFrame,
+          },
+          origins,
+        ),
   );
-  ses.setDevicePermissionHandler(() => false);
+  ses.setDevicePermissionHandler((details) =>
+    devicePermissionGranted({ deviceType: details.deviceType, origin: details.origin }, origins),
+  );
+  ses.setDisplayMediaRequestHandler(
+    (request, callback) => {
+      void answerDisplayMedia(
+        {
+          frameUrl: request.frame?.url,
+          isMainFrame: request.frame !== null && request.frame.parent === null,
+        },
+        {
+          origins,
+          log,
+          listSources: async () =>
+            (
+              await desktopCapturer.getSources({
+                types: ['screen', 'window'],
+                thumbnailSize: { width: 320, height: 180 },
+              })
+            ).map((s) => ({ id: s.id, name: s.name, thumbnail: s.thumbnail.toDataURL() })),
+          // Until the renderer's thumbnail dialog exists: a message box, one button per source.
+          picker: {
+            pick: async (entries) => {
+              const choices = messageBoxChoices(entries);
+              const { response } = await dialog.showMessageBox({
+                type: 'question',
+                message: 'Share your screen or a window',
+                buttons: choices.buttons,
+                cancelId: choices.cancelId,
+                noLink: true,
+              });
+              return choices.idAt(response);
+            },
+          },
+        },
+      ).then(
+        (source) => {
+          callback(source ? { video: { id: source.id, name: source.name } } : {});
+        },
+        (error: unknown) => {
+          log.error({ err: error }, 'screen sharing failed');
+          callback({});
+        },
+      );
+    },
+    // macOS 15+: the OS's own picker where it exists (Electron ignores it elsewhere).
+    { useSystemPicker: true },
+  );
+  ses.on('select-hid-device', (event, details, callback) => {
+    event.preventDefault();
+    callback(chooseHidDevice(details.frame?.url ?? '', details.deviceList, origins));
+  });
 
   // Pushes reach every window of ours (the main window and ringing windows).
   for (const event of SOFTPHONE_EVENT_NAMES) {
@@ -253,8 +324,8 @@ async function start(): Promise<void> {
     notifier: notifierPort(paths),
     tray: trayPort(
       paths,
-      (action) => {
-        app_.trayAction(action);
+      (action, callId) => {
+        app_.trayAction(action, callId);
       },
       () => {
         windowPort.show();
@@ -267,11 +338,18 @@ async function start(): Promise<void> {
       execPath: process.execPath,
       configHome: process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'),
       appArgs: app.isPackaged ? [] : [app.getAppPath()],
+      wayland: isWaylandSession(process.platform, process.env),
     },
     isTrustedSender: (frame) => isTrustedSender(frame, origins),
     exit: () => {
       app.exit(0);
     },
+    power: {
+      on: (event, listener) => powerMonitor.on(event as 'shutdown', listener),
+      removeListener: (event, listener) =>
+        powerMonitor.removeListener(event as 'shutdown', listener),
+    },
+    network: { isOnline: () => net.isOnline() },
     timers: realTimers,
     log,
   });
@@ -284,11 +362,20 @@ async function start(): Promise<void> {
 
   mainWindow = createMainWindow(paths);
   mainWindow.on('close', (event) => {
-    // Closing hides to the tray: calls go on. Only quitting closes for real.
-    if (!app_.isQuitting) {
+    // Closing hides to the tray: calls go on. Only quitting (or the OS ending the session)
+    // closes for real.
+    if (app_.mainWindowCloseAction() === 'hide') {
       event.preventDefault();
       mainWindow?.hide();
     }
+  });
+  // Windows logoff / shutdown: `before-quit` does not fire. Never preventDefault here (that
+  // would block the logoff); end calls at once, the window may then close, and the app exits.
+  mainWindow.on('query-session-end', () => {
+    void app_.osShutdown('query-session-end');
+  });
+  mainWindow.on('session-end', () => {
+    void app_.osShutdown('session-end');
   });
   await app_.start(process.argv);
   for (const url of pendingUrls.splice(0)) app_.openUrl(url);

@@ -82,6 +82,8 @@ const RENEW_AT = 0.8;
 const RENEW_JITTER = 0.1;
 /** Renewals are never closer together than this (a retry, a deadline already near). */
 const MIN_RENEW_DELAY_MS = 1_000;
+/** How long `reconnectNow` waits for the ping that tells a live socket from a dead one. */
+export const DEFAULT_PROBE_TIMEOUT_MS = 3_000;
 
 /** Errors after which reconnecting cannot help. */
 const FATAL: ReadonlySet<string> = new Set(['unauthorized', 'incompatible-version']);
@@ -107,6 +109,7 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
   /** Server clock minus ours, as of the last hello: deadlines are in server time. */
   private serverClockOffsetMs = 0;
   private signedIn = false;
+  private probing = false;
 
   constructor(private readonly options: SignalingClientOptions) {
     super();
@@ -121,6 +124,36 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
     if (this._state !== 'idle' && this._state !== 'closed') return;
     this.attempt = 0;
     this.connect();
+  }
+
+  /**
+   * The network may have changed under the connection (resume from sleep, screen unlock, a
+   * network coming up): act now rather than after the heartbeat (up to its interval) or the
+   * backoff (up to `maxMs`). Waiting for a retry: retry at once, the backoff starting over.
+   * Signed in: a ping with a short timeout; no answer means the socket died while we slept
+   * (half-open TCP never closes by itself), so it is dropped and a new one opened at once.
+   * A handshake under way is left to finish.
+   */
+  reconnectNow(probeTimeoutMs = DEFAULT_PROBE_TIMEOUT_MS): void {
+    if (this._state === 'closed' || this._state === 'idle') return;
+    const socket = this.socket;
+    if (!socket) {
+      clearTimeout(this.reconnectTimer);
+      this.attempt = 0;
+      this.connect();
+      return;
+    }
+    if (!this.signedIn || this.probing) return;
+    this.probing = true;
+    this.send('ping', {}, probeTimeoutMs, false).then(
+      () => {
+        this.probing = false;
+      },
+      () => {
+        this.probing = false;
+        if (socket === this.socket) this.drop(socket, 4003, 'probe unanswered', true);
+      },
+    );
   }
 
   /** Signs out of this connection for good: pending requests fail with `disconnected`. */
@@ -283,7 +316,7 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
     this.heartbeatTimer = setInterval(() => {
       if (socket.readyState !== SOCKET_OPEN) return;
       this.send('ping', {}, intervalMs, false).catch(() => {
-        if (socket === this.socket) socket.close(4002, 'heartbeat lost');
+        if (socket === this.socket) this.drop(socket, 4002, 'heartbeat lost', false);
       });
     }, intervalMs);
   }
@@ -337,6 +370,26 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
   private stopRenewal(): void {
     clearTimeout(this.renewTimer);
     this.renewTimer = undefined;
+  }
+
+  /**
+   * Gives up on a socket that stopped answering without waiting for its close event: closing a
+   * WebSocket whose peer is gone waits for a close handshake that never comes (ws: 30 s).
+   * `now`: reconnect at once (the network is known to be back) rather than after the backoff.
+   */
+  private drop(socket: WebSocketLike, code: number, reason: string, now: boolean): void {
+    socket.onmessage = null; // a late frame of the old socket must not count as the new one's
+    this.onSocketClosed(socket);
+    try {
+      socket.close(code, reason);
+    } catch {
+      // Already closing: the close event is ignored (it is not our socket any more).
+    }
+    if (now && this._state !== 'closed') {
+      clearTimeout(this.reconnectTimer);
+      this.attempt = 0;
+      this.connect();
+    }
   }
 
   private stopHeartbeat(): void {
