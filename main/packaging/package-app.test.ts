@@ -54,6 +54,34 @@ const SERVER_ONLY = [
   'node-notifier',
 ];
 
+/** The `electron` module as main imports it: anything it touches is a harmless stand-in. */
+const ELECTRON_STAND_IN = `
+const handler = {
+  get: (target, key) => (key in target ? target[key] : stub()),
+  apply: () => stub(),
+  construct: () => stub(),
+};
+function stub(own = {}) { return new Proxy(Object.assign(function () {}, own), handler); }
+export const app = stub({
+  requestSingleInstanceLock: () => { console.log('single-instance lock refused'); return false; },
+  quit: () => console.log('quit'),
+  isPackaged: true,
+  getAppPath: () => process.cwd(),
+  getPath: () => process.cwd(),
+  getName: () => 'Trayphone',
+  getVersion: () => '0.0.0',
+  whenReady: () => new Promise(() => undefined),
+});
+export const BrowserWindow = stub(), Menu = stub(), Notification = stub(), Tray = stub(),
+  globalShortcut = stub(), ipcMain = stub(), nativeImage = stub(), net = stub(),
+  protocol = stub(), safeStorage = stub(), screen = stub(), session = stub(), shell = stub(),
+  dialog = stub(), powerMonitor = stub(), crashReporter = stub(), webContents = stub(),
+  desktopCapturer = stub(), nativeTheme = stub(), systemPreferences = stub(), autoUpdater = stub();
+export default { app, BrowserWindow, Menu, Notification, Tray, globalShortcut, ipcMain,
+  nativeImage, net, protocol, safeStorage, screen, session, shell, dialog, powerMonitor,
+  crashReporter, webContents, desktopCapturer, nativeTheme, systemPreferences, autoUpdater };
+`;
+
 let work: string;
 let appOutDir: string;
 let files: string[];
@@ -165,6 +193,26 @@ describe('the packed desktop app (electron-builder --dir, stand-in Electron)', (
       (spec) => spec !== 'electron' && !spec.startsWith('node:') && !builtins.has(spec),
     );
     expect(external).toEqual([]);
+  });
+
+  it('its bundled main evaluates with nothing but Electron to import (a stand-in electron module)', async () => {
+    // Every bundled package's top-level code runs; the stand-in refuses the single-instance lock,
+    // so main quits right after, before any window.
+    const smoke = path.join(work, 'smoke');
+    mkdirSync(path.join(smoke, 'out/main'), { recursive: true });
+    mkdirSync(path.join(smoke, 'node_modules/electron'), { recursive: true });
+    writeFileSync(path.join(smoke, 'package.json'), readAsar('package.json'));
+    writeFileSync(path.join(smoke, 'out/main/index.js'), readAsar('out/main/index.js'));
+    writeFileSync(
+      path.join(smoke, 'node_modules/electron/package.json'),
+      '{"name":"electron","type":"module","main":"index.js"}',
+    );
+    writeFileSync(path.join(smoke, 'node_modules/electron/index.js'), ELECTRON_STAND_IN);
+    const { stdout } = await run(process.execPath, [path.join(smoke, 'out/main/index.js')], {
+      cwd: smoke,
+      timeout: 20_000,
+    });
+    expect(stdout.trim().split('\n')).toEqual(['single-instance lock refused', 'quit']);
   });
 
   it('flipped the fuses in the binary it packed', () => {
