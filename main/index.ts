@@ -47,6 +47,7 @@ import { isAllowedNavigation, permissionGranted } from './security/web-policy.js
 import { DesktopStore } from './settings/desktop-store.js';
 import { loadPolicy, policyFilePath } from './settings/policy.js';
 import type { SettingsDocument } from './settings/settings-document.js';
+import { nodeSettingsFs, openSettingsStore } from './settings/settings-file.js';
 import { SettingsWatch } from './settings/settings-watch.js';
 import { TokenVault } from './settings/token-vault.js';
 import { DEEP_LINK_SCHEMES } from './shell/deep-link.js';
@@ -176,7 +177,14 @@ function applyLoginItem(plan: LoginItemPlan): void {
 
 async function start(): Promise<void> {
   const ses = session.defaultSession;
-  const settingsStore = new Store<Record<string, unknown>>({ name: 'trayphone' });
+  // A corrupt trayphone.json is moved aside (trayphone.json.corrupt-<time>): start from defaults.
+  const settingsStore = openSettingsStore(
+    path.join(app.getPath('userData'), 'trayphone.json'),
+    () => new Store<Record<string, unknown>>({ name: 'trayphone' }),
+    nodeSettingsFs,
+    log,
+    Date.now,
+  );
   const desktopStore = new DesktopStore(
     {
       read: () => settingsStore.store,
