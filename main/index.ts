@@ -294,6 +294,7 @@ async function start(): Promise<void> {
       execPath: process.execPath,
       configHome: process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'),
       appArgs: app.isPackaged ? [] : [app.getAppPath()],
+      appImage: process.env.APPIMAGE,
     },
     isTrustedSender: (frame) => isTrustedSender(frame, origins),
     exit: () => {

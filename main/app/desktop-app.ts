@@ -34,7 +34,14 @@ export interface DesktopAppDeps {
   tray: TrayPort;
   shortcuts: GlobalShortcutPort;
   applyLoginItem: (plan: LoginItemPlan) => void;
-  platform: { os: NodeJS.Platform; execPath: string; configHome: string; appArgs: string[] };
+  platform: {
+    os: NodeJS.Platform;
+    execPath: string;
+    configHome: string;
+    appArgs: string[];
+    /** `$APPIMAGE` when running as an AppImage (login-item.ts). */
+    appImage?: string | undefined;
+  };
   isTrustedSender: (frame: SenderFrame | null) => boolean;
   /** Ends the process once cleanup is done (Electron: `app.exit(0)`). */
   exit: () => void;
@@ -285,6 +292,7 @@ export class DesktopApp {
         platform: platform.os,
         enabled: current.launchAtLogin,
         execPath: platform.execPath,
+        appImage: platform.appImage,
         configHome: platform.configHome,
         appArgs: platform.appArgs,
       }),
