@@ -140,7 +140,8 @@ export function loadPolicy(
   try {
     const content = readFile(file);
     if (content === null) return { policy: null };
-    text = typeof content === 'string' ? content.replace(/^\uFEFF/, '') : decodePolicyBytes(content);
+    text =
+      typeof content === 'string' ? content.replace(/^\uFEFF/, '') : decodePolicyBytes(content);
   } catch (error) {
     return { policy: null, error: `${file}: cannot be read (${(error as Error).message})` };
   }
