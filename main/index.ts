@@ -56,7 +56,10 @@ import { answerDisplayMedia, messageBoxChoices } from './screen-share/display-me
 import { isAllowedNavigation, permissionGranted } from './security/web-policy.js';
 import { DesktopStore } from './settings/desktop-store.js';
 import { loadPolicy, policyFilePath } from './settings/policy.js';
+import { loadRegistryPolicy, regExeReader } from './settings/registry-policy.js';
+import { assertSecureServerUrl } from './security/server-url.js';
 import type { SettingsDocument } from './settings/settings-document.js';
+import { nodeSettingsFs, openSettingsStore } from './settings/settings-file.js';
 import { SettingsWatch } from './settings/settings-watch.js';
 import { TokenVault } from './settings/token-vault.js';
 import { chromiumFeatures, isWaylandSession } from './shell/chromium-features.js';
@@ -64,7 +67,10 @@ import { DEEP_LINK_SCHEMES } from './shell/deep-link.js';
 import type { LoginItemPlan } from './shell/login-item.js';
 
 // Tests and side-by-side profiles: a separate settings/session directory (before anything reads it).
-if (process.env.TRAYPHONE_USER_DATA) app.setPath('userData', process.env.TRAYPHONE_USER_DATA);
+// Development only: a packaged app never lets its environment move its data or its renderer.
+if (!app.isPackaged && process.env.TRAYPHONE_USER_DATA) {
+  app.setPath('userData', process.env.TRAYPHONE_USER_DATA);
+}
 
 const log = electronLogPort();
 
@@ -83,9 +89,10 @@ protocol.registerSchemesAsPrivileged([
 ]);
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // out/main
-const devServerUrl = devOrigin(process.env.ELECTRON_RENDERER_URL)
-  ? process.env.ELECTRON_RENDERER_URL
-  : undefined;
+const devServerUrl =
+  !app.isPackaged && devOrigin(process.env.ELECTRON_RENDERER_URL)
+    ? process.env.ELECTRON_RENDERER_URL
+    : undefined;
 const paths: AppPaths = {
   renderer: path.join(here, '../renderer'),
   resources: path.join(app.getAppPath(), 'resources'),
@@ -170,9 +177,9 @@ function senderOf(event: IpcMainInvokeEvent): SenderFrame | null {
   return { url: frame.url, isMainFrame: frame.parent === null && frame === event.sender.mainFrame };
 }
 
-function readPolicyFile(file: string): string | null {
+function readPolicyFile(file: string): Uint8Array | null {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
@@ -193,7 +200,20 @@ function applyLoginItem(plan: LoginItemPlan): void {
 
 async function start(): Promise<void> {
   const ses = session.defaultSession;
-  const settingsStore = new Store<Record<string, unknown>>({ name: 'trayphone' });
+  // Windows: the registry (GPO/Intune) only; elsewhere the root-owned policy file.
+  const policy =
+    process.platform === 'win32'
+      ? loadRegistryPolicy(regExeReader)
+      : loadPolicy(policyFilePath(process.platform, process.env), readPolicyFile);
+  const allowInsecure = policy.policy?.allowInsecureServer === true;
+  // A corrupt trayphone.json is moved aside (trayphone.json.corrupt-<time>): start from defaults.
+  const settingsStore = openSettingsStore(
+    path.join(app.getPath('userData'), 'trayphone.json'),
+    () => new Store<Record<string, unknown>>({ name: 'trayphone' }),
+    nodeSettingsFs,
+    log,
+    Date.now,
+  );
   const desktopStore = new DesktopStore(
     {
       read: () => settingsStore.store,
@@ -201,14 +221,21 @@ async function start(): Promise<void> {
         settingsStore.store = document;
       },
     },
-    loadPolicy(policyFilePath(process.platform, process.env), readPolicyFile),
+    policy,
     new TokenVault(safeStorage, log),
     log,
   );
   const softphone = new Softphone({
     shell: 'electron',
-    fetch: (url, init) => fetch(url, init),
-    createSocket: (url) => new WebSocket(url),
+    // Plain http/ws only to loopback (or a lab's explicit policy): checked on every request.
+    fetch: async (url, init) => {
+      assertSecureServerUrl(url, allowInsecure);
+      return fetch(url, init);
+    },
+    createSocket: (url) => {
+      assertSecureServerUrl(url, allowInsecure);
+      return new WebSocket(url);
+    },
     store: desktopStore.store,
     secretStore: desktopStore.secretStore,
     device: {
@@ -339,6 +366,7 @@ async function start(): Promise<void> {
       configHome: process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'),
       appArgs: app.isPackaged ? [] : [app.getAppPath()],
       wayland: isWaylandSession(process.platform, process.env),
+      appImage: process.env.APPIMAGE,
     },
     isTrustedSender: (frame) => isTrustedSender(frame, origins),
     exit: () => {

@@ -51,6 +51,8 @@ export interface DesktopAppDeps {
     appArgs: string[];
     /** A Wayland session: global shortcuts go through the portal (or the command line). */
     wayland?: boolean;
+    /** `$APPIMAGE` when running as an AppImage (login-item.ts). */
+    appImage?: string | undefined;
   };
   isTrustedSender: (frame: SenderFrame | null) => boolean;
   /** `powerMonitor`: resume / unlock reconnect at once, lock sets away, shutdown ends calls. */
@@ -424,6 +426,7 @@ export class DesktopApp {
         platform: platform.os,
         enabled: current.launchAtLogin,
         execPath: platform.execPath,
+        appImage: platform.appImage,
         configHome: platform.configHome,
         appArgs: platform.appArgs,
       }),

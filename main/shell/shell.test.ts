@@ -90,3 +90,19 @@ describe('login item', () => {
     expect(startsHidden(['x'], false)).toBe(false);
   });
 });
+
+describe('start at login from an AppImage', () => {
+  it('the autostart entry starts $APPIMAGE, not the temporary mount the app runs from', () => {
+    const plan = loginItemPlan({
+      platform: 'linux',
+      enabled: true,
+      execPath: '/tmp/.mount_TrayphXyZ/trayphone',
+      configHome: '/home/u/.config',
+      appImage: '/home/u/Apps/Trayphone-0.1.0.AppImage',
+    });
+    expect(plan.kind === 'xdg-autostart' ? plan.content : '').toContain(
+      'Exec=/home/u/Apps/Trayphone-0.1.0.AppImage --hidden',
+    );
+    expect(plan.kind === 'xdg-autostart' ? plan.content : '').not.toContain('.mount_');
+  });
+});
