@@ -8,19 +8,26 @@ import { defineConfig } from 'electron-vite';
  * (main/, preload/, renderer/), so every entry is explicit.
  */
 const here = import.meta.dirname;
+// The packaging test builds into its own directory (out/ may be in use by the e2e suite).
+const outRoot = process.env.TRAYPHONE_DESKTOP_OUT ?? resolve(here, 'out');
 
 export default defineConfig({
   main: {
     build: {
-      outDir: resolve(here, 'out/main'),
-      // ws, electron-store, electron-log stay in node_modules (packaged by electron-builder).
-      externalizeDeps: true,
-      rollupOptions: { input: { index: resolve(here, 'main/index.ts') } },
+      outDir: resolve(outRoot, 'main'),
+      // main's runtime packages (ws, electron-store, electron-log, zod, core/, protocol/) are
+      // bundled in: the installer carries no node_modules at all (electron-builder.yml `files`),
+      // so none of the server's packages can leak into it. Only Electron itself stays external.
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve(here, 'main/index.ts') },
+        external: ['electron', /^electron\//],
+      },
     },
   },
   preload: {
     build: {
-      outDir: resolve(here, 'out/preload'),
+      outDir: resolve(outRoot, 'preload'),
       // A sandboxed preload can require nothing but 'electron': bundle zod and protocol/ in,
       // as one CommonJS file (sandboxed preloads cannot be ES modules).
       externalizeDeps: false,
@@ -38,7 +45,7 @@ export default defineConfig({
     publicDir: false,
     plugins: [react()],
     build: {
-      outDir: resolve(here, 'out/renderer'),
+      outDir: resolve(outRoot, 'renderer'),
       target: 'chrome120',
       assetsInlineLimit: 0,
       modulePreload: { polyfill: false },

@@ -10,10 +10,14 @@ import { fileURLToPath } from 'node:url';
 import {
   BrowserWindow,
   type IpcMainInvokeEvent,
+  desktopCapturer,
+  dialog,
   type WebContents,
   app,
   globalShortcut,
   ipcMain,
+  net,
+  powerMonitor,
   protocol,
   safeStorage,
   session,
@@ -43,19 +47,38 @@ import {
   isOwnRendererUrl,
   isTrustedSender,
 } from './security/origins.js';
+import {
+  chooseHidDevice,
+  devicePermissionGranted,
+  hidPermissionCheck,
+} from './headset/hid-permission.js';
+import { answerDisplayMedia, messageBoxChoices } from './screen-share/display-media.js';
 import { isAllowedNavigation, permissionGranted } from './security/web-policy.js';
 import { DesktopStore } from './settings/desktop-store.js';
 import { loadPolicy, policyFilePath } from './settings/policy.js';
+import { loadRegistryPolicy, regExeReader } from './settings/registry-policy.js';
+import { assertSecureServerUrl } from './security/server-url.js';
 import type { SettingsDocument } from './settings/settings-document.js';
+import { nodeSettingsFs, openSettingsStore } from './settings/settings-file.js';
 import { SettingsWatch } from './settings/settings-watch.js';
 import { TokenVault } from './settings/token-vault.js';
+import { chromiumFeatures, isWaylandSession } from './shell/chromium-features.js';
 import { DEEP_LINK_SCHEMES } from './shell/deep-link.js';
 import type { LoginItemPlan } from './shell/login-item.js';
 
 // Tests and side-by-side profiles: a separate settings/session directory (before anything reads it).
-if (process.env.TRAYPHONE_USER_DATA) app.setPath('userData', process.env.TRAYPHONE_USER_DATA);
+// Development only: a packaged app never lets its environment move its data or its renderer.
+if (!app.isPackaged && process.env.TRAYPHONE_USER_DATA) {
+  app.setPath('userData', process.env.TRAYPHONE_USER_DATA);
+}
 
 const log = electronLogPort();
+
+// Before `ready`: on Wayland, global shortcuts through the portal and screen capture via PipeWire.
+const chromiumFeatureList = chromiumFeatures(process.platform, process.env);
+if (chromiumFeatureList.length > 0) {
+  app.commandLine.appendSwitch('enable-features', chromiumFeatureList.join(','));
+}
 
 // Before `ready`: app:// is a standard, secure origin (fetch, media, CSP like https).
 protocol.registerSchemesAsPrivileged([
@@ -66,9 +89,10 @@ protocol.registerSchemesAsPrivileged([
 ]);
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // out/main
-const devServerUrl = devOrigin(process.env.ELECTRON_RENDERER_URL)
-  ? process.env.ELECTRON_RENDERER_URL
-  : undefined;
+const devServerUrl =
+  !app.isPackaged && devOrigin(process.env.ELECTRON_RENDERER_URL)
+    ? process.env.ELECTRON_RENDERER_URL
+    : undefined;
 const paths: AppPaths = {
   renderer: path.join(here, '../renderer'),
   resources: path.join(app.getAppPath(), 'resources'),
@@ -153,9 +177,9 @@ function senderOf(event: IpcMainInvokeEvent): SenderFrame | null {
   return { url: frame.url, isMainFrame: frame.parent === null && frame === event.sender.mainFrame };
 }
 
-function readPolicyFile(file: string): string | null {
+function readPolicyFile(file: string): Uint8Array | null {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
@@ -176,7 +200,20 @@ function applyLoginItem(plan: LoginItemPlan): void {
 
 async function start(): Promise<void> {
   const ses = session.defaultSession;
-  const settingsStore = new Store<Record<string, unknown>>({ name: 'trayphone' });
+  // Windows: the registry (GPO/Intune) only; elsewhere the root-owned policy file.
+  const policy =
+    process.platform === 'win32'
+      ? loadRegistryPolicy(regExeReader)
+      : loadPolicy(policyFilePath(process.platform, process.env), readPolicyFile);
+  const allowInsecure = policy.policy?.allowInsecureServer === true;
+  // A corrupt trayphone.json is moved aside (trayphone.json.corrupt-<time>): start from defaults.
+  const settingsStore = openSettingsStore(
+    path.join(app.getPath('userData'), 'trayphone.json'),
+    () => new Store<Record<string, unknown>>({ name: 'trayphone' }),
+    nodeSettingsFs,
+    log,
+    Date.now,
+  );
   const desktopStore = new DesktopStore(
     {
       read: () => settingsStore.store,
@@ -184,14 +221,21 @@ async function start(): Promise<void> {
         settingsStore.store = document;
       },
     },
-    loadPolicy(policyFilePath(process.platform, process.env), readPolicyFile),
+    policy,
     new TokenVault(safeStorage, log),
     log,
   );
   const softphone = new Softphone({
     shell: 'electron',
-    fetch: (url, init) => fetch(url, init),
-    createSocket: (url) => new WebSocket(url),
+    // Plain http/ws only to loopback (or a lab's explicit policy): checked on every request.
+    fetch: async (url, init) => {
+      assertSecureServerUrl(url, allowInsecure);
+      return fetch(url, init);
+    },
+    createSocket: (url) => {
+      assertSecureServerUrl(url, allowInsecure);
+      return new WebSocket(url);
+    },
     store: desktopStore.store,
     secretStore: desktopStore.secretStore,
     device: {
@@ -221,16 +265,70 @@ async function start(): Promise<void> {
     );
   });
   ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
-    permissionGranted(
-      {
-        permission,
-        requestingUrl: details.requestingUrl ?? requestingOrigin,
-        isMainFrame: details.isMainFrame,
-      },
-      origins,
-    ),
+    // WebHID for headset call control: our origin only (main/headset/hid-permission.ts).
+    (permission as string) === 'hid'
+      ? hidPermissionCheck(details.requestingUrl ?? requestingOrigin, origins)
+      : permissionGranted(
+          {
+            permission,
+            requestingUrl: details.requestingUrl ?? requestingOrigin,
+            isMainFrame: details.isMainFrame,
+          },
+          origins,
+        ),
   );
-  ses.setDevicePermissionHandler(() => false);
+  ses.setDevicePermissionHandler((details) =>
+    devicePermissionGranted({ deviceType: details.deviceType, origin: details.origin }, origins),
+  );
+  ses.setDisplayMediaRequestHandler(
+    (request, callback) => {
+      void answerDisplayMedia(
+        {
+          frameUrl: request.frame?.url,
+          isMainFrame: request.frame !== null && request.frame.parent === null,
+        },
+        {
+          origins,
+          log,
+          listSources: async () =>
+            (
+              await desktopCapturer.getSources({
+                types: ['screen', 'window'],
+                thumbnailSize: { width: 320, height: 180 },
+              })
+            ).map((s) => ({ id: s.id, name: s.name, thumbnail: s.thumbnail.toDataURL() })),
+          // Until the renderer's thumbnail dialog exists: a message box, one button per source.
+          picker: {
+            pick: async (entries) => {
+              const choices = messageBoxChoices(entries);
+              const { response } = await dialog.showMessageBox({
+                type: 'question',
+                message: 'Share your screen or a window',
+                buttons: choices.buttons,
+                cancelId: choices.cancelId,
+                noLink: true,
+              });
+              return choices.idAt(response);
+            },
+          },
+        },
+      ).then(
+        (source) => {
+          callback(source ? { video: { id: source.id, name: source.name } } : {});
+        },
+        (error: unknown) => {
+          log.error({ err: error }, 'screen sharing failed');
+          callback({});
+        },
+      );
+    },
+    // macOS 15+: the OS's own picker where it exists (Electron ignores it elsewhere).
+    { useSystemPicker: true },
+  );
+  ses.on('select-hid-device', (event, details, callback) => {
+    event.preventDefault();
+    callback(chooseHidDevice(details.frame?.url ?? '', details.deviceList, origins));
+  });
 
   // Pushes reach every window of ours (the main window and ringing windows).
   for (const event of SOFTPHONE_EVENT_NAMES) {
@@ -253,8 +351,8 @@ async function start(): Promise<void> {
     notifier: notifierPort(paths),
     tray: trayPort(
       paths,
-      (action) => {
-        app_.trayAction(action);
+      (action, callId) => {
+        app_.trayAction(action, callId);
       },
       () => {
         windowPort.show();
@@ -267,11 +365,19 @@ async function start(): Promise<void> {
       execPath: process.execPath,
       configHome: process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'),
       appArgs: app.isPackaged ? [] : [app.getAppPath()],
+      wayland: isWaylandSession(process.platform, process.env),
+      appImage: process.env.APPIMAGE,
     },
     isTrustedSender: (frame) => isTrustedSender(frame, origins),
     exit: () => {
       app.exit(0);
     },
+    power: {
+      on: (event, listener) => powerMonitor.on(event as 'shutdown', listener),
+      removeListener: (event, listener) =>
+        powerMonitor.removeListener(event as 'shutdown', listener),
+    },
+    network: { isOnline: () => net.isOnline() },
     timers: realTimers,
     log,
   });
@@ -284,11 +390,20 @@ async function start(): Promise<void> {
 
   mainWindow = createMainWindow(paths);
   mainWindow.on('close', (event) => {
-    // Closing hides to the tray: calls go on. Only quitting closes for real.
-    if (!app_.isQuitting) {
+    // Closing hides to the tray: calls go on. Only quitting (or the OS ending the session)
+    // closes for real.
+    if (app_.mainWindowCloseAction() === 'hide') {
       event.preventDefault();
       mainWindow?.hide();
     }
+  });
+  // Windows logoff / shutdown: `before-quit` does not fire. Never preventDefault here (that
+  // would block the logoff); end calls at once, the window may then close, and the app exits.
+  mainWindow.on('query-session-end', () => {
+    void app_.osShutdown('query-session-end');
+  });
+  mainWindow.on('session-end', () => {
+    void app_.osShutdown('session-end');
   });
   await app_.start(process.argv);
   for (const url of pendingUrls.splice(0)) app_.openUrl(url);

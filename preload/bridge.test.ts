@@ -80,4 +80,19 @@ describe('preload bridge', () => {
     expect(views).toEqual(['history']);
     expect(mutes).toBe(1);
   });
+
+  it('shell bridge: hotkey status, answered and pushed, validated', async () => {
+    const entry = { accelerator: 'Alt+F1', state: 'failed' };
+    const status = { answer: entry, decline: entry, hangup: entry, mute: entry, wayland: true };
+    const { ipc, send } = fakeIpc(() => ({ ok: true, data: status }));
+    const shell = createShellBridge(ipc);
+    expect(await shell.hotkeyStatus()).toEqual(status);
+    const seen: unknown[] = [];
+    shell.onHotkeyStatus((s) => seen.push(s));
+    send('shell:hotkey-status', status);
+    send('shell:hotkey-status', { answer: 'taken' });
+    expect(seen).toEqual([status]);
+    const bad = createShellBridge(fakeIpc(() => ({ ok: true, data: { answer: 1 } })).ipc);
+    await expect(bad.hotkeyStatus()).rejects.toMatchObject({ code: 'internal' });
+  });
 });

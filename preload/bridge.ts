@@ -6,6 +6,7 @@ import {
   type SoftphoneApi,
   type SoftphoneCommand,
   type SoftphoneEventName,
+  hotkeyStatusSchema,
   ipcResponseSchema,
   shellViewSchema,
   softphoneEventChannel,
@@ -81,6 +82,17 @@ export function createShellBridge(ipc: IpcPort): ShellApi {
       ipc.on('shell:open-view', (payload) => {
         const view = shellViewSchema.safeParse((payload as { view?: unknown } | null)?.view);
         if (view.success) listener(view.data);
+      }),
+    hotkeyStatus: async () => {
+      const status = hotkeyStatusSchema.safeParse(await call(ipc, 'hotkeys:status', {}));
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- see BridgedError
+      if (!status.success) throw bridgedError('internal', 'bad answer on hotkeys:status');
+      return status.data;
+    },
+    onHotkeyStatus: (listener) =>
+      ipc.on('shell:hotkey-status', (payload) => {
+        const status = hotkeyStatusSchema.safeParse(payload);
+        if (status.success) listener(status.data);
       }),
   };
 }

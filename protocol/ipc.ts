@@ -39,6 +39,24 @@ export const ipcResponseSchema = z.discriminatedUnion('ok', [
 
 const empty = z.object({}).strict();
 
+/**
+ * A global hotkey's state: `unset` (no accelerator), `idle` (valid, taken only while it has
+ * something to act on: answer/decline while ringing, hang-up/mute in a call), `registered` (held
+ * now), `failed` (the OS refused it: taken by another app, invalid, or no portal on Wayland).
+ */
+export const hotkeyStateSchema = z.enum(['unset', 'idle', 'registered', 'failed']);
+export type HotkeyState = z.infer<typeof hotkeyStateSchema>;
+const hotkeyEntrySchema = z.object({ accelerator: z.string().max(64), state: hotkeyStateSchema });
+export const hotkeyStatusSchema = z.object({
+  answer: hotkeyEntrySchema,
+  decline: hotkeyEntrySchema,
+  hangup: hotkeyEntrySchema,
+  mute: hotkeyEntrySchema,
+  /** Wayland: shortcuts go through the desktop's GlobalShortcuts portal, or `trayphone --answer`. */
+  wayland: z.boolean(),
+});
+export type HotkeyStatus = z.infer<typeof hotkeyStatusSchema>;
+
 /** Renderer → main commands of the desktop shell. */
 export const shellCommands = {
   /** Show and focus the main window (e.g. after answering from the ringing window). */
@@ -47,9 +65,12 @@ export const shellCommands = {
   'window:hide': { args: empty, result: z.null() },
   /** Quit for real: live calls are ended cleanly first. */
   'app:quit': { args: empty, result: z.null() },
+  /** Which global hotkeys are held, idle or refused by the OS (the settings screen shows it). */
+  'hotkeys:status': { args: empty, result: hotkeyStatusSchema },
 } as const;
 export type ShellCommand = keyof typeof shellCommands;
 export type ShellArgs<C extends ShellCommand> = z.infer<(typeof shellCommands)[C]['args']>;
+export type ShellResult<C extends ShellCommand> = z.infer<(typeof shellCommands)[C]['result']>;
 export const SHELL_COMMANDS = Object.keys(shellCommands) as ShellCommand[];
 
 /** The views the shell may ask the renderer to open (tray menu entries). */
@@ -62,6 +83,8 @@ export const shellEvents = {
   'shell:mute-toggle': empty,
   /** Open a view (the tray's "Missed calls" opens history). */
   'shell:open-view': z.object({ view: shellViewSchema }),
+  /** The global hotkeys' status changed (a registration failed, a call started or ended). */
+  'shell:hotkey-status': hotkeyStatusSchema,
 } as const;
 export type ShellEventChannel = keyof typeof shellEvents;
 export type ShellEventData<E extends ShellEventChannel> = z.infer<(typeof shellEvents)[E]>;
@@ -82,6 +105,8 @@ export interface ShellApi {
   quit(): Promise<null>;
   onMuteToggle(listener: () => void): () => void;
   onOpenView(listener: (view: ShellView) => void): () => void;
+  hotkeyStatus(): Promise<HotkeyStatus>;
+  onHotkeyStatus(listener: (status: HotkeyStatus) => void): () => void;
 }
 
 /** Global names the preload defines with `contextBridge.exposeInMainWorld`. */

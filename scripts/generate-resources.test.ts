@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { TrayIcon } from '../main/tray/tray-model.js';
+import { BADGED_TRAY_ICONS, MISSED_BADGES, type TrayIcon } from '../main/tray/tray-model.js';
 import {
   RESOURCES_DIR,
   SOUND_NAMES,
@@ -30,7 +30,36 @@ describe('generated resources', () => {
       'ringing-dim',
       'in-call',
     ];
-    expect([...TRAY_ICON_STATES].sort()).toEqual([...used].sort());
+    const badged = BADGED_TRAY_ICONS.flatMap((state) =>
+      MISSED_BADGES.map((badge): TrayIcon => `${state}-missed-${badge}`),
+    );
+    expect([...TRAY_ICON_STATES].sort()).toEqual([...used, ...badged].sort());
+    for (const icon of [...used, ...badged]) {
+      expect(files.has(`tray/${icon}-16.png`), icon).toBe(true);
+      expect(files.has(`tray/${icon}-32.png`), icon).toBe(true);
+    }
+  });
+
+  it('a missed-call badge is a red disc at the bottom right with the count in white', () => {
+    const size = 32;
+    const raw = (name: string): Buffer => {
+      const png = files.get(`tray/${name}-${size}.png`)!;
+      return inflateSync(png.subarray(41, 41 + png.readUInt32BE(33)));
+    };
+    const at = (img: Buffer, x: number, y: number) => [
+      ...img.subarray(y * (size * 4 + 1) + 1 + x * 4, y * (size * 4 + 1) + 5 + x * 4),
+    ];
+    const plain = raw('available');
+    const three = raw('available-missed-3');
+    const seven = raw('available-missed-7');
+    // The top left is the state's disc, untouched; the badge differs from the plain icon.
+    expect(at(three, 8, 10)).toEqual(at(plain, 8, 10));
+    expect(three.equals(plain)).toBe(false);
+    expect(three.equals(seven)).toBe(false);
+    const badgePixels = [] as number[][];
+    for (let y = 17; y < 28; y++) for (let x = 17; x < 28; x++) badgePixels.push(at(three, x, y));
+    expect(badgePixels.some((p) => p[0] === 214 && p[1] === 40 && p[2] === 40)).toBe(true);
+    expect(badgePixels.some((p) => p[0] === 255 && p[1] === 255 && p[2] === 255)).toBe(true);
   });
 
   it('PNGs decode: signature, size, RGBA, and pixel data of the right length', () => {

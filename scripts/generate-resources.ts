@@ -1,6 +1,8 @@
 /**
  * Generates the desktop app's binary resources, so that they are reproducible from source:
  *   resources/tray/<state>-16.png, <state>-32.png   tray icons per state (state colours)
+ *   resources/tray/<state>-missed-<n>-16.png, …-32.png  the same with a red missed-call badge
+ *                                                    (n = 1..9, 9plus; main/tray/tray-model.ts)
  *   resources/icons/icon-512.png, icon-256.png       app icon (electron-builder derives .ico/.icns)
  *   resources/sounds/ringtone-<name>.wav             every ringtone the settings picker offers
  *                                                    (SOUND_FILES below; the renderer plays them)
@@ -15,6 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { deflateSync } from 'node:zlib';
+import { BADGED_TRAY_ICONS, MISSED_BADGES } from '../main/tray/tray-model.js';
 
 const root = path.resolve(import.meta.dirname, '..', 'resources');
 
@@ -125,6 +128,52 @@ const TRAY: Record<string, Shader> = {
   'ringing-dim': trayShader([140, 185, 240], 'ring'),
   'in-call': trayShader([30, 123, 230], 'dot'),
 };
+
+// ---- missed-call badge ------------------------------------------------------------------------
+
+/** 3×5 digits (and a 3×3 plus) for the badge: readable at 16 px, where fonts are not. */
+const GLYPHS: Record<string, string[]> = {
+  '1': ['.#.', '##.', '.#.', '.#.', '###'],
+  '2': ['##.', '..#', '.#.', '#..', '###'],
+  '3': ['##.', '..#', '.#.', '..#', '##.'],
+  '4': ['#.#', '#.#', '###', '..#', '..#'],
+  '5': ['###', '#..', '##.', '..#', '##.'],
+  '6': ['.##', '#..', '###', '#.#', '###'],
+  '7': ['###', '..#', '.#.', '.#.', '.#.'],
+  '8': ['###', '#.#', '###', '#.#', '###'],
+  '9': ['###', '#.#', '###', '..#', '##.'],
+  '+': ['...', '.#.', '###', '.#.', '...'],
+};
+const BADGE_RED: RGB = [214, 40, 40];
+const BADGE = { cx: 0.7, cy: 0.7, r: 0.3, gap: 0.06 };
+
+/** The text of a badge as one bitmap: glyphs side by side, one empty column between. */
+function badgeBitmap(text: string): string[] {
+  const glyphs = text.split('').map((c) => GLYPHS[c] ?? GLYPHS['+']!);
+  return Array.from({ length: 5 }, (_, row) => glyphs.map((g) => g[row]).join('.'));
+}
+
+/**
+ * A tray icon with the missed-call count: the state icon, a transparent gap around a red disc at
+ * the bottom right (it stays legible on the state's own colour), and the count in white.
+ */
+function badgedShader(base: Shader, text: string): Shader {
+  const bitmap = badgeBitmap(text);
+  const columns = bitmap[0]!.length;
+  // The text box fits inside the disc: 5 rows high, as wide as the glyphs need.
+  const cell = Math.min((BADGE.r * 1.25) / 5, (BADGE.r * 1.6) / columns);
+  const left = BADGE.cx - (columns * cell) / 2;
+  const top = BADGE.cy - (5 * cell) / 2;
+  return (x, y) => {
+    const d = Math.hypot(x - BADGE.cx, y - BADGE.cy);
+    if (d > BADGE.r + BADGE.gap) return base(x, y);
+    if (d > BADGE.r) return undefined;
+    const col = Math.floor((x - left) / cell);
+    const row = Math.floor((y - top) / cell);
+    const on = bitmap[row]?.[col] === '#';
+    return { color: on ? WHITE : BADGE_RED, alpha: 1 };
+  };
+}
 
 /** The app icon: a blue rounded square with a white handset-like arc and a status dot. */
 const appIcon: Shader = (x, y) => {
@@ -237,6 +286,17 @@ export function generateResources(): Map<string, Buffer> {
       files.set(`tray/${state}-${size}.png`, encodePng(size, size, render(size, shader)));
     }
   }
+  for (const state of BADGED_TRAY_ICONS) {
+    for (const badge of MISSED_BADGES) {
+      const shader = badgedShader(TRAY[state]!, badge === '9plus' ? '9+' : badge);
+      for (const size of [16, 32]) {
+        files.set(
+          `tray/${state}-missed-${badge}-${size}.png`,
+          encodePng(size, size, render(size, shader)),
+        );
+      }
+    }
+  }
   for (const size of [256, 512]) {
     files.set(`icons/icon-${size}.png`, encodePng(size, size, render(size, appIcon)));
   }
@@ -246,7 +306,10 @@ export function generateResources(): Map<string, Buffer> {
   return files;
 }
 
-export const TRAY_ICON_STATES = Object.keys(TRAY);
+export const TRAY_ICON_STATES = [
+  ...Object.keys(TRAY),
+  ...BADGED_TRAY_ICONS.flatMap((state) => MISSED_BADGES.map((b) => `${state}-missed-${b}`)),
+];
 export const RESOURCES_DIR = root;
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -65,6 +65,12 @@ export interface StartOptions {
   routes?: Route[];
   /** Check each reused call snapshot against a fresh encoding (the test server turns it on). */
   verifyCallSnapshots?: boolean;
+  /**
+   * Tests only: token lifetimes below the configuration's minimums (60 s access, 300 s
+   * refresh), so that tests can watch sessions outlive several tokens. Code, not
+   * configuration: no file or variable of a deployment can reach it.
+   */
+  tokenLifetimesSec?: { access?: number; refresh?: number };
 }
 
 /** The JWT secret: from the config, or generated once and kept in the data directory. */
@@ -158,8 +164,8 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   const sessions = new LocalSessionRegistry();
   const router = new LocalMessageRouter(sessions);
   const tokens = new TokenService(jwtSecret(config), {
-    accessSec: config.auth.accessTokenTtlSec,
-    refreshSec: config.auth.refreshTokenTtlSec,
+    accessSec: options.tokenLifetimesSec?.access ?? config.auth.accessTokenTtlSec,
+    refreshSec: options.tokenLifetimesSec?.refresh ?? config.auth.refreshTokenTtlSec,
   });
   const presence = new PresenceService(sessions, stores.users, logger);
   // The SFU and the call engine refer to each other: conference control flows one way, media
@@ -347,7 +353,11 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   });
 
   // Ping the quiet connections, drop the silent ones: spread over the period, not in one burst.
-  const sweep = new HeartbeatSweep(connections, { ...config.signaling, logger });
+  const sweep = new HeartbeatSweep(connections, {
+    ...config.signaling,
+    renewGraceMs: config.auth.sessionRenewGraceSec * 1000,
+    logger,
+  });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

@@ -74,6 +74,18 @@ describe('loadConfig', () => {
     );
   });
 
+  it('gives sessions a renew grace of 60 s after their token expires, 0 to 3600 s when set', () => {
+    expect(loadConfig({}).auth.sessionRenewGraceSec).toBe(60);
+    const file = tmpFile(JSON.stringify({ auth: { sessionRenewGraceSec: 0 } }));
+    expect(loadConfig({ file }).auth.sessionRenewGraceSec).toBe(0);
+    expect(loadConfig({ file }).auth.accessTokenTtlSec).toBe(3600);
+    for (const bad of [-1, 1.5, 3601, '60']) {
+      expect(() =>
+        loadConfig({ overrides: { auth: { sessionRenewGraceSec: bad as number } } }),
+      ).toThrow(/auth\.sessionRenewGraceSec/);
+    }
+  });
+
   it('rejects a non-numeric port from the environment', () => {
     expect(() => loadConfig({ env: { TRAYPHONE_PORT: 'x' } })).toThrow(/port/);
   });

@@ -24,6 +24,12 @@ export const configSchema = z.object({
       /** HMAC secret for JWTs; generated and kept in the data dir when unset. */
       jwtSecret: z.string().min(32).optional(),
       accessTokenTtlSec: z.number().int().min(60).default(3600),
+      /**
+       * A signaling session lives until its access token expires (`session.renew` moves that);
+       * one not renewed by then is closed with `token-expired` this much later: time for a
+       * client that was asleep or offline for a moment to refresh.
+       */
+      sessionRenewGraceSec: z.number().int().min(0).max(3600).default(60),
       refreshTokenTtlSec: z
         .number()
         .int()
@@ -46,6 +52,7 @@ export const configSchema = z.object({
     })
     .default({
       accessTokenTtlSec: 3600,
+      sessionRenewGraceSec: 60,
       refreshTokenTtlSec: 30 * 86_400,
       signInPerAccountPerMinute: 10,
       signInPerAddressPerMinute: 120,

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type TestServer, startTestServer } from '../../server/testing/test-server.js';
@@ -116,4 +117,101 @@ describe('SignalingClient with CallManager against the real server', () => {
     expect(await fatal).toBe('unauthorized');
     expect(signaling.state).toBe('closed');
   });
+
+  it('reconnectNow retries at once instead of waiting for the backoff', async () => {
+    const signaling = new SignalingClient({
+      url: 'ws://placeholder',
+      device: { id: 'desk', name: 'desk', platform: 'linux' },
+      getToken: async () => (await t.login('alice')).accessToken,
+      createSocket: () => new WebSocket(t.server.signalingUrl),
+      // Every retry would wait ~60 s: only reconnectNow can bring it back within the test.
+      backoff: { baseMs: 60_000, maxMs: 60_000 },
+      random: () => 0.99,
+    });
+    clients.push(signaling);
+    signaling.start();
+    await until(() => signaling.state === 'connected');
+    await t.restart();
+    await until(() => signaling.state === 'reconnecting');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(signaling.state).toBe('reconnecting');
+    signaling.reconnectNow();
+    await until(() => signaling.state === 'connected', 3_000);
+  });
+
+  it('reconnectNow drops a socket that died silently (sleep) and signs in on a new one', async () => {
+    const proxy = await freezableProxy(() => new URL(t.server.signalingUrl));
+    try {
+      const signaling = new SignalingClient({
+        url: 'ws://placeholder',
+        device: { id: 'desk', name: 'desk', platform: 'linux' },
+        getToken: async () => (await t.login('alice')).accessToken,
+        createSocket: () => new WebSocket(`ws://127.0.0.1:${proxy.port}/ws`),
+        backoff: { baseMs: 60_000, maxMs: 60_000 },
+        random: () => 0.99,
+      });
+      clients.push(signaling);
+      const states: ConnectionState[] = [];
+      signaling.on('state', (s) => states.push(s));
+      signaling.start();
+      await until(() => signaling.state === 'connected');
+      // The laptop slept: the TCP connection is still "open" but nothing goes through.
+      proxy.freezeExisting();
+      signaling.reconnectNow(300);
+      await until(() => states.includes('reconnecting'), 2_000);
+      await until(() => signaling.state === 'connected', 3_000);
+      expect(proxy.connections()).toBe(2);
+      // A live connection answers the probe and stays.
+      signaling.reconnectNow(300);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(signaling.state).toBe('connected');
+      expect(proxy.connections()).toBe(2);
+    } finally {
+      await proxy.close();
+    }
+  });
 });
+
+/**
+ * A TCP proxy to the test server whose existing connections can be frozen: bytes stop flowing
+ * both ways without any FIN or RST, as after a suspend or a network change (half-open TCP).
+ */
+async function freezableProxy(target: () => URL) {
+  const pairs: { client: net.Socket; upstream: net.Socket; frozen: boolean }[] = [];
+  const server = net.createServer((client) => {
+    const url = target();
+    const upstream = net.connect(Number(url.port), url.hostname);
+    const pair = { client, upstream, frozen: false };
+    pairs.push(pair);
+    client.on('data', (d) => {
+      if (!pair.frozen) upstream.write(d);
+    });
+    upstream.on('data', (d) => {
+      if (!pair.frozen) client.write(d);
+    });
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => {
+      if (!pair.frozen) upstream.destroy();
+    });
+    upstream.on('close', () => {
+      if (!pair.frozen) client.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as net.AddressInfo;
+  return {
+    port: address.port,
+    connections: () => pairs.length,
+    freezeExisting: () => {
+      for (const p of pairs) p.frozen = true;
+    },
+    close: async () => {
+      for (const p of pairs) {
+        p.client.destroy();
+        p.upstream.destroy();
+      }
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

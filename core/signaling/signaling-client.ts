@@ -46,6 +46,8 @@ export type SignalingClientEvents = {
   event: [event: ParsedEvent];
   /** Closed for good, with the reason (`unauthorized`, `incompatible-version`, ...). */
   fatal: [error: SignalingError];
+  /** `session.renew` moved the session's deadline (epoch ms, server clock). */
+  renewed: [sessionExpiresAt: number];
 };
 
 export interface SignalingClientOptions {
@@ -53,6 +55,12 @@ export interface SignalingClientOptions {
   device: DeviceInfo;
   /** Called before every sign-in; may refresh the token. */
   getToken: () => Promise<string>;
+  /**
+   * Called before the session's deadline (hello's `sessionExpiresAt`) for a freshly refreshed
+   * access token of the same user, sent in `session.renew`. Without it the server closes the
+   * session at its deadline (`token-expired`) and the client signs in again with `getToken`.
+   */
+  renewToken?: () => Promise<string>;
   createSocket: SocketFactory;
   requestTimeoutMs?: number;
   backoff?: BackoffOptions;
@@ -65,6 +73,17 @@ type Pending = {
   reject: (error: SignalingError) => void;
   timer: ReturnType<typeof setTimeout>;
 };
+
+/**
+ * A session is renewed when this share of its remaining life has passed, less up to
+ * RENEW_JITTER of it at random: devices signed in together do not all refresh at once.
+ */
+const RENEW_AT = 0.8;
+const RENEW_JITTER = 0.1;
+/** Renewals are never closer together than this (a retry, a deadline already near). */
+const MIN_RENEW_DELAY_MS = 1_000;
+/** How long `reconnectNow` waits for the ping that tells a live socket from a dead one. */
+export const DEFAULT_PROBE_TIMEOUT_MS = 3_000;
 
 /** Errors after which reconnecting cannot help. */
 const FATAL: ReadonlySet<string> = new Set(['unauthorized', 'incompatible-version']);
@@ -86,7 +105,11 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
   private everSignedIn = false;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  private renewTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Server clock minus ours, as of the last hello: deadlines are in server time. */
+  private serverClockOffsetMs = 0;
   private signedIn = false;
+  private probing = false;
 
   constructor(private readonly options: SignalingClientOptions) {
     super();
@@ -103,11 +126,42 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
     this.connect();
   }
 
+  /**
+   * The network may have changed under the connection (resume from sleep, screen unlock, a
+   * network coming up): act now rather than after the heartbeat (up to its interval) or the
+   * backoff (up to `maxMs`). Waiting for a retry: retry at once, the backoff starting over.
+   * Signed in: a ping with a short timeout; no answer means the socket died while we slept
+   * (half-open TCP never closes by itself), so it is dropped and a new one opened at once.
+   * A handshake under way is left to finish.
+   */
+  reconnectNow(probeTimeoutMs = DEFAULT_PROBE_TIMEOUT_MS): void {
+    if (this._state === 'closed' || this._state === 'idle') return;
+    const socket = this.socket;
+    if (!socket) {
+      clearTimeout(this.reconnectTimer);
+      this.attempt = 0;
+      this.connect();
+      return;
+    }
+    if (!this.signedIn || this.probing) return;
+    this.probing = true;
+    this.send('ping', {}, probeTimeoutMs, false).then(
+      () => {
+        this.probing = false;
+      },
+      () => {
+        this.probing = false;
+        if (socket === this.socket) this.drop(socket, 4003, 'probe unanswered', true);
+      },
+    );
+  }
+
   /** Signs out of this connection for good: pending requests fail with `disconnected`. */
   close(): void {
     this.setState('closed');
     clearTimeout(this.reconnectTimer);
     this.stopHeartbeat();
+    this.stopRenewal();
     this.socket?.close(1000, 'client closed');
     this.socket = undefined;
     this.failAll(new SignalingError('disconnected', 'client closed'));
@@ -183,6 +237,8 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
       this.attempt = 0;
       this.setState('connected');
       this.startHeartbeat(socket, hello.heartbeatIntervalMs);
+      this.serverClockOffsetMs = hello.serverTime - Date.now();
+      this.scheduleRenewal(socket, hello.sessionExpiresAt);
       // Queued requests go out after hello, in the order they were made.
       for (const { frame } of this.queue.splice(0)) socket.send(frame);
       this.emit('ready', hello, resumed);
@@ -229,6 +285,7 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
     this.socket = undefined;
     this.signedIn = false;
     this.stopHeartbeat();
+    this.stopRenewal();
     // Requests that were on the wire have no answer coming; queued ones wait for the next hello.
     const queuedIds = new Set(this.queue.map((q) => q.id));
     for (const [id, p] of this.pending) {
@@ -259,9 +316,80 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
     this.heartbeatTimer = setInterval(() => {
       if (socket.readyState !== SOCKET_OPEN) return;
       this.send('ping', {}, intervalMs, false).catch(() => {
-        if (socket === this.socket) socket.close(4002, 'heartbeat lost');
+        if (socket === this.socket) this.drop(socket, 4002, 'heartbeat lost', false);
       });
     }, intervalMs);
+  }
+
+  /**
+   * Renews the session before its deadline: at RENEW_AT of the time left (less jitter). A
+   * renewal that failed for a passing reason is tried again the same way, sooner as the
+   * deadline nears; a refused refresh is not (the server closes the session at its deadline,
+   * and the sign-in after it reports the refusal).
+   */
+  private scheduleRenewal(socket: WebSocketLike, sessionExpiresAt: number): void {
+    this.stopRenewal();
+    const renewToken = this.options.renewToken;
+    if (!renewToken) return;
+    const left = sessionExpiresAt - this.serverClockOffsetMs - Date.now();
+    if (left <= 0) return;
+    const random = this.options.random ?? Math.random;
+    const share = RENEW_AT - RENEW_JITTER * random();
+    const delay = Math.min(left, Math.max(MIN_RENEW_DELAY_MS, left * share));
+    this.renewTimer = setTimeout(() => {
+      void this.renew(socket, renewToken, sessionExpiresAt);
+    }, delay);
+  }
+
+  private async renew(
+    socket: WebSocketLike,
+    renewToken: () => Promise<string>,
+    deadline: number,
+  ): Promise<void> {
+    const current = () => socket === this.socket && this.signedIn;
+    try {
+      const accessToken = await renewToken();
+      if (!current()) return;
+      const { sessionExpiresAt } = await this.send(
+        'session.renew',
+        { accessToken },
+        this.options.requestTimeoutMs ?? 10_000,
+        false,
+      );
+      if (!current()) return;
+      this.emit('renewed', sessionExpiresAt);
+      this.scheduleRenewal(socket, sessionExpiresAt);
+    } catch (error) {
+      if (!current()) return;
+      const code = error instanceof SignalingError ? error.code : 'unauthorized';
+      if (code === 'unauthorized') return;
+      this.scheduleRenewal(socket, deadline);
+    }
+  }
+
+  private stopRenewal(): void {
+    clearTimeout(this.renewTimer);
+    this.renewTimer = undefined;
+  }
+
+  /**
+   * Gives up on a socket that stopped answering without waiting for its close event: closing a
+   * WebSocket whose peer is gone waits for a close handshake that never comes (ws: 30 s).
+   * `now`: reconnect at once (the network is known to be back) rather than after the backoff.
+   */
+  private drop(socket: WebSocketLike, code: number, reason: string, now: boolean): void {
+    socket.onmessage = null; // a late frame of the old socket must not count as the new one's
+    this.onSocketClosed(socket);
+    try {
+      socket.close(code, reason);
+    } catch {
+      // Already closing: the close event is ignored (it is not our socket any more).
+    }
+    if (now && this._state !== 'closed') {
+      clearTimeout(this.reconnectTimer);
+      this.attempt = 0;
+      this.connect();
+    }
   }
 
   private stopHeartbeat(): void {

@@ -160,6 +160,18 @@ export class TokenKeeper {
   }
 
   /**
+   * For SignalingClient's `renewToken`: a newly refreshed access token for `session.renew`,
+   * never the one in hand (that one's expiry is the deadline to move). When the server cannot
+   * be reached, the token in hand comes back: the renewal changes nothing and is tried again.
+   */
+  renewalToken(): Promise<string> {
+    this.inFlight ??= this.refreshNow(false).finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  /**
    * While connected, renews the refresh token at half its life: a tray app may stay connected
    * for longer than a refresh token lives, and its next reconnect must still find one valid.
    */

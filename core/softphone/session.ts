@@ -109,6 +109,7 @@ export class Session {
       url: deps.signalingUrl,
       device: { ...options.device, id: deps.deviceId },
       getToken: () => this.tokens.getToken(),
+      renewToken: () => this.tokens.renewalToken(),
       createSocket: options.createSocket,
       ...(options.requestTimeoutMs === undefined
         ? {}

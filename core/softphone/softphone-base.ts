@@ -144,6 +144,15 @@ export abstract class SoftphoneBase {
     return this.started;
   }
 
+  /**
+   * The network may have changed (resume from sleep, unlock, a network up): the signaling
+   * connection retries or checks itself at once instead of after its heartbeat or backoff.
+   * Nothing happens when signed out.
+   */
+  reconnectNow(): void {
+    this.session?.signaling.reconnectNow();
+  }
+
   /** Closes the connection (app quit); the account stays signed in for the next start. */
   async close(): Promise<void> {
     await this.start().catch(() => undefined);

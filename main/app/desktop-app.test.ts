@@ -1,23 +1,37 @@
 import { describe, expect, it } from 'vitest';
+import type { HotkeyStatus } from '../../protocol/index.js';
 import { memoryLog } from '../log/log.js';
 import { APP_ORIGIN, isTrustedSender } from '../security/origins.js';
 import { SettingsWatch } from '../settings/settings-watch.js';
 import type { LoginItemPlan } from '../shell/login-item.js';
 import {
+  FakePowerMonitor,
   FakeSoftphone,
   FakeTimers,
-  HandleLog,
+  FakeWindowFactory,
+  callInfo,
   incoming,
   outgoing,
   snapshot,
 } from '../testing/fakes.js';
 import type { TrayModel } from '../tray/tray-model.js';
-import { DesktopApp } from './desktop-app.js';
+import { NETWORK_POLL_MS } from '../power/power-watch.js';
+import { RingingWindowStack } from '../ringing/ringing-window-stack.js';
+import { DesktopApp, SHUTDOWN_STEP_TIMEOUT_MS } from './desktop-app.js';
 import { QUIT_TIMEOUT_MS, callsToEnd } from './quit.js';
 
 const OWN = { url: `${APP_ORIGIN}/index.html`, isMainFrame: true };
 
-function setup(options: { os?: NodeJS.Platform } = {}) {
+function setup(
+  options: {
+    os?: NodeJS.Platform;
+    refuse?: string[];
+    onHotkeyStatus?: (status: HotkeyStatus) => void;
+    power?: FakePowerMonitor;
+    screenPop?: { template: string; opened: string[] };
+    online?: { value: boolean };
+  } = {},
+) {
   const log = memoryLog();
   const softphone = new FakeSoftphone();
   const timers = new FakeTimers();
@@ -25,7 +39,8 @@ function setup(options: { os?: NodeJS.Platform } = {}) {
   const registered = new Map<string, () => void>();
   const loginItems: LoginItemPlan[] = [];
   const trayModels: TrayModel[] = [];
-  const ringingWindows = new HandleLog();
+  // The ringing windows as the Electron adapter drives them, with real (fake) window state.
+  const ringingWindows = new FakeWindowFactory();
   let exited = 0;
   const settings = new SettingsWatch();
   const app = new DesktopApp({
@@ -38,12 +53,14 @@ function setup(options: { os?: NodeJS.Platform } = {}) {
       openView: (view) => window.push(view),
       muteToggle: () => window.push('mute'),
       reload: () => window.push('reload'),
+      ...(options.onHotkeyStatus ? { hotkeyStatus: options.onHotkeyStatus } : {}),
     },
-    ringingWindows: { open: (id) => ringingWindows.handle(id) },
+    ringingWindows: new RingingWindowStack(ringingWindows),
     notifier: { show: () => ({ close: () => undefined }) },
     tray: { render: (m) => trayModels.push(m), setBadgeCount: () => undefined },
     shortcuts: {
       register: (accelerator, callback) => {
+        if (options.refuse?.includes(accelerator)) return false;
         registered.set(accelerator, callback);
         return true;
       },
@@ -60,6 +77,19 @@ function setup(options: { os?: NodeJS.Platform } = {}) {
     exit: () => {
       exited += 1;
     },
+    ...(options.power ? { power: options.power } : {}),
+    ...(options.screenPop
+      ? {
+          screenPop: {
+            settings: () => ({
+              template: options.screenPop?.template ?? '',
+              when: 'incoming' as const,
+            }),
+            openExternal: (url: string) => options.screenPop?.opened.push(url),
+          },
+        }
+      : {}),
+    ...(options.online ? { network: { isOnline: () => options.online?.value ?? true } } : {}),
     timers,
     log,
   });
@@ -103,6 +133,44 @@ describe('DesktopApp', () => {
     expect(window.filter((w) => w === 'dialer')).toHaveLength(3);
   });
 
+  it('command-line control reaches the running instance: --answer, --decline, --mute, --hangup, --call', async () => {
+    const { app, softphone, window, log } = setup();
+    await app.start(['x', '--hidden']);
+    softphone.push(snapshot({ calls: [incoming('c1')] }));
+    app.secondInstance(['trayphone', '--answer']);
+    expect(softphone.commands.at(-1)).toEqual({
+      command: 'accept',
+      args: { callId: 'c1', media: 'audio' },
+    });
+    app.secondInstance(['trayphone', '--decline']);
+    expect(softphone.commands.at(-1)).toEqual({ command: 'decline', args: { callId: 'c1' } });
+    softphone.push(snapshot({ calls: [incoming('c1', 'active')] }));
+    app.secondInstance(['trayphone', '--mute']);
+    expect(window.at(-1)).toBe('mute');
+    app.secondInstance(['trayphone', '--hangup']);
+    expect(softphone.commands.at(-1)).toEqual({ command: 'hangup', args: { callId: 'c1' } });
+    app.secondInstance(['trayphone', '--call', 'carol', '--video']);
+    expect(softphone.commands.at(-1)).toEqual({
+      command: 'call',
+      args: { callees: ['carol'], media: 'video' },
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(window.at(-1)).toBe('show');
+    // A refused command line does nothing at all (not even showing the window).
+    const count = { commands: softphone.commands.length, window: window.length };
+    app.secondInstance(['trayphone', '--answer', '--hangup']);
+    expect(softphone.commands).toHaveLength(count.commands);
+    expect(window).toHaveLength(count.window);
+    expect(log.lines.some((l) => l.message === 'command line refused')).toBe(true);
+  });
+
+  it('--call at the first start pre-fills the dialer (the line may not be up yet)', async () => {
+    const { app, softphone, window } = setup();
+    await app.start(['trayphone', '--call', 'dave']);
+    expect(softphone.dialRequests).toEqual([{ target: 'dave', media: 'audio' }]);
+    expect(window).toEqual(['show', 'dialer']);
+  });
+
   it('a second launch without a link just shows the window', async () => {
     const { app, window, softphone } = setup();
     await app.start(['x', '--hidden']);
@@ -111,16 +179,19 @@ describe('DesktopApp', () => {
     expect(softphone.dialRequests).toEqual([]);
   });
 
-  it('global hotkeys are registered from settings and act on the current call', async () => {
+  it('global hotkeys are held only while they can act: answer/decline ringing, hang-up/mute in a call', async () => {
     const { app, softphone, registered, window, settings } = setup();
     await app.start(['x']);
-    expect([...registered.keys()].sort()).toEqual(Object.values(settings.current().hotkeys).sort());
+    const keys = settings.current().hotkeys;
+    // Nothing rings and no call: nothing is taken from the rest of the desktop.
+    expect([...registered.keys()]).toEqual([]);
     const press = (action: 'answer' | 'decline' | 'hangup' | 'mute'): void => {
-      registered.get(settings.current().hotkeys[action])!();
+      const callback = registered.get(keys[action]);
+      if (!callback) throw new Error(`${action} is not registered`);
+      callback();
     };
-    press('answer'); // nothing rings: nothing happens
-    expect(softphone.commands).toEqual([]);
     softphone.push(snapshot({ calls: [incoming('c1', 'ringing', { localMedia: 'video' })] }));
+    expect([...registered.keys()].sort()).toEqual([keys.answer, keys.decline].sort());
     press('answer');
     expect(softphone.commands.at(-1)).toEqual({
       command: 'accept',
@@ -129,18 +200,52 @@ describe('DesktopApp', () => {
     press('decline');
     expect(softphone.commands.at(-1)).toEqual({ command: 'decline', args: { callId: 'c1' } });
     softphone.push(snapshot({ calls: [incoming('c1', 'active')] }));
+    expect([...registered.keys()].sort()).toEqual([keys.hangup, keys.mute].sort());
     press('mute');
     expect(window.at(-1)).toBe('mute');
     press('hangup');
     expect(softphone.commands.at(-1)).toEqual({ command: 'hangup', args: { callId: 'c1' } });
     softphone.push(snapshot({ calls: [outgoing('o1', 'ringback')] }));
+    expect([...registered.keys()]).toEqual([keys.hangup]);
     press('hangup');
     expect(softphone.commands.at(-1)).toEqual({ command: 'cancel', args: { callId: 'o1' } });
+    softphone.push(snapshot({ calls: [outgoing('o1', 'ended')] }));
+    expect([...registered.keys()]).toEqual([]);
+  });
+
+  it('a refused hotkey shows in the status (IPC and push) before the first call', async () => {
+    const pushed: unknown[] = [];
+    const a = setup({
+      refuse: ['CommandOrControl+Shift+A'],
+      onHotkeyStatus: (s) => pushed.push(s),
+    });
+    await a.app.start(['x']);
+    const answer = await a.app.router.handle('hotkeys:status', OWN, {});
+    expect(answer).toMatchObject({
+      ok: true,
+      data: {
+        answer: { accelerator: 'CommandOrControl+Shift+A', state: 'failed' },
+        decline: { state: 'idle' },
+        wayland: false,
+      },
+    });
+    expect(pushed.at(-1)).toMatchObject({ answer: { state: 'failed' } });
+    a.softphone.push(snapshot({ calls: [incoming('c1')] }));
+    expect(pushed.at(-1)).toMatchObject({
+      answer: { state: 'failed' },
+      decline: { state: 'registered' },
+    });
+    // A new accelerator for answer is tried at once and clears the failure.
+    await a.app.router.handle('softphone:updateSettings', OWN, {
+      hotkeys: { ...a.settings.current().hotkeys, answer: 'Alt+F1' },
+    });
+    expect(pushed.at(-1)).toMatchObject({ answer: { accelerator: 'Alt+F1', state: 'registered' } });
   });
 
   it('changing hotkeys re-registers them; changing launchAtLogin re-plans the login item', async () => {
-    const { app, registered, settings, loginItems } = setup();
+    const { app, registered, settings, loginItems, softphone } = setup();
     await app.start(['x']);
+    softphone.push(snapshot({ calls: [incoming('c1', 'active')] }));
     const hotkeys = { ...settings.current().hotkeys, mute: 'Alt+F9' };
     await app.router.handle('softphone:updateSettings', OWN, { hotkeys });
     expect(registered.has('Alt+F9')).toBe(true);
@@ -203,6 +308,37 @@ describe('DesktopApp', () => {
     expect(window).toEqual(['show', 'history']);
   });
 
+  it("the tray's answer / decline / hang-up items act on their own call, not the newest", async () => {
+    const { app, softphone, trayModels } = setup();
+    await app.start(['x', '--hidden']);
+    const carol = incoming('c2');
+    carol.info = { ...callInfo('c2'), callerId: 'carol' };
+    softphone.push(snapshot({ calls: [incoming('c1'), carol] }));
+    const click = (label: string): void => {
+      const item = trayModels.at(-1)?.menu.find((i) => i.kind === 'item' && i.label === label);
+      if (item?.kind !== 'item') throw new Error(`no tray item ${label}`);
+      app.trayAction(item.action, item.callId);
+    };
+    click('Answer — alice');
+    expect(softphone.commands.at(-1)).toEqual({
+      command: 'accept',
+      args: { callId: 'c1', media: 'audio' },
+    });
+    click('Decline — carol');
+    expect(softphone.commands.at(-1)).toEqual({ command: 'decline', args: { callId: 'c2' } });
+    softphone.push(snapshot({ calls: [incoming('c1', 'active'), outgoing('o1', 'ringback')] }));
+    const hangups = trayModels
+      .at(-1)
+      ?.menu.filter((i) => i.kind === 'item' && i.action === 'hangup');
+    expect(hangups?.map((i) => (i.kind === 'item' ? i.callId : ''))).toEqual(['c1', 'o1']);
+    app.trayAction('hangup', 'o1');
+    expect(softphone.commands.at(-1)).toEqual({ command: 'cancel', args: { callId: 'o1' } });
+    // A stale item whose call stopped ringing does nothing (it never answers another call).
+    const before = softphone.commands.length;
+    app.trayAction('answer', 'c2');
+    expect(softphone.commands).toHaveLength(before);
+  });
+
   it('quitting ends live calls cleanly (decline, cancel, hang up), closes the connection, exits', async () => {
     const { app, softphone, ringingWindows, exited } = setup();
     await app.start(['x']);
@@ -245,6 +381,94 @@ describe('DesktopApp', () => {
     await done;
     expect(softphone.closed).toBe(true);
     expect(exited()).toBe(1);
+  });
+
+  it('Windows logoff (query-session-end): calls end cleanly at once, closing the window no longer hides it, the app exits', async () => {
+    const { app, softphone, exited } = setup();
+    await app.start(['x']);
+    softphone.push(snapshot({ calls: [incoming('a1', 'active'), incoming('r1')] }));
+    expect(app.mainWindowCloseAction()).toBe('hide');
+    const done = app.osShutdown('query-session-end');
+    // Synchronously: the close-to-tray handler must not block the session end.
+    expect(app.mainWindowCloseAction()).toBe('close');
+    void app.osShutdown('session-end'); // the second event joins the first
+    await done;
+    expect(
+      softphone.commands.map((c) => [c.command, (c.args as { callId: string }).callId]).sort(),
+    ).toEqual([
+      ['decline', 'r1'],
+      ['hangup', 'a1'],
+    ]);
+    expect(softphone.closed).toBe(true);
+    expect(exited()).toBe(1);
+  });
+
+  it('powerMonitor shutdown delays the OS, ends the calls and exits; a dead link does not hold it past the short bounds', async () => {
+    const power = new FakePowerMonitor();
+    const { app, softphone, timers, exited } = setup({ power });
+    await app.start(['x']);
+    softphone.push(snapshot({ calls: [incoming('a1', 'active')] }));
+    softphone.hang = true;
+    power.emit('shutdown');
+    expect(power.delayed).toBe(1);
+    expect(app.mainWindowCloseAction()).toBe('close');
+    for (let i = 0; i < 10 && exited() === 0; i++) {
+      await new Promise((r) => setImmediate(r));
+      timers.advance(SHUTDOWN_STEP_TIMEOUT_MS);
+    }
+    expect(softphone.commands).toEqual([{ command: 'hangup', args: { callId: 'a1' } }]);
+    expect(exited()).toBe(1);
+    expect(timers.now()).toBeLessThanOrEqual(3 * SHUTDOWN_STEP_TIMEOUT_MS);
+    expect(power.listening).toBe(0);
+  });
+
+  it('resume, unlock and a network coming back reconnect at once', async () => {
+    const power = new FakePowerMonitor();
+    const online = { value: true };
+    const { app, softphone, timers } = setup({ power, online });
+    await app.start(['x', '--hidden']);
+    power.emit('suspend');
+    expect(softphone.reconnects).toBe(0);
+    power.emit('resume');
+    expect(softphone.reconnects).toBe(1);
+    power.emit('unlock-screen');
+    expect(softphone.reconnects).toBe(2);
+    online.value = false;
+    timers.advance(NETWORK_POLL_MS);
+    expect(softphone.reconnects).toBe(2);
+    online.value = true;
+    timers.advance(NETWORK_POLL_MS);
+    expect(softphone.reconnects).toBe(3);
+    timers.advance(NETWORK_POLL_MS * 5);
+    expect(softphone.reconnects).toBe(3);
+  });
+
+  it('away while the screen is locked, only from available, and back only if the lock set it', async () => {
+    const power = new FakePowerMonitor();
+    const { app, softphone } = setup({ power });
+    await app.start(['x', '--hidden']);
+    power.emit('lock-screen');
+    expect(softphone.commands.at(-1)).toEqual({ command: 'setStatus', args: { status: 'away' } });
+    softphone.push(snapshot({ status: 'away' }));
+    power.emit('unlock-screen');
+    expect(softphone.commands.at(-1)).toEqual({
+      command: 'setStatus',
+      args: { status: 'available' },
+    });
+    softphone.push(snapshot({ status: 'dnd' }));
+    const before = softphone.commands.length;
+    power.emit('lock-screen');
+    power.emit('unlock-screen');
+    expect(softphone.commands).toHaveLength(before);
+  });
+
+  it('an incoming call opens the CRM screen pop once', async () => {
+    const screenPop = { template: 'https://crm.example.com/?c={caller}&id={callId}', opened: [] };
+    const { app, softphone } = setup({ screenPop });
+    await app.start(['x', '--hidden']);
+    softphone.push(snapshot({ calls: [incoming('c1')] }));
+    softphone.push(snapshot({ calls: [incoming('c1', 'active')] }));
+    expect(screenPop.opened).toEqual(['https://crm.example.com/?c=alice&id=c1']);
   });
 
   it('settings results passing through IPC update what main follows', async () => {

@@ -4,6 +4,7 @@ import {
   presenceStatusSchema,
   type SoftphoneApi,
 } from '../../protocol/index.js';
+import { ScreenPop, type ScreenPopSettings } from '../crm/screen-pop.js';
 import { IpcRouter } from '../ipc/ipc-router.js';
 import type { Log } from '../log/log.js';
 import { forCall } from '../log/log.js';
@@ -12,18 +13,27 @@ import { RingingCoordinator } from '../ringing/ringing-coordinator.js';
 import type { SenderFrame } from '../security/origins.js';
 import { serverOrigins } from '../security/web-policy.js';
 import type { SettingsWatch } from '../settings/settings-watch.js';
+import { type CliCommand, parseCliCommand } from '../shell/cli-args.js';
 import { type DialRequest, deepLinkFromArgv, parseDeepLink } from '../shell/deep-link.js';
 import {
   type GlobalShortcutPort,
   type HotkeyAction,
   HotkeyRegistry,
+  activeHotkeys,
   hotkeyCommand,
 } from '../shell/hotkeys.js';
 import { type LoginItemPlan, loginItemPlan, startsHidden } from '../shell/login-item.js';
 import { TrayController, type TrayPort } from '../tray/tray-controller.js';
 import type { TrayAction } from '../tray/tray-model.js';
 import type { MainWindowPort, SoftphoneHost, TimerPort } from './ports.js';
-import { endCallsAndClose } from './quit.js';
+import { type NetworkPort, type PowerPort, PowerWatch } from '../power/power-watch.js';
+import { QUIT_TIMEOUT_MS, endCallsAndClose } from './quit.js';
+
+/**
+ * Ending calls when the OS shuts down or logs off: Windows shows "this app is preventing
+ * shutdown" after ~5 s, and each of the three quit steps is bounded by this.
+ */
+export const SHUTDOWN_STEP_TIMEOUT_MS = 1_500;
 
 export interface DesktopAppDeps {
   softphone: SoftphoneHost;
@@ -34,8 +44,23 @@ export interface DesktopAppDeps {
   tray: TrayPort;
   shortcuts: GlobalShortcutPort;
   applyLoginItem: (plan: LoginItemPlan) => void;
-  platform: { os: NodeJS.Platform; execPath: string; configHome: string; appArgs: string[] };
+  platform: {
+    os: NodeJS.Platform;
+    execPath: string;
+    configHome: string;
+    appArgs: string[];
+    /** A Wayland session: global shortcuts go through the portal (or the command line). */
+    wayland?: boolean;
+    /** `$APPIMAGE` when running as an AppImage (login-item.ts). */
+    appImage?: string | undefined;
+  };
   isTrustedSender: (frame: SenderFrame | null) => boolean;
+  /** `powerMonitor`: resume / unlock reconnect at once, lock sets away, shutdown ends calls. */
+  power?: PowerPort;
+  /** CRM screen pop: the template and moment (settings / policy), and `shell.openExternal`. */
+  screenPop?: { settings: () => ScreenPopSettings; openExternal: (url: string) => void };
+  /** `net.isOnline`: a network coming back reconnects at once. */
+  network?: NetworkPort;
   /** Ends the process once cleanup is done (Electron: `app.exit(0)`). */
   exit: () => void;
   timers: TimerPort;
@@ -55,6 +80,10 @@ export class DesktopApp {
   private snapshot: SoftphoneSnapshot | undefined;
   private quitting: Promise<void> | undefined;
   private reloadPending = false;
+  private powerWatch: PowerWatch | undefined;
+  private readonly screenPop: ScreenPop | undefined;
+  /** Set when the screen lock made us away: unlocking makes us available again, not otherwise. */
+  private awayForLock = false;
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(private readonly deps: DesktopAppDeps) {
@@ -66,6 +95,9 @@ export class DesktopApp {
       mainWindow: deps.mainWindow,
       timers,
       log,
+      callAction: (action, callId) => {
+        this.hotkey(action, callId);
+      },
       lookupName: async (userId) => {
         const found = await deps.softphone.searchDirectory({ query: userId, limit: 5 });
         return found.find((entry) => entry.userId === userId)?.displayName;
@@ -77,7 +109,12 @@ export class DesktopApp {
         this.hotkey(action);
       },
       log,
+      (status) => deps.mainWindow.hotkeyStatus?.(status),
+      deps.platform.wayland ?? false,
     );
+    this.screenPop = deps.screenPop
+      ? new ScreenPop(deps.screenPop.settings, deps.screenPop.openExternal, log)
+      : undefined;
     this.router = new IpcRouter({
       softphone: withSettingsWatch(deps.softphone, settings),
       shell: {
@@ -93,6 +130,7 @@ export class DesktopApp {
           await this.quit();
           return null;
         },
+        'hotkeys:status': () => Promise.resolve(this.hotkeys.status()),
       },
       isTrustedSender: deps.isTrustedSender,
       log,
@@ -120,14 +158,32 @@ export class DesktopApp {
       }),
     );
     this.applySettings(true);
+    this.watchPower();
     this.onSnapshot(await softphone.getSnapshot({}));
-    const dial = deepLinkFromArgv(argv);
+    // At start nothing rings yet and the line may not be up: `--call` pre-fills the dialer.
+    const cli = parseCliCommand(argv);
+    const cliCall = cli.ok && cli.command?.command === 'call' ? cli.command : undefined;
+    const dial = cliCall
+      ? { target: cliCall.target, media: cliCall.media }
+      : deepLinkFromArgv(argv);
     if (dial) this.dial(dial);
     else if (!startsHidden(argv, settings.current().startHidden)) this.deps.mainWindow.show();
   }
 
-  /** A second launch: bring the window forward and take over its deep link, if any. */
+  /**
+   * A second launch: a command-line action (`--answer`, `--call bob`, …) runs here; otherwise
+   * the window comes forward and takes over the deep link, if any.
+   */
   secondInstance(argv: readonly string[]): void {
+    const cli = parseCliCommand(argv);
+    if (!cli.ok) {
+      this.deps.log.warn({ error: cli.error }, 'command line refused');
+      return;
+    }
+    if (cli.command) {
+      this.cliCommand(cli.command);
+      return;
+    }
     const dial = deepLinkFromArgv(argv);
     if (dial) this.dial(dial);
     else this.deps.mainWindow.show();
@@ -140,7 +196,8 @@ export class DesktopApp {
     else this.deps.log.warn({ length: url.length }, 'ignored a link that is not click-to-call');
   }
 
-  trayAction(action: TrayAction): void {
+  /** `callId`: the call a tray item (answer / decline / hang up) was built for. */
+  trayAction(action: TrayAction, callId?: string): void {
     const { softphone, mainWindow, log } = this.deps;
     const fail = (error: unknown): void => {
       log.warn({ action, err: error }, 'tray action failed');
@@ -171,14 +228,14 @@ export class DesktopApp {
       case 'answer':
       case 'decline':
       case 'hangup':
-        this.hotkey(action);
+        this.hotkey(action, callId);
         return;
     }
   }
 
-  hotkey(action: HotkeyAction): void {
+  hotkey(action: HotkeyAction, callId?: string): void {
     if (!this.snapshot) return;
-    const command = hotkeyCommand(action, this.snapshot);
+    const command = hotkeyCommand(action, this.snapshot, callId);
     if (!command) return;
     if (command.command === 'mute-toggle') {
       this.deps.mainWindow.muteToggle();
@@ -202,14 +259,31 @@ export class DesktopApp {
     }
   }
 
+  /**
+   * Windows `query-session-end` / `session-end`, `powerMonitor` `shutdown`: the OS is going away
+   * and `before-quit` will not come. Calls end cleanly at once (the other side sees a hang-up,
+   * not a lost connection), with shorter bounds, and the app exits; from now on closing the
+   * main window closes it (the close-to-tray handler must not hold up the logoff).
+   */
+  osShutdown(source: string): Promise<void> {
+    if (!this.quitting) this.deps.log.info({ source }, 'the OS is ending the session');
+    return this.quit(SHUTDOWN_STEP_TIMEOUT_MS);
+  }
+
+  /** What closing the main window does: hide to the tray, unless the app is quitting. */
+  mainWindowCloseAction(): 'hide' | 'close' {
+    return this.quitting ? 'close' : 'hide';
+  }
+
   /** Ends live calls cleanly, tears the shell down, then exits. Idempotent. */
-  quit(): Promise<void> {
+  quit(stepTimeoutMs = QUIT_TIMEOUT_MS): Promise<void> {
     this.quitting ??= (async () => {
       const { softphone, timers, log } = this.deps;
       log.info({}, 'quitting');
       try {
-        await endCallsAndClose(softphone, timers, log);
+        await endCallsAndClose(softphone, timers, log, stepTimeoutMs);
       } finally {
+        this.powerWatch?.dispose();
         for (const off of this.unsubscribe) off();
         this.ringing.dispose();
         this.tray.dispose();
@@ -218,6 +292,71 @@ export class DesktopApp {
       }
     })();
     return this.quitting;
+  }
+
+  /** The same actions as the tray and the hotkeys; `--call` places the call and shows it. */
+  private cliCommand(command: CliCommand): void {
+    const { softphone, mainWindow, log } = this.deps;
+    log.info({ command: command.command }, 'command line');
+    if (command.command !== 'call') {
+      this.hotkey(command.command);
+      return;
+    }
+    softphone.call({ callees: [command.target], media: command.media }).then(
+      ({ callId }) => {
+        forCall(log, callId).info({ target: command.target }, 'call from the command line');
+        mainWindow.show();
+      },
+      (error: unknown) => {
+        log.warn({ err: error, target: command.target }, 'call from the command line failed');
+        // The dialer, pre-filled, says why (signed out, offline) and lets the user retry.
+        this.dial({ target: command.target, media: command.media });
+      },
+    );
+  }
+
+  private watchPower(): void {
+    const { power, network, softphone, timers, log } = this.deps;
+    if (!power) return;
+    this.powerWatch = new PowerWatch({
+      power,
+      ...(network ? { network } : {}),
+      timers,
+      log,
+      reconnectNow: () => {
+        softphone.reconnectNow();
+      },
+      shutdown: (source) => {
+        void this.osShutdown(source);
+      },
+      lockScreen: () => {
+        this.awayOnLock(true);
+      },
+      unlockScreen: () => {
+        this.awayOnLock(false);
+      },
+    });
+    this.powerWatch.start();
+  }
+
+  /**
+   * Away while the screen is locked, as chat and phone apps do: only from `available` (a chosen
+   * busy or do-not-disturb stays), and back to available on unlock only if the lock set away.
+   */
+  private awayOnLock(locked: boolean): void {
+    const current = this.snapshot;
+    if (!current || current.connection !== 'connected') return;
+    const fail = (error: unknown): void => {
+      this.deps.log.warn({ err: error }, 'presence change on screen lock failed');
+    };
+    if (locked && current.status === 'available') {
+      this.awayForLock = true;
+      this.deps.softphone.setStatus({ status: 'away' }).catch(fail);
+    } else if (!locked && this.awayForLock) {
+      this.awayForLock = false;
+      if (current.status === 'away')
+        this.deps.softphone.setStatus({ status: 'available' }).catch(fail);
+    }
   }
 
   private dial(request: DialRequest): void {
@@ -233,6 +372,8 @@ export class DesktopApp {
     if (this.quitting) return;
     this.tray.update(snapshot);
     this.ringing.update(snapshot);
+    this.hotkeys.activate(activeHotkeys(snapshot));
+    this.screenPop?.update(snapshot);
     if (this.reloadPending && snapshot.calls.every((c) => c.state === 'ended')) {
       this.reloadPending = false;
       this.deps.mainWindow.reload();
@@ -278,13 +419,14 @@ export class DesktopApp {
   private applySettings(loginItemToo: boolean): void {
     const { settings, platform } = this.deps;
     const current = settings.current();
-    this.hotkeys.apply(current.hotkeys);
+    this.hotkeys.configure(current.hotkeys);
     if (!loginItemToo) return;
     this.deps.applyLoginItem(
       loginItemPlan({
         platform: platform.os,
         enabled: current.launchAtLogin,
         execPath: platform.execPath,
+        appImage: platform.appImage,
         configHome: platform.configHome,
         appArgs: platform.appArgs,
       }),

@@ -1,4 +1,9 @@
-import type { ShellView, SoftphoneApi, SoftphoneSnapshot } from '../../protocol/index.js';
+import type {
+  HotkeyStatus,
+  ShellView,
+  SoftphoneApi,
+  SoftphoneSnapshot,
+} from '../../protocol/index.js';
 import type { DialRequest } from '../shell/deep-link.js';
 
 /**
@@ -10,6 +15,8 @@ import type { DialRequest } from '../shell/deep-link.js';
 export type SoftphoneHost = SoftphoneApi & {
   /** A click-to-call link: the snapshot's `dialRequest` pre-fills the dialer. */
   requestDial(request: DialRequest): void;
+  /** The network may have changed (wake, unlock, network up): reconnect or probe at once. */
+  reconnectNow(): void;
   /** Closes the signaling connection (quit); the account stays signed in for the next start. */
   close(): Promise<void>;
 };
@@ -46,4 +53,6 @@ export interface MainWindowPort {
   /** Reloads the renderer (its CSP is fixed at load: a new server origin needs a new load). */
   reload(): void;
   muteToggle(): void;
+  /** Pushes the global hotkeys' status (`shell:hotkey-status`) to the settings screen. */
+  hotkeyStatus?(status: HotkeyStatus): void;
 }

@@ -25,12 +25,17 @@ import {
 } from '../../protocol/index.js';
 import type { MainWindowPort } from '../app/ports.js';
 import { type Log, type LogFields, formatLine } from '../log/log.js';
+import { toastActions } from '../notifications/toast-actions.js';
 import {
   type Closable,
   type NotifierPort,
   type RingingWindowPort,
-  ringingRoute,
 } from '../ringing/ringing-coordinator.js';
+import {
+  type NativeWindow,
+  RINGING_WORKSPACES,
+  RingingWindowStack,
+} from '../ringing/ringing-window-stack.js';
 import { APP_ORIGIN, type TrustedOrigins } from '../security/origins.js';
 import {
   appContentType,
@@ -39,12 +44,7 @@ import {
 } from '../security/web-policy.js';
 import type { TrayPort } from '../tray/tray-controller.js';
 import type { TrayAction, TrayModel } from '../tray/tray-model.js';
-import {
-  MAIN_WINDOW_SIZE,
-  RINGING_WINDOW_SIZE,
-  ringingWindowBounds,
-  secureWebPreferences,
-} from '../windows/window-options.js';
+import { MAIN_WINDOW_SIZE, secureWebPreferences } from '../windows/window-options.js';
 
 export interface AppPaths {
   /** Built renderer (index.html). */
@@ -158,24 +158,28 @@ export function mainWindowPort(window: () => BrowserWindow | undefined): MainWin
     muteToggle: () => {
       send('shell:mute-toggle', {});
     },
+    hotkeyStatus: (status) => {
+      send('shell:hotkey-status', status);
+    },
     reload: () => {
       window()?.webContents.reload();
     },
   };
 }
 
-/** Ringing windows: frameless, on top, shown inactive (never steal focus from typing). */
+/**
+ * Ringing windows: frameless, on top, shown inactive (never steal focus from typing). Where they
+ * go, closing them and re-stacking is RingingWindowStack's (tested); this only makes windows.
+ */
 export function ringingWindowsPort(
   paths: AppPaths,
   onCreated: (w: BrowserWindow) => void,
 ): RingingWindowPort {
-  const open = new Set<BrowserWindow>();
-  return {
-    open: (callId, audible) => {
-      const area = screen.getPrimaryDisplay().workArea;
+  return new RingingWindowStack({
+    workArea: () => screen.getPrimaryDisplay().workArea,
+    create: (bounds, route): NativeWindow => {
       const window = new BrowserWindow({
-        ...ringingWindowBounds(area, open.size),
-        ...RINGING_WINDOW_SIZE,
+        ...bounds,
         show: false,
         frame: false,
         resizable: false,
@@ -190,33 +194,37 @@ export function ringingWindowsPort(
         webPreferences: secureWebPreferences({ preload: paths.preload, autoplay: true }),
       });
       window.setAlwaysOnTop(true, 'screen-saver');
-      window.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
-      open.add(window);
-      window.on('closed', () => open.delete(window));
+      window.setVisibleOnAllWorkspaces(true, RINGING_WORKSPACES);
       onCreated(window);
       window.once('ready-to-show', () => {
         window.showInactive();
       });
-      void window.loadURL(rendererUrl(paths, ringingRoute(callId, audible)));
+      void window.loadURL(rendererUrl(paths, route));
       return {
-        close: () => {
-          if (!window.isDestroyed()) window.destroy();
+        setBounds: (b) => {
+          window.setBounds(b);
         },
-        setAudible: (on) => {
+        destroy: () => {
+          window.destroy();
+        },
+        isDestroyed: () => window.isDestroyed(),
+        navigate: (next) => {
           // Only the hash changes: a same-document navigation, the renderer sees `hashchange`.
-          if (!window.isDestroyed())
-            void window.loadURL(rendererUrl(paths, ringingRoute(callId, on)));
+          void window.loadURL(rendererUrl(paths, next));
+        },
+        onClosed: (listener) => {
+          window.on('closed', listener);
         },
       };
     },
-  };
+  });
 }
 
 // ---- tray, notifications ---------------------------------------------------------------------
 
 export function trayPort(
   paths: AppPaths,
-  onAction: (action: TrayAction) => void,
+  onAction: (action: TrayAction, callId?: string) => void,
   onClick: () => void,
 ): TrayPort & { destroy(): void } {
   const image = (icon: string) => {
@@ -239,7 +247,7 @@ export function trayPort(
             enabled: item.enabled,
             ...(item.kind === 'radio' ? { checked: item.checked } : {}),
             click: () => {
-              onAction(item.action);
+              onAction(item.action, item.kind === 'item' ? item.callId : undefined);
             },
           },
     );
@@ -277,7 +285,9 @@ export function notifierPort(paths: AppPaths): NotifierPort {
   return {
     show: (spec): Closable => {
       if (!Notification.isSupported()) return { close: () => undefined };
+      const buttons = toastActions(process.platform, spec.actions);
       const n = new Notification({
+        ...(buttons ? { actions: buttons.actions } : {}),
         title: spec.title,
         body: spec.body,
         silent: spec.silent,
@@ -289,6 +299,11 @@ export function notifierPort(paths: AppPaths): NotifierPort {
       });
       live.add(n);
       n.on('click', spec.onClick);
+      if (buttons) {
+        n.on('action', (_event, index) => {
+          buttons.onAction(index);
+        });
+      }
       n.on('close', () => live.delete(n));
       n.show();
       return {

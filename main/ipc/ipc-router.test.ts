@@ -17,6 +17,16 @@ function setup() {
       'window:show': () => (shell.push('show'), Promise.resolve(null)),
       'window:hide': () => (shell.push('hide'), Promise.resolve(null)),
       'app:quit': () => (shell.push('quit'), Promise.resolve(null)),
+      'hotkeys:status': () => {
+        const entry = { accelerator: '', state: 'unset' as const };
+        return Promise.resolve({
+          answer: entry,
+          decline: entry,
+          hangup: entry,
+          mute: entry,
+          wayland: false,
+        });
+      },
     },
     isTrustedSender: (frame) => isTrustedSender(frame, { app: APP_ORIGIN }),
     log,

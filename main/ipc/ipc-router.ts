@@ -3,6 +3,7 @@ import {
   type IpcResponse,
   type IpcRejectionCode,
   type ShellCommand,
+  type ShellResult,
   type SoftphoneApi,
   type SoftphoneCommand,
   SHELL_COMMANDS,
@@ -21,7 +22,7 @@ import type { SenderFrame } from '../security/origins.js';
  * nothing; failures of the command itself keep their `SoftphoneError` code.
  */
 
-export type ShellHandlers = { [C in ShellCommand]: () => Promise<null> };
+export type ShellHandlers = { [C in ShellCommand]: () => Promise<ShellResult<C>> };
 
 export interface IpcRouterDeps {
   softphone: SoftphoneApi;

@@ -1,6 +1,7 @@
 import type { SoftphoneCall, SoftphoneSnapshot } from '../../protocol/index.js';
 import type { MainWindowPort, TimerPort } from '../app/ports.js';
 import { type Log, forCall } from '../log/log.js';
+import type { ToastAction } from '../notifications/toast-actions.js';
 import { ringingHere } from '../tray/tray-model.js';
 
 /**
@@ -36,8 +37,11 @@ export const ringingRoute = (callId: string, audible: boolean): string =>
 
 /** The ringing window: frameless, always on top, shown without taking focus. */
 export interface RingingWindowPort {
-  /** `audible`: whether this window plays the ringtone (only one does at a time). */
-  open(callId: string, audible: boolean): RingingWindow;
+  /**
+   * `audible`: whether this window plays the ringtone (only one does at a time).
+   * `onClosedByUser`: the user closed the window (not us closing it).
+   */
+  open(callId: string, audible: boolean, onClosedByUser?: () => void): RingingWindow;
 }
 
 export interface NotificationSpec {
@@ -48,6 +52,8 @@ export interface NotificationSpec {
   /** Incoming notifications are silent: the ringing window's ringtone is the sound. */
   silent: boolean;
   onClick: () => void;
+  /** Buttons (Answer / Decline on an invitation), shown where the platform has them. */
+  actions?: ToastAction[];
 }
 
 export interface NotifierPort {
@@ -68,6 +74,8 @@ export const RING_WATCHDOG_DEFAULT_MS = 120_000;
 
 interface Ring {
   window: RingingWindow;
+  /** The user closed its window: silent on this device, still answerable from tray or toast. */
+  silenced?: boolean;
   /** Absent while the caller's display name is being looked up. */
   notification?: Closable;
   watchdog: unknown;
@@ -79,6 +87,8 @@ export interface RingingDeps {
   mainWindow: Pick<MainWindowPort, 'show' | 'openView'>;
   timers: TimerPort;
   log: Log;
+  /** Answers or declines this call (the notification's buttons); without it, no buttons. */
+  callAction?: (action: 'answer' | 'decline', callId: string) => void;
   /** The caller's display name (directory lookup); without it the notification shows the id. */
   lookupName?: (userId: string) => Promise<string | undefined>;
 }
@@ -137,7 +147,10 @@ export class RingingCoordinator {
     const media = call.info?.media ?? call.localMedia;
     const audible = this.audible === undefined;
     if (audible) this.audible = call.callId;
-    const window = this.deps.windows.open(call.callId, audible);
+    const callAction = this.deps.callAction;
+    const window = this.deps.windows.open(call.callId, audible, () => {
+      this.closedByUser(call.callId);
+    });
     const notify = (caller: string): Closable =>
       this.deps.notifier.show({
         kind: 'incoming',
@@ -148,6 +161,24 @@ export class RingingCoordinator {
         onClick: () => {
           this.deps.mainWindow.show();
         },
+        ...(callAction
+          ? {
+              actions: [
+                {
+                  label: 'Answer',
+                  run: () => {
+                    callAction('answer', call.callId);
+                  },
+                },
+                {
+                  label: 'Decline',
+                  run: () => {
+                    callAction('decline', call.callId);
+                  },
+                },
+              ],
+            }
+          : {}),
       });
     const watchdog = this.deps.timers.setTimeout(
       () => {
@@ -174,6 +205,30 @@ export class RingingCoordinator {
       if (this.rings.get(call.callId) !== ring) return; // the ring ended meanwhile
       ring.notification = notify(name ?? callerId);
     });
+  }
+
+  /**
+   * The user closed a ringing window (Cmd+W, Alt+F4, the window manager): as a softphone user
+   * expects, that silences this device and is not a decline. The invitation keeps ringing on the
+   * user's other devices, and here it stays answerable from the notification, the tray and the
+   * hotkeys until it ends; its window is not opened again. Its ringtone died with the window, so
+   * the next window still ringing takes the ringtone over (or nothing rings).
+   */
+  private closedByUser(callId: string): void {
+    const ring = this.rings.get(callId);
+    if (!ring || ring.silenced) return;
+    ring.silenced = true;
+    forCall(this.deps.log, callId).info({}, 'ringing window closed by the user: silenced here');
+    if (this.audible === callId) this.handOverRingtone(callId);
+  }
+
+  /** The oldest window still ringing (and not silenced) takes the ringtone over. */
+  private handOverRingtone(from: string): void {
+    const next = [...this.rings].find(([id, ring]) => id !== from && ring.silenced !== true);
+    this.audible = next?.[0];
+    if (!next) return;
+    next[1].window.setAudible(true);
+    forCall(this.deps.log, next[0]).info({ after: from }, 'ringing: ringtone handed over');
   }
 
   private readonly names = new Map<string, string>();
@@ -215,15 +270,7 @@ export class RingingCoordinator {
     ring.window.close();
     ring.notification?.close();
     const log = forCall(this.deps.log, callId);
-    if (this.audible === callId) {
-      // The oldest window still ringing takes the ringtone over.
-      const [next] = this.rings;
-      this.audible = next?.[0];
-      if (next) {
-        next[1].window.setAudible(true);
-        forCall(this.deps.log, next[0]).info({ after: callId }, 'ringing: ringtone handed over');
-      }
-    }
+    if (this.audible === callId) this.handOverRingtone(callId);
     log.info(
       { why, state: call?.state, endReason: call?.endReason },
       'ringing over: surfaces closed',

@@ -5,6 +5,7 @@ import {
   type ClientSettings,
   clientSettingsSchema,
 } from '../../protocol/index.js';
+import { insecureServerReason } from '../security/server-url.js';
 
 /**
  * Machine-wide IT policy: one JSON file per machine, writable only by administrators, read at
@@ -21,18 +22,52 @@ import {
  */
 const settingKeys = clientSettingsSchema.keyof();
 
+const serverUrlSchema = z
+  .string()
+  .max(2048)
+  .regex(/^https?:\/\/[^\s/]+/i, 'serverUrl must be an http(s):// URL');
+
+/** A feed URL is fetched without a user watching: https only, no loopback exception. */
+const feedUrlSchema = z
+  .string()
+  .max(2048)
+  .regex(/^https:\/\/[^\s/]+/i, 'must be an https:// URL');
+
 export const policySchema = z
   .object({
-    serverUrl: z
-      .string()
-      .max(2048)
-      .regex(/^https?:\/\/[^\s/]+/i, 'serverUrl must be an http(s):// URL')
+    serverUrl: serverUrlSchema.optional(),
+    /** Labs only: allow plain http/ws to a server that is not this machine. */
+    allowInsecureServer: z.boolean().optional(),
+    /** Click-to-call (tel:, sip:, callto:): true claims them, false forbids; unset: the user's choice. */
+    clickToCall: z.boolean().optional(),
+    /** Auto-update from a generic electron-updater feed (main/update). */
+    autoUpdate: z
+      .object({ enabled: z.boolean().optional(), feedUrl: feedUrlSchema.optional() })
+      .strict()
       .optional(),
-    enforced: clientSettingsSchema.partial().strict().optional(),
+    enforced: clientSettingsSchema
+      .partial()
+      .extend({ serverUrl: serverUrlSchema.optional() })
+      .strict()
+      .optional(),
     defaults: clientSettingsSchema.partial().strict().optional(),
     locked: z.array(settingKeys).max(50).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((policy, ctx) => {
+    // Both places that can fix the server get the same transport check.
+    const allow = policy.allowInsecureServer === true;
+    const urls: [string[], string | undefined][] = [
+      [['serverUrl'], policy.serverUrl],
+      [['enforced', 'serverUrl'], policy.enforced?.serverUrl],
+      [['defaults', 'serverUrl'], policy.defaults?.serverUrl],
+    ];
+    for (const [path, url] of urls) {
+      if (url === undefined || url === '') continue;
+      const reason = insecureServerReason(url, allow);
+      if (reason !== undefined) ctx.addIssue({ code: 'custom', path, message: reason });
+    }
+  });
 export type Policy = z.infer<typeof policySchema>;
 
 /** Where the policy file lives on each OS. */
@@ -61,32 +96,62 @@ export function policyFilePath(
 export type PolicyLoad = { policy: Policy | null; error?: string };
 
 /**
- * Reads the policy through `readFile` (which returns null when the file does not exist). Any
- * other read failure, bad JSON or a schema violation yields `{ policy: null, error }`.
+ * The policy file's bytes as text. Windows tools write BOMs: PowerShell 5's `Out-File` and
+ * `>` write UTF-16 LE with a BOM, Notepad may add a UTF-8 BOM. Each is recognised by its BOM;
+ * without one the file must be valid UTF-8 (no guessing at legacy code pages).
  */
-export function loadPolicy(file: string, readFile: (file: string) => string | null): PolicyLoad {
-  let text: string | null;
+export function decodePolicyBytes(bytes: Uint8Array): string {
+  const b = bytes;
+  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) {
+    return new TextDecoder('utf-8', { fatal: true }).decode(b.subarray(3));
+  }
+  if (b[0] === 0xff && b[1] === 0xfe) {
+    return new TextDecoder('utf-16le', { fatal: true }).decode(b.subarray(2));
+  }
+  if (b[0] === 0xfe && b[1] === 0xff) {
+    return new TextDecoder('utf-16be', { fatal: true }).decode(b.subarray(2));
+  }
+  return new TextDecoder('utf-8', { fatal: true }).decode(b);
+}
+
+/** Validates a policy value from any source (file, registry) against the schema, whole or not at all. */
+export function parsePolicyValue(source: string, value: unknown): PolicyLoad {
+  const parsed = policySchema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
+    return { policy: null, error: `${source}: ignored, it does not match the schema (${issues})` };
+  }
+  return { policy: parsed.data };
+}
+
+/**
+ * Reads the policy through `readFile` (which returns null when the file does not exist). Any
+ * other read failure, undecodable text, bad JSON or a schema violation yields
+ * `{ policy: null, error }`.
+ */
+export function loadPolicy(
+  file: string,
+  readFile: (file: string) => Uint8Array | string | null,
+): PolicyLoad {
+  let text: string;
   try {
-    text = readFile(file);
+    const content = readFile(file);
+    if (content === null) return { policy: null };
+    text =
+      typeof content === 'string' ? content.replace(/^\uFEFF/, '') : decodePolicyBytes(content);
   } catch (error) {
     return { policy: null, error: `${file}: cannot be read (${(error as Error).message})` };
   }
-  if (text === null) return { policy: null };
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
     return { policy: null, error: `${file}: not valid JSON (${(error as Error).message})` };
   }
-  const parsed = policySchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues
-      .slice(0, 5)
-      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-      .join('; ');
-    return { policy: null, error: `${file}: ignored, it does not match the schema (${issues})` };
-  }
-  return { policy: parsed.data };
+  return parsePolicyValue(file, json);
 }
 
 /**
@@ -103,7 +168,9 @@ export function lockedValues(
   const out: Record<string, unknown> = {};
   const user = userSettings as Record<ClientSettingKey, unknown>;
   for (const key of policy.locked ?? []) out[key] = structuredClone(user[key]);
-  Object.assign(out, structuredClone(policy.enforced ?? {}));
-  if (policy.serverUrl !== undefined) out.serverUrl = normalizeUrl(policy.serverUrl);
+  const { serverUrl: enforcedServer, ...enforced } = policy.enforced ?? {};
+  Object.assign(out, structuredClone(enforced));
+  const serverUrl = policy.serverUrl ?? enforcedServer;
+  if (serverUrl !== undefined) out.serverUrl = normalizeUrl(serverUrl);
   return clientSettingsSchema.partial().parse(out);
 }

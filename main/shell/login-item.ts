@@ -19,12 +19,19 @@ export function loginItemPlan(input: {
   configHome: string;
   /** Extra leading arguments when running unpackaged (`electron .`). */
   appArgs?: string[];
+  /**
+   * `$APPIMAGE`: an AppImage runs from a temporary mount (/tmp/.mount_XXX) that is gone at the
+   * next login; the autostart entry must start the AppImage file itself.
+   */
+  appImage?: string | undefined;
 }): LoginItemPlan {
   const args = [...(input.appArgs ?? []), HIDDEN_ARG];
   if (input.platform === 'linux') {
+    const execPath =
+      input.appImage !== undefined && input.appImage !== '' ? input.appImage : input.execPath;
     const file = `${input.configHome}/autostart/trayphone.desktop`;
     if (!input.enabled) return { kind: 'xdg-autostart', file, content: null };
-    const exec = [input.execPath, ...args].map(desktopQuote).join(' ');
+    const exec = [execPath, ...args].map(desktopQuote).join(' ');
     const content = [
       '[Desktop Entry]',
       'Type=Application',

@@ -10,7 +10,9 @@ import type {
 import { SOFTPHONE_COMMANDS } from '../../protocol/index.js';
 import type { SoftphoneHost, TimerPort } from '../app/ports.js';
 import { DEFAULT_SETTINGS } from '../settings/settings-document.js';
+import type { NativeWindow, NativeWindowFactory } from '../ringing/ringing-window-stack.js';
 import type { DialRequest } from '../shell/deep-link.js';
+import type { Rect } from '../windows/window-options.js';
 
 /** Test doubles of the main-process ports: plain objects that record what they were asked. */
 
@@ -124,6 +126,8 @@ export class FakeSoftphone {
   readonly commands: { command: string; args: unknown }[] = [];
   readonly dialRequests: DialRequest[] = [];
   closed = false;
+  /** `reconnectNow` calls (wake, unlock, network up). */
+  reconnects = 0;
   settingsView: SettingsView = { settings: structuredClone(DEFAULT_SETTINGS), locked: [] };
   /** Commands that never answer (a dead connection). */
   hang = false;
@@ -152,6 +156,9 @@ export class FakeSoftphone {
   close(): Promise<void> {
     this.closed = true;
     return Promise.resolve();
+  }
+  reconnectNow(): void {
+    this.reconnects += 1;
   }
   asHost(): SoftphoneHost {
     const host = this as unknown as Record<string, unknown>;
@@ -209,5 +216,92 @@ export class HandleLog {
     const open = [...this.opened];
     for (const c of this.closed) open.splice(open.indexOf(c), 1);
     return open;
+  }
+}
+
+/** `powerMonitor`: the test emits its events; `shutdown` records whether it was delayed. */
+export class FakePowerMonitor {
+  private readonly listeners = new Map<string, Set<(event?: { preventDefault(): void }) => void>>();
+  delayed = 0;
+  on(event: string, listener: (event?: { preventDefault(): void }) => void): void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener);
+  }
+  removeListener(event: string, listener: (event?: { preventDefault(): void }) => void): void {
+    this.listeners.get(event)?.delete(listener);
+  }
+  emit(event: string): void {
+    const e = {
+      preventDefault: () => {
+        this.delayed += 1;
+      },
+    };
+    for (const l of this.listeners.get(event) ?? []) l(e);
+  }
+  get listening(): number {
+    return [...this.listeners.values()].reduce((n, set) => n + set.size, 0);
+  }
+}
+
+/**
+ * A BrowserWindow as the ringing stack sees it, with real state: destroyed or not, where it is,
+ * what it shows. Destroying it (or the user closing it) emits `closed`, as Electron does.
+ */
+export class FakeNativeWindow implements NativeWindow {
+  destroyed = false;
+  private readonly closedListeners: (() => void)[] = [];
+  constructor(
+    public bounds: Rect,
+    public route: string,
+  ) {}
+  setBounds(bounds: Rect): void {
+    if (this.destroyed) throw new Error('setBounds on a destroyed window');
+    this.bounds = bounds;
+  }
+  destroy(): void {
+    if (this.destroyed) throw new Error('destroy on a destroyed window');
+    this.destroyed = true;
+    for (const l of this.closedListeners) l();
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  navigate(route: string): void {
+    if (this.destroyed) throw new Error('navigate on a destroyed window');
+    this.route = route;
+  }
+  onClosed(listener: () => void): void {
+    this.closedListeners.push(listener);
+  }
+  /** The user closes it (Cmd+W, Alt+F4): the same `closed`, not through our `close()`. */
+  userClose(): void {
+    this.destroy();
+  }
+  get callId(): string {
+    return decodeURIComponent(/^\/ringing\/([^?]*)/.exec(this.route)?.[1] ?? '');
+  }
+  get audible(): boolean {
+    return !this.route.includes('silent=1');
+  }
+}
+
+/** Creates FakeNativeWindows on a 1920×1040 work area and keeps every one it made. */
+export class FakeWindowFactory implements NativeWindowFactory {
+  readonly windows: FakeNativeWindow[] = [];
+  workArea(): Rect {
+    return { x: 0, y: 0, width: 1920, height: 1040 };
+  }
+  create(bounds: Rect, route: string): FakeNativeWindow {
+    const window = new FakeNativeWindow(bounds, route);
+    this.windows.push(window);
+    return window;
+  }
+  /** Call ids of the windows still on screen. */
+  get open(): string[] {
+    return this.windows.filter((w) => !w.destroyed).map((w) => w.callId);
+  }
+  window(callId: string): FakeNativeWindow | undefined {
+    return this.windows.findLast((w) => w.callId === callId && !w.destroyed);
   }
 }

@@ -14,8 +14,38 @@ import type {
 export type TrayState = PresenceStatus | 'offline' | 'reconnecting' | 'ringing' | 'in-call';
 
 /** Icon files in resources/tray/ (`<name>-16.png`, `<name>-32.png`). */
-export type TrayIcon =
+export type BaseTrayIcon =
   'available' | 'away' | 'busy' | 'dnd' | 'offline' | 'ringing' | 'ringing-dim' | 'in-call';
+
+/**
+ * The icons that show the missed-call count as a badge (Windows shows no count anywhere else but
+ * the tooltip): every icon but the flashing ringing pair, which has the user's attention already.
+ */
+export const BADGED_TRAY_ICONS = [
+  'available',
+  'away',
+  'busy',
+  'dnd',
+  'offline',
+  'in-call',
+] as const;
+/** The badge's texts: 1 to 9, then "9+". */
+export const MISSED_BADGES = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '9plus'] as const;
+export type MissedBadge = (typeof MISSED_BADGES)[number];
+export type TrayIcon = BaseTrayIcon | `${BadgedTrayIcon}-missed-${MissedBadge}`;
+
+export const missedBadge = (count: number): MissedBadge | undefined =>
+  count <= 0 ? undefined : count > 9 ? '9plus' : MISSED_BADGES[count - 1];
+
+type BadgedTrayIcon = (typeof BADGED_TRAY_ICONS)[number];
+const isBadged = (icon: BaseTrayIcon): icon is BadgedTrayIcon =>
+  (BADGED_TRAY_ICONS as readonly BaseTrayIcon[]).includes(icon);
+
+/** The state's icon, with the missed-call badge when there is one to show. */
+export function trayIcon(base: BaseTrayIcon, missed: number): TrayIcon {
+  const badge = missedBadge(missed);
+  return badge !== undefined && isBadged(base) ? `${base}-missed-${badge}` : base;
+}
 
 export type TrayAction =
   | 'open'
@@ -30,7 +60,14 @@ export type TrayAction =
   | 'agent:break';
 
 export type TrayMenuItem =
-  | { kind: 'item'; action: TrayAction; label: string; enabled: boolean }
+  | {
+      kind: 'item';
+      action: TrayAction;
+      label: string;
+      enabled: boolean;
+      /** The call an answer / decline / hang-up item acts on (never "the newest one"). */
+      callId?: string;
+    }
   | { kind: 'radio'; action: TrayAction; label: string; checked: boolean; enabled: boolean }
   | { kind: 'separator' };
 
@@ -138,7 +175,7 @@ export function trayState(snapshot: SoftphoneSnapshot): TrayState {
   return snapshot.status;
 }
 
-const ICONS: Record<TrayState, TrayIcon> = {
+const ICONS: Record<TrayState, BaseTrayIcon> = {
   available: 'available',
   away: 'away',
   busy: 'busy',
@@ -163,7 +200,7 @@ export function trayModel(
   const ringing = ringingHere(snapshot.calls);
   const signedIn = state !== 'offline';
   const flashing = state === 'ringing';
-  const icon: TrayIcon = flashing && flashPhase ? 'ringing-dim' : ICONS[state];
+  const icon: TrayIcon = flashing && flashPhase ? 'ringing-dim' : trayIcon(ICONS[state], missed);
 
   let headline: string = t[state];
   // While the line is down the tray says so, even if an invitation is still on screen.
@@ -178,21 +215,41 @@ export function trayModel(
 
   const menu: TrayMenuItem[] = [{ kind: 'item', action: 'open', label: t.open, enabled: true }];
   if (first) {
-    menu.push(
-      { kind: 'separator' },
-      {
-        kind: 'item',
-        action: 'answer',
-        label: `${t.answer} — ${first.info?.callerId ?? ''}`,
-        enabled: true,
-      },
-      { kind: 'item', action: 'decline', label: t.decline, enabled: true },
-    );
+    // One answer / decline pair per ringing call, each carrying its call id: "Answer — alice"
+    // must answer alice even when carol's invitation arrived after hers.
+    menu.push({ kind: 'separator' });
+    for (const call of ringing) {
+      const who = call.info?.callerId ?? '?';
+      menu.push(
+        {
+          kind: 'item',
+          action: 'answer',
+          label: `${t.answer} — ${who}`,
+          enabled: true,
+          callId: call.callId,
+        },
+        {
+          kind: 'item',
+          action: 'decline',
+          label: ringing.length > 1 ? `${t.decline} — ${who}` : t.decline,
+          enabled: true,
+          callId: call.callId,
+        },
+      );
+    }
   } else if (callsInProgress(snapshot.calls).length > 0) {
-    menu.push(
-      { kind: 'separator' },
-      { kind: 'item', action: 'hangup', label: t.hangup, enabled: true },
-    );
+    menu.push({ kind: 'separator' });
+    const live = callsInProgress(snapshot.calls);
+    for (const call of live) {
+      const who = call.peers?.[0]?.userId ?? call.info?.callerId;
+      menu.push({
+        kind: 'item',
+        action: 'hangup',
+        label: live.length > 1 && who !== undefined ? `${t.hangup} — ${who}` : t.hangup,
+        enabled: true,
+        callId: call.callId,
+      });
+    }
   }
   menu.push({ kind: 'separator' });
   for (const status of STATUSES) {

@@ -130,4 +130,18 @@ describe('TrayController', () => {
     tray.update(snapshot({ missedUnread: 0 }));
     expect(badges).toEqual([0, 2, 0]);
   });
+
+  it('missed calls: the icon carries the count as a badge (1..9, then 9+), not while ringing', () => {
+    expect(trayModel(snapshot({ missedUnread: 3 })).icon).toBe('available-missed-3');
+    expect(trayModel(snapshot({ missedUnread: 9, status: 'dnd' })).icon).toBe('dnd-missed-9');
+    expect(trayModel(snapshot({ missedUnread: 12 })).icon).toBe('available-missed-9plus');
+    expect(trayModel(snapshot({ missedUnread: 0 })).icon).toBe('available');
+    expect(trayModel(snapshot({ missedUnread: 2, connection: 'reconnecting' })).icon).toBe(
+      'offline-missed-2',
+    );
+    expect(trayModel(snapshot({ missedUnread: 2, calls: [incoming('c1')] })).icon).toBe('ringing');
+    expect(trayModel(snapshot({ missedUnread: 2, calls: [incoming('c1', 'active')] })).icon).toBe(
+      'in-call-missed-2',
+    );
+  });
 });

@@ -41,7 +41,11 @@ export const events = {
     to: userIdSchema,
     deviceId: deviceIdSchema,
   }),
-  /** The server is about to close this session (signed in elsewhere with the same device, disabled account, shutdown). */
+  /**
+   * The server is about to close this session: signed in elsewhere with the same device, a
+   * disabled account, shutdown, or `token-expired` (not renewed by its deadline and the grace
+   * after it: refresh the token and reconnect; calls wait for the rejoin window).
+   */
   'session.closing': z.object({
     reason: z.enum(['replaced', 'account-disabled', 'server-shutdown', 'token-expired']),
   }),

@@ -57,6 +57,13 @@ export const requests = {
       sessionId: z.string(),
       heartbeatIntervalMs: z.number(),
       serverTime: z.number(),
+      /**
+       * The session's deadline (epoch ms, server clock): the expiry of the access token it was
+       * opened or last renewed with. Send `session.renew` with a fresh token before it; a
+       * session not renewed by then is closed (`session.closing token-expired`) after the
+       * server's grace (`auth.sessionRenewGraceSec`).
+       */
+      sessionExpiresAt: z.number(),
       settings: settingsSchema,
       status: presenceStatusSchema,
       /**
@@ -67,6 +74,16 @@ export const requests = {
     }),
   },
   ping: { data: empty, result: z.object({ serverTime: z.number() }) },
+  /**
+   * Moves the session's deadline to the expiry of a freshly refreshed access token of the same
+   * user. `token-expired` or `unauthorized` (a forged token, another user's, a disabled account)
+   * change nothing: the session keeps its deadline. A token that expires before the current
+   * deadline leaves it as it is; the result is the deadline in force.
+   */
+  'session.renew': {
+    data: z.object({ accessToken: z.string().min(1).max(4096) }),
+    result: z.object({ sessionExpiresAt: z.number() }),
+  },
 
   /**
    * Presence of many users. A user who blocked the asker reads as offline with the default

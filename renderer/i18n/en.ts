@@ -243,6 +243,10 @@ export const en = {
       mute: 'Mute',
     },
     hotkeysHint: 'Accelerators such as CommandOrControl+Shift+A',
+    hotkeyFailed:
+      '{{name}} ({{accelerator}}) could not be registered: another app has it, or it is not valid',
+    hotkeysWayland:
+      'Wayland: shortcuts go through the desktop (GlobalShortcuts portal). Without it, bind keys to trayphone --answer, --decline, --hangup or --mute',
     language: 'Language',
     languages: { en: 'English', 'zh-CN': '简体中文' },
     saved: 'Saved',

@@ -242,6 +242,9 @@ export const zhCN: Resources = {
       mute: '静音',
     },
     hotkeysHint: '快捷键格式如 CommandOrControl+Shift+A',
+    hotkeyFailed: '{{name}}（{{accelerator}}）无法注册：已被其他应用占用或格式无效',
+    hotkeysWayland:
+      'Wayland：快捷键由桌面（GlobalShortcuts 门户）提供。若不可用，请将按键绑定到 trayphone --answer、--decline、--hangup 或 --mute',
     language: '语言',
     languages: { en: 'English', 'zh-CN': '简体中文' },
     saved: '已保存',

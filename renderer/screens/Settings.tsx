@@ -2,10 +2,12 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ClientSettings } from '../../protocol/softphone.js';
 import { errorMessage, useApi, useSnapshot } from '../app/api-context.js';
+import { useHotkeyStatus } from '../app/desktop-shell.js';
 import { useDevices } from '../app/devices.js';
 import { useSettings } from '../app/settings.js';
 import { RINGTONES, asRingtone, play } from '../call/sounds.js';
 import { DeviceSelect } from '../components/DeviceSelect.js';
+import { HotkeyStatusLine } from '../components/HotkeyStatusLine.js';
 import { LanguagePicker } from '../components/LanguagePicker.js';
 import { LevelMeter } from '../components/LevelMeter.js';
 import { StatusControl } from '../components/StatusControl.js';
@@ -19,6 +21,7 @@ export function Settings() {
   const snapshot = useSnapshot();
   const { view, update, isLocked } = useSettings();
   const devices = useDevices();
+  const hotkeyStatus = useHotkeyStatus();
   const [note, setNote] = useState<string>();
   const [preview, setPreview] = useState<() => void>();
   useEffect(() => () => preview?.(), [preview]);
@@ -149,6 +152,7 @@ export function Settings() {
       <fieldset>
         <legend>{t('settings.hotkeys')}</legend>
         <p className="hint">{t('settings.hotkeysHint')}</p>
+        <HotkeyStatusLine status={hotkeyStatus} />
         {HOTKEYS.map((k) => (
           <HotkeyField
             key={k}

@@ -14,7 +14,7 @@ import {
   sniffRequestId,
 } from '../../protocol/index.js';
 import type { Metrics } from '../metrics.js';
-import { TokenError } from '../tokens.js';
+import { verifyAccessToken } from './access-token.js';
 import type { Services } from './context.js';
 import { EncodedResult } from './encoded-result.js';
 import { handlers } from './handlers/index.js';
@@ -73,6 +73,8 @@ export class SignalingConnection {
   lastSeen = Date.now();
   private state: ConnectionState = 'anonymous';
   private session: Session | undefined;
+  /** `expire` has closed the session. */
+  private expired = false;
   private tail: Promise<void> = Promise.resolve();
   /** Requests in `tail` that have not started yet. */
   private queued = 0;
@@ -125,6 +127,27 @@ export class SignalingConnection {
 
   terminate(): void {
     this.socket.terminate();
+  }
+
+  /** The signed-in session's deadline, for the heartbeat sweep; none before hello or after close. */
+  get sessionExpiresAt(): number | undefined {
+    return this.state === 'ready' ? this.session?.expiresAt : undefined;
+  }
+
+  /**
+   * Called by the heartbeat sweep once the deadline and the grace have passed without a renew.
+   * The close is a session loss like any other (the user's calls get the rejoin window), and
+   * it is told once: the sweep may come by again before the socket has closed.
+   */
+  expire(): void {
+    const session = this.session;
+    if (!session || this.expired) return;
+    this.expired = true;
+    this.services.logger.info(
+      { userId: session.userId, deviceId: session.device.id, expiredAt: session.expiresAt },
+      'access token expired and not renewed: session closed',
+    );
+    session.close('token-expired');
   }
 
   /** Closes after the frames already sent to this connection (a close frame would pass them). */
@@ -231,14 +254,8 @@ export class SignalingConnection {
           `protocol ${data.protocol} is not supported; this server speaks ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')} (current ${PROTOCOL_VERSION})`,
         );
       }
-      const { userId } = await tokens.verify(data.token, 'access').catch((error: unknown) => {
-        if (error instanceof TokenError && error.reason === 'expired') {
-          throw new ProtocolError('token-expired', 'the access token has expired');
-        }
-        throw new ProtocolError('unauthorized', 'invalid token');
-      });
-      const account = await stores.users.get(userId);
-      if (!account || account.disabled) throw new ProtocolError('unauthorized', 'account disabled');
+      const account = await verifyAccessToken(tokens, stores.users, data.token);
+      const { userId, expiresAt } = account;
       const settings = await stores.users.getSettings(userId);
       await presence.statusOf(userId);
       if (this.state === 'closed') return;
@@ -250,7 +267,7 @@ export class SignalingConnection {
           `signed in on ${devices.length} devices already; sign out on one first`,
         );
       }
-      const session = this.createSession(userId, data.device);
+      const session = this.createSession(userId, data.device, expiresAt);
       const replaced = sessions.add(session);
       const cameOnline = replaced === undefined && sessions.sessionsOf(userId).length === 1;
       replaced?.close('replaced');
@@ -265,6 +282,7 @@ export class SignalingConnection {
           sessionId: session.sessionId,
           heartbeatIntervalMs: config.signaling.heartbeatIntervalMs,
           serverTime: Date.now(),
+          sessionExpiresAt: session.expiresAt,
           settings: { callWaiting: settings.callWaiting },
           status: settings.status,
           calls: calls.callsOf(userId),
@@ -282,12 +300,17 @@ export class SignalingConnection {
     }
   }
 
-  private createSession(userId: string, device: RequestData<'hello'>['device']): Session {
+  private createSession(
+    userId: string,
+    device: RequestData<'hello'>['device'],
+    expiresAt: number,
+  ): Session {
     return {
       sessionId: randomUUID(),
       userId,
       device,
       connectedAt: Date.now(),
+      expiresAt,
       send: (frame) => {
         this.send(frame);
       },

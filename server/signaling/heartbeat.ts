@@ -4,8 +4,12 @@ import type { Logger } from '../logger.js';
 export interface Heartbeating {
   readonly lastSeen: number;
   readonly userId: string | undefined;
+  /** The signed-in session's deadline (its token's expiry); undefined before hello. */
+  readonly sessionExpiresAt: number | undefined;
   ping(): void;
   terminate(): void;
+  /** Closes the session whose deadline and grace passed (`session.closing token-expired`). */
+  expire(): void;
 }
 
 export interface HeartbeatOptions {
@@ -13,6 +17,11 @@ export interface HeartbeatOptions {
   heartbeatIntervalMs: number;
   /** A connection silent this long is declared gone. */
   deadAfterMs: number;
+  /**
+   * A session is closed this long after its deadline when no `session.renew` moved it. Checked
+   * in this sweep rather than by a timer per session: at most one period late.
+   */
+  renewGraceMs: number;
   logger: Logger;
   /** How often a slice of the connections is visited; 100 ms by default. */
   sliceMs?: number;
@@ -56,7 +65,7 @@ export class HeartbeatSweep {
     if (size === 0) return;
     let budget = Math.ceil((size * this.sliceMs) / this.periodMs);
     const now = Date.now();
-    const { heartbeatIntervalMs, deadAfterMs, logger } = this.options;
+    const { heartbeatIntervalMs, deadAfterMs, renewGraceMs, logger } = this.options;
     // Bounded by the budget, and by one restart of the round when it runs out mid-slice.
     for (let restarted = false; budget > 0;) {
       this.round ??= this.connections.values();
@@ -69,9 +78,12 @@ export class HeartbeatSweep {
       }
       budget--;
       const c = next.value;
+      const deadline = c.sessionExpiresAt;
       if (now - c.lastSeen > deadAfterMs) {
         logger.info({ userId: c.userId }, 'connection silent: declared gone');
         c.terminate();
+      } else if (deadline !== undefined && now > deadline + renewGraceMs) {
+        c.expire();
       } else if (now - c.lastSeen >= heartbeatIntervalMs / 2) c.ping();
     }
   }

@@ -6,6 +6,12 @@ export interface Session {
   readonly userId: UserId;
   readonly device: DeviceInfo;
   readonly connectedAt: number;
+  /**
+   * The session's deadline (epoch ms): the expiry of the access token it signed in or last
+   * renewed with (`session.renew`). The heartbeat sweep closes it `auth.sessionRenewGraceSec`
+   * after this with `token-expired`.
+   */
+  expiresAt: number;
   /** Sends an already-encoded frame; a closed socket drops it silently. */
   send(frame: string): void;
   /** Closes the connection (after telling the client why, where a reason is given). */

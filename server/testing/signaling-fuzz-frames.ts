@@ -103,6 +103,11 @@ export class FrameFactory {
         device: { id: `fz-dev-${rng.int(100)}`, name: 'fuzz device', platform: 'linux' },
       }),
       ping: () => ({}),
+      'session.renew': () => ({
+        accessToken: rng.chance(0.5)
+          ? 'eyJhbGciOiJIUzI1NiJ9.e30.AAAA'
+          : rng.text(rng.range(1, 40)) || 't',
+      }),
       'presence.query': () => ({ userIds: this.users(5) }),
       'presence.subscribe': () => ({ userIds: this.users(5) }),
       'presence.unsubscribe': () => ({ userIds: this.users(5) }),

@@ -29,7 +29,11 @@ export interface TestServer {
 /** A real server on 127.0.0.1 (random port) with a temporary data directory and short timeouts. */
 export async function startTestServer(
   overrides: ServerConfigInput = {},
-  options: { routes?: Route[] } = {},
+  options: {
+    routes?: Route[];
+    /** Token lifetimes below the configuration's minimums (StartOptions.tokenLifetimesSec). */
+    tokenLifetimesSec?: { access?: number; refresh?: number };
+  } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'trayphone-test-'));
   const config = loadConfig({
@@ -55,6 +59,7 @@ export async function startTestServer(
       // Every call snapshot the engine reuses is checked against the call as it is.
       verifyCallSnapshots: true,
       ...(options.routes ? { routes: options.routes } : {}),
+      ...(options.tokenLifetimesSec ? { tokenLifetimesSec: options.tokenLifetimesSec } : {}),
     });
   const clients: TestClient[] = [];
   const handle: TestServer = {

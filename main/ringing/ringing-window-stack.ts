@@ -1,0 +1,90 @@
+import { type Rect, ringingWindowBounds } from '../windows/window-options.js';
+import { type RingingWindow, type RingingWindowPort, ringingRoute } from './ringing-coordinator.js';
+
+/**
+ * The ringing windows on screen, as a stack: where each one goes, closing it for real, putting
+ * the others back in their slots when one goes (so a new one never lands on top of another),
+ * and telling the coordinator when the user closed one. The Electron adapter only creates the
+ * BrowserWindow (main/electron/electron-ports.ts); every decision about it is made here, where
+ * the tests see it through `NativeWindow`.
+ */
+
+/** The part of a BrowserWindow the stack drives. */
+export interface NativeWindow {
+  setBounds(bounds: Rect): void;
+  /** Electron's `destroy()`: closes without `beforeunload`, then emits `closed`. */
+  destroy(): void;
+  isDestroyed(): boolean;
+  /** Loads a renderer route (a hash change for the same call: the renderer sees `hashchange`). */
+  navigate(route: string): void;
+  /** `closed`: by `destroy()` or by the user (Cmd+W, Alt+F4, the OS). */
+  onClosed(listener: () => void): void;
+}
+
+export interface NativeWindowFactory {
+  /** The work area ringing windows stack in (the primary display's, taskbar and dock excluded). */
+  workArea(): Rect;
+  /** A new, not yet shown ringing window at `bounds`, loading `route`. */
+  create(bounds: Rect, route: string): NativeWindow;
+}
+
+/**
+ * macOS: on every Space and over full-screen apps. `skipTransformProcessType` keeps Electron from
+ * turning the app into a foreground process and back for this call (the dock icon blinked at
+ * every incoming call without it).
+ */
+export const RINGING_WORKSPACES = {
+  visibleOnFullScreen: true,
+  skipTransformProcessType: true,
+} as const;
+
+interface Entry {
+  callId: string;
+  native: NativeWindow;
+  closingByUs: boolean;
+}
+
+export class RingingWindowStack implements RingingWindowPort {
+  private readonly entries: Entry[] = [];
+
+  constructor(private readonly factory: NativeWindowFactory) {}
+
+  /** Call ids of the ringing windows on screen, bottom (first) to top. */
+  openCalls(): string[] {
+    return this.entries.map((e) => e.callId);
+  }
+
+  open(callId: string, audible: boolean, onClosedByUser?: () => void): RingingWindow {
+    const slot = this.entries.length;
+    const native = this.factory.create(
+      ringingWindowBounds(this.factory.workArea(), slot),
+      ringingRoute(callId, audible),
+    );
+    const entry: Entry = { callId, native, closingByUs: false };
+    this.entries.push(entry);
+    native.onClosed(() => {
+      const index = this.entries.indexOf(entry);
+      if (index === -1) return;
+      this.entries.splice(index, 1);
+      this.restack();
+      if (!entry.closingByUs) onClosedByUser?.();
+    });
+    return {
+      close: () => {
+        entry.closingByUs = true;
+        if (!native.isDestroyed()) native.destroy();
+      },
+      setAudible: (on) => {
+        if (!native.isDestroyed()) native.navigate(ringingRoute(callId, on));
+      },
+    };
+  }
+
+  /** The windows left move down into the free slots, in the order they arrived. */
+  private restack(): void {
+    const area = this.factory.workArea();
+    this.entries.forEach((entry, slot) => {
+      if (!entry.native.isDestroyed()) entry.native.setBounds(ringingWindowBounds(area, slot));
+    });
+  }
+}

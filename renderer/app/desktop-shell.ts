@@ -1,0 +1,37 @@
+import { useEffect, useState } from 'react';
+import { type HotkeyStatus, PRELOAD_GLOBALS, type ShellApi } from '../../protocol/index.js';
+
+/**
+ * The desktop shell's bridge (`window.trayphoneShell`, preload/bridge.ts), when this page runs in
+ * the desktop app and its preload has the functions asked for; undefined in a browser.
+ */
+export function desktopShell(): Pick<ShellApi, 'hotkeyStatus' | 'onHotkeyStatus'> | undefined {
+  const candidate: unknown = (globalThis as Record<string, unknown>)[PRELOAD_GLOBALS.shell];
+  if (typeof candidate !== 'object' || candidate === null) return undefined;
+  const shell = candidate as Partial<ShellApi>;
+  const { hotkeyStatus, onHotkeyStatus } = shell;
+  if (typeof hotkeyStatus !== 'function' || typeof onHotkeyStatus !== 'function') return undefined;
+  return { hotkeyStatus, onHotkeyStatus };
+}
+
+/** The global hotkeys' status from main (asked once, then pushed on every change). */
+export function useHotkeyStatus(): HotkeyStatus | undefined {
+  const [status, setStatus] = useState<HotkeyStatus>();
+  useEffect(() => {
+    const shell = desktopShell();
+    if (!shell) return undefined;
+    let live = true;
+    shell.hotkeyStatus().then(
+      (s) => {
+        if (live) setStatus(s);
+      },
+      () => undefined, // an older main without the channel: no status line
+    );
+    const off = shell.onHotkeyStatus(setStatus);
+    return () => {
+      live = false;
+      off();
+    };
+  }, []);
+  return status;
+}
