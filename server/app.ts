@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { CallInfo, CallRecord, UserId } from '../protocol/index.js';
+import type { CallInviteWebhook } from '../protocol/webhooks.js';
 import {
   CallEngine,
   type CallObserver,
@@ -40,9 +41,11 @@ import { HeartbeatSweep } from './signaling/heartbeat.js';
 import { SentMessages } from './signaling/sent-messages.js';
 import { LocalMessageRouter, LocalSessionRegistry } from './signaling/sessions.js';
 import { dataFile, openSqliteStores } from './store/sqlite/index.js';
-import type { CommitBarrier, Stores } from './store/types.js';
+import type { Stores } from './store/types.js';
 import { TokenService } from './tokens.js';
-import { WebhookSender, type WebhookSink, createWebhookSender } from './webhooks/index.js';
+import { WebhookSender, createWebhookSender } from './webhooks/index.js';
+import type { PushIntent } from './webhooks/outbox-entry.js';
+import { WebhookOutbox } from './webhooks/webhook-outbox.js';
 
 export interface TrayphoneServer {
   readonly services: Services;
@@ -84,60 +87,42 @@ function jwtSecret(config: ServerConfig): string {
   return secret;
 }
 
-/** Resolves once every call-data write made so far is committed. */
-function committed(commits: CommitBarrier): Promise<void> {
-  return new Promise((resolve) => {
-    commits.whenCommitted(commits.ticket(), resolve);
-  });
+/** A push intent completed with the callee's push tokens and the caller's name, at send time. */
+async function resolvePush(stores: Stores, intent: PushIntent): Promise<CallInviteWebhook> {
+  const [tokens, caller] = await Promise.all([
+    stores.pushTokens.listForUser(intent.callee),
+    stores.users.get(intent.call.callerId),
+  ]);
+  return {
+    ...intent,
+    call: { ...intent.call, callerName: caller?.displayName ?? intent.call.callerId },
+    pushTokens: tokens.map(({ deviceId, platform, token }) => ({ deviceId, platform, token })),
+  };
 }
 
-function callObserver(
-  stores: Stores,
-  webhooks: WebhookSink,
-  metrics: Metrics,
-  logger: Logger,
-): CallObserver {
+function callObserver(outbox: WebhookOutbox, metrics: Metrics): CallObserver {
   return {
+    // Both webhooks go through the outbox: written with the step (the pushed invitation, the
+    // record) and sent once it is committed, so a push never announces a call a crash could
+    // still lose, and a crash never loses an acknowledged push or record.
     pushInvitation(callee: UserId, call: CallInfo, expiresAt: number) {
-      if (!webhooks.enabled) return;
-      // Off the signaling path: look-ups and the POST happen after the invite is answered.
-      void (async () => {
-        // Not before the pushed invitation is committed: a push must not announce a call that a
-        // crash could still lose.
-        await committed(stores.commits);
-        const [tokens, caller] = await Promise.all([
-          stores.pushTokens.listForUser(callee),
-          stores.users.get(call.callerId),
-        ]);
-        webhooks.send({
-          type: 'call.invite',
-          deliveryId: randomUUID(),
-          sentAt: Date.now(),
-          callee,
-          call: {
-            callId: call.callId,
-            callerId: call.callerId,
-            callerName: caller?.displayName ?? call.callerId,
-            media: call.media,
-            expiresAt,
-            ...(call.payload === undefined ? {} : { payload: call.payload }),
-          },
-          pushTokens: tokens.map(({ deviceId, platform, token }) => ({
-            deviceId,
-            platform,
-            token,
-          })),
-        });
-      })().catch((error: unknown) => {
-        logger.error({ err: error, callId: call.callId }, 'push webhook failed');
+      outbox.enqueue({
+        type: 'call.invite',
+        deliveryId: randomUUID(),
+        sentAt: Date.now(),
+        callee,
+        call: {
+          callId: call.callId,
+          callerId: call.callerId,
+          media: call.media,
+          expiresAt,
+          ...(call.payload === undefined ? {} : { payload: call.payload }),
+        },
       });
     },
     callEnded(record: CallRecord) {
       metrics.callsEnded.inc({ reason: record.endReason });
-      // Announced once the record is committed, like every signaling frame about the call.
-      void committed(stores.commits).then(() => {
-        webhooks.send({ type: 'call.ended', deliveryId: randomUUID(), sentAt: Date.now(), record });
-      });
+      outbox.enqueue({ type: 'call.ended', deliveryId: randomUUID(), sentAt: Date.now(), record });
     },
     legRinging(seconds: number) {
       metrics.inviteToRing.observe(seconds);
@@ -153,11 +138,21 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   const stores = openSqliteStores({ file: dataFile(config.dataDir), logger });
   const metrics = createMetrics();
   const webhooks = createWebhookSender(config.webhook, logger);
+  const outbox = new WebhookOutbox({
+    store: stores.outbox,
+    sender: webhooks,
+    commits: stores.commits,
+    resolvePush: (intent) => resolvePush(stores, intent),
+    logger,
+  });
+  metrics.watchWebhookBacklog(() => outbox.size);
   if (webhooks instanceof WebhookSender) {
     webhooks.on('delivered', (body) => {
+      outbox.settled(body);
       metrics.webhooks.inc({ event: body.type, outcome: 'delivered' });
     });
-    webhooks.on('failed', (body) => {
+    webhooks.on('failed', (body, reason) => {
+      outbox.settled(body, reason);
       metrics.webhooks.inc({ event: body.type, outcome: 'failed' });
     });
   }
@@ -196,7 +191,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     liveCalls: stores.liveCalls,
     records: stores.records,
     media: options.media ?? sfu ?? noMediaPlane,
-    observer: callObserver(stores, webhooks, metrics, logger),
+    observer: callObserver(outbox, metrics),
     logger,
     defaultRingTimeoutMs: config.calls.defaultRingTimeoutMs,
     rejoinWindowMs: config.calls.rejoinWindowMs,
@@ -256,6 +251,8 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   await sfu?.start();
   await contactCenter.load();
   calls.restore(await stores.liveCalls.loadAll());
+  // What a crash (or a shutdown that could not deliver in time) left undelivered goes now.
+  await outbox.resume();
   await contactCenter.adoptRestored();
 
   const routes: Route[] = [

@@ -58,6 +58,15 @@ export function createMetrics() {
     labelNames: ['event', 'outcome'] as const,
     registers: [registry],
   });
+  let webhookBacklog: () => number = () => 0;
+  new Gauge({
+    name: 'trayphone_webhook_outbox',
+    help: 'Webhooks written to the outbox and not yet delivered or given up (this run and earlier)',
+    registers: [registry],
+    collect() {
+      this.set(webhookBacklog());
+    },
+  });
   return {
     registry,
     connections,
@@ -70,6 +79,9 @@ export function createMetrics() {
     webhooks,
     countCallsWith(source: () => CallCounts) {
       callCounts = source;
+    },
+    watchWebhookBacklog(source: () => number) {
+      webhookBacklog = source;
     },
   };
 }

@@ -199,9 +199,10 @@ export class CallJournal implements CommitBarrier {
     const groups = this.groupsOf(this.open);
     this.open = new Map();
     if (this.outboxRemovals.length > 0) {
-      const ops = this.outboxRemovals.map(
-        (id): WriteOp => ['deleteOutbox' satisfies CallWriteStatement, [id]],
-      );
+      const ops = this.outboxRemovals.map((id): WriteOp => [
+        'deleteOutbox' satisfies CallWriteStatement,
+        [id],
+      ]);
       this.outboxRemovals = [];
       groups.push({ key: OUTBOX_KEY, ops });
     }
