@@ -8,8 +8,8 @@ import { signWebhook } from './signature.js';
 /**
  * Delivers webhooks to the business server in the background. Signaling calls `send()` and moves
  * on: HTTP latency, retries and an unreachable receiver never reach the caller's path. Delivery is
- * at least once (a timed-out attempt may still have landed), in memory only: a restart loses what
- * is queued, which is acceptable for pushes that expire within a ring timeout.
+ * at least once (a timed-out attempt may still have landed). Its queue is in memory; durability
+ * is the outbox's (webhook-outbox.ts): what a crash cut off here is sent again at the next start.
  */
 
 /** Why a delivery was given up; short and stable so metrics can use it as a label. */
