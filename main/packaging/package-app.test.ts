@@ -63,8 +63,9 @@ const handler = {
 };
 function stub(own = {}) { return new Proxy(Object.assign(function () {}, own), handler); }
 export const app = stub({
-  requestSingleInstanceLock: () => { console.log('single-instance lock refused'); return false; },
-  quit: () => console.log('quit'),
+  // The stand-in reports what the packed main called on stdout, one line each, for the test.
+  requestSingleInstanceLock: () => { process.stdout.write('single-instance lock refused\\n'); return false; },
+  quit: () => process.stdout.write('quit\\n'),
   isPackaged: true,
   getAppPath: () => process.cwd(),
   getPath: () => process.cwd(),
