@@ -45,6 +45,9 @@ export function observeAndAct(ledger: Ledger, agents: AgentBehaviour): DeviceObs
         })(),
       );
     },
+    request(device: ChaosDevice, type: RequestType, data: unknown, at: number) {
+      ledger.request(device, type, data, at);
+    },
     response(device: ChaosDevice, type: RequestType, data: unknown, at: number) {
       ledger.response(device, type, data, at);
     },

@@ -157,6 +157,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
+/** A kill closes every signed-in socket as the process exits: their close events follow within this. */
+const KILL_CLOSE_MS = 500;
+
 export const CHAOS_WEBHOOK_SECRET = 'chaos-webhook-secret-0123456789';
 
 export function chaosServerOptions(options: ChaosOptions, webhookUrl: string): ChaosServerOptions {
@@ -303,10 +306,12 @@ export async function playShard(options: ChaosOptions, env: ShardEnv): Promise<S
     for (const kill of killList) {
       const readyAt = kill.readyAt;
       if (readyAt === undefined) continue;
+      // Devices the kill cut off (signed in until it): not those offline by choice or faulted.
+      const cutOff = (t: number): boolean => t >= kill.killAt && t <= kill.exitedAt + KILL_CLOSE_MS;
       for (const d of devices) {
+        if (!d.signedInCloseTimes.some(cutOff)) continue;
         const back = d.helloTimes.find((t) => t >= readyAt);
-        if (back !== undefined && d.helloTimes.some((t) => t < kill.killAt))
-          recoveries.push(back - kill.killAt);
+        if (back !== undefined) recoveries.push(back - kill.killAt);
       }
     }
     return {

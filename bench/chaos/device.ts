@@ -24,6 +24,8 @@ export type HelloResult = RequestResult<'hello'>;
 export interface DeviceObserver {
   hello(device: ChaosDevice, hello: HelloResult, at: number): void;
   event(device: ChaosDevice, event: ParsedEvent, at: number): void;
+  /** A request as it goes out: what it asked may be committed even if its answer never arrives. */
+  request(device: ChaosDevice, type: RequestType, data: unknown, at: number): void;
   response(device: ChaosDevice, type: RequestType, data: unknown, at: number): void;
   errorResponse(device: ChaosDevice, type: RequestType, error: ErrorBody, at: number): void;
   invalidFrame(device: ChaosDevice, text: string, reason: string): void;
@@ -63,6 +65,8 @@ export class ChaosDevice {
   private readyWaiters: (() => void)[] = [];
   /** Date.now() of each accepted `hello`. */
   readonly helloTimes: number[] = [];
+  /** Date.now() of each close of a signed-in socket (a kill closes every one at once). */
+  readonly signedInCloseTimes: number[] = [];
 
   constructor(
     readonly userId: string,
@@ -165,6 +169,7 @@ export class ChaosDevice {
           resolve(answer as Answer<T>);
         },
       });
+      this.observer.request(this, type, data, Date.now());
       socket.send(encodeRequest(id, type, data));
     });
   }
@@ -223,6 +228,7 @@ export class ChaosDevice {
     this.closed = new Promise<void>((resolve) => {
       socket.on('close', () => {
         clearTimeout(helloTimer);
+        if (this.ready) this.signedInCloseTimes.push(Date.now());
         this.ready = false;
         for (const p of this.pending.values()) p.resolve({ kind: 'lost', why: 'socket closed' });
         this.pending.clear();

@@ -24,6 +24,15 @@ export interface CallEntry {
   /** When the caller got the ok answer to `call.invite`. */
   inviteAckAt?: number;
   seen: Seen[];
+  /** The call requests devices sent (answered or not), in sending order. */
+  sent: Sent[];
+}
+
+/** A call request as it went out. */
+export interface Sent {
+  at: number;
+  device: string;
+  type: RequestType;
 }
 
 const CALL_REQUESTS: ReadonlySet<RequestType> = new Set([
@@ -52,8 +61,8 @@ export class Ledger implements DeviceObserver {
   /** `startedAt`: the clock of the evidence (ms since then); shards of one run share it. */
   constructor(readonly startedAt = Date.now()) {}
 
-  register(entry: Omit<CallEntry, 'seen'>): CallEntry {
-    const full: CallEntry = { ...entry, seen: [] };
+  register(entry: Omit<CallEntry, 'seen' | 'sent'>): CallEntry {
+    const full: CallEntry = { ...entry, seen: [], sent: [] };
     this.calls.set(entry.callId, full);
     return full;
   }
@@ -118,6 +127,12 @@ export class Ledger implements DeviceObserver {
     }
   }
 
+  request(device: ChaosDevice, type: RequestType, data: unknown, at: number): void {
+    if (!CALL_REQUESTS.has(type) || type === 'call.invite') return;
+    const { callId } = data as { callId: string };
+    this.calls.get(callId)?.sent.push({ at, device: device.label, type });
+  }
+
   response(device: ChaosDevice, type: RequestType, data: unknown, at: number): void {
     if (!CALL_REQUESTS.has(type)) return;
     const { call } = data as { call: CallInfo };
@@ -144,13 +159,17 @@ export class Ledger implements DeviceObserver {
     this.invalidFrames.push(`${device.label}: ${reason}: ${text.slice(0, 200)}`);
   }
 
-  /** Compact evidence: each frame as `+<ms since start> <device> <what>`. */
+  /** Compact evidence: each frame as `+<ms since start> <device> <what>`, requests as `sent:`. */
   evidence(callId: string, limit = 16): string[] {
-    const seen = this.calls.get(callId)?.seen ?? [];
-    const lines = seen.map((s) => {
+    const entry = this.calls.get(callId);
+    const seen = (entry?.seen ?? []).map((s) => {
       const extra = s.call?.endReason ? ` (${s.call.endReason} @${s.call.endedAt ?? '?'})` : '';
-      return `+${s.at - this.startedAt}ms ${s.device} ${s.what}${extra}`;
+      return { at: s.at, line: `${s.device} ${s.what}${extra}` };
     });
+    const sent = (entry?.sent ?? []).map((s) => ({ at: s.at, line: `${s.device} sent:${s.type}` }));
+    const lines = [...seen, ...sent]
+      .sort((a, b) => a.at - b.at)
+      .map((x) => `+${x.at - this.startedAt}ms ${x.line}`);
     if (lines.length <= limit) return lines;
     return [
       ...lines.slice(0, limit / 2),

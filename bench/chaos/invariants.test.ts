@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { CallInfo, CallRecord } from '../../protocol/index.js';
+import type { Kill } from './chaos-server.js';
+import type { ChaosDevice } from './device.js';
+import { checkInvariants, type Violation } from './invariants.js';
+import { Ledger } from './ledger.js';
+
+const T0 = 1_800_000_000_000;
+const KILL: Kill = { killAt: T0 + 1_000, exitedAt: T0 + 1_020, readyAt: T0 + 3_000 };
+const CALL = 'c-1';
+
+const device = (userId: string): ChaosDevice =>
+  ({ label: `${userId}/d0`, userId }) as unknown as ChaosDevice;
+const alice = device('alice');
+const bob = device('bob');
+
+function info(state: CallInfo['state'], answeredAt?: number): CallInfo {
+  const muted = { audio: false, video: false };
+  return {
+    callId: CALL,
+    callerId: 'alice',
+    callerDevice: 'd0',
+    moderatorId: 'alice',
+    media: 'audio',
+    state,
+    createdAt: T0,
+    callerMuted: muted,
+    legs: [
+      {
+        userId: 'bob',
+        state: answeredAt === undefined ? 'ringing' : 'accepted',
+        invitedBy: 'alice',
+        invitedAt: T0,
+        expiresAt: T0 + 30_000,
+        ...(answeredAt === undefined ? {} : { answeredAt }),
+        muted,
+      },
+    ],
+  };
+}
+
+function record(endReason: CallRecord['endReason'], endedAt: number, answeredAt?: number) {
+  return {
+    callId: CALL,
+    callerId: 'alice',
+    media: 'audio',
+    createdAt: T0,
+    ...(answeredAt === undefined ? {} : { answeredAt }),
+    endedAt,
+    endReason,
+    durationSec: answeredAt === undefined ? 0 : Math.round((endedAt - answeredAt) / 1000),
+    participants: [],
+  } satisfies CallRecord;
+}
+
+/** A call Alice placed to Bob: the invite acknowledged at +10 ms, and what happened next. */
+function ledgerWith(steps: (ledger: Ledger) => void): Ledger {
+  const ledger = new Ledger(T0);
+  ledger.register({ callId: CALL, kind: 'direct', callerId: 'alice', callees: ['bob'] });
+  ledger.response(alice, 'call.invite', { call: info('ringing') }, T0 + 10);
+  steps(ledger);
+  return ledger;
+}
+
+const check = (ledger: Ledger, rec: CallRecord): Violation[] =>
+  checkInvariants({
+    ledger,
+    records: new Map([[CALL, rec]]),
+    kills: [KILL],
+    probes: { listed: [], busy: [] },
+    webhooks: [],
+  }).filter((v) => v.invariant === 'alteredRecords');
+
+describe('chaos invariants: a step committed whose answer the kill cut off', () => {
+  const active = (ledger: Ledger): void => {
+    ledger.response(bob, 'call.accept', { call: info('active', T0 + 400) }, T0 + 410);
+  };
+
+  it('accepts a completed record when a hang-up was in flight at the kill', () => {
+    const ledger = ledgerWith((l) => {
+      active(l);
+      l.request(alice, 'call.hangup', { callId: CALL }, T0 + 980);
+    });
+    expect(check(ledger, record('completed', T0 + 985, T0 + 400))).toEqual([]);
+  });
+
+  it('flags a completed record when nobody asked to hang up before the kill', () => {
+    const ledger = ledgerWith(active);
+    const found = check(ledger, record('completed', T0 + 985, T0 + 400));
+    expect(found.map((v) => v.what)).toEqual([expect.stringContaining('expected server-failure')]);
+  });
+
+  it('flags a hang-up sent only after the kill', () => {
+    const ledger = ledgerWith((l) => {
+      active(l);
+      l.request(alice, 'call.hangup', { callId: CALL }, T0 + 1_500);
+    });
+    expect(check(ledger, record('completed', T0 + 985, T0 + 400))).toHaveLength(1);
+  });
+
+  it('accepts an answer nobody was told of when an accept was in flight, cut by the kill', () => {
+    const ledger = ledgerWith((l) => {
+      l.request(bob, 'call.accept', { callId: CALL }, T0 + 900);
+    });
+    expect(check(ledger, record('server-failure', T0 + 990, T0 + 905))).toEqual([]);
+  });
+
+  it('flags an answered record when no accept was sent', () => {
+    const ledger = ledgerWith(() => undefined);
+    const found = check(ledger, record('server-failure', T0 + 990, T0 + 905));
+    expect(found.map((v) => v.what)).toEqual([expect.stringContaining('never answered')]);
+  });
+
+  it('flags an answer in flight that the record ends other than by the crash', () => {
+    const ledger = ledgerWith((l) => {
+      l.request(bob, 'call.accept', { callId: CALL }, T0 + 900);
+    });
+    const found = check(ledger, record('completed', T0 + 990, T0 + 905));
+    expect(found.map((v) => v.what)).toEqual([expect.stringContaining('accept in flight')]);
+  });
+});
