@@ -80,7 +80,9 @@ export class ThreadBatchWriter implements BatchWriter {
     const seq = ++this.sent;
     if (this.unacknowledged.size === 0) this.worker.ref();
     this.unacknowledged.set(seq, batch);
-    this.worker.postMessage({ kind: 'batch', seq, batch });
+    // As one JSON string: cloning a string is a copy, where the structured clone of thousands of
+    // small arrays cost ~10% of the event loop at 1,000 setups/s (the worker parses it instead).
+    this.worker.postMessage({ kind: 'batch', seq, json: JSON.stringify(batch) });
   }
 
   /** Tells the thread's connection to checkpoint past `pages` WAL pages itself (0: never). */

@@ -73,7 +73,7 @@ function runWriterThread() {
   const statements = prepareAll(db, workerData.sql);
   parentPort.on('message', (message) => {
     if (message.kind === 'batch') {
-      const problems = applyBatch(db, statements, message.batch);
+      const problems = applyBatch(db, statements, JSON.parse(message.json));
       parentPort.postMessage({ kind: 'done', seq: message.seq, problems });
     } else if (message.kind === 'autocheckpoint') {
       // 0 while a checkpointer thread does it (checkpointer.ts), SQLite's default again if not.
