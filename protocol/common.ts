@@ -152,5 +152,10 @@ export const presenceSchema = z.object({
   userId: userIdSchema,
   online: z.boolean(),
   status: presenceStatusSchema,
+  /**
+   * Set (true) while the user is present in an active call: an automatic presence others see on
+   * top of the status they chose, which comes back as it was when the call ends. Absent otherwise.
+   */
+  inCall: z.literal(true).optional(),
 });
 export type Presence = z.infer<typeof presenceSchema>;

@@ -183,6 +183,8 @@ export const softphoneCommands = {
     result: softphoneAccountSchema,
   },
   signOut: { args: z.object({}).strict(), result: z.null() },
+  /** "Reconnect now": retry the signaling connection at once instead of after its backoff. */
+  retryConnection: { args: z.object({}).strict(), result: z.null() },
   setStatus: { args: z.object({ status: presenceStatusSchema }), result: z.null() },
   call: {
     args: z.object({

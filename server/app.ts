@@ -196,6 +196,9 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     defaultRingTimeoutMs: config.calls.defaultRingTimeoutMs,
     rejoinWindowMs: config.calls.rejoinWindowMs,
     verifySnapshots: options.verifyCallSnapshots ?? false,
+    partiesChanged: (userIds) => {
+      presence.callPartiesChanged(userIds);
+    },
     // Seat calling follows the queue calls it holds (deferred: it is built next).
     queueHooks: {
       legChanged: (call, leg) => {
@@ -243,6 +246,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     sfuUrl: '', // Known once listening (the port may be chosen by the OS).
   };
   metrics.countCallsWith(() => calls.counts());
+  presence.readInCallFrom((userId) => calls.isBusy(userId));
   presence.onOnlineChanged((userId, online) => {
     if (online) calls.userOnline(userId);
     else calls.userOffline(userId);

@@ -154,6 +154,13 @@ export class Softphone extends SoftphoneBase implements SoftphoneApi {
     });
   }
 
+  retryConnection(args: SoftphoneArgs<'retryConnection'>): Promise<null> {
+    return this.run('retryConnection', args, () => {
+      this.reconnectNow();
+      return Promise.resolve(null);
+    });
+  }
+
   markMissedSeen(args: SoftphoneArgs<'markMissedSeen'>): Promise<null> {
     return this.run('markMissedSeen', args, async () => {
       await this.missed.reset();

@@ -61,6 +61,7 @@ export class MemorySoftphone implements SoftphoneApi {
   signIn = (a: { serverUrl: string; userId: string; password: string }) =>
     this.record('signIn', a, { userId: a.userId, displayName: a.userId, serverUrl: a.serverUrl });
   signOut = () => this.record('signOut', {}, null);
+  retryConnection = () => this.record('retryConnection', {}, null);
   setStatus = (a: { status: SoftphoneSnapshot['status'] }) => this.record('setStatus', a, null);
   call = (a: object) => this.record('call', a, { callId: 'call-00000001' });
   accept = (a: object) => this.record('accept', a, null);

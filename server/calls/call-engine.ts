@@ -75,6 +75,12 @@ export interface CallEngineOptions {
   rejoinWindowMs?: number;
   now?: () => number;
   queueHooks?: QueueHooks;
+  /**
+   * The people of a call whose "in a call" state may have changed (after every published change
+   * and at the end): presence re-reads `isBusy` for them. Must not call back into the engine's
+   * changes synchronously (reading is fine).
+   */
+  partiesChanged?: (userIds: readonly UserId[]) => void;
   /** Check every reused call snapshot against a fresh encoding (tests: see CallSnapshots). */
   verifySnapshots?: boolean;
 }

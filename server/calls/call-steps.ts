@@ -216,6 +216,7 @@ export class CallSteps {
     this.o.liveCalls.save(info);
     const json = this.snapshots.publish(info, encoded);
     this.broadcast(info, encodeEventJson('call.updated', jsonObjectWith('call', json, {})));
+    this.o.partiesChanged?.(partiesOf(info));
   }
 
   /** `at`: when it ended, if not now (a call cut by a crash ended when the server was lost). */
@@ -240,6 +241,7 @@ export class CallSteps {
     if (info.queue) this.o.queueHooks?.callEnding(info, record);
     this.o.records.add(record);
     this.o.observer.callEnded(record);
+    this.o.partiesChanged?.(partiesOf(info));
     this.log(info, { reason, durationSec: record.durationSec }, 'call ended');
   }
 
@@ -308,3 +310,6 @@ export class CallSteps {
     this.o.logger.info({ callId: info.callId, ...fields }, message);
   }
 }
+
+/** Everyone a call ever involved: its caller and every callee. */
+const partiesOf = (info: CallInfo): UserId[] => [info.callerId, ...info.legs.map((l) => l.userId)];

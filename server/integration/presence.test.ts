@@ -72,6 +72,50 @@ describe('presence', () => {
   });
 });
 
+describe('in-call presence', () => {
+  beforeEach(async () => {
+    s = await Scenario.start({}, ['alice', 'bob', 'carol']);
+  });
+
+  it('shows a user in an active call as inCall to watchers, only once answered, and their chosen status again after', async () => {
+    const carol = await s.signIn('carol');
+    const alice = await s.signIn('alice');
+    const bob = await s.signIn('bob');
+    await alice.request('presence.setStatus', { status: 'away' });
+    await carol.request('presence.subscribe', { userIds: ['alice', 'bob'] });
+    await settled(carol);
+    carol.received('presence.changed');
+
+    await alice.request('call.invite', { callId: 'incall-001', callees: ['bob'], media: 'audio' });
+    await bob.waitFor('call.incoming');
+    // Ringing is not a call yet: nobody is shown in one.
+    await settled(carol, alice, bob);
+    expect(carol.received('presence.changed')).toEqual([]);
+
+    await bob.request('call.accept', { callId: 'incall-001' });
+    const seen = [
+      await carol.waitFor('presence.changed'),
+      await carol.waitFor('presence.changed'),
+    ].sort((a, b) => a.userId.localeCompare(b.userId));
+    expect(seen).toEqual([
+      { userId: 'alice', online: true, status: 'away', inCall: true },
+      { userId: 'bob', online: true, status: 'available', inCall: true },
+    ]);
+    const { users } = await carol.request('presence.query', { userIds: ['alice'] });
+    expect(users).toEqual([{ userId: 'alice', online: true, status: 'away', inCall: true }]);
+
+    await alice.request('call.hangup', { callId: 'incall-001' });
+    const after = [
+      await carol.waitFor('presence.changed'),
+      await carol.waitFor('presence.changed'),
+    ].sort((a, b) => a.userId.localeCompare(b.userId));
+    expect(after).toEqual([
+      { userId: 'alice', online: true, status: 'away' },
+      { userId: 'bob', online: true, status: 'available' },
+    ]);
+  });
+});
+
 describe('heartbeats', () => {
   beforeEach(async () => {
     s = await Scenario.start(

@@ -25,6 +25,10 @@ export class PresenceService {
    * kept current by `blockChanged`: block lists change only through this server's signaling.
    */
   private readonly blocksOf = new Map<UserId, Set<UserId>>();
+  /** Users present in an active call now, as last published ("In a call" to their watchers). */
+  private readonly inCall = new Set<UserId>();
+  /** Is the user in an active call? The call engine answers (set once both exist). */
+  private isInCall: (userId: UserId) => boolean = () => false;
 
   constructor(
     private readonly sessions: SessionRegistry,
@@ -117,6 +121,26 @@ export class PresenceService {
     return new Set([...all].filter((s) => !hidden.has(s.userId)));
   }
 
+  /** Where "in a call" is read from: the call engine, built after this service. */
+  readInCallFrom(isInCall: (userId: UserId) => boolean): void {
+    this.isInCall = isInCall;
+  }
+
+  /**
+   * A call these users are (or were) part of changed: whoever entered or left an active call
+   * is published to their watchers; the chosen status is untouched and shows again after.
+   */
+  callPartiesChanged(userIds: readonly UserId[]): void {
+    for (const userId of new Set(userIds)) {
+      const now = this.isInCall(userId);
+      if (now === this.inCall.has(userId)) continue;
+      if (now) this.inCall.add(userId);
+      else this.inCall.delete(userId);
+      this.logger.debug({ userId, inCall: now }, 'in-call presence changed');
+      this.publish(userId);
+    }
+  }
+
   async setStatus(userId: UserId, status: PresenceStatus): Promise<void> {
     await this.users.updateSettings(userId, { status });
     if (this.statuses.get(userId) === status) return;
@@ -150,18 +174,26 @@ export class PresenceService {
   }
 
   private current(userId: UserId): Presence {
-    return {
+    return this.withInCall({
       userId,
       online: this.sessions.isOnline(userId),
       status: this.statuses.get(userId) ?? 'available',
-    };
+    });
+  }
+
+  /** `inCall` only while true, so a presence outside calls reads exactly as before. */
+  private withInCall(presence: Presence): Presence {
+    return presence.online && this.inCall.has(presence.userId)
+      ? { ...presence, inCall: true }
+      : presence;
   }
 
   private async seenBy(viewer: UserId, userId: UserId): Promise<Presence> {
     const loaded = this.blocksOf.get(userId);
     const hidden = loaded ? loaded.has(viewer) : await this.users.isBlocked(viewer, userId);
     if (hidden) return hiddenPresence(userId);
-    return { userId, online: this.sessions.isOnline(userId), status: await this.statusOf(userId) };
+    const status = await this.statusOf(userId);
+    return this.withInCall({ userId, online: this.sessions.isOnline(userId), status });
   }
 
   /** The ids among these that name accounts, each once, in the order asked. */
