@@ -63,8 +63,8 @@ import { nodeSettingsFs, openSettingsStore } from './settings/settings-file.js';
 import { SettingsWatch } from './settings/settings-watch.js';
 import { TokenVault } from './settings/token-vault.js';
 import { chromiumFeatures, isWaylandSession } from './shell/chromium-features.js';
-import { DEEP_LINK_SCHEMES } from './shell/deep-link.js';
 import type { LoginItemPlan } from './shell/login-item.js';
+import { ProtocolClaims } from './shell/protocol-claims.js';
 
 // Tests and side-by-side profiles: a separate settings/session directory (before anything reads it).
 // Development only: a packaged app never lets its environment move its data or its renderer.
@@ -113,7 +113,6 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.setAppUserModelId('app.trayphone.desktop');
-  registerProtocolClients();
   app.on('second-instance', (_event, argv) => desktop?.secondInstance(argv));
   app.on('open-url', (event, url) => {
     event.preventDefault();
@@ -142,16 +141,35 @@ if (!app.requestSingleInstanceLock()) {
   });
 }
 
-function registerProtocolClients(): void {
-  for (const scheme of DEEP_LINK_SCHEMES) {
-    // Unpackaged (`electron .`), the OS must be told which script to pass to Electron.
-    const ok = process.defaultApp
-      ? app.setAsDefaultProtocolClient(scheme, process.execPath, [
-          path.resolve(process.argv[1] ?? '.'),
-        ])
-      : app.setAsDefaultProtocolClient(scheme);
-    if (!ok) log.warn({ scheme }, 'could not register as protocol handler');
-  }
+/**
+ * tel:/sip:/sips:/callto: as the OS handler, only while click-to-call is on and only packaged
+ * (shell/protocol-claims.ts). `trayphone:` is declared by the installer (electron-builder
+ * `protocols`, the macOS Info.plist, the Linux .desktop file) and never claimed at run time.
+ */
+function clickToCallClaims(): ProtocolClaims {
+  const recordFile = path.join(app.getPath('userData'), 'click-to-call.json');
+  return new ProtocolClaims({
+    client: {
+      isDefault: (scheme) => app.isDefaultProtocolClient(scheme),
+      claim: (scheme) => app.setAsDefaultProtocolClient(scheme),
+      release: (scheme) => app.removeAsDefaultProtocolClient(scheme),
+    },
+    record: {
+      read: () => {
+        try {
+          return JSON.parse(readFileSync(recordFile, 'utf8')) as unknown;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+          throw error;
+        }
+      },
+      write: (schemes) => {
+        writeFileSync(recordFile, JSON.stringify(schemes));
+      },
+    },
+    packaged: app.isPackaged,
+    log,
+  });
 }
 
 function harden(contents: WebContents): void {
@@ -378,6 +396,7 @@ async function start(): Promise<void> {
         powerMonitor.removeListener(event as 'shutdown', listener),
     },
     network: { isOnline: () => net.isOnline() },
+    clickToCall: clickToCallClaims(),
     timers: realTimers,
     log,
   });

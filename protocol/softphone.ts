@@ -86,6 +86,8 @@ export const clientSettingsSchema = z.object({
   callWaiting: z.boolean(),
   startHidden: z.boolean(),
   launchAtLogin: z.boolean(),
+  /** Click-to-call: make this app the OS handler of tel:, sip:, callto: (opt-in; desktop only). */
+  clickToCall: z.boolean(),
   hotkeys: z.object({
     answer: z.string().max(64),
     decline: z.string().max(64),

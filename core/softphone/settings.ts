@@ -38,6 +38,7 @@ export const DEFAULT_CLIENT_SETTINGS: ClientSettings = {
   callWaiting: false,
   startHidden: false,
   launchAtLogin: false,
+  clickToCall: false,
   hotkeys: {
     answer: 'CommandOrControl+Shift+A',
     decline: 'CommandOrControl+Shift+D',

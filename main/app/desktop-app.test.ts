@@ -4,8 +4,10 @@ import { memoryLog } from '../log/log.js';
 import { APP_ORIGIN, isTrustedSender } from '../security/origins.js';
 import { SettingsWatch } from '../settings/settings-watch.js';
 import type { LoginItemPlan } from '../shell/login-item.js';
+import { ProtocolClaims } from '../shell/protocol-claims.js';
 import {
   FakePowerMonitor,
+  FakeProtocolRegistry,
   FakeSoftphone,
   FakeTimers,
   FakeWindowFactory,
@@ -30,6 +32,7 @@ function setup(
     power?: FakePowerMonitor;
     screenPop?: { template: string; opened: string[] };
     online?: { value: boolean };
+    protocols?: FakeProtocolRegistry;
   } = {},
 ) {
   const log = memoryLog();
@@ -89,6 +92,16 @@ function setup(
           },
         }
       : {}),
+    ...(options.protocols
+      ? {
+          clickToCall: new ProtocolClaims({
+            client: options.protocols.port(),
+            record: options.protocols.record(),
+            packaged: true,
+            log,
+          }),
+        }
+      : {}),
     ...(options.online ? { network: { isOnline: () => options.online?.value ?? true } } : {}),
     timers,
     log,
@@ -122,12 +135,14 @@ describe('DesktopApp', () => {
   it('a deep link at start, from a second instance or open-url pre-fills the dialer', async () => {
     const { app, softphone, window } = setup();
     await app.start(['Trayphone.exe', '--hidden', 'trayphone://call/alice?media=video']);
+    app.secondInstance(['Trayphone.exe', 'tel:12 34']);
+    // An international number cannot be dialled (user ids only): not pre-filled.
     app.secondInstance(['Trayphone.exe', 'tel:+1 555 0100']);
     app.openUrl('sip:carol@pbx');
     app.openUrl('https://evil.example');
     expect(softphone.dialRequests).toEqual([
       { target: 'alice', media: 'video' },
-      { target: '+15550100', media: 'audio' },
+      { target: '1234', media: 'audio' },
       { target: 'carol', media: 'audio' },
     ]);
     expect(window.filter((w) => w === 'dialer')).toHaveLength(3);
@@ -169,6 +184,25 @@ describe('DesktopApp', () => {
     await app.start(['trayphone', '--call', 'dave']);
     expect(softphone.dialRequests).toEqual([{ target: 'dave', media: 'audio' }]);
     expect(window).toEqual(['show', 'dialer']);
+  });
+
+  it('click-to-call schemes are claimed only when the setting is turned on, not at every start', async () => {
+    const protocols = new FakeProtocolRegistry();
+    const first = setup({ protocols });
+    await first.app.start([]);
+    expect(protocols.claims).toBe(0); // off by default
+    const api = first.app.router;
+    await api.handle('softphone:updateSettings', OWN, { clickToCall: true });
+    expect(protocols.handlers.get('tel')).toBe('trayphone');
+    const claimed = protocols.claims;
+    protocols.handlers.set('tel', 'teams'); // the user gives tel: to another app
+    const next = setup({ protocols });
+    next.softphone.settingsView.settings.clickToCall = true;
+    await next.app.start([]);
+    expect(protocols.claims).toBe(claimed);
+    expect(protocols.handlers.get('tel')).toBe('teams');
+    await next.app.router.handle('softphone:updateSettings', OWN, { clickToCall: false });
+    expect(protocols.handlers.get('sip')).toBeUndefined();
   });
 
   it('a second launch without a link just shows the window', async () => {

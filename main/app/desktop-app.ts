@@ -23,6 +23,7 @@ import {
   hotkeyCommand,
 } from '../shell/hotkeys.js';
 import { type LoginItemPlan, loginItemPlan, startsHidden } from '../shell/login-item.js';
+import type { ProtocolClaims } from '../shell/protocol-claims.js';
 import { TrayController, type TrayPort } from '../tray/tray-controller.js';
 import type { TrayAction } from '../tray/tray-model.js';
 import type { MainWindowPort, SoftphoneHost, TimerPort } from './ports.js';
@@ -59,6 +60,8 @@ export interface DesktopAppDeps {
   power?: PowerPort;
   /** CRM screen pop: the template and moment (settings / policy), and `shell.openExternal`. */
   screenPop?: { settings: () => ScreenPopSettings; openExternal: (url: string) => void };
+  /** tel:/sip:/callto: handlers, claimed only while the `clickToCall` setting (or policy) is on. */
+  clickToCall?: ProtocolClaims;
   /** `net.isOnline`: a network coming back reconnects at once. */
   network?: NetworkPort;
   /** Ends the process once cleanup is done (Electron: `app.exit(0)`). */
@@ -152,12 +155,16 @@ export class DesktopApp {
       }),
       settings.on('changed', (view, previous) => {
         this.applySettings(view.settings.launchAtLogin !== previous.settings.launchAtLogin);
+        if (view.settings.clickToCall !== previous.settings.clickToCall) {
+          this.deps.clickToCall?.apply(view.settings.clickToCall);
+        }
         this.reloadForNewServer(previous.settings.serverUrl, view.settings.serverUrl);
         this.tray.refresh();
         if (this.snapshot) this.ringing.update(this.snapshot);
       }),
     );
     this.applySettings(true);
+    this.deps.clickToCall?.apply(settings.current().clickToCall);
     this.watchPower();
     this.onSnapshot(await softphone.getSnapshot({}));
     // At start nothing rings yet and the line may not be up: `--call` pre-fills the dialer.

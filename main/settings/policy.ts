@@ -170,6 +170,8 @@ export function lockedValues(
   for (const key of policy.locked ?? []) out[key] = structuredClone(user[key]);
   const { serverUrl: enforcedServer, ...enforced } = policy.enforced ?? {};
   Object.assign(out, structuredClone(enforced));
+  // The top-level key is the ADMX's on/off switch: it fixes the setting like `enforced` does.
+  if (policy.clickToCall !== undefined) out.clickToCall = policy.clickToCall;
   const serverUrl = policy.serverUrl ?? enforcedServer;
   if (serverUrl !== undefined) out.serverUrl = normalizeUrl(serverUrl);
   return clientSettingsSchema.partial().parse(out);

@@ -242,6 +242,20 @@ describe('IT policy', () => {
     expect(view.policyError).toBeUndefined();
   });
 
+  it("the policy's clickToCall fixes the click-to-call setting either way and locks it", async () => {
+    const on = machine({}, { clickToCall: true });
+    const onView = await on.softphone.getSettings({});
+    expect(onView.settings.clickToCall).toBe(true);
+    expect(onView.locked).toEqual(['clickToCall']);
+    const off = machine({ clickToCall: true }, { clickToCall: false });
+    expect((await off.softphone.getSettings({})).settings.clickToCall).toBe(false);
+    await expect(off.softphone.updateSettings({ clickToCall: true })).rejects.toMatchObject({
+      code: 'policy-locked',
+    });
+    // Without the policy key: off by default, the user's choice.
+    expect((await machine({}, {}).softphone.getSettings({})).settings.clickToCall).toBe(false);
+  });
+
   it('changing a locked key is refused with policy-locked and nothing is written', async () => {
     const { softphone, file } = machine(
       {},

@@ -7,15 +7,28 @@ import { type MediaKind, userIdSchema } from '../../protocol/index.js';
  * is refused.
  *
  *   trayphone://call/<user>[?media=video]     a Trayphone user
- *   tel:<number>                              digits (with + * #), separators removed
+ *   tel:<number>                              an extension: separators removed, it must be a
+ *                                             user id (the dialer dials user ids only; Trayphone
+ *                                             has no PSTN gateway, so +1 555… is refused rather
+ *                                             than pre-filling a dialer that rejects it)
  *   sip:<user>@<host>[;params][?headers]      the user part, if it is a valid user id
+ *   callto:<user or extension>, callto://…    as sip: / tel:
+ *
+ * Every target is checked by protocol's `userIdSchema`, the schema the dialer itself applies.
  */
 export interface DialRequest {
   target: string;
   media: MediaKind;
 }
 
-export const DEEP_LINK_SCHEMES = ['trayphone', 'tel', 'sip'] as const;
+export const DEEP_LINK_SCHEMES = ['trayphone', 'tel', 'sip', 'sips', 'callto'] as const;
+
+/**
+ * The schemes that belong to whatever the user chose as their phone app: claimed only when click-to-call is
+ * turned on (shell/protocol-claims.ts). `trayphone:` is ours and declared by the installer.
+ */
+export const CLICK_TO_CALL_SCHEMES = ['tel', 'sip', 'sips', 'callto'] as const;
+export type ClickToCallScheme = (typeof CLICK_TO_CALL_SCHEMES)[number];
 const MAX_LINK_LENGTH = 512;
 
 /** Percent-decoding that refuses malformed escapes and control characters. */
@@ -46,8 +59,15 @@ function parseTel(rest: string): DialRequest | undefined {
   const value = decode(numberPart);
   if (value === undefined) return undefined;
   const number = value.replace(/[\s().-]/g, '');
-  if (!/^\+?[0-9*#]{1,32}$/.test(number)) return undefined;
-  return { target: number, media: 'audio' };
+  if (!/^[0-9]{1,32}$/.test(number)) return undefined;
+  const target = userTarget(number);
+  return target ? { target, media: 'audio' } : undefined;
+}
+
+function parseCallto(rest: string): DialRequest | undefined {
+  // `callto:bob`, `callto://bob`, `callto:1234` (Skype-era links): a user id or an extension.
+  const body = rest.replace(/^\/\//, '').replace(/\/$/, '');
+  return /^[\s0-9().-]+$/.test(decode(body) ?? 'x') ? parseTel(body) : parseSip(body);
 }
 
 function parseSip(rest: string): DialRequest | undefined {
@@ -85,6 +105,8 @@ export function parseDeepLink(link: unknown): DialRequest | undefined {
     case 'sip':
     case 'sips':
       return parseSip(rest);
+    case 'callto':
+      return parseCallto(rest);
     default:
       return undefined;
   }
@@ -97,7 +119,7 @@ export function parseDeepLink(link: unknown): DialRequest | undefined {
  */
 export function deepLinkFromArgv(argv: readonly string[]): DialRequest | undefined {
   for (const arg of argv) {
-    if (!/^(trayphone|tel|sips?):/i.test(arg)) continue;
+    if (!/^(trayphone|tel|sips?|callto):/i.test(arg)) continue;
     const request = parseDeepLink(arg);
     if (request) return request;
   }

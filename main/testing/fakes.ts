@@ -305,3 +305,35 @@ export class FakeWindowFactory implements NativeWindowFactory {
     return this.windows.findLast((w) => w.callId === callId && !w.destroyed);
   }
 }
+
+/**
+ * The OS's scheme → handler table as `app.setAsDefaultProtocolClient` and friends change it, and
+ * the claim record file, so tests can let "another app" take a scheme over between starts.
+ */
+export class FakeProtocolRegistry {
+  readonly handlers = new Map<string, string>();
+  claims = 0;
+  stored: unknown = undefined;
+  port(app = 'trayphone') {
+    return {
+      isDefault: (scheme: string) => this.handlers.get(scheme) === app,
+      claim: (scheme: string) => {
+        this.claims += 1;
+        this.handlers.set(scheme, app);
+        return true;
+      },
+      release: (scheme: string) => {
+        if (this.handlers.get(scheme) === app) this.handlers.delete(scheme);
+        return true;
+      },
+    };
+  }
+  record() {
+    return {
+      read: () => this.stored,
+      write: (schemes: readonly string[]) => {
+        this.stored = structuredClone([...schemes]);
+      },
+    };
+  }
+}

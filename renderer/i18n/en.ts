@@ -254,6 +254,7 @@ export const en = {
     desktop: 'Desktop',
     startHidden: 'Start hidden in the tray',
     launchAtLogin: 'Launch at login',
+    clickToCall: 'Open tel:, sip: and callto: links with Trayphone',
   },
   errors: {
     'not-found': 'No such user, or the call no longer exists.',

@@ -252,6 +252,7 @@ export const zhCN: Resources = {
     desktop: '桌面',
     startHidden: '启动时隐藏到托盘',
     launchAtLogin: '登录时启动',
+    clickToCall: '用 Trayphone 打开 tel:、sip: 和 callto: 链接',
   },
   errors: {
     'not-found': '没有该用户，或通话已不存在。',

@@ -173,7 +173,7 @@ export function Settings() {
       {api.shell === 'electron' && (
         <fieldset>
           <legend>{t('settings.desktop')}</legend>
-          {(['startHidden', 'launchAtLogin'] as const).map((k) => (
+          {(['startHidden', 'launchAtLogin', 'clickToCall'] as const).map((k) => (
             <label key={k} className="check">
               <input
                 type="checkbox"
