@@ -156,12 +156,8 @@ function clickToCallClaims(): ProtocolClaims {
     },
     record: {
       read: () => {
-        try {
-          return JSON.parse(readFileSync(recordFile, 'utf8')) as unknown;
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-          throw error;
-        }
+        const text = nodeSettingsFs.readText(recordFile);
+        return text === null ? undefined : (JSON.parse(text) as unknown);
       },
       write: (schemes) => {
         writeFileSync(recordFile, JSON.stringify(schemes));

@@ -21,14 +21,17 @@ export interface DialRequest {
   media: MediaKind;
 }
 
-export const DEEP_LINK_SCHEMES = ['trayphone', 'tel', 'sip', 'sips', 'callto'] as const;
-
 /**
- * The schemes that belong to whatever the user chose as their phone app: claimed only when click-to-call is
- * turned on (shell/protocol-claims.ts). `trayphone:` is ours and declared by the installer.
+ * The schemes that belong to whatever the user chose as their phone app: claimed only when
+ * click-to-call is turned on (shell/protocol-claims.ts). `trayphone:` is ours and declared by the
+ * installer.
  */
 export const CLICK_TO_CALL_SCHEMES = ['tel', 'sip', 'sips', 'callto'] as const;
 export type ClickToCallScheme = (typeof CLICK_TO_CALL_SCHEMES)[number];
+
+export const DEEP_LINK_SCHEMES = ['trayphone', ...CLICK_TO_CALL_SCHEMES] as const;
+/** An argument that starts like one of our links (the parse decides whether it is one). */
+const LINK_ARGUMENT = new RegExp(`^(${DEEP_LINK_SCHEMES.join('|')}):`, 'i');
 const MAX_LINK_LENGTH = 512;
 
 /** Percent-decoding that refuses malformed escapes and control characters. */
@@ -119,7 +122,7 @@ export function parseDeepLink(link: unknown): DialRequest | undefined {
  */
 export function deepLinkFromArgv(argv: readonly string[]): DialRequest | undefined {
   for (const arg of argv) {
-    if (!/^(trayphone|tel|sips?|callto):/i.test(arg)) continue;
+    if (!LINK_ARGUMENT.test(arg)) continue;
     const request = parseDeepLink(arg);
     if (request) return request;
   }

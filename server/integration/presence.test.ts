@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Scenario, settled } from './support.js';
+import type { TestClient } from '../testing/test-client.js';
 
 const HEARTBEAT_MS = 200;
 const DEAD_AFTER_MS = 600;
@@ -72,6 +73,15 @@ describe('presence', () => {
   });
 });
 
+/** The next two presence changes a watcher gets, in user order (two people change at once). */
+async function twoChangesSeenBy(watcher: TestClient) {
+  const changes = [
+    await watcher.waitFor('presence.changed'),
+    await watcher.waitFor('presence.changed'),
+  ];
+  return changes.sort((a, b) => a.userId.localeCompare(b.userId));
+}
+
 describe('in-call presence', () => {
   beforeEach(async () => {
     s = await Scenario.start({}, ['alice', 'bob', 'carol']);
@@ -93,10 +103,7 @@ describe('in-call presence', () => {
     expect(carol.received('presence.changed')).toEqual([]);
 
     await bob.request('call.accept', { callId: 'incall-001' });
-    const seen = [
-      await carol.waitFor('presence.changed'),
-      await carol.waitFor('presence.changed'),
-    ].sort((a, b) => a.userId.localeCompare(b.userId));
+    const seen = await twoChangesSeenBy(carol);
     expect(seen).toEqual([
       { userId: 'alice', online: true, status: 'away', inCall: true },
       { userId: 'bob', online: true, status: 'available', inCall: true },
@@ -105,10 +112,7 @@ describe('in-call presence', () => {
     expect(users).toEqual([{ userId: 'alice', online: true, status: 'away', inCall: true }]);
 
     await alice.request('call.hangup', { callId: 'incall-001' });
-    const after = [
-      await carol.waitFor('presence.changed'),
-      await carol.waitFor('presence.changed'),
-    ].sort((a, b) => a.userId.localeCompare(b.userId));
+    const after = await twoChangesSeenBy(carol);
     expect(after).toEqual([
       { userId: 'alice', online: true, status: 'away' },
       { userId: 'bob', online: true, status: 'available' },
