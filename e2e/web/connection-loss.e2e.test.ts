@@ -3,6 +3,7 @@ import { chromiumMissingReason } from '../support/chromium.js';
 import {
   type WebWorld,
   dial,
+  goTab,
   inCall,
   incoming,
   openClientSignedIn,
@@ -24,54 +25,83 @@ if (missing) console.log(`connection-loss e2e skipped: ${missing}`);
 const WINDOW_MS = 4_000;
 let world: WebWorld;
 
+/** What the one left behind reads, in each language the app ships (a user switches in Settings). */
+const WORDS = {
+  en: {
+    users: ['alice', 'bob', 'carol'],
+    reconnecting: (name: string) => `${name}'s connection dropped, reconnecting…`,
+    ended: 'Connection lost',
+    accept: 'Accept video',
+  },
+  'zh-CN': {
+    users: ['dana', 'erik', 'fay'],
+    reconnecting: (name: string) => `${name} 的连接已断开，正在重新连接…`,
+    ended: '连接已断开',
+    accept: '视频接听',
+  },
+} as const;
+
 describe.skipIf(missing !== undefined)('a peer who vanishes mid-call', { timeout: 90_000 }, () => {
   beforeAll(async () => {
-    world = await startWorld(['alice', 'bob', 'carol'], { rejoinWindowMs: WINDOW_MS });
+    world = await startWorld(
+      Object.values(WORDS).flatMap((w) => [...w.users]),
+      { rejoinWindowMs: WINDOW_MS },
+    );
   }, 90_000);
   afterAll(async () => {
     await stopWorld(world);
   });
 
-  it('bob closes his tab: alice sees him reconnecting, then the call ends "Connection lost"; bob is not busy, and signs in to an idle phone', async () => {
-    const alice = await openClientSignedIn(world, 'alice');
-    const bob = await openClientSignedIn(world, 'bob');
-    await alice.page.setViewportSize({ width: 420, height: 700 });
+  it.each(Object.keys(WORDS) as (keyof typeof WORDS)[])(
+    '(%s) the callee closes the tab: the caller sees them reconnecting, then the call ends "Connection lost"; the callee is not busy, and signs in to an idle phone',
+    async (lang) => {
+      const words = WORDS[lang];
+      const [a, b, c] = words.users;
+      const alice = await openClientSignedIn(world, a);
+      const bob = await openClientSignedIn(world, b);
+      for (const user of [alice, bob]) {
+        await goTab(user, 'settings');
+        await user.page.locator('#settings-language').selectOption(lang);
+        await goTab(user, 'contacts');
+      }
+      await alice.page.setViewportSize({ width: 420, height: 700 });
 
-    await dial(alice, 'bob', 'video');
-    await incoming(bob).waitFor();
-    await bob.page.getByRole('button', { name: 'Accept video' }).click();
-    await inCall(alice).waitFor();
-    await expect.poll(() => videoPlaying(alice, 'bob'), { timeout: 15_000 }).toBe(true);
+      await dial(alice, b, 'video', lang);
+      await incoming(bob).waitFor();
+      await bob.page.getByRole('button', { name: words.accept }).click();
+      await inCall(alice).waitFor();
+      await expect.poll(() => videoPlaying(alice, b), { timeout: 15_000 }).toBe(true);
 
-    // Bob's tab goes away without hanging up (closed, crashed, laptop lid shut).
-    const closedAt = Date.now();
-    await bob.page.context().close();
-    const notice = alice.page.locator('.peer-notices li[data-user=bob]');
-    await expect
-      .poll(() => notice.textContent(), { timeout: WINDOW_MS })
-      .toBe("bob's connection dropped, reconnecting…");
-    await expect(inCall(alice).locator('[data-reconnecting=true]').count()).resolves.toBe(1);
-    await screenshot(alice, 'peer-reconnecting-420x700-en');
+      // The callee's tab goes away without hanging up (closed, crashed, laptop lid shut).
+      const closedAt = Date.now();
+      await bob.page.context().close();
+      const notice = alice.page.locator(`.peer-notices li[data-user=${b}]`);
+      await expect
+        .poll(() => notice.textContent(), { timeout: WINDOW_MS })
+        .toBe(words.reconnecting(b));
+      await expect(inCall(alice).locator('[data-reconnecting=true]').count()).resolves.toBe(1);
+      await screenshot(alice, `peer-reconnecting-420x700-${lang}`);
 
-    // Meanwhile carol calls bob: he has no live device, so he is not busy (the call is pushed).
-    const carol = await openClientSignedIn(world, 'carol');
-    await dial(carol, 'bob', 'audio');
-    const bobLeg = carol.page.locator('section.outgoing li[data-user=bob]');
-    await expect.poll(() => bobLeg.getAttribute('data-state')).toBe('pushed');
-    await carol.page.getByRole('button', { name: 'Cancel', exact: true }).click();
+      // Meanwhile a third user calls the callee: no live device, so not busy (the call is pushed).
+      const carol = await openClientSignedIn(world, c);
+      await dial(carol, b, 'audio');
+      const bobLeg = carol.page.locator(`section.outgoing li[data-user=${b}]`);
+      await expect.poll(() => bobLeg.getAttribute('data-state')).toBe('pushed');
+      await carol.page.getByRole('button', { name: 'Cancel', exact: true }).click();
 
-    // The window runs out: the call ends for alice with the reason.
-    const ended = alice.page.locator('section.card.ended');
-    await ended.waitFor({ timeout: WINDOW_MS + 5_000 });
-    expect(Date.now() - closedAt).toBeGreaterThanOrEqual(WINDOW_MS - 500);
-    await expect(ended.textContent()).resolves.toContain('Connection lost');
-    await expect(inCall(alice).count()).resolves.toBe(0);
-    await screenshot(alice, 'peer-connection-lost-420x700-en');
+      // The window runs out: the call ends for the caller with the reason.
+      const ended = alice.page.locator('section.card.ended');
+      await ended.waitFor({ timeout: WINDOW_MS + 5_000 });
+      expect(Date.now() - closedAt).toBeGreaterThanOrEqual(WINDOW_MS - 500);
+      await expect(ended.textContent()).resolves.toContain(words.ended);
+      await expect(inCall(alice).count()).resolves.toBe(0);
+      await screenshot(alice, `peer-connection-lost-420x700-${lang}`);
 
-    // Bob opens the app again: an idle phone, not the call that ended without him.
-    const bobAgain = await openClientSignedIn(world, 'bob');
-    await bobAgain.page.waitForTimeout(500);
-    await expect(inCall(bobAgain).count()).resolves.toBe(0);
-    await expect(incoming(bobAgain).count()).resolves.toBe(0);
-  });
+      // The callee opens the app again: an idle phone, not the call that ended without them.
+      const bobAgain = await openClientSignedIn(world, b);
+      await bobAgain.page.waitForTimeout(500);
+      await expect(inCall(bobAgain).count()).resolves.toBe(0);
+      await expect(incoming(bobAgain).count()).resolves.toBe(0);
+    },
+  );
 });

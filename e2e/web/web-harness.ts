@@ -198,13 +198,22 @@ export async function goTab(user: UserPage, tab: 'contacts' | 'dialer' | 'histor
   await user.page.locator(`#${tab}-title`).waitFor();
 }
 
+/** The dialer's two buttons, as a user of that language reads them. */
+export const DIAL_BUTTONS = {
+  en: { audio: 'Audio call', video: 'Video call' },
+  'zh-CN': { audio: '语音通话', video: '视频通话' },
+} as const;
+
 /** Calls through the dialer: type the ids, press the audio or video button. */
-export async function dial(user: UserPage, targets: string, media: 'audio' | 'video') {
+export async function dial(
+  user: UserPage,
+  targets: string,
+  media: 'audio' | 'video',
+  lang: keyof typeof DIAL_BUTTONS = 'en',
+) {
   await goTab(user, 'dialer');
   await user.page.locator('#dialer-target').fill(targets);
-  await user.page
-    .getByRole('button', { name: media === 'video' ? 'Video call' : 'Audio call', exact: true })
-    .click();
+  await user.page.getByRole('button', { name: DIAL_BUTTONS[lang][media], exact: true }).click();
   // An invitation refused at once (do-not-disturb, busy) goes straight to the ended summary.
   await user.page.locator('section.outgoing, section.ended').first().waitFor();
 }
