@@ -156,9 +156,16 @@ export class ChaosServer implements ChaosTarget {
     return readRecord(this.httpUrl, callId);
   }
 
-  /** Graceful stop (SIGTERM), then the data directory goes. */
+  /**
+   * Graceful stop (SIGTERM), then the data directory goes, unless CHAOS_KEEP_DATA is set: the
+   * server logs and databases of every run are then kept for reading a violation's cause.
+   */
   async stop(): Promise<void> {
     await this.process?.stop(10_000);
+    if (process.env.CHAOS_KEEP_DATA) {
+      process.stderr.write(`chaos: server logs and data kept in ${this.tempDir}\n`);
+      return;
+    }
     rmSync(this.tempDir, { recursive: true, force: true });
   }
 }

@@ -62,11 +62,11 @@ function ledgerWith(steps: (ledger: Ledger) => void): Ledger {
   return ledger;
 }
 
-const check = (ledger: Ledger, rec: CallRecord): Violation[] =>
+const check = (ledger: Ledger, rec: CallRecord, kills: Kill[] = [KILL]): Violation[] =>
   checkInvariants({
     ledger,
     records: new Map([[CALL, rec]]),
-    kills: [KILL],
+    kills,
     probes: { listed: [], busy: [] },
     webhooks: [],
   }).filter((v) => v.invariant === 'alteredRecords');
@@ -117,5 +117,38 @@ describe('chaos invariants: a step committed whose answer the kill cut off', () 
     });
     const found = check(ledger, record('completed', T0 + 990, T0 + 905));
     expect(found.map((v) => v.what)).toEqual([expect.stringContaining('accept in flight')]);
+  });
+});
+
+describe('chaos invariants: the date of a call cut by the kill', () => {
+  /** Answered at +400 by the server's clock; the devices see it `lagMs` later. */
+  const answered = (lagMs: number) => (ledger: Ledger) => {
+    ledger.response(bob, 'call.accept', { call: info('active', T0 + 400) }, T0 + 400 + lagMs);
+  };
+
+  it('accepts a record dated at the last commit when a starved server answered late', () => {
+    // The server committed up to +600 and its answers reached the devices ~450 ms later.
+    const ledger = ledgerWith(answered(450));
+    expect(check(ledger, record('server-failure', T0 + 600, T0 + 400))).toEqual([]);
+  });
+
+  it('flags a record dated well before what a prompt server had already answered', () => {
+    // Answers arrive 10 ms after their step: a record 300 ms older than the last one is stale.
+    const ledger = ledgerWith((l) => {
+      answered(10)(l);
+      // A resync at +900 re-announces the call: no new step, so no excuse for a late answer.
+      l.event(alice, { type: 'call.updated', data: { call: info('active', T0 + 400) } }, T0 + 900);
+    });
+    const found = check(ledger, record('server-failure', T0 + 600, T0 + 400));
+    expect(found.map((v) => v.what)).toEqual([expect.stringContaining('recorded ended at')]);
+  });
+
+  it('counts frames that arrive between SIGKILL and the exit as cut by that kill', () => {
+    // Seen at +1,010: after the kill was sent (+1,000), before the process was gone (+1,020).
+    // Blamed on the next kill, the record would be 'dated before the restart it survived'.
+    const next: Kill = { killAt: T0 + 9_000, exitedAt: T0 + 9_020, readyAt: T0 + 11_000 };
+    const ledger = ledgerWith(answered(610));
+    const found = check(ledger, record('server-failure', T0 + 700, T0 + 400), [KILL, next]);
+    expect(found).toEqual([]);
   });
 });

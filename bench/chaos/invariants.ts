@@ -109,6 +109,34 @@ export function checkInvariants(input: CheckInput): Violation[] {
 
 type Add = (invariant: Invariant, what: string) => void;
 
+/** The newest server time a call snapshot carries: when its latest step happened. */
+function stepTimeOf(call: NonNullable<Seen['call']>): number {
+  const times = [call.createdAt, call.callerLeftAt ?? 0, call.endedAt ?? 0];
+  for (const leg of call.legs) times.push(leg.invitedAt, leg.answeredAt ?? 0, leg.leftAt ?? 0);
+  return Math.max(...times);
+}
+
+/**
+ * How long the server held its answers before they reached the devices: the server answers only
+ * after a step is committed, so on a starved machine a step dated T by the server is seen much
+ * later, and a crash record dated at the last commit may precede the last frame seen by as much.
+ * Measured on the newest frame that announced a new step (its snapshot carries a server time
+ * later than any seen before: the answer's time for the frame that made the call active), so a
+ * call merely re-announced (a resync after a restart) cannot excuse a stale record.
+ */
+function releaseLag(seen: readonly Seen[]): number {
+  let newest = -Infinity;
+  let lag = 0;
+  for (const s of [...seen].sort((x, y) => x.at - y.at)) {
+    if (!s.call) continue;
+    const step = stepTimeOf(s.call);
+    if (step <= newest) continue;
+    newest = step;
+    lag = Math.max(0, s.at - step);
+  }
+  return lag;
+}
+
 function checkRecord(entry: CallEntry, record: CallRecord, kills: readonly Kill[], add: Add): void {
   if (record.endReason === 'server-shutdown') {
     add(
@@ -128,7 +156,10 @@ function checkRecord(entry: CallEntry, record: CallRecord, kills: readonly Kill[
       add('alteredRecords', `acknowledged end at ${told.endedAt}, recorded ${record.endedAt}`);
   } else {
     const activeAt = entry.seen.find((s) => s.call?.state === 'active')?.at;
-    const cut = activeAt === undefined ? undefined : kills.find((k) => k.killAt >= activeAt);
+    // Frames keep coming from the dying process until it has exited (SIGKILL is not instant on
+    // a loaded machine): the kill that cut the call is the first one not yet over when it
+    // became active.
+    const cut = activeAt === undefined ? undefined : kills.find((k) => k.exitedAt >= activeAt);
     // A step may be committed and its answer lost with the process: the server writes first and
     // answers after the commit, so a kill in between leaves a record nobody was told of. That is
     // allowed only for a step someone asked for before the kill (its request is in the ledger),
@@ -138,7 +169,8 @@ function checkRecord(entry: CallEntry, record: CallRecord, kills: readonly Kill[
       record.endedAt <= kill.exitedAt + KILL_SLACK_MS;
     if (cut) {
       const endReason: string = record.endReason;
-      const lastBefore = Math.max(...entry.seen.filter((s) => s.at <= cut.killAt).map((s) => s.at));
+      const before = entry.seen.filter((s) => s.at <= cut.exitedAt);
+      const lastBefore = Math.max(...before.map((s) => s.at)) - releaseLag(before);
       const endAsked = inFlight(END_REQUESTS, cut, activeAt);
       if (endReason !== SERVER_FACTS.crashEndReason && !endAsked)
         add(
