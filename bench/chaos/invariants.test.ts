@@ -152,3 +152,37 @@ describe('chaos invariants: the date of a call cut by the kill', () => {
     expect(found).toEqual([]);
   });
 });
+
+describe('chaos invariants: a pushed invitation across a kill', () => {
+  /** Alice calls Bob, who is offline: acknowledged at +10 as pushed, expiring at +3,010. */
+  function pushedLedger(): Ledger {
+    const ledger = new Ledger(T0);
+    ledger.register({ callId: CALL, kind: 'push', callerId: 'alice', callees: ['bob'] });
+    const call = info('ringing');
+    call.legs = call.legs.map((l) => ({ ...l, state: 'pushed', expiresAt: T0 + 3_010 }));
+    ledger.response(alice, 'call.invite', { call }, T0 + 10);
+    return ledger;
+  }
+  const pushViolations = (kills: Kill[]): Violation[] =>
+    checkInvariants({
+      ledger: pushedLedger(),
+      records: new Map([[CALL, record('unreachable', T0 + 3_010)]]),
+      kills,
+      probes: { listed: [], busy: [] },
+      webhooks: [],
+    }).filter((v) => v.invariant === 'pushNotPosted');
+
+  it('flags a push never posted while the server was up', () => {
+    expect(pushViolations([])).toHaveLength(1);
+  });
+
+  it('flags a push the restarted server should still have sent before it expired', () => {
+    // Restarted at +3,000: the outbox resends it with 10 ms left.
+    expect(pushViolations([KILL])).toHaveLength(1);
+  });
+
+  it('accepts no push when the invitation expired while the server was down', () => {
+    const late: Kill = { ...KILL, readyAt: T0 + 4_000 };
+    expect(pushViolations([late])).toEqual([]);
+  });
+});

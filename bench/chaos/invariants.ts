@@ -86,7 +86,7 @@ export function checkInvariants(input: CheckInput): Violation[] {
     checkVanished(entry, record, kills, ledger, add);
     checkResurrected(entry, record, add);
     checkGhostRings(entry, record, add);
-    checkPush(entry, input.webhooks, add);
+    checkPush(entry, input.webhooks, kills, add);
   }
   for (const l of probes.listed)
     out.push({
@@ -303,19 +303,38 @@ function checkGhostRings(entry: CallEntry, record: CallRecord | undefined, add: 
     );
 }
 
-function checkPush(entry: CallEntry, webhooks: readonly ReceivedWebhook[], add: Add): void {
+/**
+ * An invitation acknowledged as pushed is POSTed to the push webhook, from the outbox at the
+ * latest after a restart. Unless it expired while the server was down: a kill after the
+ * acknowledgement and a restart only after the invitation's expiry leave nothing to push (the
+ * outbox drops an expired push: ringing a phone for an invitation that is over is worse).
+ */
+function checkPush(
+  entry: CallEntry,
+  webhooks: readonly ReceivedWebhook[],
+  kills: readonly Kill[],
+  add: Add,
+): void {
   if (entry.kind !== 'push') return;
-  const pushed = entry.seen.some((s) =>
-    s.call?.legs.some((l) => l.state === 'pushed' && entry.callees.includes(l.userId)),
-  );
-  if (!pushed) return;
+  const pushedLeg = entry.seen
+    .flatMap((s) => s.call?.legs ?? [])
+    .find((l) => l.state === 'pushed' && entry.callees.includes(l.userId));
+  if (!pushedLeg) return;
   const posted = webhooks.some(
     (w) =>
       w.body.type === 'call.invite' &&
       w.body.call.callId === entry.callId &&
       w.body.pushTokens.length > 0,
   );
-  if (!posted) add('pushNotPosted', 'acknowledged as pushed; no call.invite webhook with tokens');
+  const ackAt = entry.inviteAckAt ?? 0;
+  const expiredWhileDown = kills.some(
+    (k) =>
+      k.exitedAt >= ackAt &&
+      k.killAt <= pushedLeg.expiresAt &&
+      (k.readyAt ?? Infinity) >= pushedLeg.expiresAt,
+  );
+  if (!posted && !expiredWhileDown)
+    add('pushNotPosted', 'acknowledged as pushed; no call.invite webhook with tokens');
 }
 
 export function countByInvariant(violations: readonly Violation[]): Record<Invariant, number> {
