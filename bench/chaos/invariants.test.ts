@@ -186,3 +186,35 @@ describe('chaos invariants: a pushed invitation across a kill', () => {
     expect(pushViolations([late])).toEqual([]);
   });
 });
+
+describe('chaos invariants: an end the server decided just before the kill', () => {
+  const lostBob = (endedAt: number, reason?: string): CallRecord => ({
+    ...record('connection-lost', endedAt, T0 + 400),
+    participants: [
+      {
+        userId: 'bob',
+        role: 'callee',
+        invitedAt: T0,
+        answeredAt: T0 + 400,
+        outcome: 'answered',
+        ...(reason === undefined ? {} : { reason }),
+        durationSec: 0,
+      },
+    ],
+  });
+  const active = (ledger: Ledger): void => {
+    ledger.response(bob, 'call.accept', { call: info('active', T0 + 400) }, T0 + 410);
+  };
+
+  it('accepts a connection-lost end committed before the process exited, never announced', () => {
+    expect(check(ledgerWith(active), lostBob(T0 + 950, 'connection-lost'))).toEqual([]);
+  });
+
+  it('flags a connection-lost end that names nobody whose connection was lost', () => {
+    expect(check(ledgerWith(active), lostBob(T0 + 950))).toHaveLength(1);
+  });
+
+  it('flags a connection-lost end dated after the process was gone', () => {
+    expect(check(ledgerWith(active), lostBob(T0 + 2_000, 'connection-lost'))).not.toEqual([]);
+  });
+});

@@ -171,7 +171,13 @@ function checkRecord(entry: CallEntry, record: CallRecord, kills: readonly Kill[
       const endReason: string = record.endReason;
       const before = entry.seen.filter((s) => s.at <= cut.exitedAt);
       const lastBefore = Math.max(...before.map((s) => s.at)) - releaseLag(before);
-      const endAsked = inFlight(END_REQUESTS, cut, activeAt);
+      // The server ends a call on its own too: a participant with no live device past the
+      // rejoin window leaves, connection lost. Committed just before the kill, nobody hears it.
+      const endAsked =
+        inFlight(END_REQUESTS, cut, activeAt) ||
+        (endReason === SERVER_FACTS.connectionLostReason &&
+          record.endedAt <= cut.exitedAt + KILL_SLACK_MS &&
+          record.participants.some((p) => p.reason === SERVER_FACTS.connectionLostReason));
       if (endReason !== SERVER_FACTS.crashEndReason && !endAsked)
         add(
           'alteredRecords',
