@@ -18,7 +18,7 @@ const onlyImports = (allowed) => ({
         .filter((dir) => !allowed.includes(dir))
         .map((dir) => ({
           group: [`**/${dir}/**`, `**/${dir}`],
-          message: `This folder may not import ${dir}/ (see DEVELOPERS.md: process boundaries).`,
+          message: `This folder may not import ${dir}/ (see README.md, Architecture: the process boundaries).`,
         })),
     },
   ],

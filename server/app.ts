@@ -8,12 +8,8 @@ import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { CallInfo, CallRecord, UserId } from '../protocol/index.js';
 import type { CallInviteWebhook } from '../protocol/webhooks.js';
-import {
-  CallEngine,
-  type CallObserver,
-  type MediaPlane,
-  noMediaPlane,
-} from './calls/call-engine.js';
+import { CallEngine } from './calls/call-engine.js';
+import { type CallObserver, type MediaPlane, noMediaPlane } from './calls/ports.js';
 import type { ServerConfig } from './config.js';
 import { contactCenterAdminRoutes } from './contact-center/admin-routes.js';
 import { ContactCenter } from './contact-center/contact-center.js';

@@ -1,22 +1,20 @@
 import type {
   CallEndReason,
   CallInfo,
-  CallRecord,
   JsonText,
   Leg,
-  MediaKind,
   QueueOffer,
   RequestData,
   UserId,
 } from '../../protocol/index.js';
 import { ProtocolError, encodeEvent } from '../../protocol/index.js';
-import type { Logger } from '../logger.js';
-import type { MessageRouter, Session } from '../signaling/sessions.js';
-import type { LiveCallStore, PersistedLiveCall, RecordStore } from '../store/types.js';
+import type { Session } from '../signaling/sessions.js';
+import type { PersistedLiveCall } from '../store/types.js';
 import { CallRegistry } from './call-registry.js';
 import { CallSteps, invalidState } from './call-steps.js';
 import type { CalleeCheck } from './callee-checks.js';
 import { isPendingLeg } from './leg-transitions.js';
+import type { Actor, CallEngineOptions } from './ports.js';
 import { ConnectionLoss } from './rejoin-window.js';
 import {
   type LiveCall,
@@ -26,66 +24,6 @@ import {
   pendingLegs,
   presentParticipants,
 } from './live-call.js';
-
-/** Where the SFU plugs in: the signaling side tells it what conference control decided. */
-export interface MediaPlane {
-  callActive(call: CallInfo): void;
-  participantLeft(callId: string, userId: UserId, reason: 'left' | 'removed'): void;
-  setMuted(callId: string, userId: UserId, kind: MediaKind, muted: boolean): void;
-  callEnded(callId: string): void;
-}
-
-export const noMediaPlane: MediaPlane = {
-  callActive: () => undefined,
-  participantLeft: () => undefined,
-  setMuted: () => undefined,
-  callEnded: () => undefined,
-};
-
-/** Side effects outside signaling: push for offline callees, the `call.ended` webhook, metrics. */
-export interface CallObserver {
-  pushInvitation(callee: UserId, call: CallInfo, expiresAt: number): void;
-  callEnded(record: CallRecord): void;
-  legRinging(secondsSinceInvite: number): void;
-  callStarted(): void;
-}
-
-/**
- * Where seat calling (server/contact-center) follows the calls it holds in a queue. Called in the
- * middle of the engine's work: implementations must not call back into the engine synchronously.
- */
-export interface QueueHooks {
-  /** A leg of a held (queue) call changed state. */
-  legChanged(call: CallInfo, leg: Leg): void;
-  /** A queue call is ending: the record may be completed with its queue part before it is kept. */
-  callEnding(call: CallInfo, record: CallRecord): void;
-}
-
-export interface CallEngineOptions {
-  router: MessageRouter;
-  /** The devices a user is signed in on now. */
-  devicesOf: (userId: UserId) => readonly string[];
-  liveCalls: LiveCallStore;
-  records: RecordStore;
-  media: MediaPlane;
-  observer: CallObserver;
-  logger: Logger;
-  defaultRingTimeoutMs: number;
-  /** How long a participant with no live device stays in a call (`calls.rejoinWindowMs`). */
-  rejoinWindowMs?: number;
-  now?: () => number;
-  queueHooks?: QueueHooks;
-  /**
-   * The people of a call whose "in a call" state may have changed (after every published change
-   * and at the end): presence re-reads `isBusy` for them. Must not call back into the engine's
-   * changes synchronously (reading is fine).
-   */
-  partiesChanged?: (userIds: readonly UserId[]) => void;
-  /** Check every reused call snapshot against a fresh encoding (tests: see CallSnapshots). */
-  verifySnapshots?: boolean;
-}
-
-export type Actor = Pick<Session, 'userId' | 'device'>;
 
 /** Was the user ever in this call: its caller, or a callee invited into it? */
 export const wasInCall = (info: CallInfo, userId: UserId): boolean =>

@@ -15,7 +15,7 @@ import {
   jsonObjectWith,
   toJsonText,
 } from '../../protocol/index.js';
-import type { Actor, CallEngineOptions } from './call-engine.js';
+import type { Actor, CallEngineOptions } from './ports.js';
 import { buildCallRecord, unansweredEndReason } from './call-record.js';
 import type { CallRegistry } from './call-registry.js';
 import { CallSnapshots } from './call-snapshots.js';

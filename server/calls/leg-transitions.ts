@@ -2,7 +2,7 @@ import type { LegState } from '../../protocol/index.js';
 
 /**
  * The life of one callee leg as a pure transition table. The call engine applies it in one place
- * (`CallEngine.applyLeg`); everything else reads states.
+ * (`CallSteps.applyLeg`, server/calls/call-steps.ts); everything else reads states.
  *
  * Events:
  * - `delivered`: a device of the callee acknowledged the invitation ("received by peer").

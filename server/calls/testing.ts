@@ -1,7 +1,6 @@
 import type { DeviceInfo, UserId } from '../../protocol/index.js';
 import { silentLogger } from '../logger.js';
-import type { CallEngineOptions } from './call-engine.js';
-import { noMediaPlane } from './call-engine.js';
+import { type CallEngineOptions, noMediaPlane } from './ports.js';
 
 /** Test support: a CallEngine outside a server (unit tests of the engine and of what it drives). */
 

@@ -12,7 +12,8 @@ import type {
   UserId,
 } from '../../protocol/index.js';
 import { ProtocolError, encodeEvent } from '../../protocol/index.js';
-import type { CallEngine, MediaPlane, QueueHooks } from '../calls/call-engine.js';
+import type { CallEngine } from '../calls/call-engine.js';
+import type { MediaPlane, QueueHooks } from '../calls/ports.js';
 import type { Logger } from '../logger.js';
 import type { MessageRouter, Session, SessionRegistry } from '../signaling/sessions.js';
 import type { RecordStore, UserStore } from '../store/types.js';

@@ -9,7 +9,6 @@ import type {
   UserId,
 } from '../../protocol/index.js';
 import type { Logger } from '../logger.js';
-import type { Direction } from './quality.js';
 import { encodeSfuEvent } from './sfu-frames.js';
 
 /**
@@ -39,6 +38,9 @@ export interface PeerLink {
    */
   detach(how: 'close' | 'rejoin', why: string): void;
 }
+
+/** Which way a transport carries media, seen from the peer. */
+export type Direction = 'send' | 'recv';
 
 export interface TransportEntry {
   transport: mediasoup.types.Transport;

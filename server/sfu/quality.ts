@@ -1,9 +1,8 @@
 import type * as mediasoup from 'mediasoup';
 import type { SfuEventData } from '../../protocol/index.js';
-import type { Peer } from './peer.js';
+import type { Direction, Peer } from './peer.js';
 
 export type TransportQuality = SfuEventData<'transport.quality'>;
-export type Direction = 'send' | 'recv';
 
 /** What one RTP stream's stats say about the path (producers' inbound, consumers' outbound). */
 export interface StreamSample {

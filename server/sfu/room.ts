@@ -19,12 +19,13 @@ import {
 } from './mediasoup-params.js';
 import {
   type ConsumerEntry,
+  type Direction,
   type MonitorRole,
   Peer,
   type PeerLink,
   type ProducerEntry,
 } from './peer.js';
-import { type Direction, reportQuality } from './quality.js';
+import { reportQuality } from './quality.js';
 import { type ListenSettings, createWebRtcTransport } from './transports.js';
 
 type Router = mediasoup.types.Router;

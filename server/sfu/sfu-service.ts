@@ -4,7 +4,7 @@ import type * as mediasoup from 'mediasoup';
 import { WebSocketServer } from 'ws';
 import type { CallInfo, MediaKind, UserId } from '../../protocol/index.js';
 import { ProtocolError } from '../../protocol/index.js';
-import type { MediaPlane } from '../calls/call-engine.js';
+import type { MediaPlane } from '../calls/ports.js';
 import type { Logger } from '../logger.js';
 import type { TokenService, VerifiedMediaTicket } from '../tokens.js';
 import { TicketRules } from './admission.js';

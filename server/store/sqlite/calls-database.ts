@@ -1,6 +1,5 @@
 import path from 'node:path';
-import type { Migration, SqliteDatabase } from './database.js';
-import { openDatabase } from './database.js';
+import { type Migration, type SqliteDatabase, openConnection } from './connection.js';
 
 /**
  * Call data (live calls, call records) lives in a file of its own, beside the accounts file.
@@ -95,7 +94,7 @@ export const CALLS_MIGRATIONS: readonly Migration[] = [
 
 /** Opens (creating if needed) a calls file, or ':memory:', and brings its schema up to date. */
 export function openCallsDatabase(file: string): SqliteDatabase {
-  return openDatabase(file, { migrations: CALLS_MIGRATIONS });
+  return openConnection(file, { migrations: CALLS_MIGRATIONS });
 }
 
 /** The statements call data is written with; the writer thread prepares them by name. */

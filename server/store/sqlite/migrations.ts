@@ -1,6 +1,6 @@
 import { contactCenterMigration } from '../../contact-center/migration.js';
 import { copyCallDataFrom } from './calls-database.js';
-import type { Migration } from './database.js';
+import type { Migration } from './connection.js';
 
 /**
  * The schema, in order. Never edit a migration that has shipped: append a new one.
