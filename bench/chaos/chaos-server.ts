@@ -85,6 +85,9 @@ export class ChaosServer implements ChaosTarget {
         rateLimitBurst: 5000,
       },
       webhook: { url: options.webhookUrl, secret: options.webhookSecret },
+      // Every simulated device connects from 127.0.0.1: one office behind one address, but bigger
+      // than the default cap (2,000) allows once a run has more than ~1,000 users.
+      limits: { connectionsPerAddress: 20_000 },
     };
     this.overrides = setConfigAt(
       overrides,
