@@ -9,20 +9,57 @@ import tseslint from 'typescript-eslint';
  * server/ never a client folder.
  */
 const ours = ['protocol', 'core', 'server', 'main', 'preload', 'renderer'];
-/** @param {string[]} allowed */
-const onlyImports = (allowed) => ({
+/**
+ * @typedef {{ group: string[], message: string }} ImportPattern
+ * @param {string[]} allowed the folders of ours this folder may import
+ * @param {ImportPattern[]} [within] further lines inside the folder itself
+ */
+const onlyImports = (allowed, within = []) => ({
   'no-restricted-imports': [
     'error',
     {
-      patterns: ours
-        .filter((dir) => !allowed.includes(dir))
-        .map((dir) => ({
-          group: [`**/${dir}/**`, `**/${dir}`],
-          message: `This folder may not import ${dir}/ (see README.md, Architecture: the process boundaries).`,
-        })),
+      patterns: [
+        ...ours
+          .filter((dir) => !allowed.includes(dir))
+          .map((dir) => ({
+            group: [`**/${dir}/**`, `**/${dir}`],
+            message: `This folder may not import ${dir}/ (see README.md, Architecture: the process boundaries).`,
+          })),
+        ...within,
+      ],
     },
   ],
 });
+
+/**
+ * Layers inside server/: the store keeps data and knows no feature (features import the store,
+ * never the reverse), and signaling reaches the contact center only through its public module.
+ */
+const serverFeatures = [
+  'calls',
+  'contact-center',
+  'http',
+  'presence',
+  'sfu',
+  'signaling',
+  'webhooks',
+];
+/** @type {ImportPattern[]} */
+const storeLayer = [
+  {
+    group: serverFeatures.map((dir) => `**/${dir}/**`),
+    message:
+      'server/store/ keeps data for the features and imports none of them (see README.md, Architecture).',
+  },
+];
+/** @type {ImportPattern[]} */
+const signalingLayer = [
+  {
+    group: ['**/contact-center/*', '!**/contact-center/index.js', '!**/contact-center/handlers.js'],
+    message:
+      'Signaling reaches the contact center through contact-center/index.ts (and its handlers.ts) only.',
+  },
+];
 
 export default tseslint.config(
   {
@@ -47,6 +84,16 @@ export default tseslint.config(
   // Tests of the client core run it against the real server; product code never imports it.
   { files: ['core/**'], ignores: ['core/**/*.test.ts'], rules: onlyImports(['protocol']) },
   { files: ['server/**'], rules: onlyImports(['protocol', 'server']) },
+  {
+    files: ['server/store/**'],
+    ignores: ['**/*.test.ts'],
+    rules: onlyImports(['protocol', 'server'], storeLayer),
+  },
+  {
+    files: ['server/signaling/**'],
+    ignores: ['**/*.test.ts'],
+    rules: onlyImports(['protocol', 'server'], signalingLayer),
+  },
   {
     files: ['renderer/**'],
     languageOptions: { globals: { ...globals.browser } },

@@ -40,7 +40,7 @@ import { dataFile, openSqliteStores } from './store/sqlite/index.js';
 import type { Stores } from './store/types.js';
 import { TokenService } from './tokens.js';
 import { WebhookSender, createWebhookSender } from './webhooks/index.js';
-import type { PushIntent } from './webhooks/outbox-entry.js';
+import type { PushIntent } from './store/outbox-entry.js';
 import { WebhookOutbox } from './webhooks/webhook-outbox.js';
 
 export interface TrayphoneServer {

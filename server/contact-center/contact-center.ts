@@ -23,7 +23,7 @@ import type { Queue } from './queue.js';
 import { type AnsweredCall, type WaitingCall } from './queue.js';
 import { figuresOf, localMidnight, recordsSince } from './own-figures.js';
 import { QueueDirectory } from './queue-directory.js';
-import type { ContactCenterStore } from './store.js';
+import type { ContactCenterStore } from '../store/contact-center.js';
 import { type Candidate, openTier, pickAgents } from './strategies.js';
 
 export interface ContactCenterOptions {

@@ -10,7 +10,7 @@ import { ProtocolError, queueConfigSchema, queueMemberSchema } from '../../proto
 import type { Logger } from '../logger.js';
 import { Agent } from './agents.js';
 import { Queue } from './queue.js';
-import type { ContactCenterStore, StoredQueue } from './store.js';
+import type { ContactCenterStore, StoredQueue } from '../store/contact-center.js';
 
 /** A queue as the admin API and CLI show it. */
 export interface QueueListing extends StoredQueue {

@@ -1,6 +1,6 @@
 import type { ServerConfig } from '../config.js';
 import type { CallEngine } from '../calls/call-engine.js';
-import type { ContactCenter } from '../contact-center/contact-center.js';
+import type { ContactCenter } from '../contact-center/index.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { PresenceService } from '../presence/presence-service.js';

@@ -15,8 +15,8 @@ import type {
   UserId,
   UserSettings,
 } from '../../protocol/index.js';
-import type { ContactCenterStore } from '../contact-center/store.js';
-import type { OutboxEntry } from '../webhooks/outbox-entry.js';
+import type { ContactCenterStore } from './contact-center.js';
+import type { OutboxEntry } from './outbox-entry.js';
 
 export interface UserAccount {
   userId: UserId;

@@ -2,7 +2,7 @@ import type { CallInviteWebhook, WebhookBody } from '../../protocol/webhooks.js'
 import type { Logger } from '../logger.js';
 import type { CommitBarrier, WebhookOutboxStore } from '../store/types.js';
 import type { WebhookSink } from './create-webhook-sender.js';
-import { callIdOfEntry, type OutboxEntry, type PushIntent } from './outbox-entry.js';
+import { callIdOfEntry, type OutboxEntry, type PushIntent } from '../store/outbox-entry.js';
 import type { WebhookFailureReason } from './webhook-sender.js';
 
 export interface WebhookOutboxOptions {

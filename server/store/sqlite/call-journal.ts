@@ -2,7 +2,7 @@ import type { CallInfo, CallRecord } from '../../../protocol/index.js';
 import type { Logger } from '../../logger.js';
 import type { CommitBarrier } from '../types.js';
 import type { BatchWriter, WriteGroup, WriteOp } from './batch-writer.js';
-import type { OutboxEntry } from '../../webhooks/outbox-entry.js';
+import type { OutboxEntry } from '../outbox-entry.js';
 import type { CallWriteStatement } from './calls-database.js';
 
 /** What one call still has to write: its live snapshot (`null`: delete it) and/or its record. */

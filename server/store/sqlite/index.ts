@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { SqliteContactCenterStore } from '../../contact-center/sqlite-store.js';
+import { SqliteContactCenterStore } from './contact-center-store.js';
 import type { Logger } from '../../logger.js';
 import type { ScryptCost } from '../passwords.js';
 import type { Stores } from '../types.js';

@@ -1,4 +1,4 @@
-import { contactCenterMigration } from '../../contact-center/migration.js';
+import { contactCenterMigration } from './contact-center-migration.js';
 import { copyCallDataFrom } from './calls-database.js';
 import type { Migration } from './connection.js';
 

@@ -1,5 +1,5 @@
 import type { Logger } from '../../logger.js';
-import { type OutboxEntry, outboxEntrySchema } from '../../webhooks/outbox-entry.js';
+import { type OutboxEntry, outboxEntrySchema } from '../outbox-entry.js';
 import type { WebhookOutboxStore } from '../types.js';
 import type { CallJournal } from './call-journal.js';
 import type { SqliteDatabase, Statement } from './database.js';

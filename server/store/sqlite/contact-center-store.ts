@@ -1,7 +1,7 @@
-import type { QueueConfig, QueueName, UserId } from '../../protocol/index.js';
-import { queueConfigSchema, queueMemberSchema } from '../../protocol/index.js';
-import type { SqliteDatabase } from '../store/sqlite/database.js';
-import type { ContactCenterStore, StoredQueue } from './store.js';
+import type { QueueConfig, QueueName, UserId } from '../../../protocol/index.js';
+import { queueConfigSchema, queueMemberSchema } from '../../../protocol/index.js';
+import type { SqliteDatabase } from './database.js';
+import type { ContactCenterStore, StoredQueue } from '../contact-center.js';
 
 type QueueRow = { name: string; config: string };
 type MemberRow = { queue: string; user_id: string; tier: number; skill: number };

@@ -1,4 +1,4 @@
-import type { Migration } from '../store/sqlite/connection.js';
+import type { Migration } from './connection.js';
 
 /**
  * Seat calling: queues, their agents (tier and skill per queue) and supervisors, agents' own
