@@ -49,12 +49,60 @@ export const softphonePeerSchema = z.object({
 });
 export type SoftphonePeer = z.infer<typeof softphonePeerSchema>;
 
+/**
+ * A call's state on one device (the client's call machine, core/calls/call-machine.ts), finer than
+ * the server's `CallState` (ringing / active / ended), which is the call's state for everyone.
+ */
+export const deviceCallStateSchema = z.enum([
+  /** The call object exists, nothing happened yet. */
+  'idle',
+  /** Our invitation is on its way; no callee reached yet. */
+  'dialing',
+  /** A callee's device rings (or was pushed): we hear ringback. */
+  'ringback',
+  /** An invitation rings on this device. */
+  'ringing',
+  /** We accepted; waiting for the server to confirm. */
+  'answering',
+  /** We are in the call. */
+  'active',
+  /** Over, with a `DeviceEndReason`. */
+  'ended',
+]);
+export type DeviceCallState = z.infer<typeof deviceCallStateSchema>;
+
+/**
+ * Why a call ended for this device: the server's `CallEndReason` (the call's end for everyone)
+ * refined by what this device saw (`declined` by us, `refused` by the callee, `answered-elsewhere`
+ * by another of our devices, `removed` by the moderator, and the like).
+ */
+export const deviceEndReasonSchema = z.enum([
+  'completed',
+  'canceled',
+  'declined',
+  'refused',
+  'busy',
+  'dnd',
+  'timeout',
+  'unreachable',
+  'answered-elsewhere',
+  'refused-elsewhere',
+  'removed',
+  'ended-by-moderator',
+  'media-failed',
+  'server-shutdown',
+  'server-failure',
+  'connection-lost',
+  'failed',
+]);
+export type DeviceEndReason = z.infer<typeof deviceEndReasonSchema>;
+
 /** One call as this device sees it: the client state machine plus the server's snapshot. */
 export const softphoneCallSchema = z.object({
   callId: callIdSchema,
   direction: z.enum(['outgoing', 'incoming']),
-  state: z.enum(['idle', 'dialing', 'ringback', 'ringing', 'answering', 'active', 'ended']),
-  endReason: z.string().optional(),
+  state: deviceCallStateSchema,
+  endReason: deviceEndReasonSchema.optional(),
   /** Incoming while already in a call (call waiting). */
   waiting: z.boolean(),
   /** Audio or video, as this device answered or placed it. */

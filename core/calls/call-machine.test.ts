@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CALL_EVENTS,
-  CALL_STATES,
-  type CallEvent,
-  type CallState,
-  transition,
-} from './call-machine.js';
+import type { DeviceCallState } from '../../protocol/index.js';
+import { CALL_EVENTS, CALL_STATES, type CallEvent, transition } from './call-machine.js';
 
 /** Every (state, event) pair written out: a change to the machine must change this too. */
-const EXPECTED: Record<CallState, Partial<Record<CallEvent, CallState>>> = {
+const EXPECTED: Record<DeviceCallState, Partial<Record<CallEvent, DeviceCallState>>> = {
   idle: { invite: 'dialing', incoming: 'ringing', joined: 'active', ended: 'ended' },
   dialing: {
     reached: 'ringback',

@@ -2,26 +2,11 @@
  * One call as this device sees it, as a pure transition table. `CallManager.apply` is the only
  * place that runs it; everything else renders states and acts on the intents it returns.
  */
+import type { DeviceCallState, DeviceEndReason } from '../../protocol/index.js';
+import { deviceCallStateSchema } from '../../protocol/index.js';
 
-export const CALL_STATES = [
-  'idle',
-  'dialing',
-  'ringback',
-  'ringing',
-  'answering',
-  'active',
-  'ended',
-] as const;
-/**
- * - `idle`: the call object exists, nothing happened yet.
- * - `dialing`: our invitation is on its way; no callee reached yet.
- * - `ringback`: a callee's device rings (or was pushed): we hear ringback.
- * - `ringing`: an invitation rings on this device.
- * - `answering`: we accepted; waiting for the server to confirm.
- * - `active`: we are in the call.
- * - `ended`: over, with an end reason.
- */
-export type CallState = (typeof CALL_STATES)[number];
+/** The states, in the order of a call's life (protocol/softphone.ts says what each means). */
+export const CALL_STATES = deviceCallStateSchema.options;
 
 export const CALL_EVENTS = [
   'invite',
@@ -44,26 +29,6 @@ export const CALL_EVENTS = [
  */
 export type CallEvent = (typeof CALL_EVENTS)[number];
 
-/** Why a call ended for this device. */
-export type CallEndReason =
-  | 'completed'
-  | 'canceled'
-  | 'declined'
-  | 'refused'
-  | 'busy'
-  | 'dnd'
-  | 'timeout'
-  | 'unreachable'
-  | 'answered-elsewhere'
-  | 'refused-elsewhere'
-  | 'removed'
-  | 'ended-by-moderator'
-  | 'media-failed'
-  | 'server-shutdown'
-  | 'server-failure'
-  | 'connection-lost'
-  | 'failed';
-
 /** What the shells (Electron main, the web page) do in response to a transition. */
 export type CallIntent =
   | 'start-ringtone'
@@ -74,10 +39,10 @@ export type CallIntent =
   | 'stop-ringback'
   | 'record-missed';
 
-type Row = Partial<Record<CallEvent, CallState>>;
+type Row = Partial<Record<CallEvent, DeviceCallState>>;
 
 /** Allowed transitions; a missing cell means the event changes nothing in that state. */
-const TABLE: Record<CallState, Row> = {
+const TABLE: Record<DeviceCallState, Row> = {
   idle: { invite: 'dialing', incoming: 'ringing', joined: 'active', ended: 'ended' },
   dialing: {
     reached: 'ringback',
@@ -95,15 +60,23 @@ const TABLE: Record<CallState, Row> = {
 };
 
 /** Missed: it rang here and nobody answered it anywhere. */
-const MISSED_REASONS: ReadonlySet<CallEndReason> = new Set(['canceled', 'timeout', 'unreachable']);
+const MISSED_REASONS: ReadonlySet<DeviceEndReason> = new Set([
+  'canceled',
+  'timeout',
+  'unreachable',
+]);
 
 export interface Transition {
-  state: CallState;
+  state: DeviceCallState;
   intents: CallIntent[];
 }
 
 /** The intents that entering `next` from `previous` implies. */
-function intentsFor(previous: CallState, next: CallState, reason?: CallEndReason): CallIntent[] {
+function intentsFor(
+  previous: DeviceCallState,
+  next: DeviceCallState,
+  reason?: DeviceEndReason,
+): CallIntent[] {
   const intents: CallIntent[] = [];
   if (previous === 'ringing') intents.push('stop-ringtone', 'close-ringing-surface');
   if (previous === 'ringback') intents.push('stop-ringback');
@@ -121,9 +94,9 @@ function intentsFor(previous: CallState, next: CallState, reason?: CallEndReason
  * late: a second `incoming` for a call already ringing never rings twice).
  */
 export function transition(
-  state: CallState,
+  state: DeviceCallState,
   event: CallEvent,
-  reason?: CallEndReason,
+  reason?: DeviceEndReason,
 ): Transition | undefined {
   const next = TABLE[state][event];
   if (next === undefined || next === state) return undefined;

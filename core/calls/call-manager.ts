@@ -1,5 +1,7 @@
 import type {
   CallInfo,
+  DeviceCallState,
+  DeviceEndReason,
   EventData,
   MediaKind,
   ParsedEvent,
@@ -12,22 +14,16 @@ import {
   SignalingError,
 } from '../signaling/signaling-client.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
-import {
-  type CallEndReason,
-  type CallEvent,
-  type CallIntent,
-  type CallState,
-  transition,
-} from './call-machine.js';
+import { type CallEvent, type CallIntent, transition } from './call-machine.js';
 
 /** One call as this device knows it. */
 export interface ClientCall {
   readonly callId: string;
   readonly direction: 'outgoing' | 'incoming';
-  state: CallState;
+  state: DeviceCallState;
   /** The server's latest snapshot (absent only before the first answer to our invite). */
   info?: CallInfo;
-  endReason?: CallEndReason;
+  endReason?: DeviceEndReason;
   /** Incoming while already in a call (call waiting): ring discreetly. */
   waiting: boolean;
   endedAt?: number;
@@ -37,13 +33,13 @@ export interface ClientCall {
 const ENDED_RETENTION_MS = 60_000;
 
 export type CallManagerEvents = {
-  state: [state: CallState, previous: CallState, call: ClientCall];
+  state: [state: DeviceCallState, previous: DeviceCallState, call: ClientCall];
   intent: [intent: CallIntent, call: ClientCall];
   /** A request for this call failed in a way the user should hear about. */
   error: [error: SignalingError, call: ClientCall];
 };
 
-const RING_END: Record<RingEndReason, CallEndReason | undefined> = {
+const RING_END: Record<RingEndReason, DeviceEndReason | undefined> = {
   accepted: undefined, // This device's own answer: the accept response drives the state.
   refused: 'declined',
   canceled: 'canceled',
@@ -216,7 +212,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
    * bare failure. A call with no record found ends `failed`.
    */
   private async endFromRecords(gone: readonly ClientCall[]): Promise<void> {
-    const reasons = new Map<string, CallEndReason>();
+    const reasons = new Map<string, DeviceEndReason>();
     try {
       const { records } = await this.signaling.request('history.list', { limit: 50 });
       for (const record of records) reasons.set(record.callId, record.endReason);
@@ -262,7 +258,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     }
   }
 
-  private endReasonOf(info: CallInfo): CallEndReason {
+  private endReasonOf(info: CallInfo): DeviceEndReason {
     const reason = info.endReason ?? 'completed';
     if (reason === 'refused' && info.legs.length === 1) {
       const legReason = info.legs[0]?.reason;
@@ -275,7 +271,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
   private async answerAndApply(
     callId: string,
     event: CallEvent,
-    reason: CallEndReason,
+    reason: DeviceEndReason,
     send: () => Promise<{ call: CallInfo }>,
   ): Promise<void> {
     const call = this.calls.get(callId);
@@ -303,7 +299,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
   }
 
   /** The one place a call's state changes. Returns whether it changed. */
-  private apply(call: ClientCall, event: CallEvent, reason?: CallEndReason): boolean {
+  private apply(call: ClientCall, event: CallEvent, reason?: DeviceEndReason): boolean {
     const result = transition(call.state, event, reason);
     if (!result) return false;
     const previous = call.state;

@@ -1,5 +1,9 @@
-import { type MediaKind, SoftphoneError, type SoftphoneArgs } from '../../protocol/index.js';
-import type { CallState } from '../calls/call-machine.js';
+import {
+  type DeviceCallState,
+  type MediaKind,
+  SoftphoneError,
+  type SoftphoneArgs,
+} from '../../protocol/index.js';
 import type { ClientCall } from '../calls/call-manager.js';
 import type { SignalingError } from '../signaling/signaling-client.js';
 import type { CallList } from './call-list.js';
@@ -26,7 +30,7 @@ export class CallCommands {
   ) {}
 
   /** CallManager `state`. */
-  onState(call: ClientCall, previous: CallState): void {
+  onState(call: ClientCall, previous: DeviceCallState): void {
     this.list.track(call);
     if (previous === 'idle' && call.direction === 'outgoing' && this.placing) {
       this.placing.callId = call.callId;
@@ -133,7 +137,7 @@ export class CallCommands {
     return call;
   }
 
-  private expect(call: ClientCall, states: CallState[], action: string): void {
+  private expect(call: ClientCall, states: DeviceCallState[], action: string): void {
     if (!states.includes(call.state)) {
       throw new SoftphoneError('invalid-state', `cannot ${action} a call that is ${call.state}`);
     }

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { SoftphoneCall } from '../../protocol/index.js';
+import type { DeviceEndReason, SoftphoneCall } from '../../protocol/index.js';
 import { memoryLog } from '../log/log.js';
 import { FakeTimers, HandleLog, incoming, outgoing, snapshot } from '../testing/fakes.js';
 import {
@@ -89,7 +89,7 @@ describe('RingingCoordinator', () => {
     expect(s.windows.opened).toEqual(['c1']);
   });
 
-  it.each([
+  it.each<[DeviceEndReason, boolean]>([
     ['declined', false],
     ['answered-elsewhere', false],
     ['refused-elsewhere', false],

@@ -1,5 +1,9 @@
 import type { CallRecord, Leg } from '../../protocol/index.js';
-import type { SoftphoneCall, SoftphoneSnapshot } from '../../protocol/softphone.js';
+import {
+  deviceEndReasonSchema,
+  type SoftphoneCall,
+  type SoftphoneSnapshot,
+} from '../../protocol/softphone.js';
 
 /**
  * Pure reading of the snapshot for the call screens: which call is shown where, and what each
@@ -65,25 +69,8 @@ export function legLabel(leg: Leg): Label {
   }
 }
 
-const END_KEYS = new Set([
-  'completed',
-  'canceled',
-  'refused',
-  'declined',
-  'busy',
-  'dnd',
-  'timeout',
-  'unreachable',
-  'failed',
-  'media-failed',
-  'ended-by-moderator',
-  'server-shutdown',
-  'server-failure',
-  'connection-lost',
-  'answered-elsewhere',
-  'refused-elsewhere',
-  'removed',
-]);
+/** Every reason a device can see has its own words; anything else (a newer server's) is shown as is. */
+const END_KEYS: ReadonlySet<string> = new Set(deviceEndReasonSchema.options);
 
 export function endLabel(reason: string | undefined): Label {
   const r = reason ?? 'completed';
