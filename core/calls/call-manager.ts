@@ -14,7 +14,8 @@ import {
   SignalingError,
 } from '../signaling/signaling-client.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
-import { type CallEvent, type CallIntent, transition } from './call-machine.js';
+import { type CallEvent, transition } from './call-machine.js';
+import { endedAsMissed } from './missed.js';
 
 /** One call as this device knows it. */
 export interface ClientCall {
@@ -24,19 +25,19 @@ export interface ClientCall {
   /** The server's latest snapshot (absent only before the first answer to our invite). */
   info?: CallInfo;
   endReason?: DeviceEndReason;
+  /** What this device placed or answered the call with (audio or video). */
+  localMedia?: MediaKind;
   /** Incoming while already in a call (call waiting): ring discreetly. */
   waiting: boolean;
   endedAt?: number;
 }
 
 /** Ended calls are kept this long so that late events find them and change nothing. */
-const ENDED_RETENTION_MS = 60_000;
 
 export type CallManagerEvents = {
   state: [state: DeviceCallState, previous: DeviceCallState, call: ClientCall];
-  intent: [intent: CallIntent, call: ClientCall];
-  /** A request for this call failed in a way the user should hear about. */
-  error: [error: SignalingError, call: ClientCall];
+  /** A call that rang here ended unanswered everywhere (`endedAsMissed`). */
+  missed: [call: ClientCall];
 };
 
 const RING_END: Record<RingEndReason, DeviceEndReason | undefined> = {
@@ -53,7 +54,10 @@ const newCallId = (): string => crypto.randomUUID().replaceAll('-', '');
 
 /**
  * All calls of this device: feeds server events and the user's actions through the call machine,
- * in one place (`apply`), and emits `(state, previous, call)` and the intents the shells act on.
+ * in one place (`apply`), and emits `(state, previous, call)`. Each action resolves with the call
+ * as it is after the server's answer, or rejects with the server's error (the call moved on as
+ * the error says). Ended calls stay until `forget`: their owner (the softphone's call list)
+ * decides how long they are shown; until then a late event for one finds it.
  */
 export class CallManager extends TypedEmitter<CallManagerEvents> {
   private readonly calls = new Map<string, ClientCall>();
@@ -74,6 +78,11 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     return this.calls.get(callId);
   }
 
+  /** An ended call is no longer needed (shown long enough); a live one is never forgotten. */
+  forget(callId: string): void {
+    if (this.calls.get(callId)?.state === 'ended') this.calls.delete(callId);
+  }
+
   /** Calls not yet ended. */
   live(): ClientCall[] {
     return [...this.calls.values()].filter((c) => c.state !== 'ended');
@@ -91,6 +100,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     options: { payload?: string; ringTimeoutMs?: number } = {},
   ): Promise<ClientCall> {
     const call = this.track(newCallId(), 'outgoing');
+    call.localMedia = media;
     this.apply(call, 'invite');
     try {
       const { call: info } = await this.signaling.request('call.invite', {
@@ -106,9 +116,11 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     return call;
   }
 
-  async accept(callId: string): Promise<void> {
+  /** `media`: what this device answers with (the server's accept takes only the call id). */
+  async accept(callId: string, media?: MediaKind): Promise<void> {
     const call = this.calls.get(callId);
     if (!call || !this.apply(call, 'accept')) return;
+    if (media) call.localMedia = media;
     try {
       const { call: info } = await this.signaling.request('call.accept', { callId });
       this.applySnapshot(call, info);
@@ -287,7 +299,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
   }
 
   /** A request failed: a lost race carries the call as it is now; anything else ends ours. */
-  private failed(call: ClientCall, error: unknown): void {
+  private failed(call: ClientCall, error: unknown): never {
     const failure =
       error instanceof SignalingError ? error : new SignalingError('internal', String(error));
     if (failure.body?.call) {
@@ -295,28 +307,29 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
       if (call.state === 'answering') this.apply(call, 'ended', 'answered-elsewhere');
     } else if (call.state === 'dialing' || call.state === 'answering')
       this.apply(call, 'failed', 'failed');
-    this.emit('error', failure, call);
+    throw failure;
   }
 
   /** The one place a call's state changes. Returns whether it changed. */
   private apply(call: ClientCall, event: CallEvent, reason?: DeviceEndReason): boolean {
-    const result = transition(call.state, event, reason);
-    if (!result) return false;
+    const next = transition(call.state, event);
+    if (!next) return false;
     const previous = call.state;
-    call.state = result.state;
-    if (result.state === 'ended') {
+    call.state = next;
+    if (next === 'ended') {
       call.endReason = reason ?? 'completed';
       call.endedAt = Date.now();
     }
-    this.emit('state', result.state, previous, call);
-    for (const intent of result.intents) this.emit('intent', intent, call);
+    this.emit('state', next, previous, call);
+    if (next === 'ended' && endedAsMissed(previous, call.endReason ?? 'completed')) {
+      this.emit('missed', call);
+    }
     return true;
   }
 
   private track(callId: string, direction: ClientCall['direction']): ClientCall {
     let call = this.calls.get(callId);
     if (!call) {
-      this.forgetOldCalls();
       call = { callId, direction, state: 'idle', waiting: false };
       this.calls.set(callId, call);
     }
@@ -325,12 +338,5 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
 
   private directionOf(info: CallInfo): ClientCall['direction'] {
     return info.callerId === this.me ? 'outgoing' : 'incoming';
-  }
-
-  private forgetOldCalls(): void {
-    const cutoff = Date.now() - ENDED_RETENTION_MS;
-    for (const [id, call] of this.calls) {
-      if (call.endedAt !== undefined && call.endedAt < cutoff) this.calls.delete(id);
-    }
   }
 }

@@ -3,7 +3,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type TestServer, startTestServer } from '../../server/testing/test-server.js';
 import { CallManager } from '../calls/call-manager.js';
-import type { CallIntent } from '../calls/call-machine.js';
 import { type ConnectionState, SignalingClient } from './signaling-client.js';
 
 let t: TestServer;
@@ -31,12 +30,13 @@ function client(userId: string, deviceId = 'desk') {
   });
   clients.push(signaling);
   const calls = new CallManager(signaling);
-  const intents: CallIntent[] = [];
-  calls.on('intent', (intent) => intents.push(intent));
+  /** Every change of a call's state on this device, as `previous→next`. */
+  const transitions: string[] = [];
+  calls.on('state', (state, previous) => transitions.push(`${previous}→${state}`));
   const states: ConnectionState[] = [];
   signaling.on('state', (s) => states.push(s));
   signaling.start();
-  return { signaling, calls, intents, states };
+  return { signaling, calls, transitions, states };
 }
 
 const until = async (check: () => boolean, timeoutMs = 5_000): Promise<void> => {
@@ -53,18 +53,13 @@ describe('SignalingClient with CallManager against the real server', () => {
     const bob = client('bob');
     await until(() => alice.signaling.state === 'connected' && bob.signaling.state === 'connected');
     const call = await alice.calls.invite(['bob'], 'audio');
-    await until(() => bob.intents.includes('start-ringtone'));
+    await until(() => bob.transitions.includes('idle→ringing'));
     await until(() => call.state === 'ringback');
-    expect(alice.intents).toContain('start-ringback');
+    expect(alice.transitions).toContain('dialing→ringback');
     await bob.calls.accept(call.callId);
     await until(() => call.state === 'active');
     expect(bob.calls.get(call.callId)?.state).toBe('active');
-    expect(bob.intents).toEqual([
-      'start-ringtone',
-      'show-ringing-surface',
-      'stop-ringtone',
-      'close-ringing-surface',
-    ]);
+    expect(bob.transitions).toEqual(['idle→ringing', 'ringing→answering', 'answering→active']);
     await alice.calls.hangup(call.callId);
     await until(() => bob.calls.get(call.callId)?.state === 'ended');
   });
@@ -74,14 +69,14 @@ describe('SignalingClient with CallManager against the real server', () => {
     const bob = client('bob');
     await until(() => alice.signaling.state === 'connected' && bob.signaling.state === 'connected');
     const call = await alice.calls.invite(['bob'], 'video');
-    await until(() => bob.intents.includes('start-ringtone'));
+    await until(() => bob.transitions.includes('idle→ringing'));
 
     await t.restart();
     await until(() => bob.states.includes('reconnecting'));
     await until(() => bob.signaling.state === 'connected' && alice.signaling.state === 'connected');
     // The invitation survived: it is delivered again, and the client does not ring a second time.
     await new Promise((r) => setTimeout(r, 200));
-    expect(bob.intents.filter((i) => i === 'start-ringtone')).toHaveLength(1);
+    expect(bob.transitions.filter((t) => t.endsWith('→ringing'))).toHaveLength(1);
     expect(bob.calls.get(call.callId)?.state).toBe('ringing');
     expect(alice.calls.get(call.callId)?.state).toBe('ringback');
 

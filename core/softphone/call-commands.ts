@@ -1,11 +1,5 @@
-import {
-  type DeviceCallState,
-  type MediaKind,
-  SoftphoneError,
-  type SoftphoneArgs,
-} from '../../protocol/index.js';
+import { type DeviceCallState, SoftphoneError, type SoftphoneArgs } from '../../protocol/index.js';
 import type { ClientCall } from '../calls/call-manager.js';
-import type { SignalingError } from '../signaling/signaling-client.js';
 import type { CallList } from './call-list.js';
 import { toSoftphoneError } from './errors.js';
 import type { Session } from './session.js';
@@ -14,50 +8,16 @@ import type { Session } from './session.js';
 const END_ON_SIGN_OUT_MS = 3_000;
 
 /**
- * The call commands over CallManager. CallManager reports a failed request as an `error` event
- * (and moves the call on); a command turns the errors of its own call into its rejection, and
- * errors of calls no command is waiting for go to the UI as `error` events.
+ * The call commands of the renderer contract over CallManager: each checks that the call is in a
+ * state the command means something in, runs the CallManager action and turns its error into the
+ * command's rejection.
  */
 export class CallCommands {
-  /** Errors collected for calls a command is running on. */
-  private readonly captures = new Map<string, SignalingError[]>();
-  /** Set while `invite` runs synchronously: the call it creates takes this media. */
-  private placing: { media: MediaKind; callId?: string } | undefined;
-
-  constructor(
-    private readonly list: CallList,
-    private readonly reportError: (error: SignalingError, callId: string) => void,
-  ) {}
-
-  /** CallManager `state`. */
-  onState(call: ClientCall, previous: DeviceCallState): void {
-    this.list.track(call);
-    if (previous === 'idle' && call.direction === 'outgoing' && this.placing) {
-      this.placing.callId = call.callId;
-      this.list.setLocalMedia(call.callId, this.placing.media);
-    }
-  }
-
-  /** CallManager `error`. */
-  onError(error: SignalingError, callId: string): void {
-    const sink = this.captures.get(callId);
-    if (sink) sink.push(error);
-    else this.reportError(error, callId);
-  }
+  constructor(private readonly list: CallList) {}
 
   async place(session: Session, { callees, media }: SoftphoneArgs<'call'>) {
-    this.placing = { media };
-    let pending: Promise<ClientCall>;
-    let callId: string | undefined;
-    try {
-      pending = session.calls.invite(callees, media);
-      callId = this.placing.callId;
-    } finally {
-      this.placing = undefined;
-    }
-    if (callId === undefined) throw new SoftphoneError('internal', 'the call was not created');
-    await this.capture(callId, pending);
-    return { callId };
+    const call = await this.run(session.calls.invite(callees, media));
+    return { callId: call.callId };
   }
 
   async accept(session: Session, { callId, media }: SoftphoneArgs<'accept'>): Promise<null> {
@@ -73,13 +33,12 @@ export class CallCommands {
       .live()
       .filter((c) => c.callId !== callId && (c.state === 'answering' || c.state === 'active'));
     if (current.length > 0) {
-      await Promise.all(current.map((c) => this.capture(c.callId, this.end(session, c))));
+      await this.run(Promise.all(current.map((c) => this.end(session, c))));
       // The invitation may have stopped ringing meanwhile (caller gave up, answered elsewhere).
       this.expect(this.find(session, callId), ['ringing'], 'accept');
     }
     // Audio or video is this device's choice; the server's accept takes only the call id.
-    this.list.setLocalMedia(callId, media);
-    await this.capture(callId, session.calls.accept(callId));
+    await this.run(session.calls.accept(callId, media));
     return null;
   }
 
@@ -87,7 +46,7 @@ export class CallCommands {
     const call = this.find(session, callId);
     if (call.state === 'ended') return null;
     this.expect(call, ['ringing'], 'decline');
-    await this.capture(callId, session.calls.refuse(callId));
+    await this.run(session.calls.refuse(callId));
     return null;
   }
 
@@ -95,14 +54,14 @@ export class CallCommands {
     const call = this.find(session, callId);
     if (call.state === 'ended') return null;
     this.expect(call, ['dialing', 'ringback'], 'cancel');
-    await this.capture(callId, session.calls.cancel(callId));
+    await this.run(session.calls.cancel(callId));
     return null;
   }
 
   /** Ends the call whatever its state: declines a ringing one, withdraws an unanswered one. */
   async hangup(session: Session, { callId }: SoftphoneArgs<'hangup'>): Promise<null> {
     const call = this.find(session, callId);
-    await this.capture(callId, this.end(session, call));
+    await this.run(this.end(session, call));
     return null;
   }
 
@@ -143,17 +102,12 @@ export class CallCommands {
     }
   }
 
-  private async capture(callId: string, operation: Promise<unknown>): Promise<void> {
-    const errors: SignalingError[] = [];
-    const outer = this.captures.get(callId);
-    this.captures.set(callId, errors);
+  /** The action's own error, as the command's rejection. */
+  private async run<T>(action: Promise<T>): Promise<T> {
     try {
-      await operation;
-    } finally {
-      if (outer) this.captures.set(callId, outer);
-      else this.captures.delete(callId);
+      return await action;
+    } catch (error) {
+      throw toSoftphoneError(error);
     }
-    const [first] = errors;
-    if (first) throw toSoftphoneError(first);
   }
 }

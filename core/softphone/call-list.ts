@@ -1,4 +1,4 @@
-import type { MediaKind, SoftphoneCall, UserId } from '../../protocol/index.js';
+import type { SoftphoneCall, UserId } from '../../protocol/index.js';
 import type { ClientCall } from '../calls/call-manager.js';
 import { callPeers } from '../calls/call-peers.js';
 
@@ -9,17 +9,15 @@ export const MAX_ENDED_CALLS = 20;
 
 interface Entry {
   call: ClientCall;
-  /** What this device placed or answered with; until answered, what the call offers. */
-  localMedia?: MediaKind;
   /** When it ended as far as the list is concerned (the softphone's clock). */
   endedAt?: number;
 }
 
 /**
- * The calls of the snapshot: CallManager's live ones, plus recently ended ones for a while.
- * CallManager keeps its own ended calls for late events but does not list them; this list keeps
- * references to the same objects and forgets ended ones after `retentionMs` or beyond
- * MAX_ENDED_CALLS, so it never grows without bound.
+ * The calls of the snapshot: CallManager's live ones, plus recently ended ones for a while. This
+ * list is the one owner of how long an ended call is kept: it holds references to CallManager's
+ * objects, drops ended ones after `retentionMs` or beyond MAX_ENDED_CALLS (so it never grows
+ * without bound) and tells CallManager to forget them too (`onForgotten`).
  */
 export class CallList {
   private readonly entries = new Map<string, Entry>();
@@ -30,6 +28,8 @@ export class CallList {
     private readonly retentionMs: number,
     /** Called when pruning removed calls on its own (a snapshot is due). */
     private readonly onPruned: () => void,
+    /** Ended calls dropped from the list: their CallManager may forget them. */
+    private readonly onForgotten: (callId: string) => void = () => undefined,
   ) {}
 
   /** A call changed state: track it (new) or note its end. */
@@ -44,11 +44,6 @@ export class CallList {
       entry.endedAt = this.now();
       this.prune();
     }
-  }
-
-  setLocalMedia(callId: string, media: MediaKind): void {
-    const entry = this.entries.get(callId);
-    if (entry) entry.localMedia = media;
   }
 
   get(callId: string): ClientCall | undefined {
@@ -86,6 +81,7 @@ export class CallList {
     for (const [index, entry] of ended.entries()) {
       if (entry.endedAt <= cutoff || index >= MAX_ENDED_CALLS) {
         this.entries.delete(entry.call.callId);
+        this.onForgotten(entry.call.callId);
         removed = true;
       }
     }
@@ -113,13 +109,14 @@ export class CallList {
   }
 }
 
-function toSoftphoneCall({ call, localMedia }: Entry, me: UserId | undefined): SoftphoneCall {
+function toSoftphoneCall({ call }: Entry, me: UserId | undefined): SoftphoneCall {
   const view: SoftphoneCall = {
     callId: call.callId,
     direction: call.direction,
     state: call.state,
     waiting: call.waiting,
-    localMedia: localMedia ?? call.info?.media ?? 'audio',
+    // Until placed or answered here, what the call offers.
+    localMedia: call.localMedia ?? call.info?.media ?? 'audio',
   };
   if (call.endReason !== undefined) view.endReason = call.endReason;
   if (call.info !== undefined) {

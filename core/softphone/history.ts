@@ -1,4 +1,5 @@
 import type { CallRecord, HistoryPage, UserId } from '../../protocol/index.js';
+import { isMissed } from '../calls/missed.js';
 import type { SignalingClient } from '../signaling/signaling-client.js';
 
 /** The server's largest page. */
@@ -6,21 +7,6 @@ const SERVER_PAGE = 100;
 /** A missed-only page stops scanning after this many server pages (a history of only answered calls). */
 const MAX_SCANNED_PAGES = 20;
 const DEFAULT_LIMIT = 50;
-
-const MISSED_OUTCOMES: ReadonlySet<string> = new Set(['timeout', 'canceled', 'unreachable', 'dnd']);
-
-/**
- * Missed, for `me`: an incoming call that I never answered on any device, and that ended for me
- * without my own refusal (it timed out, the caller gave up, or it never reached me). Calls refused
- * for do-not-disturb count too: call-semantics.md says the callee finds them as missed.
- */
-export function isMissed(record: CallRecord, me: UserId): boolean {
-  if (record.callerId === me) return false;
-  const mine = record.participants.filter((p) => p.userId === me && p.role === 'callee');
-  if (mine.length === 0) return false;
-  if (mine.some((p) => p.answeredAt !== undefined || p.outcome === 'answered')) return false;
-  return mine.some((p) => MISSED_OUTCOMES.has(p.outcome));
-}
 
 export async function listHistory(
   signaling: SignalingClient,

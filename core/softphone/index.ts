@@ -10,7 +10,7 @@ export {
   type SettingsProvider,
   storeSettingsProvider,
 } from './settings.js';
-export { isMissed } from './history.js';
+export { endedAsMissed, isMissed, MISSED_END_REASONS } from '../calls/missed.js';
 export {
   type SoftphoneEventMap,
   type SoftphoneLogger,

@@ -1,6 +1,6 @@
 import type { UserId } from '../../protocol/index.js';
 import type { SignalingClient } from '../signaling/signaling-client.js';
-import { isMissed } from './history.js';
+import { isMissed } from '../calls/missed.js';
 import type { MissedState, SessionStore } from './session.js';
 
 /** Unread ids kept at most (the badge shows a number; nobody needs the 201st). */

@@ -8,7 +8,6 @@ import {
   type SoftphoneSnapshot,
   type TokenResponse,
 } from '../../protocol/index.js';
-import type { CallIntent } from '../calls/call-machine.js';
 import type { HelloResult, SignalingError } from '../signaling/signaling-client.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { AuthClient, normalizeServerUrl, signalingUrlOf } from './auth.js';
@@ -95,10 +94,11 @@ export abstract class SoftphoneBase {
       () => {
         this.changed();
       },
+      (callId) => {
+        this.session?.calls.forget(callId);
+      },
     );
-    this.callCommands = new CallCommands(this.callList, (error, callId) => {
-      this.fireError(error, callId);
-    });
+    this.callCommands = new CallCommands(this.callList);
     this.missed = new MissedCalls(
       this.sessions,
       () => clock.now(),
@@ -254,15 +254,12 @@ export abstract class SoftphoneBase {
       signaling.on('fatal', (error) => {
         void this.onFatal(session, error);
       }),
-      calls.on('state', (_state, previous, call) => {
-        this.callCommands.onState(call, previous);
+      calls.on('state', (_state, _previous, call) => {
+        this.callList.track(call);
         this.changed();
       }),
-      calls.on('intent', (intent, call) => {
-        this.onCallIntent(session, intent, call.callId);
-      }),
-      calls.on('error', (error, call) => {
-        this.callCommands.onError(error, call.callId);
+      calls.on('missed', (call) => {
+        this.onMissed(session, call.callId);
       }),
     );
     session.own(this.contactCenter.attach(session));
@@ -335,14 +332,12 @@ export abstract class SoftphoneBase {
     this.changed();
   }
 
-  protected onCallIntent(session: Session, intent: CallIntent, callId: string): void {
-    if (intent === 'record-missed' && session === this.session) {
-      this.missed.add(callId).catch((error: unknown) => {
-        this.fireError(error);
-      });
-    }
-    const call = this.callList.toSnapshot(session.account.userId).find((c) => c.callId === callId);
-    if (call) this.events.fire('intent', intent, call);
+  /** A call that rang here was missed: it counts towards the unread missed calls. */
+  private onMissed(session: Session, callId: string): void {
+    if (session !== this.session) return;
+    this.missed.add(callId).catch((error: unknown) => {
+      this.fireError(error);
+    });
   }
 
   /** Closes the current session; `forget` also signs out for good (stored session cleared). */

@@ -15,7 +15,6 @@ import {
 import { z } from 'zod';
 import { listHistory } from './history.js';
 import { SoftphoneBase } from './softphone-base.js';
-import type { SoftphoneEventMap } from './types.js';
 
 const dialTargetSchema = z.string().trim().min(1).max(512);
 
@@ -39,12 +38,7 @@ export class Softphone extends SoftphoneBase implements SoftphoneApi {
     event: E,
     listener: (data: SoftphoneEventData<E>) => void,
   ): () => void {
-    return this.events.on(event, listener as (...args: SoftphoneEventMap[E]) => void);
-  }
-
-  /** For the shells: what to do when a call changes (ringtone, ringing window, ringback). */
-  onIntent(listener: (...args: SoftphoneEventMap['intent']) => void): () => void {
-    return this.events.on('intent', listener);
+    return this.events.on(event, listener);
   }
 
   /** A click-to-call link or a dialer request from the shell: the dialer opens pre-filled. */

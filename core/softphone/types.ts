@@ -1,11 +1,9 @@
 import type {
   ClientSettings,
   DeviceInfo,
-  SoftphoneCall,
   SoftphoneEventData,
   SoftphoneEventName,
 } from '../../protocol/index.js';
-import type { CallIntent } from '../calls/call-machine.js';
 import type { BackoffOptions } from '../signaling/backoff.js';
 import type { SocketFactory } from '../signaling/socket.js';
 import type { Clock, FetchLike } from './auth.js';
@@ -61,7 +59,4 @@ export interface SoftphoneOptions {
 }
 
 /** The events of the renderer contract, as an emitter map. */
-export type SoftphoneEventMap = { [E in SoftphoneEventName]: [SoftphoneEventData<E>] } & {
-  /** For the shells (not part of the renderer contract): ringtone, ringing window, missed. */
-  intent: [intent: CallIntent, call: SoftphoneCall];
-};
+export type SoftphoneEventMap = { [E in SoftphoneEventName]: [SoftphoneEventData<E>] };

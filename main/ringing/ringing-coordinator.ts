@@ -1,4 +1,5 @@
 import type { SoftphoneCall, SoftphoneSnapshot } from '../../protocol/index.js';
+import { MISSED_END_REASONS } from '../../core/calls/missed.js';
 import type { MainWindowPort, TimerPort } from '../app/ports.js';
 import { type Log, forCall } from '../log/log.js';
 import type { ToastAction } from '../notifications/toast-actions.js';
@@ -59,13 +60,6 @@ export interface NotificationSpec {
 export interface NotifierPort {
   show(spec: NotificationSpec): Closable;
 }
-
-/** Ended with one of these after ringing here, nobody answered anywhere: a missed call. */
-export const MISSED_END_REASONS: ReadonlySet<string> = new Set([
-  'canceled',
-  'timeout',
-  'unreachable',
-]);
 
 /** After the ring timeout the server ends the invitation; this is how long we wait beyond it. */
 export const RING_WATCHDOG_GRACE_MS = 10_000;
@@ -279,7 +273,11 @@ export class RingingCoordinator {
     if (call.state === 'answering' || call.state === 'active') {
       // Answered from the ringing window, the notification or a hotkey: show the call.
       this.deps.mainWindow.show();
-    } else if (call.state === 'ended' && MISSED_END_REASONS.has(call.endReason ?? '')) {
+    } else if (
+      call.state === 'ended' &&
+      call.endReason !== undefined &&
+      MISSED_END_REASONS.has(call.endReason)
+    ) {
       log.info({ endReason: call.endReason }, 'missed call: notification left');
       this.deps.notifier.show({
         kind: 'missed',

@@ -118,7 +118,7 @@ export const wantsRingback = (call: SoftphoneCall): boolean =>
  * Missed, for me: one definition for core's unread count and this view (an incoming call never
  * answered on any device that timed out, was canceled, never reached me, or hit do-not-disturb).
  */
-export { isMissed } from '../../core/softphone/history.js';
+export { isMissed } from '../../core/calls/missed.js';
 
 export const isOutgoing = (record: CallRecord, me: string): boolean => record.callerId === me;
 

@@ -8,7 +8,6 @@ import {
   softphoneEvents,
   softphoneSnapshotSchema,
 } from '../../../protocol/index.js';
-import type { CallIntent } from '../../calls/call-machine.js';
 import { MemoryStore } from '../persistence.js';
 import { Softphone } from '../softphone.js';
 import type { SoftphoneOptions } from '../types.js';
@@ -18,7 +17,6 @@ export interface TestPhone {
   store: MemoryStore;
   snapshots: SoftphoneSnapshot[];
   errors: { code: string; message: string; callId?: string }[];
-  intents: { intent: CallIntent; callId: string }[];
   /** The last snapshot emitted (or the initial one). */
   last(): SoftphoneSnapshot;
   /** Waits until the latest snapshot satisfies `check`. */
@@ -51,7 +49,6 @@ export function testPhone(
     store,
     snapshots: [],
     errors: [],
-    intents: [],
     last: () => phone.snapshots.at(-1) ?? initial,
     until: (check, what = 'snapshot condition') =>
       until(() => check(phone.last()), what).then(() => phone.last()),
@@ -75,7 +72,6 @@ export function testPhone(
       invalid.push(`error event: ${JSON.stringify(e)}`);
     phone.errors.push(e);
   });
-  sp.onIntent((intent, call) => phone.intents.push({ intent, callId: call.callId }));
   phones.push(phone);
   return phone;
 }
