@@ -40,7 +40,9 @@ const transportOptionsSchema = z.object({
 export type TransportOptions = z.infer<typeof transportOptionsSchema>;
 
 const empty = z.object({}).strict();
-const idOf = (key: string) => z.object({ [key]: z.string().min(1).max(64) });
+/** `{ [key]: id }`, typed by its key (a computed key alone would type it `Record<string, string>`). */
+const idOf = <K extends string>(key: K) =>
+  z.object({ [key]: z.string().min(1).max(64) } as Record<K, z.ZodString>);
 
 /** Every request of the SFU connection, with its data and result schemas. */
 export const sfuRequests = {

@@ -3,13 +3,7 @@ import type { CallInfo } from '../common.js';
 import { callInfoSchema } from '../common.js';
 import { type ErrorCode, errorCodeSchema } from '../errors.js';
 import { type EventData, type EventType, events, isEventType } from './events.js';
-import {
-  type RequestData,
-  type RequestResult,
-  type RequestType,
-  isRequestType,
-  requests,
-} from './requests.js';
+import { type RequestData, type RequestResult, type RequestType, requests } from './requests.js';
 
 /** Frames larger than this are refused before parsing. */
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -59,8 +53,7 @@ export type ParsedRequest = {
   [T in RequestType]: { id: RequestId; type: T; data: RequestData<T> };
 }[RequestType];
 
-export type ParseRequestOutcome =
-  { ok: true; request: ParsedRequest } | { ok: false; id: RequestId | null; error: ErrorBody };
+export type ParseRequestOutcome = ParseRequestOutcomeOf<typeof requests>;
 
 const issuesText = (error: z.ZodError): string =>
   error.issues
@@ -138,8 +131,28 @@ export function sniffRequestId(text: string): RequestId | null {
   return null;
 }
 
-/** Parses one text frame from a client into a typed request, or says exactly what is wrong. */
-export function parseRequestFrame(text: string): ParseRequestOutcome {
+/** A table of requests: each type's data schema (and more the parser does not look at). */
+export type RequestTable = Readonly<Record<string, { readonly data: z.ZodType }>>;
+
+/** A request of `T`, its data parsed by its type's schema. */
+export type ParsedRequestOf<T extends RequestTable> = {
+  [K in keyof T & string]: { id: RequestId; type: K; data: z.output<T[K]['data']> };
+}[keyof T & string];
+
+export type ParseRequestOutcomeOf<T extends RequestTable> =
+  { ok: true; request: ParsedRequestOf<T> } | { ok: false; id: RequestId | null; error: ErrorBody };
+
+/**
+ * Parses one text frame from a client into a typed request of `table`, or says exactly what is
+ * wrong. The envelope of every socket of ours (signaling and the SFU): `{id, type, data}`.
+ * `precheck` refuses data before its schema sees it (the SFU's rule for what reaches mediasoup),
+ * with the reason it returns.
+ */
+export function parseRequestFrameOf<T extends RequestTable>(
+  table: T,
+  text: string,
+  precheck?: (data: unknown) => string | undefined,
+): ParseRequestOutcomeOf<T> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -161,14 +174,19 @@ export function parseRequestFrame(text: string): ParseRequestOutcome {
     };
   }
   const { id, type, data } = envelope.data;
-  if (!isRequestType(type)) {
+  const entry = Object.prototype.hasOwnProperty.call(table, type) ? table[type] : undefined;
+  if (!entry) {
     return {
       ok: false,
       id,
       error: { code: 'unknown-type', message: `unknown request type ${JSON.stringify(type)}` },
     };
   }
-  const parsed = requests[type].data.safeParse(data ?? {});
+  const refused = precheck?.(data);
+  if (refused !== undefined) {
+    return { ok: false, id, error: { code: 'bad-request', message: `${type}: ${refused}` } };
+  }
+  const parsed = entry.data.safeParse(data ?? {});
   if (!parsed.success) {
     return {
       ok: false,
@@ -176,8 +194,12 @@ export function parseRequestFrame(text: string): ParseRequestOutcome {
       error: { code: 'bad-request', message: `${type}: ${issuesText(parsed.error)}` },
     };
   }
-  return { ok: true, request: { id, type, data: parsed.data } as ParsedRequest };
+  return { ok: true, request: { id, type, data: parsed.data } as ParsedRequestOf<T> };
 }
+
+/** Parses one text frame from a client into a typed signaling request. */
+export const parseRequestFrame = (text: string): ParseRequestOutcome =>
+  parseRequestFrameOf(requests, text);
 
 export type ServerFrame =
   | { kind: 'response'; id: RequestId; ok: true; data: unknown }

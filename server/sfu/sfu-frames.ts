@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type {
   ErrorBody,
+  ParseRequestOutcomeOf,
+  ParsedRequestOf,
   RequestId,
   SfuEventData,
   SfuEventType,
@@ -11,11 +13,10 @@ import type {
 import {
   errorBodySchema,
   isSfuEventType,
-  isSfuRequestType,
+  parseRequestFrameOf,
   requestIdSchema,
   sfuEvents,
   sfuRequests,
-  sniffRequestId,
 } from '../../protocol/index.js';
 import { workerUnsafe } from './mediasoup-params.js';
 
@@ -24,18 +25,8 @@ import { workerUnsafe } from './mediasoup-params.js';
  * `{id,ok,data|error}` responses, `{type,data}` events), checked against protocol/sfu.ts.
  */
 
-export type ParsedSfuRequest = {
-  [T in SfuRequestType]: { id: RequestId; type: T; data: SfuRequestData<T> };
-}[SfuRequestType];
-
-export type ParseSfuRequestOutcome =
-  { ok: true; request: ParsedSfuRequest } | { ok: false; id: RequestId | null; error: ErrorBody };
-
-const requestEnvelope = z.object({
-  id: requestIdSchema,
-  type: z.string().max(64),
-  data: z.unknown(),
-});
+export type ParsedSfuRequest = ParsedRequestOf<typeof sfuRequests>;
+export type ParseSfuRequestOutcome = ParseRequestOutcomeOf<typeof sfuRequests>;
 
 const issuesText = (error: z.ZodError): string =>
   error.issues
@@ -43,49 +34,12 @@ const issuesText = (error: z.ZodError): string =>
     .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
     .join('; ');
 
-/** Parses one text frame from a peer into a typed SFU request, or says exactly what is wrong. */
-export function parseSfuRequestFrame(text: string): ParseSfuRequestOutcome {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return {
-      ok: false,
-      id: sniffRequestId(text),
-      error: { code: 'bad-frame', message: 'frame is not JSON' },
-    };
-  }
-  const envelope = requestEnvelope.safeParse(json);
-  if (!envelope.success) {
-    const maybeId = requestIdSchema.safeParse((json as { id?: unknown } | null)?.id);
-    return {
-      ok: false,
-      id: maybeId.success ? maybeId.data : null,
-      error: { code: 'bad-frame', message: `not a request: ${issuesText(envelope.error)}` },
-    };
-  }
-  const { id, type, data } = envelope.data;
-  if (!isSfuRequestType(type)) {
-    return {
-      ok: false,
-      id,
-      error: { code: 'unknown-type', message: `unknown request type ${JSON.stringify(type)}` },
-    };
-  }
-  // Everything a peer sends may end up in a request to the media worker: checked once here.
-  const unsafe = workerUnsafe(data);
-  if (unsafe)
-    return { ok: false, id, error: { code: 'bad-request', message: `${type}: ${unsafe}` } };
-  const parsed = sfuRequests[type].data.safeParse(data ?? {});
-  if (!parsed.success) {
-    return {
-      ok: false,
-      id,
-      error: { code: 'bad-request', message: `${type}: ${issuesText(parsed.error)}` },
-    };
-  }
-  return { ok: true, request: { id, type, data: parsed.data } as ParsedSfuRequest };
-}
+/**
+ * Parses one text frame from a peer into a typed SFU request, or says exactly what is wrong.
+ * Everything a peer sends may end up in a request to the media worker: checked once here.
+ */
+export const parseSfuRequestFrame = (text: string): ParseSfuRequestOutcome =>
+  parseRequestFrameOf(sfuRequests, text, workerUnsafe);
 
 export const encodeSfuEvent = <T extends SfuEventType>(type: T, data: SfuEventData<T>): string =>
   JSON.stringify({ type, data });

@@ -1,19 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { RawData, WebSocket } from 'ws';
-import type { ErrorBody, RequestData, RequestId } from '../../protocol/index.js';
+import type { WebSocket } from 'ws';
+import type { ParsedRequest, RequestData, RequestId } from '../../protocol/index.js';
 import {
   PROTOCOL_VERSION,
   ProtocolError,
-  SNIFF_ID_CHARS,
   SUPPORTED_PROTOCOL_VERSIONS,
-  encodeError,
   encodeEvent,
   encodeResult,
   encodeResultJson,
   parseRequestFrame,
-  sniffRequestId,
 } from '../../protocol/index.js';
+import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { FramedSocket } from '../sockets/framed-socket.js';
 import { verifyAccessToken } from './access-token.js';
 import type { Services } from './context.js';
 import { EncodedResult } from './encoded-result.js';
@@ -33,25 +32,12 @@ function okFrames(metrics: Metrics): { inc(): void } {
   return counter;
 }
 
-/** A client that lets this much pile up unread is dropped rather than buffered without end. */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
-
 /**
  * Requests one connection may have waiting behind the one being handled. Far above what a
  * client pipelines (the rate limit's burst is 100); reached only when a handler hangs, and then
  * the next requests get `rate-limited` instead of piling up without end.
  */
 export const MAX_QUEUED_REQUESTS = 256;
-
-/** Enough bytes of an oversized frame to hold SNIFF_ID_CHARS characters of it. */
-const SNIFF_ID_BYTES = SNIFF_ID_CHARS * 3;
-
-function toBuffer(data: RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  // An ArrayBuffer: only when a socket's binaryType is changed, which we never do.
-  return Buffer.from(data);
-}
 
 type ConnectionState = 'anonymous' | 'authenticating' | 'ready' | 'closed';
 
@@ -66,26 +52,23 @@ export interface Transport {
 }
 
 /**
- * One WebSocket: frame size cap, rate limit, parsing, the `hello` handshake, and requests handled
- * one at a time in arrival order (so a client's invite and its immediate cancel never swap).
+ * One signaling WebSocket: the `hello` handshake and the session's requests, over the framing
+ * every socket of ours shares (FramedSocket: cap, rate limit, parsing, requests one at a time in
+ * arrival order, so a client's invite and its immediate cancel never swap), and frames sent
+ * only once the call data they tell of is committed.
  */
 export class SignalingConnection {
-  lastSeen = Date.now();
+  private readonly framed: FramedSocket<ParsedRequest>;
   private state: ConnectionState = 'anonymous';
   private session: Session | undefined;
   /** `expire` has closed the session. */
   private expired = false;
-  private tail: Promise<void> = Promise.resolve();
-  /** Requests in `tail` that have not started yet. */
-  private queued = 0;
-  private tokens: number;
-  private refilledAt = Date.now();
   private readonly authTimer: NodeJS.Timeout;
   /** This tick's frames: written, or held, once the tick's promise jobs have run (`endTick`). */
   private tickFrames: Buffer[] = [];
   /** Frames waiting for the commit of the call-data writes made before them, oldest first. */
   private held: { ticket: number; frames: Buffer[] }[] = [];
-  /** Bytes in `tickFrames` and `held`: counted against MAX_BUFFERED_BYTES with the socket's. */
+  /** Bytes in `tickFrames` and `held`: counted against the buffer cap with the socket's. */
   private unsentBytes = 0;
   /** A close asked for while frames were unsent: it follows them. */
   private closeAfterUnsent: { code: number; reason: string } | undefined;
@@ -97,36 +80,52 @@ export class SignalingConnection {
     private readonly transport: Transport,
   ) {
     const { signaling } = services.config;
-    this.tokens = signaling.rateLimitBurst;
+    const { metrics } = services;
+    this.framed = new FramedSocket(socket, {
+      limits: { ...signaling, maxQueuedRequests: MAX_QUEUED_REQUESTS },
+      parse: parseRequestFrame,
+      onRequest: (request) => {
+        this.onRequest(request);
+      },
+      send: (frame) => {
+        this.send(frame);
+      },
+      onClose: () => {
+        this.closed();
+      },
+      log: () => this.log,
+      onRefused: (code) => {
+        if (code === 'rate-limited') metrics.frames.inc({ outcome: 'rate-limited' });
+        metrics.frames.inc({ outcome: 'rejected' });
+      },
+    });
     this.authTimer = setTimeout(() => {
       if (this.state !== 'ready') this.socket.close(4001, 'hello timeout');
     }, signaling.authTimeoutMs);
     this.authTimer.unref();
-    socket.on('message', (data, isBinary) => {
-      this.onMessage(data, isBinary);
-    });
-    socket.on('pong', () => {
-      this.lastSeen = Date.now();
-    });
-    socket.on('close', () => {
-      this.closed();
-    });
-    socket.on('error', (error) => {
-      services.logger.debug({ err: error, userId: this.session?.userId }, 'socket error');
-    });
   }
 
   get userId(): string | undefined {
     return this.session?.userId;
   }
 
+  /** The last frame or pong from the client, for the heartbeat sweep. */
+  get lastSeen(): number {
+    return this.framed.lastSeen;
+  }
+
   /** Called by the heartbeat sweep. */
   ping(): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.ping();
+    this.framed.ping();
   }
 
   terminate(): void {
-    this.socket.terminate();
+    this.framed.terminate();
+  }
+
+  private get log(): Logger {
+    const session = this.session;
+    return session ? this.services.logger.child({ userId: session.userId }) : this.services.logger;
   }
 
   /** The signed-in session's deadline, for the heartbeat sweep; none before hello or after close. */
@@ -156,78 +155,33 @@ export class SignalingConnection {
     else this.closeAfterUnsent ??= { code, reason };
   }
 
-  private onMessage(data: RawData, isBinary: boolean): void {
-    this.lastSeen = Date.now();
-    const { metrics, config } = this.services;
-    const bytes = toBuffer(data);
-    const cap = config.signaling.maxFrameBytes;
-    if (bytes.length > cap) {
-      const head = bytes.subarray(0, SNIFF_ID_BYTES).toString('utf8');
-      this.reject(sniffRequestId(head), {
-        code: 'payload-too-large',
-        message: `frames are capped at ${cap} bytes`,
-      });
-      return;
-    }
-    const text = bytes.toString('utf8');
-    if (isBinary) {
-      this.reject(sniffRequestId(text), {
-        code: 'bad-frame',
-        message: 'binary frames are not accepted',
-      });
-      return;
-    }
-    if (!this.takeToken()) {
-      metrics.frames.inc({ outcome: 'rate-limited' });
-      this.reject(sniffRequestId(text), { code: 'rate-limited', message: 'too many requests' });
-      return;
-    }
-    const parsed = parseRequestFrame(text);
-    if (!parsed.ok) {
-      this.reject(parsed.id, parsed.error);
-      return;
-    }
-    const { request } = parsed;
+  private onRequest(request: ParsedRequest): void {
+    const framed = this.framed;
     if (request.type === 'hello') {
       if (this.state !== 'anonymous') {
-        this.reject(request.id, {
+        framed.reject(request.id, {
           code: 'already-authenticated',
           message: 'hello was already said',
         });
         return;
       }
-      if (!this.enqueue(request.id, () => this.hello(request.id, request.data))) return;
+      if (!framed.enqueue(request.id, () => this.hello(request.id, request.data))) return;
       this.state = 'authenticating';
       return;
     }
     if (this.state !== 'ready' && this.state !== 'authenticating') {
-      this.reject(request.id, { code: 'not-authenticated', message: 'say hello first' });
+      framed.reject(request.id, { code: 'not-authenticated', message: 'say hello first' });
       return;
     }
     // Requests that arrive while hello is being checked wait behind it in the queue.
-    this.enqueue(request.id, () => this.handle(request.id, request.type, request.data));
-  }
-
-  /** Queues a request behind the others; false (and `rate-limited`) when the queue is full. */
-  private enqueue(id: RequestId, run: () => Promise<void>): boolean {
-    if (this.queued >= MAX_QUEUED_REQUESTS) {
-      this.services.metrics.frames.inc({ outcome: 'rate-limited' });
-      this.reject(id, { code: 'rate-limited', message: 'too many requests waiting; slow down' });
-      return false;
-    }
-    this.queued++;
-    this.tail = this.tail.then(() => {
-      this.queued--;
-      return run();
-    });
-    return true;
+    framed.enqueue(request.id, () => this.handle(request.id, request.type, request.data));
   }
 
   private async handle(id: RequestId, type: SessionRequestType, data: unknown): Promise<void> {
     const session = this.session;
     if (!session || this.state !== 'ready') {
       if (this.state !== 'closed') {
-        this.reject(id, { code: 'not-authenticated', message: 'say hello first' });
+        this.framed.reject(id, { code: 'not-authenticated', message: 'say hello first' });
       }
       return;
     }
@@ -241,7 +195,7 @@ export class SignalingConnection {
           : encodeResult(id, result),
       );
     } catch (error) {
-      this.fail(id, type, error);
+      this.framed.fail(id, type, error);
     }
   }
 
@@ -296,7 +250,7 @@ export class SignalingConnection {
       );
     } catch (error) {
       this.state = this.state === 'closed' ? 'closed' : 'anonymous';
-      this.fail(id, 'hello', error);
+      this.framed.fail(id, 'hello', error);
     }
   }
 
@@ -322,13 +276,7 @@ export class SignalingConnection {
   }
 
   private send(frame: string): void {
-    const socket = this.socket;
-    if (socket.readyState !== socket.OPEN) return;
-    if (socket.bufferedAmount + this.unsentBytes > MAX_BUFFERED_BYTES) {
-      this.services.logger.warn({ userId: this.session?.userId }, 'slow consumer dropped');
-      socket.terminate();
-      return;
-    }
+    if (!this.framed.isOpen || !this.framed.withinBuffer(this.unsentBytes)) return;
     // A call step sends a device several frames at once (answer, updates, the peer's events):
     // one write per frame was the largest cost under load. Frames queued in this tick, including
     // those of requests that arrived in the same read, leave together once the tick's promise
@@ -384,37 +332,6 @@ export class SignalingConnection {
       this.closeAfterUnsent = undefined;
       socket.close(close.code, close.reason);
     }
-  }
-
-  private reject(id: RequestId | null, error: ErrorBody): void {
-    this.services.metrics.frames.inc({ outcome: 'rejected' });
-    this.send(encodeError(id, error));
-  }
-
-  private fail(id: RequestId, type: string, error: unknown): void {
-    if (error instanceof ProtocolError) {
-      this.reject(id, error.toBody());
-      return;
-    }
-    this.services.logger.error(
-      { err: error, type, userId: this.session?.userId },
-      'request failed',
-    );
-    this.reject(id, { code: 'internal', message: 'internal error' });
-  }
-
-  /** Token bucket: `rateLimitPerSec` sustained, `rateLimitBurst` at once. */
-  private takeToken(): boolean {
-    const { rateLimitPerSec, rateLimitBurst } = this.services.config.signaling;
-    const now = Date.now();
-    this.tokens = Math.min(
-      rateLimitBurst,
-      this.tokens + ((now - this.refilledAt) / 1000) * rateLimitPerSec,
-    );
-    this.refilledAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
   }
 
   private closed(): void {
