@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './common.js';
 export * from './records.js';
 export * from './rest.js';
+export * from './admin.js';
 export * from './signaling/requests.js';
 export * from './signaling/events.js';
 export * from './signaling/frames.js';

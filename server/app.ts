@@ -6,7 +6,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
-import type { CallInfo, CallRecord, UserId } from '../protocol/index.js';
+import type { CallInfo, CallRecord, Health, UserId } from '../protocol/index.js';
 import type { CallInviteWebhook } from '../protocol/webhooks.js';
 import { CallEngine } from './calls/call-engine.js';
 import { type CallObserver, type MediaPlane, noMediaPlane } from './calls/ports.js';
@@ -422,7 +422,7 @@ async function handleHttp(
         uptimeSec: Math.round(process.uptime()),
         sessions: services.sessions.size(),
         calls: counts,
-      });
+      } satisfies Health);
       return;
     }
     if (req.method === 'GET' && url.pathname === '/metrics') {

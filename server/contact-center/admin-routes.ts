@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import {
   ProtocolError,
+  adminQueueMemberBodySchema,
   queueConfigPatchSchema,
   queueConfigSchema,
   queueNameSchema,
@@ -10,11 +11,6 @@ import {
 } from '../../protocol/index.js';
 import { HttpError, type Route, readJson, sendJson } from '../http/http-kit.js';
 import type { Services } from '../signaling/context.js';
-
-const memberBodySchema = z.object({
-  tier: z.number().int().min(1).max(9).optional(),
-  skill: z.number().int().min(1).max(10).optional(),
-});
 
 const HTTP_STATUS: Partial<Record<string, number>> = {
   'not-found': 404,
@@ -92,7 +88,7 @@ export function contactCenterAdminRoutes(services: Services): Route {
     if (parts.length === 3 && (parts[1] === 'agents' || parts[1] === 'supervisors')) {
       const userId = parsed(userIdSchema, parts[2], 'user id');
       if (parts[1] === 'agents' && method === 'PUT') {
-        const body = await readJson(req, memberBodySchema);
+        const body = await readJson(req, adminQueueMemberBodySchema);
         sendJson(res, 200, await cc.setMember(name, { userId, ...body }));
         return true;
       }

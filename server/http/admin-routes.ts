@@ -1,8 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AdminUser } from '../../protocol/index.js';
-import { adminCreateUserSchema, adminMintTokenSchema, userIdSchema } from '../../protocol/index.js';
+import {
+  adminCreateUserSchema,
+  adminMintTokenSchema,
+  adminRecordQuerySchema,
+  adminUserListQuerySchema,
+  userIdSchema,
+} from '../../protocol/index.js';
 import type { Services } from '../signaling/context.js';
 import { UserExistsError, type UserAccount } from '../store/types.js';
 import { HttpError, type Route, decodePathSegment, readJson, sendJson } from './http-kit.js';
@@ -12,17 +18,6 @@ const toAdminUser = (u: UserAccount): AdminUser => ({
   displayName: u.displayName,
   disabled: u.disabled,
   createdAt: u.createdAt,
-});
-
-const recordQuerySchema = z.object({
-  userId: userIdSchema.optional(),
-  from: z.coerce.number().int().nonnegative().optional(),
-  before: z.coerce.number().int().nonnegative().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-});
-const userListSchema = z.object({
-  after: userIdSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
 function bearerMatches(req: IncomingMessage, key: string): boolean {
@@ -64,7 +59,7 @@ export function adminRoutes(services: Services): Route {
       return true;
     }
     if (url.pathname === '/admin/users' && req.method === 'GET') {
-      const query = parseQuery(url, userListSchema);
+      const query = parseQuery(url, adminUserListQuerySchema);
       const users = await stores.users.list(query);
       sendJson(res, 200, { users: users.map(toAdminUser) });
       return true;
@@ -96,7 +91,7 @@ export function adminRoutes(services: Services): Route {
       return true;
     }
     if (url.pathname === '/admin/records' && req.method === 'GET') {
-      const query = parseQuery(url, recordQuerySchema);
+      const query = parseQuery(url, adminRecordQuerySchema);
       sendJson(res, 200, { records: await stores.records.query(query) });
       return true;
     }
