@@ -15,6 +15,7 @@ import {
   parseResult,
   parseServerFrame,
 } from '../../protocol/index.js';
+import { reportFrameViolation } from './frame-conformance.js';
 
 /** The server answered a request with an error. */
 export class RequestFailed extends Error {
@@ -139,6 +140,7 @@ export class TestClient {
     const frame = parseServerFrame(text);
     if (frame.kind === 'invalid') {
       this.invalidFrames.push(`${frame.reason}: ${text}`);
+      reportFrameViolation('signaling client', frame.reason, text);
       return;
     }
     if (frame.kind === 'event') {
@@ -156,6 +158,8 @@ export class TestClient {
       try {
         pending.resolve(parseResult(pending.type, frame.data));
       } catch (error) {
+        this.invalidFrames.push(`bad ${pending.type} result: ${text}`);
+        reportFrameViolation('signaling client', `bad ${pending.type} result`, text);
         pending.reject(error as Error);
       }
     } else pending.reject(new RequestFailed(frame.error));

@@ -13,6 +13,7 @@ import {
   parseSfuResult,
   parseSfuServerFrame,
 } from '../sfu-frames.js';
+import { reportFrameViolation } from '../../testing/frame-conformance.js';
 
 /** The SFU answered a request with an error. */
 export class SfuRequestFailed extends Error {
@@ -150,6 +151,7 @@ export class SfuTestClient {
     switch (frame.kind) {
       case 'invalid':
         this.invalidFrames.push(`${frame.reason}: ${text}`);
+        reportFrameViolation('sfu client', frame.reason, text);
         return;
       case 'orphan-error':
         this.orphanErrors.push(frame.error);
@@ -181,6 +183,7 @@ export class SfuTestClient {
           pending.resolve(parseSfuResult(pending.type, frame.data));
         } catch (error) {
           this.invalidFrames.push(`bad ${pending.type} result: ${text}`);
+          reportFrameViolation('sfu client', `bad ${pending.type} result`, text);
           pending.reject(error as Error);
         }
       }
