@@ -206,6 +206,11 @@ export const monitorModeSchema = z.enum(['listen', 'whisper', 'barge']);
 export type MonitorMode = z.infer<typeof monitorModeSchema>;
 
 const empty = z.object({}).strict();
+/**
+ * An answer with nothing in it yet. Not strict, unlike `empty` for request data: a client must
+ * accept the members a newer server may add (forward compatibility, docs/protocol.md).
+ */
+const emptyResult = z.object({});
 const queueList = z.array(queueNameSchema).min(1).max(50);
 
 /** Requests of the contact center, merged into the signaling request table. */
@@ -245,7 +250,7 @@ export const contactCenterRequests = {
       queues: z.array(z.object({ name: queueNameSchema, displayName: z.string().optional() })),
     }),
   },
-  'queue.unsubscribe': { data: z.object({ queues: queueList }), result: empty },
+  'queue.unsubscribe': { data: z.object({ queues: queueList }), result: emptyResult },
   'queue.stats': {
     data: z.object({ queue: queueNameSchema }),
     result: z.object({ stats: queueStatsSchema }),

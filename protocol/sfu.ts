@@ -40,6 +40,11 @@ const transportOptionsSchema = z.object({
 export type TransportOptions = z.infer<typeof transportOptionsSchema>;
 
 const empty = z.object({}).strict();
+/**
+ * An answer with nothing in it yet. Not strict, unlike `empty` for request data: a client must
+ * accept the members a newer server may add (forward compatibility, docs/protocol.md).
+ */
+const emptyResult = z.object({});
 /** `{ [key]: id }`, typed by its key (a computed key alone would type it `Record<string, string>`). */
 const idOf = <K extends string>(key: K) =>
   z.object({ [key]: z.string().min(1).max(64) } as Record<K, z.ZodString>);
@@ -66,14 +71,14 @@ export const sfuRequests = {
   },
   'transport.connect': {
     data: z.object({ transportId: z.string().min(1).max(64), dtlsParameters: mediasoupObject }),
-    result: empty,
+    result: emptyResult,
   },
   'transport.restartIce': {
     data: idOf('transportId'),
     result: z.object({ iceParameters: mediasoupObject }),
   },
   /** The peer can receive: the server creates (paused) consumers for every producer, now and later. */
-  'consumer.ready': { data: z.object({ rtpCapabilities: mediasoupObject }), result: empty },
+  'consumer.ready': { data: z.object({ rtpCapabilities: mediasoupObject }), result: emptyResult },
   produce: {
     data: z.object({
       transportId: z.string().min(1).max(64),
@@ -84,11 +89,11 @@ export const sfuRequests = {
     result: z.object({ producerId: z.string() }),
   },
   /** The peer's own mute. Resuming a producer the moderator muted is `forbidden`. */
-  'producer.pause': { data: idOf('producerId'), result: empty },
-  'producer.resume': { data: idOf('producerId'), result: empty },
-  'producer.close': { data: idOf('producerId'), result: empty },
-  'consumer.resume': { data: idOf('consumerId'), result: empty },
-  leave: { data: empty, result: empty },
+  'producer.pause': { data: idOf('producerId'), result: emptyResult },
+  'producer.resume': { data: idOf('producerId'), result: emptyResult },
+  'producer.close': { data: idOf('producerId'), result: emptyResult },
+  'consumer.resume': { data: idOf('consumerId'), result: emptyResult },
+  leave: { data: empty, result: emptyResult },
 } as const;
 
 export type SfuRequestType = keyof typeof sfuRequests;

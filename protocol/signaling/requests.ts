@@ -14,6 +14,11 @@ import { callRecordSchema } from '../records.js';
 import { contactCenterRequests, queueAddressSchema, queueOfferSchema } from '../contact-center.js';
 
 const empty = z.object({}).strict();
+/**
+ * An answer with nothing in it yet. Not strict, unlike `empty` for request data: a client must
+ * accept the members a newer server may add (forward compatibility, docs/protocol.md).
+ */
+const emptyResult = z.object({});
 const userIdList = (max: number) => z.array(userIdSchema).min(1).max(max);
 
 /** Upper bound on callees of one invitation (a group call), including in-call additions. */
@@ -97,8 +102,8 @@ export const requests = {
     data: z.object({ userIds: userIdList(500) }),
     result: z.object({ users: z.array(presenceSchema) }),
   },
-  'presence.unsubscribe': { data: z.object({ userIds: userIdList(500) }), result: empty },
-  'presence.setStatus': { data: z.object({ status: presenceStatusSchema }), result: empty },
+  'presence.unsubscribe': { data: z.object({ userIds: userIdList(500) }), result: emptyResult },
+  'presence.setStatus': { data: z.object({ status: presenceStatusSchema }), result: emptyResult },
 
   'call.invite': {
     data: z.object({
@@ -118,7 +123,7 @@ export const requests = {
     result: z.object({ call: callInfoSchema }),
   },
   /** A callee device says it received `call.incoming`: the caller then sees `ringing`. */
-  'call.ack': { data: z.object({ callId: callIdSchema }), result: empty },
+  'call.ack': { data: z.object({ callId: callIdSchema }), result: emptyResult },
   'call.accept': {
     data: z.object({ callId: callIdSchema }),
     result: z.object({ call: callInfoSchema }),
@@ -183,7 +188,7 @@ export const requests = {
   /** A recipient device confirms it got a message; the sender gets `message.delivered`. */
   'message.ack': {
     data: z.object({ messageId: z.string().min(1).max(64), from: userIdSchema }),
-    result: empty,
+    result: emptyResult,
   },
 
   'push.register': {
@@ -191,9 +196,9 @@ export const requests = {
       platform: z.enum(['apns-voip', 'fcm', 'vendor']),
       token: z.string().min(1).max(4096),
     }),
-    result: empty,
+    result: emptyResult,
   },
-  'push.unregister': { data: empty, result: empty },
+  'push.unregister': { data: empty, result: emptyResult },
 
   'history.list': {
     data: z.object({
@@ -207,8 +212,8 @@ export const requests = {
     data: settingsSchema.partial(),
     result: z.object({ settings: settingsSchema }),
   },
-  'block.add': { data: z.object({ userId: userIdSchema }), result: empty },
-  'block.remove': { data: z.object({ userId: userIdSchema }), result: empty },
+  'block.add': { data: z.object({ userId: userIdSchema }), result: emptyResult },
+  'block.remove': { data: z.object({ userId: userIdSchema }), result: emptyResult },
   'block.list': { data: empty, result: z.object({ userIds: z.array(userIdSchema) }) },
 
   /**
