@@ -29,202 +29,344 @@ export const MAX_RING_TIMEOUT_MS = 300_000;
 export const MAX_DIRECTORY_RESULTS = 100;
 
 export const settingsSchema = z.object({
-  /** Ring with a busy hint while in a call instead of refusing with `busy`. */
-  callWaiting: z.boolean(),
+  callWaiting: z
+    .boolean()
+    .describe('Ring with a busy hint while in a call instead of refusing with `busy`.'),
 });
 export type UserSettings = z.infer<typeof settingsSchema>;
 
-export const incomingCallSchema = z.object({
-  call: callInfoSchema,
-  /** Milliseconds left before the invitation times out, as of the server sending it. */
-  remainingMs: z.number(),
-  /** The callee is already in a call: ring discreetly (call waiting). */
-  busy: z.boolean(),
-  /** The call comes from a contact-center queue: who waited how long, and whether to auto-answer. */
-  queue: queueOfferSchema.optional(),
-});
+export const incomingCallSchema = z
+  .object({
+    call: callInfoSchema,
+    remainingMs: z
+      .number()
+      .describe('Milliseconds left before the invitation times out, as of the server sending it.'),
+    busy: z
+      .boolean()
+      .describe('The callee is already in an active call (call waiting): ring discreetly.'),
+    queue: queueOfferSchema
+      .optional()
+      .describe(
+        'The call comes from a contact-center queue: who waited how long, and whether to auto-answer.',
+      ),
+  })
+  .describe(
+    'An invitation for this user, to every online device of theirs; also after `hello` for each invitation still ringing. Answer with `call.ack`, then `call.accept` or `call.refuse`.',
+  );
 export type IncomingCall = z.infer<typeof incomingCallSchema>;
+
+const ringTimeoutMs = z
+  .number()
+  .int()
+  .min(MIN_RING_TIMEOUT_MS)
+  .max(MAX_RING_TIMEOUT_MS)
+  .optional()
+  .describe(
+    'How long each callee rings, 1,000-300,000 ms; the server default (`calls.defaultRingTimeoutMs`) when absent.',
+  );
 
 /**
  * Every request a client may send: for each type, the schema of `data` and of the response's
- * `data`. The server dispatches from this table and the client types its calls against it.
+ * `data`. The server dispatches from this table and the client types its calls against it. The
+ * description of each request is on its `data` schema (it reaches the generated documents).
  */
 export const requests = {
   hello: {
-    data: z.object({
-      protocol: z.number().int(),
-      token: z.string().min(1).max(4096),
-      device: deviceInfoSchema,
-    }),
+    data: z
+      .object({
+        protocol: z
+          .number()
+          .int()
+          .describe('The protocol version the client speaks (`PROTOCOL_VERSION`).'),
+        token: z
+          .string()
+          .min(1)
+          .max(4096)
+          .describe('An access token (login, refresh or the admin API).'),
+        device: deviceInfoSchema,
+      })
+      .describe(
+        'The first request on a connection: signs the device in. Anything else first is `not-authenticated`; a device id already signed in is replaced (`session.closing replaced`).',
+      ),
     result: z.object({
       userId: userIdSchema,
       displayName: z.string(),
       sessionId: z.string(),
-      heartbeatIntervalMs: z.number(),
-      serverTime: z.number(),
-      /**
-       * The session's deadline (epoch ms, server clock): the expiry of the access token it was
-       * opened or last renewed with. Send `session.renew` with a fresh token before it; a
-       * session not renewed by then is closed (`session.closing token-expired`) after the
-       * server's grace (`auth.sessionRenewGraceSec`).
-       */
-      sessionExpiresAt: z.number(),
+      heartbeatIntervalMs: z
+        .number()
+        .describe(
+          'The server pings a connection quiet for half of this; any frame or pong counts as alive.',
+        ),
+      serverTime: z
+        .number()
+        .describe('The server clock at answering (epoch ms), to correct for skew.'),
+      sessionExpiresAt: z
+        .number()
+        .describe(
+          'The session deadline (epoch ms, server clock): the expiry of the access token it was opened or last renewed with. Send `session.renew` with a fresh token before it; a session not renewed is closed (`session.closing token-expired`) after the server grace (`auth.sessionRenewGraceSec`).',
+        ),
       settings: settingsSchema,
       status: presenceStatusSchema,
-      /**
-       * Calls this user is in (ringing as caller, or active): the client resyncs from these.
-       * Invitations ringing for this user follow the response as `call.incoming` events.
-       */
-      calls: z.array(callInfoSchema),
+      calls: z
+        .array(callInfoSchema)
+        .describe(
+          'Calls this user is in (ringing as caller, or active): the client resyncs from these. Invitations ringing for this user follow the response as `call.incoming` events.',
+        ),
     }),
   },
-  ping: { data: empty, result: z.object({ serverTime: z.number() }) },
-  /**
-   * Moves the session's deadline to the expiry of a freshly refreshed access token of the same
-   * user. `token-expired` or `unauthorized` (a forged token, another user's, a disabled account)
-   * change nothing: the session keeps its deadline. A token that expires before the current
-   * deadline leaves it as it is; the result is the deadline in force.
-   */
+  ping: {
+    data: empty.describe('A liveness probe of the server; any frame keeps the connection alive.'),
+    result: z.object({ serverTime: z.number() }),
+  },
   'session.renew': {
-    data: z.object({ accessToken: z.string().min(1).max(4096) }),
+    data: z
+      .object({ accessToken: z.string().min(1).max(4096) })
+      .describe(
+        'Moves the session deadline to the expiry of a freshly refreshed access token of the same user. `token-expired` or `unauthorized` (forged, another user, a disabled account) change nothing. A token expiring before the current deadline leaves it as it is; the result is the deadline in force.',
+      ),
     result: z.object({ sessionExpiresAt: z.number() }),
   },
 
-  /**
-   * Presence of many users. A user who blocked the asker reads as offline with the default
-   * status, here, in `presence.subscribe` and in `presence.changed` (also right after the block).
-   */
   'presence.query': {
-    data: z.object({ userIds: userIdList(500) }),
+    data: z
+      .object({ userIds: userIdList(500) })
+      .describe(
+        'Presence of many users; unknown ids are left out. A user who blocked the asker reads as offline with the default status, here, in `presence.subscribe` and in `presence.changed` (also right after the block).',
+      ),
     result: z.object({ users: z.array(presenceSchema) }),
   },
   'presence.subscribe': {
-    data: z.object({ userIds: userIdList(500) }),
+    data: z
+      .object({ userIds: userIdList(500) })
+      .describe(
+        'Presence now, and `presence.changed` on every change. Subscriptions belong to the session: a reconnect loses them.',
+      ),
     result: z.object({ users: z.array(presenceSchema) }),
   },
-  'presence.unsubscribe': { data: z.object({ userIds: userIdList(500) }), result: emptyResult },
-  'presence.setStatus': { data: z.object({ status: presenceStatusSchema }), result: emptyResult },
+  'presence.unsubscribe': {
+    data: z
+      .object({ userIds: userIdList(500) })
+      .describe('Stops `presence.changed` for these users.'),
+    result: emptyResult,
+  },
+  'presence.setStatus': {
+    data: z
+      .object({ status: presenceStatusSchema })
+      .describe(
+        'The status others see (stored with the account). `dnd` is enforced: invitations are refused with `dnd` without ringing.',
+      ),
+    result: emptyResult,
+  },
 
   'call.invite': {
-    data: z.object({
-      callId: callIdSchema,
-      /** User ids, or one `queue:<name>` alone (seat calling). */
-      callees: z
-        .array(z.union([userIdSchema, queueAddressSchema]))
-        .min(1)
-        .max(MAX_CALLEES)
-        .refine((c) => c.length === 1 || !c.some((x) => x.startsWith('queue:')), {
-          message: 'a queue is called alone',
-        }),
-      media: mediaKindSchema,
-      payload: customPayloadSchema.optional(),
-      ringTimeoutMs: z.number().int().min(MIN_RING_TIMEOUT_MS).max(MAX_RING_TIMEOUT_MS).optional(),
-    }),
+    data: z
+      .object({
+        callId: callIdSchema,
+        callees: z
+          .array(z.union([userIdSchema, queueAddressSchema]))
+          .min(1)
+          .max(MAX_CALLEES)
+          .refine((c) => c.length === 1 || !c.some((x) => x.startsWith('queue:')), {
+            message: 'a queue is called alone',
+          })
+          .describe(
+            'User ids, or one `queue:<name>` alone (seat calling): a queue address among other callees is refused. No callee twice, and not the caller.',
+          ),
+        media: mediaKindSchema,
+        payload: customPayloadSchema.optional(),
+        ringTimeoutMs,
+      })
+      .describe(
+        'Places a call. The call id is the caller’s: a retry with the same id, media and callees answers the call as it is now; another use of the id is `conflict`.',
+      ),
     result: z.object({ call: callInfoSchema }),
   },
-  /** A callee device says it received `call.incoming`: the caller then sees `ringing`. */
-  'call.ack': { data: z.object({ callId: callIdSchema }), result: emptyResult },
+  'call.ack': {
+    data: z
+      .object({ callId: callIdSchema })
+      .describe(
+        'A callee device says it received `call.incoming`: the caller then sees `ringing`.',
+      ),
+    result: emptyResult,
+  },
   'call.accept': {
-    data: z.object({ callId: callIdSchema }),
+    data: z
+      .object({ callId: callIdSchema })
+      .describe(
+        'Answers on this device; the other devices of the user get `call.ringEnded answered-elsewhere`.',
+      ),
     result: z.object({ call: callInfoSchema }),
   },
   'call.refuse': {
-    data: z.object({ callId: callIdSchema, reason: legReasonSchema.optional() }),
+    data: z
+      .object({
+        callId: callIdSchema,
+        reason: legReasonSchema
+          .optional()
+          .describe(
+            '`declined` (the default), `busy`, `dnd`, or a reason of the client’s own (1-64 characters).',
+          ),
+      })
+      .describe(
+        'Declines on behalf of all of the user’s devices (the others get `refused-elsewhere`).',
+      ),
     result: z.object({ call: callInfoSchema }),
   },
-  /** The caller withdraws the invitation, for all callees or the ones named. */
   'call.cancel': {
-    data: z.object({ callId: callIdSchema, callees: userIdList(MAX_CALLEES).optional() }),
+    data: z
+      .object({
+        callId: callIdSchema,
+        callees: userIdList(MAX_CALLEES)
+          .optional()
+          .describe('Only these callees; all pending ones when absent.'),
+      })
+      .describe('The caller withdraws the invitation, for all callees or the ones named.'),
     result: z.object({ call: callInfoSchema }),
   },
   'call.hangup': {
-    data: z.object({ callId: callIdSchema }),
+    data: z
+      .object({ callId: callIdSchema })
+      .describe(
+        'Leaves the call. While it rings this cancels (caller) or refuses (callee); a one-to-one call ends for both; on an ended call it answers the call as it is.',
+      ),
     result: z.object({ call: callInfoSchema }),
   },
-  /** A participant of an active call invites more users into it. */
   'call.add': {
-    data: z.object({
-      callId: callIdSchema,
-      callees: userIdList(MAX_CALLEES),
-      ringTimeoutMs: z.number().int().min(MIN_RING_TIMEOUT_MS).max(MAX_RING_TIMEOUT_MS).optional(),
-    }),
+    data: z
+      .object({ callId: callIdSchema, callees: userIdList(MAX_CALLEES), ringTimeoutMs })
+      .describe(
+        'A participant of an active call invites more users into it; callees already invited or present are skipped.',
+      ),
     result: z.object({ call: callInfoSchema }),
   },
-  /** Conference control: moderator only. */
   'call.control': {
-    data: z.discriminatedUnion('action', [
-      z.object({
-        callId: callIdSchema,
-        action: z.enum(['mute', 'unmute']),
-        target: userIdSchema,
-        kind: mediaKindSchema,
-      }),
-      z.object({ callId: callIdSchema, action: z.literal('remove'), target: userIdSchema }),
-      z.object({ callId: callIdSchema, action: z.literal('end') }),
-    ]),
+    data: z
+      .discriminatedUnion('action', [
+        z.object({
+          callId: callIdSchema,
+          action: z.enum(['mute', 'unmute']),
+          target: userIdSchema,
+          kind: mediaKindSchema,
+        }),
+        z.object({ callId: callIdSchema, action: z.literal('remove'), target: userIdSchema }),
+        z.object({ callId: callIdSchema, action: z.literal('end') }),
+      ])
+      .describe(
+        'Conference control, moderator only (`forbidden` otherwise): mute or unmute a participant’s audio or video (enforced at the SFU), remove a participant (or withdraw a pending invitation), end the call for everyone.',
+      ),
     result: z.object({ call: callInfoSchema }),
   },
-  'call.list': { data: empty, result: z.object({ calls: z.array(callInfoSchema) }) },
-  /** A short-lived ticket into the call's media room, for a participant present in the call. */
+  'call.list': {
+    data: empty.describe('The calls this user is in now (as in the `hello` answer).'),
+    result: z.object({ calls: z.array(callInfoSchema) }),
+  },
   'media.ticket': {
-    data: z.object({ callId: callIdSchema }),
+    data: z
+      .object({ callId: callIdSchema })
+      .describe(
+        'A short-lived, single-use ticket into the call’s media room (`join` on `sfuUrl`), for a participant present in the active call on this device.',
+      ),
     result: z.object({ ticket: z.string(), sfuUrl: z.string(), expiresAt: z.number() }),
   },
 
-  /**
-   * A short custom message to every device of a user. A message to someone who blocked the
-   * sender is dropped and answered like one to an offline user (`deliveredTo: 0`): the sender is
-   * not told of the block, as a blocked caller is not.
-   */
   'message.send': {
-    data: z.object({
-      messageId: z.string().min(1).max(64),
-      to: userIdSchema,
-      body: customPayloadSchema,
+    data: z
+      .object({
+        messageId: z
+          .string()
+          .min(1)
+          .max(64)
+          .describe('The sender’s id for the message; the recipient dedupes on it.'),
+        to: userIdSchema,
+        body: customPayloadSchema,
+      })
+      .describe(
+        'A short custom message to every online device of a user; not stored for offline ones. A message to someone who blocked the sender is dropped and answered like one to an offline user (`deliveredTo: 0`).',
+      ),
+    result: z.object({
+      deliveredTo: z
+        .number()
+        .int()
+        .describe('How many devices the message was handed to now (0: the user is offline).'),
     }),
-    /** How many devices the message was handed to now (0: the user is offline). */
-    result: z.object({ deliveredTo: z.number().int() }),
   },
-  /** A recipient device confirms it got a message; the sender gets `message.delivered`. */
   'message.ack': {
-    data: z.object({ messageId: z.string().min(1).max(64), from: userIdSchema }),
+    data: z
+      .object({ messageId: z.string().min(1).max(64), from: userIdSchema })
+      .describe(
+        'A recipient device confirms it got a message; the sender gets `message.delivered`.',
+      ),
     result: emptyResult,
   },
 
   'push.register': {
-    data: z.object({
-      platform: z.enum(['apns-voip', 'fcm', 'vendor']),
-      token: z.string().min(1).max(4096),
-    }),
+    data: z
+      .object({
+        platform: z.enum(['apns-voip', 'fcm', 'vendor']),
+        token: z.string().min(1).max(4096),
+      })
+      .describe(
+        'Registers this device’s push token: the `call.invite` webhook carries it when no device of the user is online. One token per device; a new one replaces it.',
+      ),
     result: emptyResult,
   },
-  'push.unregister': { data: empty, result: emptyResult },
+  'push.unregister': {
+    data: empty.describe('Removes this device’s push token (at sign-out).'),
+    result: emptyResult,
+  },
 
   'history.list': {
-    data: z.object({
-      before: z.number().optional(),
-      limit: z.number().int().min(1).max(100).optional(),
+    data: z
+      .object({
+        before: z
+          .number()
+          .optional()
+          .describe(
+            'Only records created before this (epoch ms): the `nextBefore` of the previous page.',
+          ),
+        limit: z.number().int().min(1).max(100).optional().describe('Page size (default 50).'),
+      })
+      .describe(
+        'The user’s own call records, newest first. A page never ends in the middle of records sharing a creation time, so paging with `nextBefore` skips nothing.',
+      ),
+    result: z.object({
+      records: z.array(callRecordSchema),
+      nextBefore: z.number().optional().describe('Absent on the last page.'),
     }),
-    result: z.object({ records: z.array(callRecordSchema), nextBefore: z.number().optional() }),
   },
 
   'settings.update': {
-    data: settingsSchema.partial(),
+    data: settingsSchema
+      .partial()
+      .describe('Changes the settings named; the result is all of them.'),
     result: z.object({ settings: settingsSchema }),
   },
-  'block.add': { data: z.object({ userId: userIdSchema }), result: emptyResult },
-  'block.remove': { data: z.object({ userId: userIdSchema }), result: emptyResult },
-  'block.list': { data: empty, result: z.object({ userIds: z.array(userIdSchema) }) },
+  'block.add': {
+    data: z
+      .object({ userId: userIdSchema })
+      .describe(
+        'Blocks a user: their invitations are refused as `declined` without ringing, their messages dropped, and they see this user offline. They are not told.',
+      ),
+    result: emptyResult,
+  },
+  'block.remove': {
+    data: z.object({ userId: userIdSchema }).describe('Lifts a block.'),
+    result: emptyResult,
+  },
+  'block.list': {
+    data: empty.describe('The users this user blocked.'),
+    result: z.object({ userIds: z.array(userIdSchema) }),
+  },
 
-  /**
-   * Enabled users whose id or display name contains `query` (case-insensitive), best matches
-   * first (exact id, then prefixes, then substrings); an empty query lists users by name.
-   */
   'directory.search': {
-    data: z.object({
-      query: z.string().max(100),
-      limit: z.number().int().min(1).max(MAX_DIRECTORY_RESULTS).optional(),
-    }),
+    data: z
+      .object({
+        query: z.string().max(100),
+        limit: z.number().int().min(1).max(MAX_DIRECTORY_RESULTS).optional(),
+      })
+      .describe(
+        'Enabled users whose id or display name contains `query` (case-insensitive), best matches first (exact id, then prefixes, then substrings); an empty query lists users by name.',
+      ),
     result: z.object({
       users: z.array(z.object({ userId: userIdSchema, displayName: z.string() })),
     }),
