@@ -21,6 +21,7 @@ import {
   protocol,
   safeStorage,
   session,
+  shell,
 } from 'electron';
 import Store from 'electron-store';
 import WebSocket from 'ws';
@@ -393,6 +394,15 @@ async function start(): Promise<void> {
     },
     network: { isOnline: () => net.isOnline() },
     clickToCall: clickToCallClaims(),
+    // CRM screen pop: the `crmScreenPop` setting, or the IT policy's (which wins and locks it).
+    screenPop: {
+      settings: () => settings.current().crmScreenPop,
+      openExternal: (url) => {
+        shell.openExternal(url).catch((error: unknown) => {
+          log.warn({ err: error }, 'screen pop could not be opened');
+        });
+      },
+    },
     timers: realTimers,
     log,
   });

@@ -121,6 +121,17 @@ export const softphoneAccountSchema = z.object({
 });
 export type SoftphoneAccount = z.infer<typeof softphoneAccountSchema>;
 
+export const screenPopMomentSchema = z.enum(['ringing', 'answered']);
+export type ScreenPopMoment = z.infer<typeof screenPopMomentSchema>;
+export const crmScreenPopSchema = z.object({
+  template: z
+    .string()
+    .max(2048)
+    .regex(/^(https:\/\/\S+)?$/i, 'the screen pop template must be an https:// URL'),
+  when: screenPopMomentSchema,
+});
+export type CrmScreenPop = z.infer<typeof crmScreenPopSchema>;
+
 /** Client settings; Electron keeps them in electron-store, the browser in localStorage. */
 export const clientSettingsSchema = z.object({
   serverUrl: z.string().max(2048),
@@ -143,6 +154,12 @@ export const clientSettingsSchema = z.object({
     mute: z.string().max(64),
   }),
   favourites: z.array(userIdSchema).max(500),
+  /**
+   * CRM screen pop (desktop): a URL template with {caller}, {queue}, {callId} opened in the
+   * browser when an incoming call rings or when it is answered; '' for none. https only (checked
+   * again after substitution by main/crm/screen-pop.ts).
+   */
+  crmScreenPop: crmScreenPopSchema,
 });
 export type ClientSettings = z.infer<typeof clientSettingsSchema>;
 export type ClientSettingKey = keyof ClientSettings;

@@ -46,6 +46,7 @@ export const DEFAULT_CLIENT_SETTINGS: ClientSettings = {
     mute: 'CommandOrControl+Shift+M',
   },
   favourites: [],
+  crmScreenPop: { template: '', when: 'ringing' },
 };
 
 const policySchema = clientSettingsSchema.partial().strict();

@@ -86,7 +86,7 @@ function setup(
           screenPop: {
             settings: () => ({
               template: options.screenPop?.template ?? '',
-              when: 'incoming' as const,
+              when: 'ringing' as const,
             }),
             openExternal: (url: string) => options.screenPop?.opened.push(url),
           },

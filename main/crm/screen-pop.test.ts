@@ -36,7 +36,7 @@ describe('CRM screen pop', () => {
 
   it('opens once per incoming call, on incoming or on answer as set; never for outgoing calls', () => {
     const opened: string[] = [];
-    const settings: ScreenPopSettings = { template: TEMPLATE, when: 'incoming' };
+    const settings: ScreenPopSettings = { template: TEMPLATE, when: 'ringing' };
     const pop = new ScreenPop(
       () => settings,
       (url) => opened.push(url),
@@ -47,7 +47,7 @@ describe('CRM screen pop', () => {
     pop.update(snapshot({ calls: [queued, outgoing('o1', 'ringback')] }));
     pop.update(snapshot({ calls: [queued] }));
     expect(opened).toEqual(['https://crm.example.com/lookup?caller=alice&queue=sales&call=c1']);
-    settings.when = 'answer';
+    settings.when = 'answered';
     pop.update(snapshot({ calls: [incoming('c2')] }));
     expect(opened).toHaveLength(1);
     pop.update(snapshot({ calls: [incoming('c2', 'active')] }));

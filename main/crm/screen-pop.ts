@@ -1,4 +1,9 @@
-import type { SoftphoneCall, SoftphoneSnapshot } from '../../protocol/index.js';
+import type {
+  CrmScreenPop,
+  ScreenPopMoment,
+  SoftphoneCall,
+  SoftphoneSnapshot,
+} from '../../protocol/index.js';
 import { type Log, forCall } from '../log/log.js';
 
 /**
@@ -12,13 +17,8 @@ import { type Log, forCall } from '../log/log.js';
  * result is checked again after substitution.
  */
 
-export type ScreenPopMoment = 'incoming' | 'answer';
-
-export interface ScreenPopSettings {
-  /** The template, or '' for none. */
-  template: string;
-  when: ScreenPopMoment;
-}
+/** The `crmScreenPop` setting: the template ('' for none) and the moment (ringing | answered). */
+export type ScreenPopSettings = CrmScreenPop;
 
 const PLACEHOLDERS = /\{(caller|queue|callId)\}/g;
 
@@ -81,7 +81,7 @@ export class ScreenPop {
   }
 
   private due(call: SoftphoneCall, when: ScreenPopMoment): boolean {
-    return when === 'incoming'
+    return when === 'ringing'
       ? call.state === 'ringing'
       : call.state === 'answering' || call.state === 'active';
   }

@@ -4,6 +4,7 @@ import {
   type ClientSettingKey,
   type ClientSettings,
   clientSettingsSchema,
+  crmScreenPopSchema,
 } from '../../protocol/index.js';
 import { insecureServerReason } from '../security/server-url.js';
 
@@ -43,6 +44,17 @@ export const policySchema = z
     /** Auto-update from a generic electron-updater feed (main/update). */
     autoUpdate: z
       .object({ enabled: z.boolean().optional(), feedUrl: feedUrlSchema.optional() })
+      .strict()
+      .optional(),
+    /**
+     * CRM screen pop, fixed for every user (the ADMX's switch): the template (https, or '' to
+     * forbid screen pops) and when it opens (default: ringing). Wins over `enforced`/the user.
+     */
+    crmScreenPop: z
+      .object({
+        template: crmScreenPopSchema.shape.template,
+        when: crmScreenPopSchema.shape.when.optional(),
+      })
       .strict()
       .optional(),
     enforced: clientSettingsSchema
@@ -172,6 +184,12 @@ export function lockedValues(
   Object.assign(out, structuredClone(enforced));
   // The top-level key is the ADMX's on/off switch: it fixes the setting like `enforced` does.
   if (policy.clickToCall !== undefined) out.clickToCall = policy.clickToCall;
+  if (policy.crmScreenPop !== undefined) {
+    out.crmScreenPop = {
+      template: policy.crmScreenPop.template,
+      when: policy.crmScreenPop.when ?? 'ringing',
+    };
+  }
   const serverUrl = policy.serverUrl ?? enforcedServer;
   if (serverUrl !== undefined) out.serverUrl = normalizeUrl(serverUrl);
   return clientSettingsSchema.partial().parse(out);

@@ -19,6 +19,7 @@ export const DEFAULT_SETTINGS: ClientSettings = {
   ...DEFAULT_CLIENT_SETTINGS,
   hotkeys: { ...DEFAULT_CLIENT_SETTINGS.hotkeys },
   favourites: [],
+  crmScreenPop: { ...DEFAULT_CLIENT_SETTINGS.crmScreenPop },
 };
 
 /** A secret sealed by the OS keychain (safeStorage), base64 of the ciphertext. */

@@ -256,6 +256,40 @@ describe('IT policy', () => {
     expect((await machine({}, {}).softphone.getSettings({})).settings.clickToCall).toBe(false);
   });
 
+  it("crmScreenPop: the user's template and moment, unless the policy's key fixes them; https only", async () => {
+    const mine = { template: 'https://crm.mine.example/?c={caller}', when: 'answered' as const };
+    const user = machine({ crmScreenPop: mine }, {});
+    expect((await user.softphone.getSettings({})).settings.crmScreenPop).toEqual(mine);
+    await expect(
+      user.softphone.updateSettings({
+        crmScreenPop: { template: 'http://crm/?c={caller}', when: 'ringing' },
+      }),
+    ).rejects.toMatchObject({ code: 'invalid-argument' });
+
+    const corp = 'https://crm.corp.example/lookup?caller={caller}&queue={queue}&call={callId}';
+    const fixed = machine({ crmScreenPop: mine }, { crmScreenPop: { template: corp } });
+    const view = await fixed.softphone.getSettings({});
+    expect(view.settings.crmScreenPop).toEqual({ template: corp, when: 'ringing' });
+    expect(view.locked).toEqual(['crmScreenPop']);
+    await expect(
+      fixed.softphone.updateSettings({ crmScreenPop: { template: '', when: 'ringing' } }),
+    ).rejects.toMatchObject({ code: 'policy-locked' });
+    // The policy beats `enforced` too, and '' forbids screen pops.
+    const both = machine(
+      {},
+      {
+        crmScreenPop: { template: '', when: 'answered' },
+        enforced: { crmScreenPop: { template: corp, when: 'ringing' } },
+      },
+    );
+    expect((await both.softphone.getSettings({})).settings.crmScreenPop.template).toBe('');
+    // A plain-http template in the policy makes the whole policy refused, not half-applied.
+    const bad = machine({}, { crmScreenPop: { template: 'http://crm.corp.example/{caller}' } });
+    const badView = await bad.softphone.getSettings({});
+    expect(badView.policyError).toContain('crmScreenPop.template');
+    expect(badView.locked).toEqual([]);
+  });
+
   it('changing a locked key is refused with policy-locked and nothing is written', async () => {
     const { softphone, file } = machine(
       {},

@@ -255,6 +255,13 @@ export const en = {
     startHidden: 'Start hidden in the tray',
     launchAtLogin: 'Launch at login',
     clickToCall: 'Open tel:, sip: and callto: links with Trayphone',
+    crmTemplate: 'CRM screen pop URL',
+    crmHint:
+      'Opened in your browser for incoming calls. {caller}, {queue} and {callId} are filled in. Leave empty for none.',
+    crmInvalid: 'Must be an https:// address (or empty).',
+    crmWhen: 'Open it',
+    crmWhenRinging: 'When a call rings',
+    crmWhenAnswered: 'When I answer',
   },
   errors: {
     'not-found': 'No such user, or the call no longer exists.',

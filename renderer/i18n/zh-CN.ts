@@ -253,6 +253,12 @@ export const zhCN: Resources = {
     startHidden: '启动时隐藏到托盘',
     launchAtLogin: '登录时启动',
     clickToCall: '用 Trayphone 打开 tel:、sip: 和 callto: 链接',
+    crmTemplate: 'CRM 弹屏网址',
+    crmHint: '来电时在浏览器中打开。{caller}、{queue} 和 {callId} 会被自动填入。留空表示不弹屏。',
+    crmInvalid: '必须是 https:// 地址（或留空）。',
+    crmWhen: '打开时机',
+    crmWhenRinging: '来电响铃时',
+    crmWhenAnswered: '接听时',
   },
   errors: {
     'not-found': '没有该用户，或通话已不存在。',

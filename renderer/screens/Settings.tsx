@@ -10,6 +10,7 @@ import { DeviceSelect } from '../components/DeviceSelect.js';
 import { HotkeyStatusLine } from '../components/HotkeyStatusLine.js';
 import { LanguagePicker } from '../components/LanguagePicker.js';
 import { LevelMeter } from '../components/LevelMeter.js';
+import { ScreenPopFields } from '../components/ScreenPopFields.js';
 import { StatusControl } from '../components/StatusControl.js';
 
 const HOTKEYS = ['answer', 'decline', 'hangup', 'mute'] as const;
@@ -186,6 +187,13 @@ export function Settings() {
               {t(`settings.${k}`)}
             </label>
           ))}
+          <ScreenPopFields
+            value={s.crmScreenPop}
+            locked={isLocked('crmScreenPop')}
+            onSave={(crmScreenPop) => {
+              save({ crmScreenPop });
+            }}
+          />
         </fieldset>
       )}
       <p role="status" className="hint">
