@@ -24,10 +24,14 @@ import {
   shell,
 } from 'electron';
 import Store from 'electron-store';
+import { autoUpdater } from 'electron-updater';
 import WebSocket from 'ws';
 import { Softphone } from '../core/softphone/index.js';
 import { SOFTPHONE_EVENT_NAMES, softphoneEventChannel } from '../protocol/index.js';
 import { DesktopApp } from './app/desktop-app.js';
+import { electronUpdaterPort } from './electron/updater-port.js';
+import { AutoUpdate } from './update/auto-update.js';
+import { installScope, resolveUpdateConfig } from './update/update-config.js';
 import { realTimers } from './app/ports.js';
 import {
   type AppPaths,
@@ -358,6 +362,22 @@ async function start(): Promise<void> {
   }
 
   const windowPort = mainWindowPort(() => mainWindow);
+  // Auto-update: the policy's feed, gated so that an update never installs during a call.
+  const updates = new AutoUpdate({
+    config: resolveUpdateConfig({
+      policy: policy.policy,
+      scope: installScope(process.platform, process.execPath, process.env),
+      packaged: app.isPackaged,
+    }),
+    updater: electronUpdaterPort(autoUpdater, log),
+    timers: realTimers,
+    log,
+    idleSeconds: () => powerMonitor.getSystemIdleTime(),
+    onStatus: (status) => windowPort.updateStatus?.(status),
+  });
+  softphone.on('snapshot', (snapshot) => {
+    updates.onSnapshot(snapshot);
+  });
   const app_ = new DesktopApp({
     softphone,
     settings,
@@ -385,8 +405,17 @@ async function start(): Promise<void> {
     },
     isTrustedSender: (frame) => isTrustedSender(frame, origins),
     exit: () => {
+      // Calls are ended by now: a downloaded update installs instead of a plain exit (its
+      // installer quits the app); if it does not within 10 s, exit anyway.
+      if (updates.installOnQuit()) {
+        setTimeout(() => {
+          app.exit(0);
+        }, 10_000).unref();
+        return;
+      }
       app.exit(0);
     },
+    updateStatus: () => updates.status(),
     power: {
       on: (event, listener) => powerMonitor.on(event as 'shutdown', listener),
       removeListener: (event, listener) =>
@@ -431,6 +460,7 @@ async function start(): Promise<void> {
     void app_.osShutdown('session-end');
   });
   await app_.start(process.argv);
+  updates.start();
   for (const url of pendingUrls.splice(0)) app_.openUrl(url);
   log.info({ version: app.getVersion() }, 'Trayphone started');
 }

@@ -95,4 +95,19 @@ describe('preload bridge', () => {
     const bad = createShellBridge(fakeIpc(() => ({ ok: true, data: { answer: 1 } })).ipc);
     await expect(bad.hotkeyStatus()).rejects.toMatchObject({ code: 'internal' });
   });
+
+  it('shell bridge: update status, answered and pushed, validated', async () => {
+    const status = { state: 'downloaded', version: '1.4.0', checkedAt: 5 };
+    const { ipc, send, invoked } = fakeIpc(() => ({ ok: true, data: status }));
+    const shell = createShellBridge(ipc);
+    expect(await shell.updateStatus()).toEqual(status);
+    expect(invoked).toEqual([['update:status', {}]]);
+    const seen: unknown[] = [];
+    shell.onUpdateStatus((s) => seen.push(s));
+    send('shell:update-status', { state: 'disabled', reason: 'per-machine' });
+    send('shell:update-status', { state: 'rebooting' });
+    expect(seen).toEqual([{ state: 'disabled', reason: 'per-machine' }]);
+    const bad = createShellBridge(fakeIpc(() => ({ ok: true, data: { state: 1 } })).ipc);
+    await expect(bad.updateStatus()).rejects.toMatchObject({ code: 'internal' });
+  });
 });

@@ -10,6 +10,7 @@ import {
   ipcResponseSchema,
   shellViewSchema,
   softphoneEventChannel,
+  updateStatusSchema,
 } from '../protocol/index.js';
 
 /**
@@ -92,6 +93,17 @@ export function createShellBridge(ipc: IpcPort): ShellApi {
     onHotkeyStatus: (listener) =>
       ipc.on('shell:hotkey-status', (payload) => {
         const status = hotkeyStatusSchema.safeParse(payload);
+        if (status.success) listener(status.data);
+      }),
+    updateStatus: async () => {
+      const status = updateStatusSchema.safeParse(await call(ipc, 'update:status', {}));
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- see BridgedError
+      if (!status.success) throw bridgedError('internal', 'bad answer on update:status');
+      return status.data;
+    },
+    onUpdateStatus: (listener) =>
+      ipc.on('shell:update-status', (payload) => {
+        const status = updateStatusSchema.safeParse(payload);
         if (status.success) listener(status.data);
       }),
   };

@@ -57,6 +57,44 @@ export const hotkeyStatusSchema = z.object({
 });
 export type HotkeyStatus = z.infer<typeof hotkeyStatusSchema>;
 
+/** Why the desktop app does not update itself (main/update/update-config.ts). */
+export const updateOffReasonSchema = z.enum([
+  /** A development build. */
+  'not-packaged',
+  /** The IT policy turned it off (`autoUpdate.enabled: false`). */
+  'policy-off',
+  /** No feed: the IT policy sets none (`autoUpdate.feedUrl`). */
+  'no-feed',
+  /** Installed for all users (MSI, deb/rpm): IT deploys updates, unless the policy enables it. */
+  'per-machine',
+]);
+export type UpdateOffReason = z.infer<typeof updateOffReasonSchema>;
+
+/**
+ * Auto-update as the settings screen shows it. `downloaded`: installed when the app quits, or
+ * while the machine is idle with no call live (never during a call).
+ */
+export const updateStatusSchema = z.object({
+  state: z.enum([
+    'disabled',
+    'idle',
+    'checking',
+    'up-to-date',
+    'downloading',
+    'downloaded',
+    'installing',
+    'error',
+  ]),
+  reason: updateOffReasonSchema.optional(),
+  /** The version found, downloading or downloaded. */
+  version: z.string().max(64).optional(),
+  percent: z.number().min(0).max(100).optional(),
+  /** When the feed last answered (ms since the epoch). */
+  checkedAt: z.number().optional(),
+  error: z.string().max(500).optional(),
+});
+export type UpdateStatus = z.infer<typeof updateStatusSchema>;
+
 /** Renderer → main commands of the desktop shell. */
 export const shellCommands = {
   /** Show and focus the main window (e.g. after answering from the ringing window). */
@@ -67,6 +105,8 @@ export const shellCommands = {
   'app:quit': { args: empty, result: z.null() },
   /** Which global hotkeys are held, idle or refused by the OS (the settings screen shows it). */
   'hotkeys:status': { args: empty, result: hotkeyStatusSchema },
+  /** Auto-update's state (the settings screen shows it). */
+  'update:status': { args: empty, result: updateStatusSchema },
 } as const;
 export type ShellCommand = keyof typeof shellCommands;
 export type ShellArgs<C extends ShellCommand> = z.infer<(typeof shellCommands)[C]['args']>;
@@ -85,6 +125,8 @@ export const shellEvents = {
   'shell:open-view': z.object({ view: shellViewSchema }),
   /** The global hotkeys' status changed (a registration failed, a call started or ended). */
   'shell:hotkey-status': hotkeyStatusSchema,
+  /** Auto-update's state changed (checking, downloading, downloaded, error). */
+  'shell:update-status': updateStatusSchema,
 } as const;
 export type ShellEventChannel = keyof typeof shellEvents;
 export type ShellEventData<E extends ShellEventChannel> = z.infer<(typeof shellEvents)[E]>;
@@ -107,6 +149,8 @@ export interface ShellApi {
   onOpenView(listener: (view: ShellView) => void): () => void;
   hotkeyStatus(): Promise<HotkeyStatus>;
   onHotkeyStatus(listener: (status: HotkeyStatus) => void): () => void;
+  updateStatus(): Promise<UpdateStatus>;
+  onUpdateStatus(listener: (status: UpdateStatus) => void): () => void;
 }
 
 /** Global names the preload defines with `contextBridge.exposeInMainWorld`. */

@@ -1,4 +1,4 @@
-import type { SoftphoneSnapshot } from '../../protocol/index.js';
+import type { SoftphoneSnapshot, UpdateStatus } from '../../protocol/index.js';
 import {
   SOFTPHONE_COMMANDS,
   presenceStatusSchema,
@@ -62,6 +62,8 @@ export interface DesktopAppDeps {
   screenPop?: { settings: () => ScreenPopSettings; openExternal: (url: string) => void };
   /** tel:/sip:/callto: handlers, claimed only while the `clickToCall` setting (or policy) is on. */
   clickToCall?: ProtocolClaims;
+  /** Auto-update's state for the settings screen (main/update/auto-update.ts). */
+  updateStatus?: () => UpdateStatus;
   /** `net.isOnline`: a network coming back reconnects at once. */
   network?: NetworkPort;
   /** Ends the process once cleanup is done (Electron: `app.exit(0)`). */
@@ -134,6 +136,8 @@ export class DesktopApp {
           return null;
         },
         'hotkeys:status': () => Promise.resolve(this.hotkeys.status()),
+        'update:status': () =>
+          Promise.resolve(deps.updateStatus?.() ?? { state: 'disabled', reason: 'not-packaged' }),
       },
       isTrustedSender: deps.isTrustedSender,
       log,

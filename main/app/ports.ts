@@ -1,6 +1,7 @@
 import type {
   HotkeyStatus,
   ShellView,
+  UpdateStatus,
   SoftphoneApi,
   SoftphoneSnapshot,
 } from '../../protocol/index.js';
@@ -55,4 +56,6 @@ export interface MainWindowPort {
   muteToggle(): void;
   /** Pushes the global hotkeys' status (`shell:hotkey-status`) to the settings screen. */
   hotkeyStatus?(status: HotkeyStatus): void;
+  /** Pushes auto-update's status (`shell:update-status`) to the settings screen. */
+  updateStatus?(status: UpdateStatus): void;
 }

@@ -161,6 +161,9 @@ export function mainWindowPort(window: () => BrowserWindow | undefined): MainWin
     hotkeyStatus: (status) => {
       send('shell:hotkey-status', status);
     },
+    updateStatus: (status) => {
+      send('shell:update-status', status);
+    },
     reload: () => {
       window()?.webContents.reload();
     },

@@ -27,6 +27,7 @@ function setup() {
           wayland: false,
         });
       },
+      'update:status': () => Promise.resolve({ state: 'disabled', reason: 'no-feed' }),
     },
     isTrustedSender: (frame) => isTrustedSender(frame, { app: APP_ORIGIN }),
     log,

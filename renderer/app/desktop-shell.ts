@@ -1,5 +1,10 @@
 import { useEffect, useState } from 'react';
-import { type HotkeyStatus, PRELOAD_GLOBALS, type ShellApi } from '../../protocol/index.js';
+import {
+  type HotkeyStatus,
+  PRELOAD_GLOBALS,
+  type ShellApi,
+  type UpdateStatus,
+} from '../../protocol/index.js';
 
 /**
  * The desktop shell's bridge (`window.trayphoneShell`, preload/bridge.ts), when this page runs in
@@ -28,6 +33,37 @@ export function useHotkeyStatus(): HotkeyStatus | undefined {
       () => undefined, // an older main without the channel: no status line
     );
     const off = shell.onHotkeyStatus(setStatus);
+    return () => {
+      live = false;
+      off();
+    };
+  }, []);
+  return status;
+}
+
+/** The update half of the bridge, when this page runs in a desktop app whose preload has it. */
+export function desktopUpdates(): Pick<ShellApi, 'updateStatus' | 'onUpdateStatus'> | undefined {
+  const candidate: unknown = (globalThis as Record<string, unknown>)[PRELOAD_GLOBALS.shell];
+  if (typeof candidate !== 'object' || candidate === null) return undefined;
+  const { updateStatus, onUpdateStatus } = candidate as Partial<ShellApi>;
+  if (typeof updateStatus !== 'function' || typeof onUpdateStatus !== 'function') return undefined;
+  return { updateStatus, onUpdateStatus };
+}
+
+/** Auto-update's status from main (asked once, then pushed on every change). */
+export function useUpdateStatus(): UpdateStatus | undefined {
+  const [status, setStatus] = useState<UpdateStatus>();
+  useEffect(() => {
+    const shell = desktopUpdates();
+    if (!shell) return undefined;
+    let live = true;
+    shell.updateStatus().then(
+      (s) => {
+        if (live) setStatus(s);
+      },
+      () => undefined, // an older main without the channel: no update line
+    );
+    const off = shell.onUpdateStatus(setStatus);
     return () => {
       live = false;
       off();

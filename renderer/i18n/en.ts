@@ -262,6 +262,23 @@ export const en = {
     crmWhen: 'Open it',
     crmWhenRinging: 'When a call rings',
     crmWhenAnswered: 'When I answer',
+    update: {
+      label: 'Updates',
+      idle: 'on, not checked yet',
+      checking: 'checking…',
+      'up-to-date': 'up to date',
+      downloading: 'downloading {{version}} ({{percent}} %)',
+      downloaded:
+        '{{version}} is ready: it installs when you quit, or while you are away with no call',
+      installing: 'installing {{version}}…',
+      error: 'the last check failed: {{error}}',
+      off: {
+        'not-packaged': 'off (development build)',
+        'policy-off': 'turned off by your organization',
+        'no-feed': 'off: your organization set no update server',
+        'per-machine': 'installed for all users: your IT department deploys updates',
+      },
+    },
   },
   errors: {
     'not-found': 'No such user, or the call no longer exists.',

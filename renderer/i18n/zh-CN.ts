@@ -259,6 +259,22 @@ export const zhCN: Resources = {
     crmWhen: '打开时机',
     crmWhenRinging: '来电响铃时',
     crmWhenAnswered: '接听时',
+    update: {
+      label: '更新',
+      idle: '已开启，尚未检查',
+      checking: '正在检查…',
+      'up-to-date': '已是最新版本',
+      downloading: '正在下载 {{version}}（{{percent}}%）',
+      downloaded: '{{version}} 已就绪：将在退出时，或在您离开且没有通话时安装',
+      installing: '正在安装 {{version}}…',
+      error: '上次检查失败：{{error}}',
+      off: {
+        'not-packaged': '已关闭（开发版本）',
+        'policy-off': '已被您的组织关闭',
+        'no-feed': '已关闭：您的组织未设置更新服务器',
+        'per-machine': '已为所有用户安装：由 IT 部门部署更新',
+      },
+    },
   },
   errors: {
     'not-found': '没有该用户，或通话已不存在。',

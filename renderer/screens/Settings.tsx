@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ClientSettings } from '../../protocol/softphone.js';
 import { errorMessage, useApi, useSnapshot } from '../app/api-context.js';
-import { useHotkeyStatus } from '../app/desktop-shell.js';
+import { useHotkeyStatus, useUpdateStatus } from '../app/desktop-shell.js';
 import { useDevices } from '../app/devices.js';
 import { useSettings } from '../app/settings.js';
 import { RINGTONES, asRingtone, play } from '../call/sounds.js';
@@ -12,6 +12,7 @@ import { LanguagePicker } from '../components/LanguagePicker.js';
 import { LevelMeter } from '../components/LevelMeter.js';
 import { ScreenPopFields } from '../components/ScreenPopFields.js';
 import { StatusControl } from '../components/StatusControl.js';
+import { UpdateStatusLine } from '../components/UpdateStatusLine.js';
 
 const HOTKEYS = ['answer', 'decline', 'hangup', 'mute'] as const;
 
@@ -23,6 +24,7 @@ export function Settings() {
   const { view, update, isLocked } = useSettings();
   const devices = useDevices();
   const hotkeyStatus = useHotkeyStatus();
+  const updateStatus = useUpdateStatus();
   const [note, setNote] = useState<string>();
   const [preview, setPreview] = useState<() => void>();
   useEffect(() => () => preview?.(), [preview]);
@@ -194,6 +196,7 @@ export function Settings() {
               save({ crmScreenPop });
             }}
           />
+          <UpdateStatusLine status={updateStatus} />
         </fieldset>
       )}
       <p role="status" className="hint">
