@@ -34,6 +34,13 @@ describe('electron-builder.yml', () => {
     expect(config.icon).toBe('resources/icons/icon-512.png');
   });
 
+  it('publish is a generic feed, so app-update.yml (cache dir, publisher name) ships for the updater', async () => {
+    const config = await getConfig(root, null, null);
+    expect([config.publish].flat()).toEqual([
+      { provider: 'generic', url: 'https://updates.invalid/trayphone/' },
+    ]);
+  });
+
   it('declares only trayphone: for every OS; tel:, sip:, callto: only in the macOS Info.plist', async () => {
     const config = await getConfig(root, null, null);
     const schemes = (p: typeof config.protocols) =>
