@@ -4,7 +4,7 @@ import { type PolicyLoad, parsePolicyValue, policySchema } from './policy.js';
 
 /**
  * On Windows the IT policy lives in the registry, under `HKLM\SOFTWARE\Policies\Trayphone`, where
- * Group Policy and Intune write it (resources/policy/trayphone.admx) and only administrators and
+ * Group Policy and Intune write it (resources/policy/windows/trayphone.admx) and only administrators and
  * SYSTEM can write. A policy.json under %ProgramData% is NOT read on Windows: a standard user can
  * create files there, and a policy one user wrote would bind every user of the machine (a server
  * URL pointing at a password collector).
