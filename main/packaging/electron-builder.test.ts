@@ -89,7 +89,7 @@ describe('electron-builder.yml', () => {
       .flat()
       .flatMap((set) => (typeof set === 'string' ? [set] : [set.filter ?? []].flat()));
     expect(files).toEqual(expect.arrayContaining(['out/**', '!**/node_modules/**']));
-    // node-notifier's helpers: the one switch, off (main/README.md, "Notifications").
+    // No helper binaries next to the app (toasts are Electron's, main/README.md "Notifications").
     expect(config.win?.extraResources).toEqual([]);
     for (const script of [
       config.deb?.afterRemove,

@@ -51,7 +51,6 @@ const SERVER_ONLY = [
   'esbuild',
   'pino',
   'prom-client',
-  'node-notifier',
 ];
 
 /** The `electron` module as main imports it: anything it touches is a harmless stand-in. */
