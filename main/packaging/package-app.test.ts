@@ -44,14 +44,7 @@ const FUSE_NAMES = [
 const ELECTRON_DEFAULT_WIRE = '10110100';
 
 /** What must never be in the installer: the server's packages and build tools. */
-const SERVER_ONLY = [
-  'better-sqlite3',
-  'mediasoup',
-  'tsx',
-  'esbuild',
-  'pino',
-  'prom-client',
-];
+const SERVER_ONLY = ['better-sqlite3', 'mediasoup', 'tsx', 'esbuild', 'pino', 'prom-client'];
 
 /** The `electron` module as main imports it: anything it touches is a harmless stand-in. */
 const ELECTRON_STAND_IN = `
