@@ -20,6 +20,7 @@ import {
   powerMonitor,
   protocol,
   safeStorage,
+  screen,
   session,
   shell,
 } from 'electron';
@@ -33,16 +34,16 @@ import { electronUpdaterPort } from './electron/updater-port.js';
 import { AutoUpdate } from './update/auto-update.js';
 import { installScope, resolveUpdateConfig } from './update/update-config.js';
 import { realTimers } from './app/ports.js';
+import type { AppPaths } from './electron/app-paths.js';
 import {
-  type AppPaths,
-  createMainWindow,
+  appIcon,
   electronLogPort,
-  mainWindowPort,
   notifierPort,
-  ringingWindowsPort,
   serveAppProtocol,
   trayPort,
 } from './electron/electron-ports.js';
+import { createMainWindow, mainWindowPort, ringingWindowFactory } from './electron/windows.js';
+import { RingingWindowStack } from './ringing/ringing-window-stack.js';
 import {
   APP_ORIGIN,
   APP_SCHEME,
@@ -382,7 +383,13 @@ async function start(): Promise<void> {
     softphone,
     settings,
     mainWindow: windowPort,
-    ringingWindows: ringingWindowsPort(paths, () => undefined),
+    ringingWindows: new RingingWindowStack(
+      ringingWindowFactory(
+        (options) => new BrowserWindow(options),
+        () => screen.getPrimaryDisplay().workArea,
+        { paths, devTools: !app.isPackaged },
+      ),
+    ),
     notifier: notifierPort(paths),
     tray: trayPort(
       paths,
@@ -442,7 +449,11 @@ async function start(): Promise<void> {
     );
   }
 
-  mainWindow = createMainWindow(paths);
+  mainWindow = createMainWindow((options) => new BrowserWindow(options), {
+    paths,
+    icon: appIcon(paths),
+    devTools: !app.isPackaged,
+  });
   mainWindow.on('close', (event) => {
     // Closing hides to the tray: calls go on. Only quitting (or the OS ending the session)
     // closes for real.

@@ -6,37 +6,21 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  BrowserWindow,
   Menu,
   type MenuItemConstructorOptions,
+  type NativeImage,
   Notification,
   Tray,
   app,
   nativeImage,
   net,
-  screen,
   type Session,
 } from 'electron';
 import electronLog from 'electron-log/main';
-import {
-  type ShellEventChannel,
-  type ShellEventData,
-  type ShellView,
-} from '../../protocol/index.js';
-import type { MainWindowPort } from '../app/ports.js';
 import { type Log, type LogFields, formatLine } from '../log/log.js';
 import { toastActions } from '../notifications/toast-actions.js';
-import {
-  type Closable,
-  type NotifierPort,
-  type RingingWindowPort,
-} from '../ringing/ringing-coordinator.js';
-import {
-  type NativeWindow,
-  RINGING_WORKSPACES,
-  RingingWindowStack,
-} from '../ringing/ringing-window-stack.js';
-import { APP_ORIGIN, type TrustedOrigins } from '../security/origins.js';
+import { type Closable, type NotifierPort } from '../ringing/ringing-coordinator.js';
+import type { TrustedOrigins } from '../security/origins.js';
 import {
   appContentType,
   contentSecurityPolicy,
@@ -44,18 +28,7 @@ import {
 } from '../security/web-policy.js';
 import type { TrayPort } from '../tray/tray-controller.js';
 import type { TrayAction, TrayModel } from '../tray/tray-model.js';
-import { MAIN_WINDOW_SIZE, secureWebPreferences } from '../windows/window-options.js';
-
-export interface AppPaths {
-  /** Built renderer (index.html). */
-  renderer: string;
-  /** resources/ (tray and app icons, sounds). */
-  resources: string;
-  /** The bundled preload (CommonJS). */
-  preload: string;
-  /** electron-vite's dev server, in development. */
-  devServerUrl?: string;
-}
+import type { AppPaths } from './app-paths.js';
 
 // ---- logging -------------------------------------------------------------------------------
 
@@ -115,113 +88,9 @@ export function serveAppProtocol(
   }
 }
 
-/** The URL of a renderer route (`''` = the app root, `/ringing/<id>` = a ringing window). */
-export function rendererUrl(paths: AppPaths, route: string): string {
-  const base = paths.devServerUrl ?? `${APP_ORIGIN}/index.html`;
-  return route === '' ? base : `${base.replace(/#.*$/, '')}#${route}`;
-}
-
-// ---- windows --------------------------------------------------------------------------------
-
-const appIcon = (paths: AppPaths) =>
+/** The app icon for windows. */
+export const appIcon = (paths: AppPaths): NativeImage =>
   nativeImage.createFromPath(path.join(paths.resources, 'icons', 'icon-512.png'));
-
-export function createMainWindow(paths: AppPaths): BrowserWindow {
-  const window = new BrowserWindow({
-    ...MAIN_WINDOW_SIZE,
-    show: false,
-    title: 'Trayphone',
-    icon: appIcon(paths),
-    webPreferences: secureWebPreferences({ preload: paths.preload, keepRunningHidden: true }),
-  });
-  void window.loadURL(rendererUrl(paths, ''));
-  return window;
-}
-
-export function mainWindowPort(window: () => BrowserWindow | undefined): MainWindowPort {
-  const send = <E extends ShellEventChannel>(channel: E, data: ShellEventData<E>): void => {
-    window()?.webContents.send(channel, data);
-  };
-  return {
-    show: () => {
-      const w = window();
-      if (!w) return;
-      if (w.isMinimized()) w.restore();
-      w.show();
-      w.focus();
-    },
-    hide: () => window()?.hide(),
-    isVisible: () => window()?.isVisible() ?? false,
-    openView: (view: ShellView) => {
-      send('shell:open-view', { view });
-    },
-    muteToggle: () => {
-      send('shell:mute-toggle', {});
-    },
-    hotkeyStatus: (status) => {
-      send('shell:hotkey-status', status);
-    },
-    updateStatus: (status) => {
-      send('shell:update-status', status);
-    },
-    reload: () => {
-      window()?.webContents.reload();
-    },
-  };
-}
-
-/**
- * Ringing windows: frameless, on top, shown inactive (never steal focus from typing). Where they
- * go, closing them and re-stacking is RingingWindowStack's (tested); this only makes windows.
- */
-export function ringingWindowsPort(
-  paths: AppPaths,
-  onCreated: (w: BrowserWindow) => void,
-): RingingWindowPort {
-  return new RingingWindowStack({
-    workArea: () => screen.getPrimaryDisplay().workArea,
-    create: (bounds, route): NativeWindow => {
-      const window = new BrowserWindow({
-        ...bounds,
-        show: false,
-        frame: false,
-        resizable: false,
-        movable: true,
-        minimizable: false,
-        maximizable: false,
-        fullscreenable: false,
-        skipTaskbar: true,
-        alwaysOnTop: true,
-        focusable: true,
-        title: 'Incoming call',
-        webPreferences: secureWebPreferences({ preload: paths.preload, autoplay: true }),
-      });
-      window.setAlwaysOnTop(true, 'screen-saver');
-      window.setVisibleOnAllWorkspaces(true, RINGING_WORKSPACES);
-      onCreated(window);
-      window.once('ready-to-show', () => {
-        window.showInactive();
-      });
-      void window.loadURL(rendererUrl(paths, route));
-      return {
-        setBounds: (b) => {
-          window.setBounds(b);
-        },
-        destroy: () => {
-          window.destroy();
-        },
-        isDestroyed: () => window.isDestroyed(),
-        navigate: (next) => {
-          // Only the hash changes: a same-document navigation, the renderer sees `hashchange`.
-          void window.loadURL(rendererUrl(paths, next));
-        },
-        onClosed: (listener) => {
-          window.on('closed', listener);
-        },
-      };
-    },
-  });
-}
 
 // ---- tray, notifications ---------------------------------------------------------------------
 

@@ -16,10 +16,18 @@ export interface SecureWebPreferences {
   preload?: string;
   autoplayPolicy?: 'no-user-gesture-required';
   backgroundThrottling?: boolean;
+  /** DevTools exist only in an unpackaged app: a packaged one has none to open. */
+  devTools: boolean;
 }
 
 export function secureWebPreferences(
-  options: { preload?: string; autoplay?: boolean; keepRunningHidden?: boolean } = {},
+  options: {
+    preload?: string;
+    autoplay?: boolean;
+    keepRunningHidden?: boolean;
+    /** `!app.isPackaged`; off unless asked for. */
+    devTools?: boolean;
+  } = {},
 ): SecureWebPreferences {
   const prefs: SecureWebPreferences = {
     contextIsolation: true,
@@ -32,6 +40,7 @@ export function secureWebPreferences(
     webviewTag: false,
     navigateOnDragDrop: false,
     spellcheck: false,
+    devTools: options.devTools ?? false,
   };
   if (options.preload !== undefined) prefs.preload = options.preload;
   // The ringtone must start without a click, and calls must not be throttled when hidden.
