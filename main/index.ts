@@ -16,6 +16,7 @@ import {
   app,
   globalShortcut,
   ipcMain,
+  Menu,
   net,
   powerMonitor,
   protocol,
@@ -64,6 +65,9 @@ import { DesktopStore } from './settings/desktop-store.js';
 import { loadPolicy, policyFilePath } from './settings/policy.js';
 import { loadRegistryPolicy, regExeReader } from './settings/registry-policy.js';
 import { assertSecureServerUrl } from './security/server-url.js';
+import { devOverrides } from './security/dev-overrides.js';
+import { applicationMenuTemplate } from './windows/app-menu.js';
+import { guardInput } from './windows/input-guard.js';
 import type { SettingsDocument } from './settings/settings-document.js';
 import { nodeSettingsFs, openSettingsStore } from './settings/settings-file.js';
 import { SettingsWatch } from './settings/settings-watch.js';
@@ -72,11 +76,10 @@ import { chromiumFeatures, isWaylandSession } from './shell/chromium-features.js
 import type { LoginItemPlan } from './shell/login-item.js';
 import { ProtocolClaims } from './shell/protocol-claims.js';
 
-// Tests and side-by-side profiles: a separate settings/session directory (before anything reads it).
-// Development only: a packaged app never lets its environment move its data or its renderer.
-if (!app.isPackaged && process.env.TRAYPHONE_USER_DATA) {
-  app.setPath('userData', process.env.TRAYPHONE_USER_DATA);
-}
+// Development only (security/dev-overrides.ts): a packaged app never lets its environment move
+// its data or its renderer. userData before anything reads it.
+const overrides = devOverrides(app.isPackaged, process.env);
+if (overrides.userData !== undefined) app.setPath('userData', overrides.userData);
 
 const log = electronLogPort();
 
@@ -95,10 +98,7 @@ protocol.registerSchemesAsPrivileged([
 ]);
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // out/main
-const devServerUrl =
-  !app.isPackaged && devOrigin(process.env.ELECTRON_RENDERER_URL)
-    ? process.env.ELECTRON_RENDERER_URL
-    : undefined;
+const devServerUrl = overrides.rendererUrl;
 const paths: AppPaths = {
   renderer: path.join(here, '../renderer'),
   resources: path.join(app.getAppPath(), 'resources'),
@@ -185,6 +185,8 @@ function harden(contents: WebContents): void {
   contents.on('will-attach-webview', (event) => {
     event.preventDefault();
   });
+  // No reload key in any window (it would cut the call audio); DevTools keys only unpackaged.
+  guardInput(contents, { packaged: app.isPackaged, log });
   contents.setWindowOpenHandler(({ url }) => {
     log.warn({ url: url.slice(0, 200) }, 'window.open blocked');
     return { action: 'deny' };
@@ -411,6 +413,11 @@ async function start(): Promise<void> {
       appImage: process.env.APPIMAGE,
     },
     isTrustedSender: (frame) => isTrustedSender(frame, origins),
+    // Electron's default menu reloads and opens DevTools: ours does neither (windows/app-menu.ts).
+    applicationMenu: (language) => {
+      const template = applicationMenuTemplate(process.platform, language);
+      Menu.setApplicationMenu(template ? Menu.buildFromTemplate(template) : null);
+    },
     exit: () => {
       // Calls are ended by now: a downloaded update installs instead of a plain exit (its
       // installer quits the app); if it does not within 10 s, exit anyway.

@@ -42,6 +42,7 @@ function setup(
   const registered = new Map<string, () => void>();
   const loginItems: LoginItemPlan[] = [];
   const trayModels: TrayModel[] = [];
+  const menus: string[] = [];
   // The ringing windows as the Electron adapter drives them, with real (fake) window state.
   const ringingWindows = new FakeWindowFactory();
   let exited = 0;
@@ -77,6 +78,7 @@ function setup(
       appArgs: [],
     },
     isTrustedSender: (frame) => isTrustedSender(frame, { app: APP_ORIGIN }),
+    applicationMenu: (language) => menus.push(language),
     exit: () => {
       exited += 1;
     },
@@ -113,6 +115,7 @@ function setup(
     registered,
     loginItems,
     trayModels,
+    menus,
     ringingWindows,
     settings,
     timers,
@@ -290,6 +293,16 @@ describe('DesktopApp', () => {
       kind: 'login-item',
       settings: { openAtLogin: true, args: ['--hidden'] },
     });
+  });
+
+  it('the application menu (no reload, no DevTools) is set at start and follows the language', async () => {
+    const { app, menus } = setup();
+    await app.start(['x']);
+    expect(menus).toEqual(['en']);
+    await app.router.handle('softphone:updateSettings', OWN, { ringtone: 'chime' });
+    expect(menus).toEqual(['en']);
+    await app.router.handle('softphone:updateSettings', OWN, { language: 'zh-CN' });
+    expect(menus).toEqual(['en', 'zh-CN']);
   });
 
   it('loading stored settings at start reloads nothing', async () => {

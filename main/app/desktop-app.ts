@@ -1,4 +1,4 @@
-import type { SoftphoneSnapshot, UpdateStatus } from '../../protocol/index.js';
+import type { ClientSettings, SoftphoneSnapshot, UpdateStatus } from '../../protocol/index.js';
 import {
   SOFTPHONE_COMMANDS,
   presenceStatusSchema,
@@ -56,6 +56,8 @@ export interface DesktopAppDeps {
     appImage?: string | undefined;
   };
   isTrustedSender: (frame: SenderFrame | null) => boolean;
+  /** Sets the application menu in this language (windows/app-menu.ts: nothing that reloads). */
+  applicationMenu?: (language: ClientSettings['language']) => void;
   /** `powerMonitor`: resume / unlock reconnect at once, lock sets away, shutdown ends calls. */
   power?: PowerPort;
   /** CRM screen pop: the template and moment (settings / policy), and `shell.openExternal`. */
@@ -162,12 +164,16 @@ export class DesktopApp {
         if (view.settings.clickToCall !== previous.settings.clickToCall) {
           this.deps.clickToCall?.apply(view.settings.clickToCall);
         }
+        if (view.settings.language !== previous.settings.language) {
+          this.deps.applicationMenu?.(view.settings.language);
+        }
         this.reloadForNewServer(previous.settings.serverUrl, view.settings.serverUrl);
         this.tray.refresh();
         if (this.snapshot) this.ringing.update(this.snapshot);
       }),
     );
     this.applySettings(true);
+    this.deps.applicationMenu?.(settings.current().language);
     this.deps.clickToCall?.apply(settings.current().clickToCall);
     this.watchPower();
     this.onSnapshot(await softphone.getSnapshot({}));

@@ -19,6 +19,34 @@ export class FakeWebContents extends EventEmitter implements ElectronContents {
   reload(): void {
     this.reloads += 1;
   }
+  devToolsOpen = false;
+  toggleDevTools(): void {
+    this.devToolsOpen = !this.devToolsOpen;
+  }
+  /** A key as Electron reports it in `before-input-event`; true if a listener prevented it. */
+  press(input: {
+    key: string;
+    control?: boolean;
+    meta?: boolean;
+    shift?: boolean;
+    alt?: boolean;
+  }): boolean {
+    const event = {
+      defaultPrevented: false,
+      preventDefault(): void {
+        this.defaultPrevented = true;
+      },
+    };
+    this.emit('before-input-event', event, {
+      type: 'keyDown',
+      control: false,
+      meta: false,
+      shift: false,
+      alt: false,
+      ...input,
+    });
+    return event.defaultPrevented;
+  }
   forcefullyCrashRenderer(): void {
     this.crashes += 1;
   }
