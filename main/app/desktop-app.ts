@@ -1,34 +1,38 @@
-import type { ClientSettings, SoftphoneSnapshot, UpdateStatus } from '../../protocol/index.js';
-import {
-  SOFTPHONE_COMMANDS,
-  presenceStatusSchema,
-  type SoftphoneApi,
-} from '../../protocol/index.js';
+import type { SoftphoneSnapshot, UpdateStatus } from '../../protocol/index.js';
 import { ScreenPop, type ScreenPopSettings } from '../crm/screen-pop.js';
 import { IpcRouter } from '../ipc/ipc-router.js';
 import type { Log } from '../log/log.js';
-import { forCall } from '../log/log.js';
+import { type NetworkPort, type PowerPort, PowerWatch } from '../power/power-watch.js';
 import type { NotifierPort, RingingWindowPort } from '../ringing/ringing-coordinator.js';
 import { RingingCoordinator } from '../ringing/ringing-coordinator.js';
 import type { SenderFrame } from '../security/origins.js';
-import { serverOrigins } from '../security/web-policy.js';
 import type { SettingsWatch } from '../settings/settings-watch.js';
-import { type CliCommand, parseCliCommand } from '../shell/cli-args.js';
-import { type DialRequest, deepLinkFromArgv, parseDeepLink } from '../shell/deep-link.js';
+import { parseCliCommand } from '../shell/cli-args.js';
+import { deepLinkFromArgv, parseDeepLink } from '../shell/deep-link.js';
 import {
   type GlobalShortcutPort,
   type HotkeyAction,
   HotkeyRegistry,
   activeHotkeys,
-  hotkeyCommand,
 } from '../shell/hotkeys.js';
-import { type LoginItemPlan, loginItemPlan, startsHidden } from '../shell/login-item.js';
+import { type LoginItemPlan, startsHidden } from '../shell/login-item.js';
 import type { ProtocolClaims } from '../shell/protocol-claims.js';
 import { TrayController, type TrayPort } from '../tray/tray-controller.js';
 import type { TrayAction } from '../tray/tray-model.js';
-import type { MainWindowPort, SoftphoneHost, TimerPort } from './ports.js';
-import { type NetworkPort, type PowerPort, PowerWatch } from '../power/power-watch.js';
+import { CallCommands } from './call-commands.js';
+import { logCallChanges } from './call-log.js';
+import { MainWindowLifecycle } from './main-window-lifecycle.js';
+import type {
+  ApplicationMenuPort,
+  MainWindowPort,
+  PlatformInfo,
+  SoftphoneHost,
+  TimerPort,
+} from './ports.js';
 import { QUIT_TIMEOUT_MS, endCallsAndClose } from './quit.js';
+import { ScreenLockPresence } from './screen-lock-presence.js';
+import { ShellSettings } from './shell-settings.js';
+import { withSettingsWatch } from './softphone-facade.js';
 
 /**
  * Ending calls when the OS shuts down or logs off: Windows shows "this app is preventing
@@ -45,19 +49,9 @@ export interface DesktopAppDeps {
   tray: TrayPort;
   shortcuts: GlobalShortcutPort;
   applyLoginItem: (plan: LoginItemPlan) => void;
-  platform: {
-    os: NodeJS.Platform;
-    execPath: string;
-    configHome: string;
-    appArgs: string[];
-    /** A Wayland session: global shortcuts go through the portal (or the command line). */
-    wayland?: boolean;
-    /** `$APPIMAGE` when running as an AppImage (login-item.ts). */
-    appImage?: string | undefined;
-  };
+  platform: PlatformInfo;
   isTrustedSender: (frame: SenderFrame | null) => boolean;
-  /** Sets the application menu in this language (windows/app-menu.ts: nothing that reloads). */
-  applicationMenu?: (language: ClientSettings['language']) => void;
+  applicationMenu?: ApplicationMenuPort;
   /** `powerMonitor`: resume / unlock reconnect at once, lock sets away, shutdown ends calls. */
   power?: PowerPort;
   /** CRM screen pop: the template and moment (settings / policy), and `shell.openExternal`. */
@@ -75,26 +69,35 @@ export interface DesktopAppDeps {
 }
 
 /**
- * The desktop app's logic, wired from ports: the softphone's snapshots drive the tray and the
- * ringing surfaces; settings drive hotkeys and start-at-login; deep links, tray actions and
- * hotkeys become softphone commands; quitting ends calls first. No Electron in here.
+ * The desktop app's logic, composed from its parts and wired from ports: the softphone's
+ * snapshots drive the tray, the ringing surfaces, the hotkeys, the screen pop and the main
+ * window's reloads; settings drive the shell (shell-settings.ts); the user's actions outside the
+ * renderer become commands (call-commands.ts); quitting ends calls first. No Electron in here.
  */
 export class DesktopApp {
   readonly router: IpcRouter;
   readonly tray: TrayController;
   readonly ringing: RingingCoordinator;
   private readonly hotkeys: HotkeyRegistry;
+  private readonly commands: CallCommands;
+  private readonly shellSettings: ShellSettings;
+  private readonly mainWindow: MainWindowLifecycle;
+  private readonly lockPresence: ScreenLockPresence;
   private snapshot: SoftphoneSnapshot | undefined;
   private quitting: Promise<void> | undefined;
-  private reloadPending = false;
   private powerWatch: PowerWatch | undefined;
   private readonly screenPop: ScreenPop | undefined;
-  /** Set when the screen lock made us away: unlocking makes us available again, not otherwise. */
-  private awayForLock = false;
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(private readonly deps: DesktopAppDeps) {
     const { settings, timers, log } = deps;
+    this.commands = new CallCommands({
+      softphone: deps.softphone,
+      mainWindow: deps.mainWindow,
+      snapshot: () => this.snapshot,
+      quit: () => void this.quit(),
+      log,
+    });
     this.tray = new TrayController(deps.tray, timers, () => settings.current().language);
     this.ringing = new RingingCoordinator({
       windows: deps.ringingWindows,
@@ -119,6 +122,16 @@ export class DesktopApp {
       (status) => deps.mainWindow.hotkeyStatus?.(status),
       deps.platform.wayland ?? false,
     );
+    this.shellSettings = new ShellSettings({
+      settings,
+      hotkeys: this.hotkeys,
+      applyLoginItem: deps.applyLoginItem,
+      platform: deps.platform,
+      clickToCall: deps.clickToCall,
+      applicationMenu: deps.applicationMenu,
+    });
+    this.mainWindow = new MainWindowLifecycle(deps.mainWindow, () => this.isQuitting, log);
+    this.lockPresence = new ScreenLockPresence(deps.softphone, () => this.snapshot, log);
     this.screenPop = deps.screenPop
       ? new ScreenPop(deps.screenPop.settings, deps.screenPop.openExternal, log)
       : undefined;
@@ -160,21 +173,13 @@ export class DesktopApp {
         this.onSnapshot(snapshot);
       }),
       settings.on('changed', (view, previous) => {
-        this.applySettings(view.settings.launchAtLogin !== previous.settings.launchAtLogin);
-        if (view.settings.clickToCall !== previous.settings.clickToCall) {
-          this.deps.clickToCall?.apply(view.settings.clickToCall);
-        }
-        if (view.settings.language !== previous.settings.language) {
-          this.deps.applicationMenu?.(view.settings.language);
-        }
-        this.reloadForNewServer(previous.settings.serverUrl, view.settings.serverUrl);
+        this.shellSettings.changed(view, previous);
+        this.mainWindow.serverChanged(previous.settings.serverUrl, view.settings.serverUrl);
         this.tray.refresh();
         if (this.snapshot) this.ringing.update(this.snapshot);
       }),
     );
-    this.applySettings(true);
-    this.deps.applicationMenu?.(settings.current().language);
-    this.deps.clickToCall?.apply(settings.current().clickToCall);
+    this.shellSettings.applyAll();
     this.watchPower();
     this.onSnapshot(await softphone.getSnapshot({}));
     // At start nothing rings yet and the line may not be up: `--call` pre-fills the dialer.
@@ -183,7 +188,7 @@ export class DesktopApp {
     const dial = cliCall
       ? { target: cliCall.target, media: cliCall.media }
       : deepLinkFromArgv(argv);
-    if (dial) this.dial(dial);
+    if (dial) this.commands.dial(dial);
     else if (!startsHidden(argv, settings.current().startHidden)) this.deps.mainWindow.show();
   }
 
@@ -198,82 +203,28 @@ export class DesktopApp {
       return;
     }
     if (cli.command) {
-      this.cliCommand(cli.command);
+      this.commands.cliCommand(cli.command);
       return;
     }
     const dial = deepLinkFromArgv(argv);
-    if (dial) this.dial(dial);
+    if (dial) this.commands.dial(dial);
     else this.deps.mainWindow.show();
   }
 
   /** macOS `open-url`. */
   openUrl(url: string): void {
     const dial = parseDeepLink(url);
-    if (dial) this.dial(dial);
+    if (dial) this.commands.dial(dial);
     else this.deps.log.warn({ length: url.length }, 'ignored a link that is not click-to-call');
   }
 
   /** `callId`: the call a tray item (answer / decline / hang up) was built for. */
   trayAction(action: TrayAction, callId?: string): void {
-    const { softphone, mainWindow, log } = this.deps;
-    const fail = (error: unknown): void => {
-      log.warn({ action, err: error }, 'tray action failed');
-    };
-    switch (action) {
-      case 'status:available':
-      case 'status:away':
-      case 'status:busy':
-      case 'status:dnd':
-        softphone.setStatus({ status: presenceStatusSchema.parse(action.slice(7)) }).catch(fail);
-        return;
-      case 'agent:available':
-        softphone.agentSetStatus({ status: 'available' }).catch(fail);
-        return;
-      case 'agent:break':
-        softphone.agentSetStatus({ status: 'break', reason: 'break' }).catch(fail);
-        return;
-      case 'open':
-        mainWindow.show();
-        return;
-      case 'missed':
-        mainWindow.show();
-        mainWindow.openView('history');
-        return;
-      case 'quit':
-        void this.quit();
-        return;
-      case 'answer':
-      case 'decline':
-      case 'hangup':
-        this.hotkey(action, callId);
-        return;
-    }
+    this.commands.trayAction(action, callId);
   }
 
   hotkey(action: HotkeyAction, callId?: string): void {
-    if (!this.snapshot) return;
-    const command = hotkeyCommand(action, this.snapshot, callId);
-    if (!command) return;
-    if (command.command === 'mute-toggle') {
-      this.deps.mainWindow.muteToggle();
-      return;
-    }
-    const { softphone, log } = this.deps;
-    const callLog = forCall(log, command.callId);
-    callLog.info({ action, command: command.command }, 'hotkey');
-    const done = (error: unknown): void => {
-      callLog.warn({ err: error }, `${command.command} from hotkey failed`);
-    };
-    switch (command.command) {
-      case 'accept':
-        softphone.accept({ callId: command.callId, media: command.media }).catch(done);
-        return;
-      case 'decline':
-      case 'hangup':
-      case 'cancel':
-        softphone[command.command]({ callId: command.callId }).catch(done);
-        return;
-    }
+    this.commands.hotkey(action, callId);
   }
 
   /**
@@ -289,7 +240,7 @@ export class DesktopApp {
 
   /** What closing the main window does: hide to the tray, unless the app is quitting. */
   mainWindowCloseAction(): 'hide' | 'close' {
-    return this.quitting ? 'close' : 'hide';
+    return this.mainWindow.closeAction();
   }
 
   /** Ends live calls cleanly, tears the shell down, then exits. Idempotent. */
@@ -311,27 +262,6 @@ export class DesktopApp {
     return this.quitting;
   }
 
-  /** The same actions as the tray and the hotkeys; `--call` places the call and shows it. */
-  private cliCommand(command: CliCommand): void {
-    const { softphone, mainWindow, log } = this.deps;
-    log.info({ command: command.command }, 'command line');
-    if (command.command !== 'call') {
-      this.hotkey(command.command);
-      return;
-    }
-    softphone.call({ callees: [command.target], media: command.media }).then(
-      ({ callId }) => {
-        forCall(log, callId).info({ target: command.target }, 'call from the command line');
-        mainWindow.show();
-      },
-      (error: unknown) => {
-        log.warn({ err: error, target: command.target }, 'call from the command line failed');
-        // The dialer, pre-filled, says why (signed out, offline) and lets the user retry.
-        this.dial({ target: command.target, media: command.media });
-      },
-    );
-  }
-
   private watchPower(): void {
     const { power, network, softphone, timers, log } = this.deps;
     if (!power) return;
@@ -347,143 +277,23 @@ export class DesktopApp {
         void this.osShutdown(source);
       },
       lockScreen: () => {
-        this.awayOnLock(true);
+        this.lockPresence.locked(true);
       },
       unlockScreen: () => {
-        this.awayOnLock(false);
+        this.lockPresence.locked(false);
       },
     });
     this.powerWatch.start();
   }
 
-  /**
-   * Away while the screen is locked, as chat and phone apps do: only from `available` (a chosen
-   * busy or do-not-disturb stays), and back to available on unlock only if the lock set away.
-   */
-  private awayOnLock(locked: boolean): void {
-    const current = this.snapshot;
-    if (!current || current.connection !== 'connected') return;
-    const fail = (error: unknown): void => {
-      this.deps.log.warn({ err: error }, 'presence change on screen lock failed');
-    };
-    if (locked && current.status === 'available') {
-      this.awayForLock = true;
-      this.deps.softphone.setStatus({ status: 'away' }).catch(fail);
-    } else if (!locked && this.awayForLock) {
-      this.awayForLock = false;
-      if (current.status === 'away')
-        this.deps.softphone.setStatus({ status: 'available' }).catch(fail);
-    }
-  }
-
-  private dial(request: DialRequest): void {
-    this.deps.log.info({ target: request.target, media: request.media }, 'click-to-call');
-    this.deps.softphone.requestDial(request);
-    this.deps.mainWindow.show();
-    this.deps.mainWindow.openView('dialer');
-  }
-
   private onSnapshot(snapshot: SoftphoneSnapshot): void {
-    this.logCallChanges(this.snapshot, snapshot);
+    logCallChanges(this.deps.log, this.snapshot, snapshot);
     this.snapshot = snapshot;
     if (this.quitting) return;
     this.tray.update(snapshot);
     this.ringing.update(snapshot);
     this.hotkeys.activate(activeHotkeys(snapshot));
     this.screenPop?.update(snapshot);
-    if (this.reloadPending && snapshot.calls.every((c) => c.state === 'ended')) {
-      this.reloadPending = false;
-      this.deps.mainWindow.reload();
-    }
+    this.mainWindow.update(snapshot);
   }
-
-  /** Each call's state changes, one line each, carrying the call id (the log tells its story). */
-  private logCallChanges(before: SoftphoneSnapshot | undefined, after: SoftphoneSnapshot): void {
-    const previous = new Map(before?.calls.map((c) => [c.callId, c.state]));
-    for (const call of after.calls) {
-      const was = previous.get(call.callId);
-      if (was === call.state) continue;
-      forCall(this.deps.log, call.callId).info(
-        {
-          direction: call.direction,
-          from: was ?? 'new',
-          to: call.state,
-          ...(call.endReason !== undefined ? { endReason: call.endReason } : {}),
-          ...(call.info ? { caller: call.info.callerId, media: call.info.media } : {}),
-        },
-        'call state',
-      );
-    }
-  }
-
-  /**
-   * The renderer's CSP allows connections to the configured server only, and a page's CSP is
-   * fixed when it loads: when the server's origin changes (signing in), the main window reloads
-   * so its media socket may reach the new server. Never during a call.
-   */
-  private reloadForNewServer(before: string, after: string): void {
-    if (serverOrigins(before).join() === serverOrigins(after).join()) return;
-    const busy = this.snapshot?.calls.some((c) => c.state !== 'ended') ?? false;
-    if (busy) {
-      this.deps.log.warn({}, 'server changed during a call: the window reloads after it');
-      this.reloadPending = true;
-      return;
-    }
-    this.deps.log.info({ server: serverOrigins(after)[0] ?? '' }, 'server changed: reloading UI');
-    this.deps.mainWindow.reload();
-  }
-
-  private applySettings(loginItemToo: boolean): void {
-    const { settings, platform } = this.deps;
-    const current = settings.current();
-    this.hotkeys.configure(current.hotkeys);
-    if (!loginItemToo) return;
-    this.deps.applyLoginItem(
-      loginItemPlan({
-        platform: platform.os,
-        enabled: current.launchAtLogin,
-        execPath: platform.execPath,
-        appImage: platform.appImage,
-        configHome: platform.configHome,
-        appArgs: platform.appArgs,
-      }),
-    );
-  }
-}
-
-/**
- * The softphone as the IPC router runs it: plain delegation (the softphone's methods keep their
- * own `this`), with every settings result copied into main's `SettingsWatch`.
- */
-export function withSettingsWatch(softphone: SoftphoneApi, watch: SettingsWatch): SoftphoneApi {
-  const facade = { shell: softphone.shell, on: softphone.on.bind(softphone) } as Record<
-    string,
-    unknown
-  >;
-  for (const command of SOFTPHONE_COMMANDS) {
-    const method = softphone[command] as (args: unknown) => Promise<unknown>;
-    facade[command] = (args: unknown) => method.call(softphone, args);
-  }
-  const api = facade as SoftphoneApi;
-  const refresh = async (): Promise<void> => {
-    watch.set(await softphone.getSettings({}));
-  };
-  api.getSettings = async (args) => {
-    const view = await softphone.getSettings(args);
-    watch.set(view);
-    return view;
-  };
-  api.updateSettings = async (patch) => {
-    const view = await softphone.updateSettings(patch);
-    watch.set(view);
-    return view;
-  };
-  api.signIn = async (args) => {
-    try {
-      return await softphone.signIn(args);
-    } finally {
-      await refresh(); // signing in stores the server URL
-    }
-  };
-  return api;
 }

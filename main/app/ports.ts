@@ -1,4 +1,5 @@
 import type {
+  ClientSettings,
   HotkeyStatus,
   ShellView,
   UpdateStatus,
@@ -59,3 +60,18 @@ export interface MainWindowPort {
   /** Pushes auto-update's status (`shell:update-status`) to the settings screen. */
   updateStatus?(status: UpdateStatus): void;
 }
+
+/** Facts about the running app that start-at-login and the hotkeys depend on. */
+export interface PlatformInfo {
+  os: NodeJS.Platform;
+  execPath: string;
+  configHome: string;
+  appArgs: string[];
+  /** A Wayland session: global shortcuts go through the portal (or the command line). */
+  wayland?: boolean;
+  /** `$APPIMAGE` when running as an AppImage (login-item.ts). */
+  appImage?: string | undefined;
+}
+
+/** Sets the application menu in this language (windows/app-menu.ts: nothing that reloads). */
+export type ApplicationMenuPort = (language: ClientSettings['language']) => void;
