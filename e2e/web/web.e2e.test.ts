@@ -88,7 +88,9 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
     await expect
       .poll(() => row.locator('[data-presence]').getAttribute('data-presence'))
       .toBe('available');
-    await row.getByRole('button', { name: 'Video call Bob' }).click();
+    // One call action on the row (audio); video is in its "…" menu.
+    await row.getByRole('button', { name: 'More actions for Bob' }).click();
+    await alice.page.getByRole('menuitem', { name: 'Video call Bob' }).click();
 
     await incoming(bob).waitFor();
     await expect(incoming(bob).textContent()).resolves.toContain('alice');

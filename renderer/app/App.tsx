@@ -2,6 +2,7 @@ import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { callViews } from '../call/call-view.js';
 import { ConnectionIndicator, OfflineBanner } from '../components/ConnectionIndicator.js';
+import { HeaderMenu } from '../components/HeaderMenu.js';
 import { StatusControl } from '../components/StatusControl.js';
 import { Toasts } from '../components/Toasts.js';
 import { Contacts } from '../screens/Contacts.js';
@@ -15,6 +16,7 @@ import { AgentConsole } from '../agent/AgentConsole.js';
 import { useNow } from '../agent/use-now.js';
 import { SupervisorView, useSupervisedQueueNames } from '../supervisor/SupervisorView.js';
 import { useApi, useSigningIn, useSnapshot } from './api-context.js';
+import { CallBarSlot, CallBarSlotProvider } from './call-bar-slot.js';
 import { audibleIncoming, routeHash, TABS, useRoute, type Tab } from './route.js';
 
 // mediasoup-client and the whole call view load only when a call has media.
@@ -49,7 +51,11 @@ export function App() {
     snapshot.connection === 'failed'
   )
     return <SignIn sessionFailed={!signingIn && snapshot.connection === 'failed'} />;
-  return <Shell tab={route.name} />;
+  return (
+    <CallBarSlotProvider>
+      <Shell tab={route.name} />
+    </CallBarSlotProvider>
+  );
 }
 
 function Shell({ tab }: { tab: Tab }) {
@@ -84,14 +90,9 @@ function Shell({ tab }: { tab: Tab }) {
       </a>
       <header className="top-bar">
         <h1 className="brand">{t('app.name')}</h1>
-        <ConnectionIndicator connection={connection} />
         <StatusControl status={snapshot.status} disabled={connection !== 'connected'} />
-        <span className="account" title={t('app.signedInAs', { name: account.displayName })}>
-          {account.displayName}
-        </span>
-        <button type="button" onClick={() => void api.signOut({}).catch(() => undefined)}>
-          {t('app.signOut')}
-        </button>
+        <ConnectionIndicator connection={connection} />
+        <HeaderMenu displayName={account.displayName} userId={account.userId} />
       </header>
       <OfflineBanner connection={connection} />
       {!views.active && (
@@ -156,6 +157,7 @@ function Shell({ tab }: { tab: Tab }) {
           <Screen />
         )}
       </main>
+      <CallBarSlot label={t('shell.callBar')} />
       <Toasts />
     </div>
   );

@@ -1,4 +1,5 @@
 import { seatEn } from '../agent/strings.js';
+import { shellEn, presenceEn } from './shell-strings.js';
 
 /** English strings: the reference tree; zh-CN must have exactly the same keys (i18n.test.ts). */
 export const en = {
@@ -291,6 +292,8 @@ export const en = {
     unreachable: 'The server cannot be reached.',
   },
   seat: seatEn,
+  shell: shellEn,
+  presence: presenceEn,
   time: {
     seconds: '{{count}} s',
     minutes: '{{m}} min {{s}} s',

@@ -1,4 +1,5 @@
 import { seatZhCN } from '../agent/strings.js';
+import { shellZhCN, presenceZhCN } from './shell-strings.js';
 import type { Resources } from './en.js';
 
 /** Simplified Chinese. Typed against the English tree, so a missing key does not compile. */
@@ -287,6 +288,8 @@ export const zhCN: Resources = {
     unreachable: '无法连接服务器。',
   },
   seat: seatZhCN,
+  shell: shellZhCN,
+  presence: presenceZhCN,
   time: {
     seconds: '{{count}} 秒',
     minutes: '{{m}} 分 {{s}} 秒',
