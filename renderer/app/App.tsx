@@ -17,6 +17,7 @@ import { useNow } from '../agent/use-now.js';
 import { SupervisorView, useSupervisedQueueNames } from '../supervisor/SupervisorView.js';
 import { useApi, useSigningIn, useSnapshot } from './api-context.js';
 import { CallBarSlot, CallBarSlotProvider } from './call-bar-slot.js';
+import { useFocusCallBarOnConnect, useIncomingShortcut } from './incoming-focus.js';
 import { audibleIncoming, routeHash, TABS, useRoute, type Tab } from './route.js';
 
 // mediasoup-client and the whole call view load only when a call has media.
@@ -42,8 +43,7 @@ export function App() {
         {t('app.loading')}
       </p>
     );
-  if (route.name === 'ringing')
-    return <RingingWindow callId={route.callId} silent={route.silent} />;
+  if (route.name === 'ringing') return <Ringing callId={route.callId} silent={route.silent} />;
   if (
     signingIn ||
     !snapshot.account ||
@@ -58,6 +58,11 @@ export function App() {
   );
 }
 
+function Ringing({ callId, silent }: { callId: string; silent: boolean }) {
+  useIncomingShortcut();
+  return <RingingWindow callId={callId} silent={silent} />;
+}
+
 function Shell({ tab }: { tab: Tab }) {
   const { t } = useTranslation();
   const api = useApi();
@@ -66,6 +71,9 @@ function Shell({ tab }: { tab: Tab }) {
   const now = useNow(hasEnded);
   const [dismissed, setDismissed] = useState<string>();
   const supervised = useSupervisedQueueNames();
+  const connected = snapshot ? callViews(snapshot, now).active : undefined;
+  useIncomingShortcut();
+  useFocusCallBarOnConnect(connected?.state === 'active' ? connected.callId : undefined);
   if (!snapshot?.account) return null;
   // Seat calling tabs only for agents (an agent state exists) and supervisors (of some queue).
   const shown = (name: Tab) =>
