@@ -95,11 +95,11 @@ describe('screens', () => {
     await i18next.changeLanguage('en');
   });
 
-  it('the incoming view offers Accept video only for a video call', () => {
+  it('the incoming view offers Accept video and Accept as audio only for a video call', () => {
     const incoming = call({ direction: 'incoming', state: 'ringing' }, [leg('alice', 'ringing')]);
     const video = render(new MemorySoftphone(), <IncomingCall call={incoming} ring={false} />);
-    expect(video).toContain('Accept audio');
-    expect(video).toContain('Accept video');
+    expect(video).toContain('aria-label="Accept as audio"');
+    expect(video).toContain('aria-label="Accept video"');
     expect(video).toContain('Decline');
     expect(video).toContain('role="alertdialog"');
     const audioInfo = incoming.info ? { ...incoming.info, media: 'audio' as const } : undefined;
@@ -111,6 +111,8 @@ describe('screens', () => {
       />,
     );
     expect(audio).not.toContain('Accept video');
+    expect(audio).not.toContain('Accept as audio');
+    expect(audio).toContain('aria-label="Accept audio"');
   });
 
   it('a waiting call says that accepting it ends the current call', () => {
