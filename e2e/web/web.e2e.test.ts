@@ -157,7 +157,8 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
       const first = user.page.locator('li.history-row').first();
       await first.waitFor();
       const text = (await first.textContent()) ?? '';
-      expect(text, user.userId).toContain(user === alice ? 'bob' : 'alice');
+      // By display name (the id is its title).
+      expect(text, user.userId).toContain(user === alice ? 'Bob' : 'Alice');
       expect(text).toContain(user === alice ? 'Outgoing' : 'Incoming');
       const duration = await first.locator('[data-testid=duration]').textContent();
       expect(duration, 'a call of a few seconds').toMatch(/^[1-9]\d* s$/);

@@ -153,4 +153,40 @@ describe('screens', () => {
     expect(html).toContain('id="status-control"');
     expect(html).toContain('What you type is kept');
   });
+
+  it('the summary of a call that ended connection-lost says so and who left', () => {
+    const ended = call({ direction: 'incoming', state: 'ended', endReason: 'connection-lost' }, []);
+    const html = render(
+      new MemorySoftphone(),
+      <EndedSummary
+        call={{
+          ...ended,
+          peers: [{ userId: 'bob', connection: 'left', leftReason: 'connection-lost' }],
+        }}
+        onDismiss={() => undefined}
+      />,
+    );
+    expect(html).toContain('Connection lost');
+    expect(html).toContain('bob left');
+  });
+
+  it('a missed call says whose it was and offers to call back', () => {
+    const ended = call({ direction: 'incoming', state: 'ended', endReason: 'canceled' }, []);
+    const html = render(
+      new MemorySoftphone(),
+      <EndedSummary call={ended} onDismiss={() => undefined} />,
+    );
+    expect(html).toContain('Missed call from alice');
+    expect(html).toContain('Call back');
+    expect(html).toContain('data-missed="true"');
+    const declined = call(
+      { direction: 'incoming', state: 'ended', endReason: 'refused-elsewhere' },
+      [],
+    );
+    const other = render(
+      new MemorySoftphone(),
+      <EndedSummary call={declined} onDismiss={() => undefined} />,
+    );
+    expect(other).not.toContain('Missed call');
+  });
 });
