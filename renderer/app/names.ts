@@ -7,6 +7,8 @@ import type { SoftphoneApi } from '../../protocol/softphone.js';
  */
 const names = new Map<string, string>();
 const asked = new Set<string>();
+/** Ids the directory was asked about and does not know. */
+const unknown = new Set<string>();
 const listeners = new Set<() => void>();
 let version = 0;
 
@@ -29,6 +31,11 @@ function lookUp(api: SoftphoneApi, userId: string): void {
   api.searchDirectory({ query: userId, limit: 5 }).then(
     (entries) => {
       for (const e of entries) rememberName(e.userId, e.displayName);
+      if (!entries.some((e) => e.userId === userId)) {
+        unknown.add(userId);
+        version++;
+        for (const l of listeners) l();
+      }
     },
     () => {
       asked.delete(userId); // Offline or no directory: try again next time.
@@ -42,6 +49,9 @@ const useVersion = () =>
     () => version,
     () => version,
   );
+
+/** The directory was asked about this id and has nobody by it. */
+export const isUnknown = (userId: string): boolean => unknown.has(userId);
 
 /** The cached display name of one id (the id itself until known). */
 export const displayName = (userId: string): string => names.get(userId) ?? userId;
