@@ -39,11 +39,17 @@ import type { AppPaths } from './electron/app-paths.js';
 import {
   appIcon,
   electronLogPort,
+  logsFolder,
   notifierPort,
   serveAppProtocol,
   trayPort,
 } from './electron/electron-ports.js';
-import { createMainWindow, mainWindowPort, ringingWindowFactory } from './electron/windows.js';
+import {
+  createMainWindow,
+  mainWindowPort,
+  ringingWindowFactory,
+  watchMainRenderer,
+} from './electron/windows.js';
 import { RingingWindowStack } from './ringing/ringing-window-stack.js';
 import {
   APP_ORIGIN,
@@ -418,6 +424,17 @@ async function start(): Promise<void> {
       const template = applicationMenuTemplate(process.platform, language);
       Menu.setApplicationMenu(template ? Menu.buildFromTemplate(template) : null);
     },
+    // A hung or crash-looping window's question: not parented to that window (it may be dead).
+    dialog: {
+      ask: async (spec, signal) =>
+        (await dialog.showMessageBox({ ...spec, noLink: true, ...(signal ? { signal } : {}) }))
+          .response,
+    },
+    openLogsFolder: () => {
+      void shell.openPath(logsFolder()).then((error) => {
+        if (error) log.warn({ error }, 'the logs folder could not be opened');
+      });
+    },
     exit: () => {
       // Calls are ended by now: a downloaded update installs instead of a plain exit (its
       // installer quits the app); if it does not within 10 s, exit anyway.
@@ -468,6 +485,15 @@ async function start(): Promise<void> {
       event.preventDefault();
       mainWindow?.hide();
     }
+  });
+  // A crashed renderer is reloaded (the call lives here, in main); a hung one, asked about.
+  watchMainRenderer(mainWindow, {
+    gone: (details) => {
+      app_.mainRendererGone(details);
+    },
+    hung: (hung) => {
+      app_.mainRendererHung(hung);
+    },
   });
   // Windows logoff / shutdown: `before-quit` does not fire. Never preventDefault here (that
   // would block the logoff); end calls at once, the window may then close, and the app exits.

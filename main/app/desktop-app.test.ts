@@ -57,6 +57,7 @@ function setup(
       openView: (view) => window.push(view),
       muteToggle: () => window.push('mute'),
       reload: () => window.push('reload'),
+      restartRenderer: () => window.push('restart-renderer'),
       ...(options.onHotkeyStatus ? { hotkeyStatus: options.onHotkeyStatus } : {}),
     },
     ringingWindows: new RingingWindowStack(ringingWindows),
@@ -79,6 +80,7 @@ function setup(
     },
     isTrustedSender: (frame) => isTrustedSender(frame, { app: APP_ORIGIN }),
     applicationMenu: (language) => menus.push(language),
+    openLogsFolder: () => window.push('logs-folder'),
     exit: () => {
       exited += 1;
     },
@@ -341,18 +343,32 @@ describe('DesktopApp', () => {
   });
 
   it('tray actions become commands', async () => {
-    const { app, softphone, window } = setup();
+    const { app, softphone, window, trayModels } = setup();
     await app.start(['x', '--hidden']);
     app.trayAction('status:dnd');
     app.trayAction('missed');
     app.trayAction('agent:break');
     app.trayAction('agent:available');
+    app.trayAction('logs');
     expect(softphone.commands).toEqual([
       { command: 'setStatus', args: { status: 'dnd' } },
       { command: 'agentSetStatus', args: { status: 'break', reason: 'break' } },
       { command: 'agentSetStatus', args: { status: 'available' } },
     ]);
-    expect(window).toEqual(['show', 'history']);
+    expect(window).toEqual(['show', 'history', 'logs-folder']);
+    const actions = trayModels.at(-1)?.menu.map((i) => (i.kind === 'item' ? i.action : i.kind));
+    expect(actions?.slice(-2)).toEqual(['logs', 'quit']);
+  });
+
+  it('a crashed main window renderer is reloaded and the call goes on; a hang asks nothing without a dialog', async () => {
+    const { app, softphone, window } = setup();
+    await app.start(['x', '--hidden']);
+    softphone.push(snapshot({ calls: [incoming('c1', 'active')] }));
+    app.mainRendererGone({ reason: 'crashed', exitCode: 139 });
+    app.mainRendererHung(true);
+    app.mainRendererHung(false);
+    expect(window).toEqual(['reload']);
+    expect(softphone.commands).toEqual([]);
   });
 
   it("the tray's answer / decline / hang-up items act on their own call, not the newest", async () => {

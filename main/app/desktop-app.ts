@@ -24,12 +24,14 @@ import { logCallChanges } from './call-log.js';
 import { MainWindowLifecycle } from './main-window-lifecycle.js';
 import type {
   ApplicationMenuPort,
+  DialogPort,
   MainWindowPort,
   PlatformInfo,
   SoftphoneHost,
   TimerPort,
 } from './ports.js';
 import { QUIT_TIMEOUT_MS, endCallsAndClose } from './quit.js';
+import { type RendererGone, RendererRecovery } from './renderer-recovery.js';
 import { ScreenLockPresence } from './screen-lock-presence.js';
 import { ShellSettings } from './shell-settings.js';
 import { withSettingsWatch } from './softphone-facade.js';
@@ -52,6 +54,10 @@ export interface DesktopAppDeps {
   platform: PlatformInfo;
   isTrustedSender: (frame: SenderFrame | null) => boolean;
   applicationMenu?: ApplicationMenuPort;
+  /** Questions and errors (a hung or crash-looping window); without it they are only logged. */
+  dialog?: DialogPort;
+  /** Opens the logs folder (`shell.openPath`): the tray's "Open logs folder". */
+  openLogsFolder?: () => void;
   /** `powerMonitor`: resume / unlock reconnect at once, lock sets away, shutdown ends calls. */
   power?: PowerPort;
   /** CRM screen pop: the template and moment (settings / policy), and `shell.openExternal`. */
@@ -83,6 +89,7 @@ export class DesktopApp {
   private readonly shellSettings: ShellSettings;
   private readonly mainWindow: MainWindowLifecycle;
   private readonly lockPresence: ScreenLockPresence;
+  private readonly recovery: RendererRecovery;
   private snapshot: SoftphoneSnapshot | undefined;
   private quitting: Promise<void> | undefined;
   private powerWatch: PowerWatch | undefined;
@@ -96,6 +103,7 @@ export class DesktopApp {
       mainWindow: deps.mainWindow,
       snapshot: () => this.snapshot,
       quit: () => void this.quit(),
+      ...(deps.openLogsFolder ? { openLogsFolder: deps.openLogsFolder } : {}),
       log,
     });
     this.tray = new TrayController(deps.tray, timers, () => settings.current().language);
@@ -132,6 +140,17 @@ export class DesktopApp {
     });
     this.mainWindow = new MainWindowLifecycle(deps.mainWindow, () => this.isQuitting, log);
     this.lockPresence = new ScreenLockPresence(deps.softphone, () => this.snapshot, log);
+    this.recovery = new RendererRecovery({
+      window: deps.mainWindow,
+      dialog: deps.dialog,
+      softphone: deps.softphone,
+      snapshot: () => this.snapshot,
+      language: () => settings.current().language,
+      quitting: () => this.isQuitting,
+      quit: () => void this.quit(),
+      timers,
+      log,
+    });
     this.screenPop = deps.screenPop
       ? new ScreenPop(deps.screenPop.settings, deps.screenPop.openExternal, log)
       : undefined;
@@ -236,6 +255,17 @@ export class DesktopApp {
   osShutdown(source: string): Promise<void> {
     if (!this.quitting) this.deps.log.info({ source }, 'the OS is ending the session');
     return this.quit(SHUTDOWN_STEP_TIMEOUT_MS);
+  }
+
+  /** The main window's `render-process-gone`: reload (the call goes on), or stop a crash loop. */
+  mainRendererGone(details: RendererGone): void {
+    this.recovery.gone(details);
+  }
+
+  /** The main window's `unresponsive` / `responsive`: wait or reload, asked once. */
+  mainRendererHung(hung: boolean): void {
+    if (hung) this.recovery.unresponsive();
+    else this.recovery.responsive();
   }
 
   /** What closing the main window does: hide to the tray, unless the app is quitting. */
