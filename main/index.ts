@@ -31,6 +31,7 @@ import WebSocket from 'ws';
 import { Softphone } from '../core/softphone/index.js';
 import { SOFTPHONE_EVENT_NAMES, softphoneEventChannel } from '../protocol/index.js';
 import { DesktopApp } from './app/desktop-app.js';
+import { doNotDisturbProbe, execFilePort } from './power/os-do-not-disturb.js';
 import { electronUpdaterPort } from './electron/updater-port.js';
 import { AutoUpdate } from './update/auto-update.js';
 import { installScope, resolveUpdateConfig } from './update/update-config.js';
@@ -453,6 +454,8 @@ async function start(): Promise<void> {
         powerMonitor.removeListener(event as 'shutdown', listener),
     },
     network: { isOnline: () => net.isOnline() },
+    // GNOME / KDE only (power/os-do-not-disturb.ts): Windows and macOS expose no such state.
+    doNotDisturb: doNotDisturbProbe(process.platform, process.env, execFilePort),
     clickToCall: clickToCallClaims(),
     // CRM screen pop: the `crmScreenPop` setting, or the IT policy's (which wins and locks it).
     screenPop: {
