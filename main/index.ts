@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import {
   BrowserWindow,
   type IpcMainInvokeEvent,
+  crashReporter,
   desktopCapturer,
   dialog,
   type WebContents,
@@ -31,6 +32,7 @@ import WebSocket from 'ws';
 import { Softphone } from '../core/softphone/index.js';
 import { SOFTPHONE_EVENT_NAMES, softphoneEventChannel } from '../protocol/index.js';
 import { DesktopApp } from './app/desktop-app.js';
+import { crashReporterOptions, describeCrashReporting } from './crash/crash-reporting.js';
 import { doNotDisturbProbe, execFilePort } from './power/os-do-not-disturb.js';
 import { electronUpdaterPort } from './electron/updater-port.js';
 import { AutoUpdate } from './update/auto-update.js';
@@ -89,6 +91,23 @@ const overrides = devOverrides(app.isPackaged, process.env);
 if (overrides.userData !== undefined) app.setPath('userData', overrides.userData);
 
 const log = electronLogPort();
+
+// The IT policy first (a file or the registry, read synchronously): the crash reporter below
+// takes its upload server from it. Windows: the registry (GPO/Intune) only; elsewhere the
+// root-owned policy file.
+const policy =
+  process.platform === 'win32'
+    ? loadRegistryPolicy(regExeReader)
+    : loadPolicy(policyFilePath(process.platform, process.env), readPolicyFile);
+
+// As early as possible, before `ready`: minidumps of every process, uploaded only where the
+// policy names an https server (crash/crash-reporting.ts).
+const crashReporting = crashReporterOptions(policy.policy, {
+  version: app.getVersion(),
+  packaged: app.isPackaged,
+});
+crashReporter.start(crashReporting);
+log.info({}, describeCrashReporting(crashReporting, app.getPath('crashDumps')));
 
 // Before `ready`: on Wayland, global shortcuts through the portal and screen capture via PipeWire.
 const chromiumFeatureList = chromiumFeatures(process.platform, process.env);
@@ -229,11 +248,6 @@ function applyLoginItem(plan: LoginItemPlan): void {
 
 async function start(): Promise<void> {
   const ses = session.defaultSession;
-  // Windows: the registry (GPO/Intune) only; elsewhere the root-owned policy file.
-  const policy =
-    process.platform === 'win32'
-      ? loadRegistryPolicy(regExeReader)
-      : loadPolicy(policyFilePath(process.platform, process.env), readPolicyFile);
   const allowInsecure = policy.policy?.allowInsecureServer === true;
   // A corrupt trayphone.json is moved aside (trayphone.json.corrupt-<time>): start from defaults.
   const settingsStore = openSettingsStore(

@@ -370,6 +370,10 @@ describe('DesktopApp', () => {
     expect(window).toEqual(['show', 'history', 'logs-folder']);
     const actions = trayModels.at(-1)?.menu.map((i) => (i.kind === 'item' ? i.action : i.kind));
     expect(actions?.slice(-2)).toEqual(['logs', 'quit']);
+    // Settings → Desktop asks for the same folder over IPC.
+    expect(await app.router.handle('app:open-logs', OWN, {})).toEqual({ ok: true, data: null });
+    expect(window.at(-1)).toBe('logs-folder');
+    expect(window.filter((w) => w === 'logs-folder')).toHaveLength(2);
   });
 
   it('a crashed main window renderer is reloaded and the call goes on; a hang asks nothing without a dialog', async () => {

@@ -57,7 +57,7 @@ export interface DesktopAppDeps {
   applicationMenu?: ApplicationMenuPort;
   /** Questions and errors (a hung or crash-looping window); without it they are only logged. */
   dialog?: DialogPort;
-  /** Opens the logs folder (`shell.openPath`): the tray's "Open logs folder". */
+  /** Opens the logs folder (`shell.openPath`): the tray's item and Settings' `app:open-logs`. */
   openLogsFolder?: () => void;
   /** `powerMonitor`: resume / unlock reconnect at once, lock sets away, shutdown ends calls. */
   power?: PowerPort;
@@ -183,6 +183,10 @@ export class DesktopApp {
         'hotkeys:status': () => Promise.resolve(this.hotkeys.status()),
         'update:status': () =>
           Promise.resolve(deps.updateStatus?.() ?? { state: 'disabled', reason: 'not-packaged' }),
+        'app:open-logs': () => {
+          deps.openLogsFolder?.();
+          return Promise.resolve(null);
+        },
       },
       isTrustedSender: deps.isTrustedSender,
       log,

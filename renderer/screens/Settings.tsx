@@ -11,6 +11,7 @@ import { DeviceSelect } from '../components/DeviceSelect.js';
 import { HotkeyStatusLine } from '../components/HotkeyStatusLine.js';
 import { LanguagePicker } from '../components/LanguagePicker.js';
 import { LevelMeter } from '../components/LevelMeter.js';
+import { OpenLogsButton } from '../components/OpenLogsButton.js';
 import { ScreenPopFields } from '../components/ScreenPopFields.js';
 import { StatusControl } from '../components/StatusControl.js';
 import { UpdateStatusLine } from '../components/UpdateStatusLine.js';
@@ -186,6 +187,7 @@ export function Settings() {
             }}
           />
           <UpdateStatusLine status={updateStatus} />
+          <OpenLogsButton />
         </fieldset>
       )}
       <p role="status" className="hint">
