@@ -107,7 +107,6 @@ const crashReporting = crashReporterOptions(policy.policy, {
   packaged: app.isPackaged,
 });
 crashReporter.start(crashReporting);
-log.info({}, describeCrashReporting(crashReporting, app.getPath('crashDumps')));
 
 // Before `ready`: on Wayland, global shortcuts through the portal and screen capture via PipeWire.
 const chromiumFeatureList = chromiumFeatures(process.platform, process.env);
@@ -248,6 +247,7 @@ function applyLoginItem(plan: LoginItemPlan): void {
 
 async function start(): Promise<void> {
   const ses = session.defaultSession;
+  log.info({}, describeCrashReporting(crashReporting, app.getPath('crashDumps')));
   const allowInsecure = policy.policy?.allowInsecureServer === true;
   // A corrupt trayphone.json is moved aside (trayphone.json.corrupt-<time>): start from defaults.
   const settingsStore = openSettingsStore(
