@@ -28,10 +28,11 @@ import {
 } from 'electron';
 import Store from 'electron-store';
 import { autoUpdater } from 'electron-updater';
-import WebSocket from 'ws';
 import { Softphone } from '../core/softphone/index.js';
 import { SOFTPHONE_EVENT_NAMES, softphoneEventChannel } from '../protocol/index.js';
 import { DesktopApp } from './app/desktop-app.js';
+import { signalingSocketFactory } from './net/signaling-socket.js';
+import { signalingCa } from './net/system-ca.js';
 import { crashReporterOptions, describeCrashReporting } from './crash/crash-reporting.js';
 import { doNotDisturbProbe, execFilePort } from './power/os-do-not-disturb.js';
 import { electronUpdaterPort } from './electron/updater-port.js';
@@ -268,16 +269,24 @@ async function start(): Promise<void> {
     new TokenVault(safeStorage, log),
     log,
   );
+  const openSignalingSocket = signalingSocketFactory({
+    resolveProxy: (url) => ses.resolveProxy(url),
+    ca: signalingCa(log),
+    log,
+  });
   const softphone = new Softphone({
     shell: 'electron',
     // Plain http/ws only to loopback (or a lab's explicit policy): checked on every request.
+    // Chromium's stack (net.fetch): the system proxy, PAC, proxy authentication, the OS's CAs.
     fetch: async (url, init) => {
       assertSecureServerUrl(url, allowInsecure);
-      return fetch(url, init);
+      return net.fetch(url, init);
     },
+    // ws in Node: the system proxy through resolveProxy and a CONNECT tunnel, the OS's CAs
+    // added to Node's (net/signaling-socket.ts).
     createSocket: (url) => {
       assertSecureServerUrl(url, allowInsecure);
-      return new WebSocket(url);
+      return openSignalingSocket(url);
     },
     store: desktopStore.store,
     secretStore: desktopStore.secretStore,
