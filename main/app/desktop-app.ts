@@ -2,6 +2,7 @@ import type { SoftphoneSnapshot, UpdateStatus } from '../../protocol/index.js';
 import { ScreenPop, type ScreenPopSettings } from '../crm/screen-pop.js';
 import { IpcRouter } from '../ipc/ipc-router.js';
 import type { Log } from '../log/log.js';
+import { type DoNotDisturbProbe, OsDoNotDisturb } from '../power/os-do-not-disturb.js';
 import { type NetworkPort, type PowerPort, PowerWatch } from '../power/power-watch.js';
 import type { NotifierPort, RingingWindowPort } from '../ringing/ringing-coordinator.js';
 import { RingingCoordinator } from '../ringing/ringing-coordinator.js';
@@ -56,7 +57,7 @@ export interface DesktopAppDeps {
   applicationMenu?: ApplicationMenuPort;
   /** Questions and errors (a hung or crash-looping window); without it they are only logged. */
   dialog?: DialogPort;
-  /** Opens the logs folder (`shell.openPath`): the tray's "Open logs folder". */
+  /** Opens the logs folder (`shell.openPath`): the tray's item and Settings' `app:open-logs`. */
   openLogsFolder?: () => void;
   /** `powerMonitor`: resume / unlock reconnect at once, lock sets away, shutdown ends calls. */
   power?: PowerPort;
@@ -68,6 +69,8 @@ export interface DesktopAppDeps {
   updateStatus?: () => UpdateStatus;
   /** `net.isOnline`: a network coming back reconnects at once. */
   network?: NetworkPort;
+  /** The desktop's do-not-disturb where it is exposed (followed if `followOsDoNotDisturb`). */
+  doNotDisturb?: DoNotDisturbProbe;
   /** Ends the process once cleanup is done (Electron: `app.exit(0)`). */
   exit: () => void;
   timers: TimerPort;
@@ -90,6 +93,7 @@ export class DesktopApp {
   private readonly mainWindow: MainWindowLifecycle;
   private readonly lockPresence: ScreenLockPresence;
   private readonly recovery: RendererRecovery;
+  private readonly osDoNotDisturb: OsDoNotDisturb;
   private snapshot: SoftphoneSnapshot | undefined;
   private quitting: Promise<void> | undefined;
   private powerWatch: PowerWatch | undefined;
@@ -107,7 +111,14 @@ export class DesktopApp {
       log,
     });
     this.tray = new TrayController(deps.tray, timers, () => settings.current().language);
+    this.osDoNotDisturb = new OsDoNotDisturb({
+      probe: deps.doNotDisturb,
+      enabled: () => settings.current().followOsDoNotDisturb,
+      timers,
+      log,
+    });
     this.ringing = new RingingCoordinator({
+      quiet: () => this.osDoNotDisturb.active(),
       windows: deps.ringingWindows,
       notifier: deps.notifier,
       mainWindow: deps.mainWindow,
@@ -172,6 +183,10 @@ export class DesktopApp {
         'hotkeys:status': () => Promise.resolve(this.hotkeys.status()),
         'update:status': () =>
           Promise.resolve(deps.updateStatus?.() ?? { state: 'disabled', reason: 'not-packaged' }),
+        'app:open-logs': () => {
+          deps.openLogsFolder?.();
+          return Promise.resolve(null);
+        },
       },
       isTrustedSender: deps.isTrustedSender,
       log,
@@ -195,11 +210,15 @@ export class DesktopApp {
         this.shellSettings.changed(view, previous);
         this.mainWindow.serverChanged(previous.settings.serverUrl, view.settings.serverUrl);
         this.tray.refresh();
+        if (view.settings.followOsDoNotDisturb !== previous.settings.followOsDoNotDisturb) {
+          void this.osDoNotDisturb.read();
+        }
         if (this.snapshot) this.ringing.update(this.snapshot);
       }),
     );
     this.shellSettings.applyAll();
     this.watchPower();
+    this.osDoNotDisturb.start();
     this.onSnapshot(await softphone.getSnapshot({}));
     // At start nothing rings yet and the line may not be up: `--call` pre-fills the dialer.
     const cli = parseCliCommand(argv);
@@ -282,6 +301,7 @@ export class DesktopApp {
         await endCallsAndClose(softphone, timers, log, stepTimeoutMs);
       } finally {
         this.powerWatch?.dispose();
+        this.osDoNotDisturb.dispose();
         for (const off of this.unsubscribe) off();
         this.ringing.dispose();
         this.tray.dispose();

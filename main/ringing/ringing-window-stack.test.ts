@@ -10,7 +10,7 @@ import {
   RingingWindowStack,
 } from './ringing-window-stack.js';
 
-function setup() {
+function setup(quiet: { on: boolean } = { on: false }) {
   const factory = new FakeWindowFactory();
   const stack = new RingingWindowStack(factory);
   const notes = new HandleLog();
@@ -21,6 +21,7 @@ function setup() {
     mainWindow: { show: () => undefined, openView: () => undefined },
     timers: new FakeTimers(),
     log,
+    quiet: () => quiet.on,
   });
   const ring = (...calls: SoftphoneCall[]): void => {
     coordinator.update(snapshot({ calls }));
@@ -106,6 +107,26 @@ describe('RingingWindowStack (the ringing windows as the Electron adapter drives
     expect(notes.open).toContain('incoming:b');
     ring(incoming('b'));
     expect(factory.open).toEqual([]);
+  });
+
+  it("quiet (the desktop's do not disturb): no window, so no ringtone; the notification still shows; it stays quiet", () => {
+    const quiet = { on: true };
+    const { factory, ring, notes, coordinator } = setup(quiet);
+    ring(incoming('a'));
+    expect(factory.windows).toHaveLength(0);
+    expect(notes.open).toEqual(['incoming:a']);
+    expect(coordinator.audibleCall()).toBeUndefined();
+    // The mode ends while a rings: a stays quiet, the next call rings with its window and sound.
+    quiet.on = false;
+    ring(incoming('a'), incoming('b'));
+    expect(factory.open).toEqual(['b']);
+    expect(factory.window('b')?.audible).toBe(true);
+    // The ringtone never goes to a quiet call.
+    ring(incoming('a'), incoming('b'), incoming('c'));
+    factory.window('b')?.userClose();
+    expect(coordinator.audibleCall()).toBe('c');
+    ring(incoming('c'));
+    expect(notes.open).toEqual(['incoming:c']);
   });
 
   it('a renderer gone after we closed its window is not made again', () => {

@@ -256,6 +256,10 @@ export const en = {
     startHidden: 'Start hidden in the tray',
     launchAtLogin: 'Launch at login',
     clickToCall: 'Open tel:, sip: and callto: links with Trayphone',
+    openLogs: 'Open logs folder',
+    followOsDoNotDisturb: "Follow the desktop's do not disturb (no ringtone, notification only)",
+    followOsDoNotDisturbHint:
+      'Works on GNOME and KDE Plasma. Windows and macOS do not tell apps about Focus or do not disturb, so calls ring there as usual.',
     crmTemplate: 'CRM screen pop URL',
     crmHint:
       'Opened in your browser for incoming calls. {caller}, {queue} and {callId} are filled in. Leave empty for none.',
