@@ -6,6 +6,7 @@ import { SettingsProvider } from './app/settings.js';
 import { initI18n, preferredLanguage } from './i18n/index.js';
 import './styles/app.css';
 import './styles/shell.css';
+import './styles/call-screen.css';
 
 /**
  * One renderer for both shells: Electron's preload puts the API on `window.softphone`; a plain

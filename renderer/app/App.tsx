@@ -12,6 +12,7 @@ import { IncomingCall, RingingWindow } from '../screens/Incoming.js';
 import { EndedSummary, OutgoingCall } from '../screens/Outgoing.js';
 import { Settings } from '../screens/Settings.js';
 import { SignIn } from '../screens/SignIn.js';
+import { CallToasts } from '../in-call/CallToasts.js';
 import { AgentConsole } from '../agent/AgentConsole.js';
 import { useNow } from '../agent/use-now.js';
 import { SupervisorView, useSupervisedQueueNames } from '../supervisor/SupervisorView.js';
@@ -167,6 +168,9 @@ function Shell({ tab }: { tab: Tab }) {
       </main>
       <CallBarSlot label={t('shell.callBar')} />
       <Toasts />
+      <CallToasts
+        summaryCallId={ended && !views.active && !views.outgoing ? ended.callId : undefined}
+      />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { seatEn } from '../agent/strings.js';
 import { shellEn, presenceEn } from './shell-strings.js';
+import { callScreenEn } from './call-strings.js';
 
 /** English strings: the reference tree; zh-CN must have exactly the same keys (i18n.test.ts). */
 export const en = {
@@ -297,6 +298,7 @@ export const en = {
   },
   seat: seatEn,
   shell: shellEn,
+  callScreen: callScreenEn,
   presence: presenceEn,
   time: {
     seconds: '{{count}} s',

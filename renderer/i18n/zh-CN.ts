@@ -1,5 +1,6 @@
 import { seatZhCN } from '../agent/strings.js';
 import { shellZhCN, presenceZhCN } from './shell-strings.js';
+import { callScreenZhCN } from './call-strings.js';
 import type { Resources } from './en.js';
 
 /** Simplified Chinese. Typed against the English tree, so a missing key does not compile. */
@@ -293,6 +294,7 @@ export const zhCN: Resources = {
   },
   seat: seatZhCN,
   shell: shellZhCN,
+  callScreen: callScreenZhCN,
   presence: presenceZhCN,
   time: {
     seconds: '{{count}} 秒',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Leg } from '../../protocol/index.js';
 import type { SoftphoneCall } from '../../protocol/softphone.js';
 import type { RemoteTrack } from '../media/media-session.js';
-import { canModerate, remotePeople, stageOf, titleNames } from './call-screen.js';
+import { canModerate, moderatorOf, remotePeople, stageOf, titleNames } from './call-screen.js';
 import { endingOf, timeOfDay } from './ending.js';
 
 const leg = (userId: string, over: Partial<Leg> = {}): Leg => ({
@@ -89,6 +89,20 @@ describe('the call screen reads the call', () => {
     expect(canModerate(call([leg('bob'), leg('carol')]), 'bob')).toBe(false);
     // A callee who left does not count.
     expect(canModerate(call([leg('bob'), leg('carol', { leftAt: 9_000 })]), 'alice')).toBe(false);
+  });
+
+  it('in a queue call the answering agent moderates, never the customer who called in', () => {
+    const group = call([leg('agent-ann'), leg('sup-sam')]);
+    const queued = {
+      ...group,
+      info: group.info && {
+        ...group.info,
+        queue: { queue: 'sales', enteredAt: 1_000, agentId: 'agent-ann' },
+      },
+    };
+    expect(canModerate(queued, 'agent-ann')).toBe(true);
+    expect(canModerate(queued, 'alice')).toBe(false);
+    expect(moderatorOf(queued)).toBe('agent-ann');
   });
 
   it('titles the call by the first two names and counts the rest', () => {

@@ -73,7 +73,14 @@ export function stageOf(
  * moderator the server names: in a queue call that is the answering agent, never the caller.
  */
 export const canModerate = (call: SoftphoneCall, me: string): boolean =>
-  call.info?.moderatorId === me && participantsOf(call).length >= 3;
+  moderatorOf(call) === me && participantsOf(call).length >= 3;
+
+/**
+ * Who runs the call: in a queue call the agent who answered it (the customer who called in is
+ * the call's creator, which the server may still name as moderator), else the server's moderator.
+ */
+export const moderatorOf = (call: SoftphoneCall): string | undefined =>
+  call.info?.queue?.agentId ?? call.info?.moderatorId;
 
 /** The call's title: the names of the others, "Bob" or "Bob, Carol" (then " +2"). */
 export function titleNames(names: readonly string[]): { shown: string; more: number } {
