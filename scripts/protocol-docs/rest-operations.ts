@@ -173,7 +173,8 @@ export const REST_OPERATIONS: readonly RestOperation[] = [
     path: '/admin/users',
     operationId: 'listUsers',
     tag: 'admin',
-    summary: 'Users in id order, a page at a time (`after` = the last id of the previous page).',
+    summary:
+      'Users in id order, a page at a time (`cursor` = the `nextCursor` of the previous page).',
     admin: true,
     query: adminUserListQuerySchema,
     success: { status: 200, description: 'One page.', schema: adminUserListSchema },

@@ -128,12 +128,20 @@ export interface RecordQuery {
   from?: number;
   /** Epoch ms, exclusive upper bound on createdAt. */
   before?: number;
+  /** Only records strictly older than this key in the (createdAt, callId) order: paging. */
+  olderThan?: RecordKey;
   limit?: number;
+}
+
+/** A record's place in the store's order: newest first by createdAt, then by callId. */
+export interface RecordKey {
+  createdAt: number;
+  callId: string;
 }
 
 export interface RecordStore {
   add(record: CallRecord): void;
-  /** Newest first; `userId` matches the caller or any participant. */
+  /** Newest first by (createdAt, callId); `userId` matches the caller or any participant. */
   query(query: RecordQuery): Promise<CallRecord[]>;
   get(callId: string): Promise<CallRecord | undefined>;
   flush(): Promise<void>;

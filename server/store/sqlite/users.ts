@@ -12,7 +12,8 @@ import { NO_BLOCKS, type Settings, UserRowCache } from './user-cache.js';
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = { callWaiting: false, status: 'available' };
 export const DEFAULT_USER_LIMIT = 100;
-export const MAX_USER_LIMIT = 1000;
+/** A page of 1,000 and one more, read to know whether another page follows. */
+export const MAX_USER_LIMIT = 1001;
 
 /** setPassword/setDisabled on an id with no account: failing loudly beats a silent no-op. */
 export class UnknownUserError extends Error {
