@@ -231,6 +231,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     accounts: new AccountGuard({
       sessions,
       users: stores.users,
+      families: stores.families,
       calls,
       dropMedia: (userId) => {
         sfu?.userGone(userId);

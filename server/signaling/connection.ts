@@ -208,7 +208,7 @@ export class SignalingConnection {
           `protocol ${data.protocol} is not supported; this server speaks ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')} (current ${PROTOCOL_VERSION})`,
         );
       }
-      const account = await verifyAccessToken(tokens, stores.users, data.token);
+      const account = await verifyAccessToken(tokens, stores, data.token);
       const { userId, expiresAt } = account;
       const settings = await stores.users.getSettings(userId);
       await presence.statusOf(userId);
@@ -221,7 +221,7 @@ export class SignalingConnection {
           `signed in on ${devices.length} devices already; sign out on one first`,
         );
       }
-      const session = this.createSession(userId, data.device, expiresAt);
+      const session = this.createSession(userId, data.device, expiresAt, account.familyId);
       const replaced = sessions.add(session);
       const cameOnline = replaced === undefined && sessions.sessionsOf(userId).length === 1;
       replaced?.close('replaced');
@@ -258,6 +258,7 @@ export class SignalingConnection {
     userId: string,
     device: RequestData<'hello'>['device'],
     expiresAt: number,
+    familyId: string | undefined,
   ): Session {
     return {
       sessionId: randomUUID(),
@@ -265,6 +266,7 @@ export class SignalingConnection {
       device,
       connectedAt: Date.now(),
       expiresAt,
+      ...(familyId === undefined ? {} : { familyId }),
       send: (frame) => {
         this.send(frame);
       },
