@@ -14,7 +14,7 @@ import { CallRegistry } from './call-registry.js';
 import { CallSteps, invalidState } from './call-steps.js';
 import type { CalleeCheck } from './callee-checks.js';
 import { isPendingLeg } from './leg-transitions.js';
-import type { Actor, CallEngineOptions } from './ports.js';
+import type { Actor, CallEngineOptions, QueueHooks } from './ports.js';
 import { ConnectionLoss } from './rejoin-window.js';
 import {
   type LiveCall,
@@ -61,6 +61,14 @@ export class CallEngine {
       windowMs: o.rejoinWindowMs ?? 30_000,
       logger: o.logger,
     });
+  }
+
+  /**
+   * Seat calling follows the queue calls from now on (their leg changes and ends). Given after
+   * construction, once: the contact center is built on the engine, so neither waits for the other.
+   */
+  followQueues(hooks: QueueHooks): void {
+    this.steps.followQueues(hooks);
   }
 
   // ---- queries -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import {
   jsonObjectWith,
   toJsonText,
 } from '../../protocol/index.js';
-import type { Actor, CallEngineOptions } from './ports.js';
+import type { Actor, CallEngineOptions, QueueHooks } from './ports.js';
 import { buildCallRecord, unansweredEndReason } from './call-record.js';
 import type { CallRegistry } from './call-registry.js';
 import { CallSnapshots } from './call-snapshots.js';
@@ -40,6 +40,8 @@ export const invalidState = (call: CallInfo, message: string): ProtocolError =>
  */
 export class CallSteps {
   readonly snapshots: CallSnapshots;
+  /** Seat calling, once it follows the queue calls (`CallEngine.followQueues`). */
+  private queues: QueueHooks | undefined;
 
   constructor(
     private readonly o: CallEngineOptions,
@@ -47,6 +49,12 @@ export class CallSteps {
     private readonly now: () => number,
   ) {
     this.snapshots = new CallSnapshots(o.verifySnapshots ?? false);
+  }
+
+  /** Seat calling follows the queue calls from now on; given once. */
+  followQueues(hooks: QueueHooks): void {
+    if (this.queues) throw new Error('the queue calls are followed already');
+    this.queues = hooks;
   }
 
   /**
@@ -161,7 +169,7 @@ export class CallSteps {
       call.timers.delete(leg.userId);
       this.registry.stoppedRinging(leg.userId, call.info.callId);
     }
-    if (call.info.queue) this.o.queueHooks?.legChanged(call.info, leg);
+    if (call.info.queue) this.queues?.legChanged(call.info, leg);
     return true;
   }
 
@@ -238,7 +246,7 @@ export class CallSteps {
     const frame = encodeEventJson('call.ended', jsonObjectWith('call', json, { reason }));
     for (const p of audience) this.o.router.toDevice(p.userId, p.deviceId, frame);
     const record = buildCallRecord(info, call.notes);
-    if (info.queue) this.o.queueHooks?.callEnding(info, record);
+    if (info.queue) this.queues?.callEnding(info, record);
     this.o.records.add(record);
     this.o.observer.callEnded(record);
     this.o.partiesChanged?.(partiesOf(info));
