@@ -152,7 +152,11 @@ export class CallEngine {
     this.steps.stopRinging(call, leg.userId, 'answered-elsewhere', actor.device.id);
     const firstAnswer = call.info.state === 'ringing';
     call.info.state = 'active';
-    if (this.registry.release(callId) && call.info.queue) call.info.queue.agentId = leg.userId;
+    if (this.registry.release(callId) && call.info.queue) {
+      // A queue call is the agent's to run: the customer who called in is not its moderator.
+      call.info.queue.agentId = leg.userId;
+      call.info.moderatorId = leg.userId;
+    }
     this.registry.involve(leg.userId, callId);
     this.steps.log(call.info, { userId: leg.userId, deviceId: actor.device.id }, 'call accepted');
     if (firstAnswer) this.o.media.callActive(call.info);

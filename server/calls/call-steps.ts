@@ -194,9 +194,10 @@ export class CallSteps {
     this.registry.uninvolve(userId, info.callId);
     // For the SFU a connection lost is a leaving like any other: its peer, if any, is taken out.
     this.o.media.participantLeft(info.callId, userId, reason === 'removed' ? 'removed' : 'left');
-    // The moderator role passes on to whoever has been in the call longest.
+    // The moderator role passes on to whoever has been in the call longest; in a queue call
+    // never to the customer who called in (the agent's side runs it).
     if (info.moderatorId === userId) {
-      const next = presentParticipants(info)[0];
+      const next = presentParticipants(info).find((p) => !info.queue || p.userId !== info.callerId);
       if (next) info.moderatorId = next.userId;
     }
     this.log(info, { userId, reason }, 'participant left');
