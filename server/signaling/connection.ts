@@ -200,7 +200,8 @@ export class SignalingConnection {
   }
 
   private async hello(id: RequestId, data: RequestData<'hello'>): Promise<void> {
-    const { tokens, stores, sessions, presence, calls, config, logger, metrics } = this.services;
+    const { tokens, stores, sessions, sessionEvents, presence, calls, config, logger, metrics } =
+      this.services;
     try {
       if (!SUPPORTED_PROTOCOL_VERSIONS.includes(data.protocol)) {
         throw new ProtocolError(
@@ -242,8 +243,7 @@ export class SignalingConnection {
           calls: calls.callsOf(userId),
         }),
       );
-      if (cameOnline) presence.onlineChanged(userId);
-      calls.deliverPending(session);
+      sessionEvents.emit('signed-in', session, cameOnline);
       logger.info(
         { userId, deviceId: data.device.id, platform: data.device.platform },
         'signed in',
@@ -342,13 +342,9 @@ export class SignalingConnection {
     clearTimeout(this.authTimer);
     const session = this.session;
     if (session) {
-      const { sessions, presence, metrics, logger } = this.services;
+      const { sessions, sessionEvents, metrics, logger } = this.services;
       metrics.sessions.dec();
-      presence.dropSession(session);
-      if (sessions.remove(session)) {
-        presence.onlineChanged(session.userId);
-        this.services.contactCenter.userOffline(session.userId);
-      }
+      sessionEvents.emit('signed-out', session, sessions.remove(session));
       logger.info({ userId: session.userId, deviceId: session.device.id }, 'signed out');
     }
     this.onClosed(this);
