@@ -15,6 +15,7 @@ import { AgentConsole } from '../agent/AgentConsole.js';
 import { useNow } from '../agent/use-now.js';
 import { SupervisorView, useSupervisedQueueNames } from '../supervisor/SupervisorView.js';
 import { useApi, useSigningIn, useSnapshot } from './api-context.js';
+import { useShellOpenView } from './desktop-shell.js';
 import { audibleIncoming, routeHash, TABS, useRoute, type Tab } from './route.js';
 
 // mediasoup-client and the whole call view load only when a call has media.
@@ -34,6 +35,8 @@ export function App() {
   const snapshot = useSnapshot();
   const route = useRoute();
   const [signingIn] = useSigningIn();
+  // Desktop: the tray opens a view (Missed calls → history).
+  useShellOpenView();
   if (!snapshot)
     return (
       <p className="loading" role="status">

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SoftphoneCall } from '../../protocol/softphone.js';
 import { useApi } from '../app/api-context.js';
+import { useShellMuteToggle } from '../app/desktop-shell.js';
 import { useDevices } from '../app/devices.js';
 import { useSettings } from '../app/settings.js';
 import { clock, participantsOf } from '../call/call-view.js';
@@ -34,6 +35,8 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
     mic: settings?.microphoneDevice ?? '',
     camera: settings?.cameraDevice ?? '',
   });
+  // The desktop's global mute hotkey (and `trayphone --mute`) acts like the Mute button.
+  useShellMuteToggle(media.toggleMic);
   const [now, setNow] = useState(Date.now());
   const [showDevices, setShowDevices] = useState(false);
   useEffect(() => {
