@@ -16,6 +16,7 @@ import { useNow } from '../agent/use-now.js';
 import { SupervisorView, useSupervisedQueueNames } from '../supervisor/SupervisorView.js';
 import { useApi, useSigningIn, useSnapshot } from './api-context.js';
 import { useShellOpenView } from './desktop-shell.js';
+import { useHeadset } from '../headset/use-headset.js';
 import { audibleIncoming, routeHash, TABS, useRoute, type Tab } from './route.js';
 
 // mediasoup-client and the whole call view load only when a call has media.
@@ -63,6 +64,8 @@ function Shell({ tab }: { tab: Tab }) {
   const now = useNow(hasEnded);
   const [dismissed, setDismissed] = useState<string>();
   const supervised = useSupervisedQueueNames();
+  // USB headset call buttons and LEDs, in the signed-in main window only (not ringing windows).
+  useHeadset();
   if (!snapshot?.account) return null;
   // Seat calling tabs only for agents (an agent state exists) and supervisors (of some queue).
   const shown = (name: Tab) =>

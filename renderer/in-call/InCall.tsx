@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SoftphoneCall } from '../../protocol/softphone.js';
 import { useApi } from '../app/api-context.js';
+import { useCallMicrophone } from '../app/call-microphone.js';
 import { useShellMuteToggle } from '../app/desktop-shell.js';
 import { useDevices } from '../app/devices.js';
 import { useSettings } from '../app/settings.js';
@@ -37,6 +38,8 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
   });
   // The desktop's global mute hotkey (and `trayphone --mute`) acts like the Mute button.
   useShellMuteToggle(media.toggleMic);
+  // A USB headset's mute button and mute LED (renderer/headset) reach the call through this.
+  useCallMicrophone(media.toggleMic, media.micMuted);
   const [now, setNow] = useState(Date.now());
   const [showDevices, setShowDevices] = useState(false);
   useEffect(() => {
