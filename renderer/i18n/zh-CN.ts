@@ -243,7 +243,6 @@ export const zhCN: Resources = {
       hangup: '挂断',
       mute: '静音',
     },
-    hotkeysHint: '快捷键格式如 CommandOrControl+Shift+A',
     hotkeyFailed: '{{name}}（{{accelerator}}）无法注册：已被其他应用占用或格式无效',
     hotkeysWayland:
       'Wayland：快捷键由桌面（GlobalShortcuts 门户）提供。若不可用，请将按键绑定到 trayphone --answer、--decline、--hangup 或 --mute',
