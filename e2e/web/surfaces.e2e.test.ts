@@ -18,6 +18,7 @@ import {
 import {
   type UserPage,
   type WebWorld,
+  connection,
   dial,
   expectIdle,
   goTab,
@@ -44,12 +45,16 @@ const WORDS = {
     mute: /^(un)?mute( microphone)?$/i,
     missedFrom: 'Missed call from Alice',
     tab: 'Contacts',
+    reconnectNow: 'Reconnect now',
+    saved: 'Saved',
   },
   'zh-CN': {
     hangup: '挂断',
     mute: /^(取消)?(麦克风)?静音$/,
     missedFrom: 'Alice 的未接来电',
     tab: '联系人',
+    reconnectNow: '立即重新连接',
+    saved: '已保存',
   },
 } as const;
 type Lang = keyof typeof WORDS;
@@ -129,6 +134,16 @@ describe.skipIf(missing !== undefined)('surfaces at their real sizes', { timeout
         await checkSurface(alice.page, `history-${sizeName(size)}-${lang}`, axe);
         await goTab(alice, 'settings');
         await checkSurface(alice.page, `settings-${sizeName(size)}-${lang}`, axe);
+        if (size === MAIN) {
+          // The web client has no global hotkeys: no fields that would do nothing.
+          expect(await alice.page.locator('[id^=hotkey-]').count()).toBe(0);
+          // "Saved" shows in the part that changed, not at the bottom of the page.
+          const ringtone = alice.page.locator('#set-ringtone');
+          await ringtone.selectOption('chime');
+          const note = alice.page.locator('fieldset:has(#set-ringtone) .saved-note');
+          await expect.poll(() => note.textContent()).toBe(WORDS[lang].saved);
+          await ringtone.selectOption('classic');
+        }
       }
       await alice.page.setViewportSize(MAIN);
     });
@@ -237,6 +252,60 @@ describe.skipIf(missing !== undefined)('surfaces at their real sizes', { timeout
         await expectIdle(alice);
         await expectIdle(bob);
         for (const user of [alice, bob]) await user.page.setViewportSize(MAIN);
+      }
+    });
+
+    it(`${lang}: offline, the last lists stay greyed and Reconnect now or the online event connects at once`, async () => {
+      const alice = await userPage(world, 'alice');
+      await setLanguage(alice, lang);
+      await alice.page.setViewportSize(MAIN);
+      await goTab(alice, 'contacts');
+      await alice.page.locator('#contacts-search').fill('');
+      await alice.page.locator('li.contact-row[data-user=bob]').waitFor();
+      // While `down`, every new signaling socket is closed at once (the network is gone). The
+      // route patches WebSocket when a page loads, hence the reload (the session is kept).
+      let down = false;
+      await alice.page.routeWebSocket(/./, (ws) => {
+        if (down) void ws.close();
+        else ws.connectToServer();
+      });
+      await alice.page.reload();
+      await expect.poll(() => connection(alice), { timeout: 10_000 }).toBe('connected');
+      await alice.page.locator('li.contact-row[data-user=bob]').waitFor();
+      const goOffline = async () => {
+        down = true;
+        for (const session of world.t.server.services.sessions.sessionsOf('alice'))
+          session.close('server-shutdown');
+        await expect.poll(() => connection(alice)).not.toBe('connected');
+        // A few failed attempts: the backoff's ceiling grows past 10 s.
+        await new Promise((r) => setTimeout(r, 5_000));
+      };
+      try {
+        await goOffline();
+        // The last directory answer stays, greyed, instead of "Nobody found".
+        await alice.page.locator('ul.contact-list.stale li.contact-row[data-user=bob]').waitFor();
+        const reconnect = alice.page.getByRole('button', { name: WORDS[lang].reconnectNow });
+        await checkSurface(alice.page, `offline-${sizeName(MAIN)}-${lang}`);
+        down = false;
+        let since = Date.now();
+        await reconnect.click();
+        await expect.poll(() => connection(alice), { timeout: 5_000 }).toBe('connected');
+        const afterClick = Date.now() - since;
+        expect(await alice.page.locator('ul.contact-list.stale').count()).toBe(0);
+
+        await goOffline();
+        down = false;
+        since = Date.now();
+        await alice.page.evaluate(() => window.dispatchEvent(new Event('online')));
+        await expect.poll(() => connection(alice), { timeout: 5_000 }).toBe('connected');
+        const afterOnline = Date.now() - since;
+        console.log(
+          `${lang}: connected ${afterClick} ms after Reconnect now, ${afterOnline} ms after online`,
+        );
+        expect(afterClick).toBeLessThan(2_000);
+        expect(afterOnline).toBeLessThan(2_000);
+      } finally {
+        down = false;
       }
     });
   }

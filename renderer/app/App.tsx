@@ -19,6 +19,7 @@ import { SupervisorView, useSupervisedQueueNames } from '../supervisor/Superviso
 import { useApi, useSigningIn, useSnapshot } from './api-context.js';
 import { CallBarSlot, CallBarSlotProvider } from './call-bar-slot.js';
 import { useFocusCallBarOnConnect, useIncomingShortcut } from './incoming-focus.js';
+import { useRetryWhenBack } from './reconnect.js';
 import { audibleIncoming, routeHash, TABS, useRoute, type Tab } from './route.js';
 
 // mediasoup-client and the whole call view load only when a call has media.
@@ -74,6 +75,7 @@ function Shell({ tab }: { tab: Tab }) {
   const supervised = useSupervisedQueueNames();
   const connected = snapshot ? callViews(snapshot, now).active : undefined;
   useIncomingShortcut();
+  useRetryWhenBack(api, snapshot?.connection ?? 'signed-out');
   useFocusCallBarOnConnect(connected?.state === 'active' ? connected.callId : undefined);
   if (!snapshot?.account) return null;
   // Seat calling tabs only for agents (an agent state exists) and supervisors (of some queue).
@@ -103,7 +105,10 @@ function Shell({ tab }: { tab: Tab }) {
         <ConnectionIndicator connection={connection} />
         <HeaderMenu displayName={account.displayName} userId={account.userId} />
       </header>
-      <OfflineBanner connection={connection} />
+      <OfflineBanner
+        connection={connection}
+        onReconnect={() => void api.retryConnection({}).catch(() => undefined)}
+      />
       {!views.active && (
         <nav className="tabs" aria-label={t('nav.label')}>
           {TABS.filter(shown).map((name) => (
