@@ -127,6 +127,8 @@ describe.skipIf(missing !== undefined)('surfaces at their real sizes', { timeout
         await goTab(alice, 'dialer');
         await alice.page.locator('#dialer-target').fill('bo');
         await alice.page.locator('[data-suggestion=bob]').waitFor();
+        // No "not found" for what is still being typed while the directory suggests someone.
+        expect(await alice.page.locator('[data-testid=dialer-unknown]').count()).toBe(0);
         await checkSurface(alice.page, `dialer-${sizeName(size)}-${lang}`, axe);
         await alice.page.locator('#dialer-target').fill('');
 
