@@ -192,7 +192,8 @@ describe.skipIf(missing !== undefined)('surfaces at their real sizes', { timeout
       const bob = await userPage(world, 'bob');
       const alice = await userPage(world, 'alice');
       await bob.page.setViewportSize(MAIN);
-      await setLanguage(bob, lang);
+      // Each test sets the languages it reads: it must not rely on an earlier test's.
+      for (const user of [bob, alice]) await setLanguage(user, lang);
       await goTab(bob, 'contacts');
       const search = bob.page.locator('#contacts-search');
       await search.fill('');
@@ -207,12 +208,19 @@ describe.skipIf(missing !== undefined)('surfaces at their real sizes', { timeout
       expect(await incoming(bob).count()).toBe(1);
       expect(await inCall(bob).count()).toBe(0);
       await search.fill('');
+      // The same card in the wide layout.
+      await bob.page.setViewportSize(WIDE);
+      await checkSurface(bob.page, `incoming-${sizeName(WIDE)}-${lang}`);
+      await bob.page.setViewportSize(MAIN);
       // Alice gives up: Bob's card says whose call he missed.
       await alice.page.locator('section.outgoing button.danger').click();
       const missed = bob.page.locator('section.ended');
       await missed.waitFor();
       await expect.poll(() => missed.textContent()).toContain(WORDS[lang].missedFrom);
       await checkSurface(bob.page, `missed-${sizeName(MAIN)}-${lang}`);
+      await bob.page.setViewportSize(WIDE);
+      await checkSurface(bob.page, `missed-${sizeName(WIDE)}-${lang}`);
+      await bob.page.setViewportSize(MAIN);
       await missed.getByRole('button').last().click();
       await expectIdle(alice);
     });
