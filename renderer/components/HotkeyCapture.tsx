@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { captureHotkey } from '../app/hotkey-capture.js';
 
-const isMac = (): boolean => typeof navigator !== 'undefined' && /Mac/i.test(navigator.platform);
+/** macOS names its keys differently (Cmd, Control); its user agent says "Macintosh". */
+const isMac = (): boolean => typeof navigator !== 'undefined' && /Mac/i.test(navigator.userAgent);
 
 /**
  * A press-a-key hotkey field (desktop app): focus it and press the combination; it is saved at
