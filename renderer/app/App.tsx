@@ -21,6 +21,7 @@ import { CallBarSlot, CallBarSlotProvider } from './call-bar-slot.js';
 import { useFocusCallBarOnConnect, useIncomingShortcut } from './incoming-focus.js';
 import { useShellOpenView } from './desktop-shell.js';
 import { useHeadset } from '../headset/use-headset.js';
+import { useRetryWhenBack } from './reconnect.js';
 import { audibleIncoming, routeHash, TABS, useRoute, type Tab } from './route.js';
 
 // mediasoup-client and the whole call view load only when a call has media.
@@ -78,6 +79,7 @@ function Shell({ tab }: { tab: Tab }) {
   const supervised = useSupervisedQueueNames();
   const connected = snapshot ? callViews(snapshot, now).active : undefined;
   useIncomingShortcut();
+  useRetryWhenBack(api, snapshot?.connection ?? 'signed-out');
   useFocusCallBarOnConnect(connected?.state === 'active' ? connected.callId : undefined);
   // USB headset call buttons and LEDs, in the signed-in main window only (not ringing windows).
   useHeadset();
@@ -109,7 +111,10 @@ function Shell({ tab }: { tab: Tab }) {
         <ConnectionIndicator connection={connection} />
         <HeaderMenu displayName={account.displayName} userId={account.userId} />
       </header>
-      <OfflineBanner connection={connection} />
+      <OfflineBanner
+        connection={connection}
+        onReconnect={() => void api.retryConnection({}).catch(() => undefined)}
+      />
       {!views.active && (
         <nav className="tabs" aria-label={t('nav.label')}>
           {TABS.filter(shown).map((name) => (

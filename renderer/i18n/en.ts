@@ -244,7 +244,6 @@ export const en = {
       hangup: 'Hang up',
       mute: 'Mute',
     },
-    hotkeysHint: 'Accelerators such as CommandOrControl+Shift+A',
     hotkeyFailed:
       '{{name}} ({{accelerator}}) could not be registered: another app has it, or it is not valid',
     hotkeysWayland:
