@@ -338,7 +338,12 @@ export class CallSteps {
     for (const p of audience) call.outbox.sendCall(p.userId, p.deviceId, ended);
     call.outbox.flush(this.o.router, json);
     const record = buildCallRecord(info, call.notes);
-    if (info.queue) this.queues?.callEnding(info, record);
+    if (info.queue && this.queues) {
+      // Seat calling says what the record holds of the queues; the record stays the engine's.
+      const queuePart = this.queues.queueRecord(info);
+      if (queuePart) record.queue = queuePart;
+      this.queues.callEnded(info);
+    }
     this.o.records.add(record);
     this.o.observer.callEnded(record);
     this.o.partiesChanged?.(partiesOf(info));
