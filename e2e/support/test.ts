@@ -1,4 +1,4 @@
-import { test as base } from '@playwright/test';
+import { type Browser, test as base } from '@playwright/test';
 import { assertFrameConformance } from '../../server/testing/frame-conformance.js';
 
 export { expect } from '@playwright/test';
@@ -31,3 +31,11 @@ export const test = base.extend<
     { auto: true, scope: 'worker' },
   ],
 });
+
+/**
+ * Closes every context still open in the worker's browser: a suite's afterAll, since the browser
+ * outlives the suite (one per worker) and pages left playing media would load the next suite.
+ */
+export async function closeContexts(browser: Browser): Promise<void> {
+  await Promise.all(browser.contexts().map((c) => c.close().catch(() => undefined)));
+}

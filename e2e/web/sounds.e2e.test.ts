@@ -4,7 +4,7 @@ import { WEB_DIR } from '../../scripts/build-web.js';
 import { SOUND_NAMES } from '../../scripts/generate-resources.js';
 import { type TestServer, startTestServer } from '../../server/testing/test-server.js';
 import { chromiumMissingReason } from '../support/chromium.js';
-import { expect, test } from '../support/test.js';
+import { closeContexts, expect, test } from '../support/test.js';
 
 /**
  * The web build ships the generated sounds (renderer/call/sounds.ts imports them as Vite assets),
@@ -22,7 +22,8 @@ test.describe('web client sounds', () => {
     test.setTimeout(60_000);
     t = await startTestServer({ webRoot: WEB_DIR });
   });
-  test.afterAll(async () => {
+  test.afterAll(async ({ browser }) => {
+    await closeContexts(browser);
     await t.dispose();
   });
 
