@@ -13,7 +13,6 @@ const notYetMoved = [
   '**/web/connection-loss.e2e.test.ts',
   '**/web/server-crash.e2e.test.ts',
   '**/web/seat-calling.e2e.test.ts',
-  '**/electron/**',
 ];
 
 export default defineConfig({
