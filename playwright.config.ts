@@ -10,7 +10,6 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/support/chromium.js';
 /** While the suites move from Vitest one by one: the ones still there. */
 const notYetMoved = [
   '**/web/web.e2e.test.ts',
-  '**/web/connection-loss.e2e.test.ts',
   '**/web/server-crash.e2e.test.ts',
   '**/web/seat-calling.e2e.test.ts',
 ];

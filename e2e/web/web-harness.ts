@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { type Browser, type BrowserContext, type Page, expect } from '@playwright/test';
 import { type TestServer, startTestServer } from '../../server/testing/test-server.js';
 import { WEB_DIR, buildWeb } from '../../scripts/build-web.js';
 import { launchChromium } from '../support/chromium.js';
@@ -17,6 +16,8 @@ export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../test-resu
 export interface WebWorld {
   t: TestServer;
   browser: Browser;
+  /** Whether stopWorld closes the browser (it launched it), or the browser outlives the world. */
+  ownsBrowser: boolean;
   /** Contexts opened by the running test only (extra devices, visitors): closed after it. */
   contexts: BrowserContext[];
   /**
@@ -39,9 +40,11 @@ export interface ShownToast {
   text: string;
 }
 
+/** A server for these users; pages open in `browser` (the test runner's), else in a new one. */
 export async function startWorld(
   users: string[],
   calls: { rejoinWindowMs?: number } = {},
+  browser?: Browser,
 ): Promise<WebWorld> {
   await buildWeb({ ifStale: true });
   const t = await startTestServer({
@@ -51,9 +54,16 @@ export async function startWorld(
     calls: { defaultRingTimeoutMs: RING_TIMEOUT_MS, connectTimeoutMs: 15_000, ...calls },
   });
   for (const id of users) await t.addUser(id, id.charAt(0).toUpperCase() + id.slice(1));
-  const browser = await launchChromium();
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  return { t, browser, contexts: [], users: new Map(), cspViolations: [], toasts: [] };
+  return {
+    t,
+    browser: browser ?? (await launchChromium()),
+    ownsBrowser: !browser,
+    contexts: [],
+    users: new Map(),
+    cspViolations: [],
+    toasts: [],
+  };
 }
 
 export async function stopWorld(world: WebWorld | undefined): Promise<void> {
@@ -63,7 +73,7 @@ export async function stopWorld(world: WebWorld | undefined): Promise<void> {
       c.close().catch(() => undefined),
     ),
   );
-  await world.browser.close();
+  if (world.ownsBrowser) await world.browser.close();
   await world.t.dispose();
 }
 
