@@ -1,7 +1,26 @@
-import { type Browser, test as base } from '@playwright/test';
+import { type Browser, test as base, expect as playwrightExpect } from '@playwright/test';
 import { assertFrameConformance } from '../../server/testing/frame-conformance.js';
 
-export { expect } from '@playwright/test';
+/**
+ * How often `expect.poll` probes unless a test says otherwise: every 50 ms, as under Vitest, where
+ * the suites were written. Playwright backs off (100, 250, 500, 1000 ms), and within the default
+ * one-second deadline (playwright.config.ts) it would miss a level that rises for a moment.
+ */
+const POLL_INTERVAL_MS = 50;
+
+type PollOptions = { message?: string; timeout?: number; intervals?: number[] };
+
+function poll<T>(actual: () => T | Promise<T>, messageOrOptions: string | PollOptions = {}) {
+  const options =
+    typeof messageOrOptions === 'string' ? { message: messageOrOptions } : messageOrOptions;
+  return playwrightExpect.poll(actual, { intervals: [POLL_INTERVAL_MS], ...options });
+}
+
+/** Playwright's `expect`, its `poll` probing every POLL_INTERVAL_MS by default. */
+export const expect: typeof playwrightExpect = new Proxy(playwrightExpect, {
+  get: (target, key, receiver): unknown =>
+    key === 'poll' ? poll : (Reflect.get(target, key, receiver) as unknown),
+});
 
 /**
  * Playwright's `test` with the check Vitest's setup file (server/testing/frame-conformance-setup.ts)

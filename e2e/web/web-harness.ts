@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, type Page, expect } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { type TestServer, startTestServer } from '../../server/testing/test-server.js';
 import { WEB_DIR, buildWeb } from '../../scripts/build-web.js';
 import { launchChromium } from '../support/chromium.js';
+import { expect } from '../support/test.js';
 
 /**
  * The web client end to end: the built client served by a real server (with the SFU), each user
