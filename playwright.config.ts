@@ -7,13 +7,9 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/support/chromium.js';
  * `npx playwright test --project web`. Failures keep a trace and a screenshot of every page under
  * test-results/playwright/; the HTML report goes to playwright-report/ (both git-ignored).
  */
-/** While the suites move from Vitest one by one: the ones still there. */
-const notYetMoved: string[] = [];
-
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.e2e.test.ts',
-  testIgnore: notYetMoved,
   globalSetup: './e2e/support/global-setup.ts',
   // Not test-results/ itself: Playwright empties its output folder, and the suites' screenshots
   // of every main screen (test-results/screenshots) outlive a run of another project.
@@ -49,7 +45,7 @@ export default defineConfig({
     {
       name: 'web',
       testDir: 'e2e/web',
-      testIgnore: ['**/seat-calling.e2e.test.ts', ...notYetMoved],
+      testIgnore: '**/seat-calling.e2e.test.ts',
     },
     { name: 'media', testDir: 'e2e/media' },
     {

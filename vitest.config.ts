@@ -1,16 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['{protocol,core,server,main,preload,renderer,scripts,e2e,bench}/**/*.test.{ts,tsx}'],
     // The browser suites run on Playwright's runner (playwright.config.ts).
-    // (While they move one by one: the ones that have moved.)
-    exclude: [
-      '**/node_modules/**',
-      'e2e/web/sounds.e2e.test.ts',
-      'e2e/media/media.e2e.test.ts',
-      'e2e/contact-center/monitor.e2e.test.ts',
-    ],
+    exclude: [...configDefaults.exclude, 'e2e/**/*.e2e.test.ts'],
     // Integration tests start real servers on loopback: keep them isolated per file.
     pool: 'forks',
     // Fails a test during which a test client received a frame outside the protocol.

@@ -47,9 +47,9 @@ test.describe('a peer who vanishes mid-call', () => {
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(90_000);
     world = await startWorld(
+      browser,
       Object.values(WORDS).flatMap((w) => [...w.users]),
       { rejoinWindowMs: WINDOW_MS },
-      browser,
     );
   });
   test.afterAll(async () => {

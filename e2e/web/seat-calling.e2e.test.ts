@@ -51,7 +51,7 @@ test.describe('seat calling in the web client', () => {
   test.describe.configure({ timeout: 180_000 });
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(90_000);
-    world = await startWorld(['ann', 'cal', 'sue'], {}, browser);
+    world = await startWorld(browser, ['ann', 'cal', 'sue']);
     const cc = world.t.server.services.contactCenter;
     await cc.createQueue({
       name: 'sales',

@@ -2,8 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { type TestServer, startTestServer } from '../../server/testing/test-server.js';
-import { WEB_DIR, buildWeb } from '../../scripts/build-web.js';
-import { launchChromium } from '../support/chromium.js';
+import { WEB_DIR } from '../../scripts/build-web.js';
 import { expect } from '../support/test.js';
 
 /**
@@ -17,8 +16,6 @@ export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../test-resu
 export interface WebWorld {
   t: TestServer;
   browser: Browser;
-  /** Whether stopWorld closes the browser (it launched it), or the browser outlives the world. */
-  ownsBrowser: boolean;
   /** Contexts opened by the running test only (extra devices, visitors): closed after it. */
   contexts: BrowserContext[];
   /**
@@ -41,13 +38,15 @@ export interface ShownToast {
   text: string;
 }
 
-/** A server for these users; pages open in `browser` (the test runner's), else in a new one. */
+/**
+ * A server of the built client (e2e/support/global-setup.ts builds it) for these users; pages open
+ * in `browser`, the test runner's, which outlives the world.
+ */
 export async function startWorld(
+  browser: Browser,
   users: string[],
   calls: { rejoinWindowMs?: number } = {},
-  browser?: Browser,
 ): Promise<WebWorld> {
-  await buildWeb({ ifStale: true });
   const t = await startTestServer({
     media: { enabled: true },
     sfu: { workers: 1 },
@@ -56,15 +55,7 @@ export async function startWorld(
   });
   for (const id of users) await t.addUser(id, id.charAt(0).toUpperCase() + id.slice(1));
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  return {
-    t,
-    browser: browser ?? (await launchChromium()),
-    ownsBrowser: !browser,
-    contexts: [],
-    users: new Map(),
-    cspViolations: [],
-    toasts: [],
-  };
+  return { t, browser, contexts: [], users: new Map(), cspViolations: [], toasts: [] };
 }
 
 export async function stopWorld(world: WebWorld | undefined): Promise<void> {
@@ -74,7 +65,6 @@ export async function stopWorld(world: WebWorld | undefined): Promise<void> {
       c.close().catch(() => undefined),
     ),
   );
-  if (world.ownsBrowser) await world.browser.close();
   await world.t.dispose();
 }
 

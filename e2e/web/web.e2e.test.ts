@@ -41,7 +41,7 @@ test.describe('web client in Chromium', () => {
   test.describe.configure({ timeout: 120_000 });
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(90_000);
-    world = await startWorld(['alice', 'bob', 'carol', 'dave', 'erin'], {}, browser);
+    world = await startWorld(browser, ['alice', 'bob', 'carol', 'dave', 'erin']);
   });
   test.afterAll(async () => {
     await stopWorld(world);
