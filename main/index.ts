@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import {
   BrowserWindow,
   type IpcMainInvokeEvent,
+  crashReporter,
   desktopCapturer,
   dialog,
   type WebContents,
@@ -27,10 +28,13 @@ import {
 } from 'electron';
 import Store from 'electron-store';
 import { autoUpdater } from 'electron-updater';
-import WebSocket from 'ws';
 import { Softphone } from '../core/softphone/index.js';
 import { SOFTPHONE_EVENT_NAMES, softphoneEventChannel } from '../protocol/index.js';
 import { DesktopApp } from './app/desktop-app.js';
+import { signalingSocketFactory } from './net/signaling-socket.js';
+import { signalingCa } from './net/system-ca.js';
+import { crashReporterOptions, describeCrashReporting } from './crash/crash-reporting.js';
+import { doNotDisturbProbe, execFilePort } from './power/os-do-not-disturb.js';
 import { electronUpdaterPort } from './electron/updater-port.js';
 import { AutoUpdate } from './update/auto-update.js';
 import { installScope, resolveUpdateConfig } from './update/update-config.js';
@@ -39,11 +43,17 @@ import type { AppPaths } from './electron/app-paths.js';
 import {
   appIcon,
   electronLogPort,
+  logsFolder,
   notifierPort,
   serveAppProtocol,
   trayPort,
 } from './electron/electron-ports.js';
-import { createMainWindow, mainWindowPort, ringingWindowFactory } from './electron/windows.js';
+import {
+  createMainWindow,
+  mainWindowPort,
+  ringingWindowFactory,
+  watchMainRenderer,
+} from './electron/windows.js';
 import { RingingWindowStack } from './ringing/ringing-window-stack.js';
 import {
   APP_ORIGIN,
@@ -82,6 +92,22 @@ const overrides = devOverrides(app.isPackaged, process.env);
 if (overrides.userData !== undefined) app.setPath('userData', overrides.userData);
 
 const log = electronLogPort();
+
+// The IT policy first (a file or the registry, read synchronously): the crash reporter below
+// takes its upload server from it. Windows: the registry (GPO/Intune) only; elsewhere the
+// root-owned policy file.
+const policy =
+  process.platform === 'win32'
+    ? loadRegistryPolicy(regExeReader)
+    : loadPolicy(policyFilePath(process.platform, process.env), readPolicyFile);
+
+// As early as possible, before `ready`: minidumps of every process, uploaded only where the
+// policy names an https server (crash/crash-reporting.ts).
+const crashReporting = crashReporterOptions(policy.policy, {
+  version: app.getVersion(),
+  packaged: app.isPackaged,
+});
+crashReporter.start(crashReporting);
 
 // Before `ready`: on Wayland, global shortcuts through the portal and screen capture via PipeWire.
 const chromiumFeatureList = chromiumFeatures(process.platform, process.env);
@@ -222,11 +248,7 @@ function applyLoginItem(plan: LoginItemPlan): void {
 
 async function start(): Promise<void> {
   const ses = session.defaultSession;
-  // Windows: the registry (GPO/Intune) only; elsewhere the root-owned policy file.
-  const policy =
-    process.platform === 'win32'
-      ? loadRegistryPolicy(regExeReader)
-      : loadPolicy(policyFilePath(process.platform, process.env), readPolicyFile);
+  log.info({}, describeCrashReporting(crashReporting, app.getPath('crashDumps')));
   const allowInsecure = policy.policy?.allowInsecureServer === true;
   // A corrupt trayphone.json is moved aside (trayphone.json.corrupt-<time>): start from defaults.
   const settingsStore = openSettingsStore(
@@ -247,16 +269,24 @@ async function start(): Promise<void> {
     new TokenVault(safeStorage, log),
     log,
   );
+  const openSignalingSocket = signalingSocketFactory({
+    resolveProxy: (url) => ses.resolveProxy(url),
+    ca: signalingCa(log),
+    log,
+  });
   const softphone = new Softphone({
     shell: 'electron',
     // Plain http/ws only to loopback (or a lab's explicit policy): checked on every request.
+    // Chromium's stack (net.fetch): the system proxy, PAC, proxy authentication, the OS's CAs.
     fetch: async (url, init) => {
       assertSecureServerUrl(url, allowInsecure);
-      return fetch(url, init);
+      return net.fetch(url, init);
     },
+    // ws in Node: the system proxy through resolveProxy and a CONNECT tunnel, the OS's CAs
+    // added to Node's (net/signaling-socket.ts).
     createSocket: (url) => {
       assertSecureServerUrl(url, allowInsecure);
-      return new WebSocket(url);
+      return openSignalingSocket(url);
     },
     store: desktopStore.store,
     secretStore: desktopStore.secretStore,
@@ -418,6 +448,17 @@ async function start(): Promise<void> {
       const template = applicationMenuTemplate(process.platform, language);
       Menu.setApplicationMenu(template ? Menu.buildFromTemplate(template) : null);
     },
+    // A hung or crash-looping window's question: not parented to that window (it may be dead).
+    dialog: {
+      ask: async (spec, signal) =>
+        (await dialog.showMessageBox({ ...spec, noLink: true, ...(signal ? { signal } : {}) }))
+          .response,
+    },
+    openLogsFolder: () => {
+      void shell.openPath(logsFolder()).then((error) => {
+        if (error) log.warn({ error }, 'the logs folder could not be opened');
+      });
+    },
     exit: () => {
       // Calls are ended by now: a downloaded update installs instead of a plain exit (its
       // installer quits the app); if it does not within 10 s, exit anyway.
@@ -436,6 +477,8 @@ async function start(): Promise<void> {
         powerMonitor.removeListener(event as 'shutdown', listener),
     },
     network: { isOnline: () => net.isOnline() },
+    // GNOME / KDE only (power/os-do-not-disturb.ts): Windows and macOS expose no such state.
+    doNotDisturb: doNotDisturbProbe(process.platform, process.env, execFilePort),
     clickToCall: clickToCallClaims(),
     // CRM screen pop: the `crmScreenPop` setting, or the IT policy's (which wins and locks it).
     screenPop: {
@@ -468,6 +511,15 @@ async function start(): Promise<void> {
       event.preventDefault();
       mainWindow?.hide();
     }
+  });
+  // A crashed renderer is reloaded (the call lives here, in main); a hung one, asked about.
+  watchMainRenderer(mainWindow, {
+    gone: (details) => {
+      app_.mainRendererGone(details);
+    },
+    hung: (hung) => {
+      app_.mainRendererHung(hung);
+    },
   });
   // Windows logoff / shutdown: `before-quit` does not fire. Never preventDefault here (that
   // would block the logoff); end calls at once, the window may then close, and the app exits.

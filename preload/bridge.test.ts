@@ -69,7 +69,11 @@ describe('preload bridge', () => {
     const { ipc, invoked, send } = fakeIpc(() => ({ ok: true, data: null }));
     const shell = createShellBridge(ipc);
     await shell.quit();
-    expect(invoked).toEqual([['app:quit', {}]]);
+    await shell.openLogs();
+    expect(invoked).toEqual([
+      ['app:quit', {}],
+      ['app:open-logs', {}],
+    ]);
     const views: string[] = [];
     let mutes = 0;
     shell.onOpenView((v) => views.push(v));

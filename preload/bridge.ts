@@ -75,6 +75,7 @@ export function createShellBridge(ipc: IpcPort): ShellApi {
     showWindow: () => call(ipc, 'window:show', {}) as Promise<null>,
     hideWindow: () => call(ipc, 'window:hide', {}) as Promise<null>,
     quit: () => call(ipc, 'app:quit', {}) as Promise<null>,
+    openLogs: () => call(ipc, 'app:open-logs', {}) as Promise<null>,
     onMuteToggle: (listener) =>
       ipc.on('shell:mute-toggle', () => {
         listener();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { userIdSchema } from './common.js';
+import { pageCursorSchema, userIdSchema } from './common.js';
 import {
   queueConfigSchema,
   queueMemberSchema,
@@ -23,7 +23,10 @@ const pageLimit = z.coerce
   .default(100)
   .describe('Page size, 1-1000 (default 100).');
 
-/** `GET /admin/records`: newest first, filtered by participant and creation time. */
+/**
+ * `GET /admin/records`: newest first by (createdAt, callId), filtered by participant and creation
+ * time. `cursor` combines with `from`/`before`: it pages within a time range.
+ */
 export const adminRecordQuerySchema = z.object({
   userId: userIdSchema
     .optional()
@@ -39,9 +42,8 @@ export const adminRecordQuerySchema = z.object({
     .int()
     .nonnegative()
     .optional()
-    .describe(
-      'Epoch ms, exclusive upper bound on `createdAt`: the next page of a newest-first list.',
-    ),
+    .describe('Epoch ms, exclusive upper bound on `createdAt`.'),
+  cursor: pageCursorSchema.optional(),
   limit: pageLimit,
 });
 export type AdminRecordQuery = z.infer<typeof adminRecordQuerySchema>;
@@ -50,15 +52,26 @@ export type AdminRecordQuery = z.infer<typeof adminRecordQuerySchema>;
 export const adminUserListQuerySchema = z.object({
   after: userIdSchema
     .optional()
-    .describe('Only users whose id sorts after this one: the last id of the previous page.'),
+    .describe('Only users whose id sorts after this one (older paging; `cursor` is preferred).'),
+  cursor: pageCursorSchema.optional(),
   limit: pageLimit,
 });
 export type AdminUserListQuery = z.infer<typeof adminUserListQuerySchema>;
 
-export const adminUserListSchema = z.object({ users: z.array(adminUserSchema) });
-export const adminRecordListSchema = z.object({
-  records: z.array(callRecordSchema).describe('Newest first (by `createdAt`).'),
+const nextCursor = pageCursorSchema
+  .optional()
+  .describe('Present when more follow: pass it as `cursor` for the next page. Absent on the last.');
+
+export const adminUserListSchema = z.object({
+  users: z.array(adminUserSchema).describe('In user id order.'),
+  nextCursor,
 });
+export type AdminUserPage = z.infer<typeof adminUserListSchema>;
+export const adminRecordListSchema = z.object({
+  records: z.array(callRecordSchema).describe('Newest first by (`createdAt`, `callId`).'),
+  nextCursor,
+});
+export type AdminRecordPage = z.infer<typeof adminRecordListSchema>;
 
 /** `POST /admin/users/:userId/tokens`: an access token only (no refresh token). */
 export const adminMintedTokenSchema = z.object({

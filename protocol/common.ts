@@ -3,6 +3,19 @@ import { z } from 'zod';
 /** Maximum size of opaque custom data a client may attach (call payloads, peer messages). */
 export const MAX_CUSTOM_PAYLOAD_BYTES = 4096;
 
+/**
+ * An opaque paging cursor: pass a page's `nextCursor` back unchanged to get the next page; never
+ * build or parse one. A page without `nextCursor` is the last. Pages are tie-safe: items sharing
+ * a creation time are neither skipped nor repeated across a boundary.
+ */
+export const pageCursorSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .describe(
+    'Opaque: the `nextCursor` of the previous page, passed back unchanged (never built or parsed by a client).',
+  );
+
 export const userIdSchema = z
   .string()
   .regex(

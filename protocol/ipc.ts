@@ -107,6 +107,8 @@ export const shellCommands = {
   'hotkeys:status': { args: empty, result: hotkeyStatusSchema },
   /** Auto-update's state (the settings screen shows it). */
   'update:status': { args: empty, result: updateStatusSchema },
+  /** Opens the folder of the app's logs in the file manager (what support asks for). */
+  'app:open-logs': { args: empty, result: z.null() },
 } as const;
 export type ShellCommand = keyof typeof shellCommands;
 export type ShellArgs<C extends ShellCommand> = z.infer<(typeof shellCommands)[C]['args']>;
@@ -151,6 +153,7 @@ export interface ShellApi {
   onHotkeyStatus(listener: (status: HotkeyStatus) => void): () => void;
   updateStatus(): Promise<UpdateStatus>;
   onUpdateStatus(listener: (status: UpdateStatus) => void): () => void;
+  openLogs(): Promise<null>;
 }
 
 /** Global names the preload defines with `contextBridge.exposeInMainWorld`. */

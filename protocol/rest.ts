@@ -6,7 +6,15 @@ export const loginRequestSchema = z.object({
   userId: userIdSchema,
   password: z.string().min(1).max(1024),
 });
+/**
+ * `POST /api/auth/refresh`, and sign-out (`/api/auth/logout`, `/api/auth/logout-all`). A refresh
+ * rotates: the answer carries a new refresh token and the one sent is dead. Presenting a dead one
+ * again revokes the whole sign-in (every token descended from its login) with 401.
+ */
 export const refreshRequestSchema = z.object({ refreshToken: z.string().min(1).max(4096) });
+/** The answer to a sign-out: how many sign-ins it revoked (0 when already signed out). */
+export const signOutResponseSchema = z.object({ revoked: z.number().int().nonnegative() });
+export type SignOutResponse = z.infer<typeof signOutResponseSchema>;
 export const tokenResponseSchema = z.object({
   userId: userIdSchema,
   displayName: z.string(),

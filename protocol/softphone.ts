@@ -160,6 +160,11 @@ export const clientSettingsSchema = z.object({
    * again after substitution by main/crm/screen-pop.ts).
    */
   crmScreenPop: crmScreenPopSchema,
+  /**
+   * Desktop: while the desktop's own do-not-disturb is on (GNOME's "show banners" off), an
+   * invitation gets no ringtone and no ringing window, only the (silent) notification. Opt-in.
+   */
+  followOsDoNotDisturb: z.boolean(),
 });
 export type ClientSettings = z.infer<typeof clientSettingsSchema>;
 export type ClientSettingKey = keyof ClientSettings;

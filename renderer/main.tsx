@@ -5,6 +5,8 @@ import { App } from './app/App.js';
 import { SettingsProvider } from './app/settings.js';
 import { initI18n, preferredLanguage } from './i18n/index.js';
 import './styles/app.css';
+import './styles/shell.css';
+import './styles/call-screen.css';
 
 /**
  * One renderer for both shells: Electron's preload puts the API on `window.softphone`; a plain

@@ -35,6 +35,7 @@ import { SignalingConnection } from './signaling/connection.js';
 import type { Services } from './signaling/context.js';
 import { HeartbeatSweep } from './signaling/heartbeat.js';
 import { SentMessages } from './signaling/sent-messages.js';
+import { SessionEvents } from './signaling/session-events.js';
 import { LocalMessageRouter, LocalSessionRegistry } from './signaling/sessions.js';
 import { dataFile, openSqliteStores } from './store/sqlite/index.js';
 import type { Stores } from './store/types.js';
@@ -153,35 +154,23 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     });
   }
   const sessions = new LocalSessionRegistry();
+  const sessionEvents = new SessionEvents();
   const router = new LocalMessageRouter(sessions);
   const tokens = new TokenService(jwtSecret(config), {
     accessSec: options.tokenLifetimesSec?.access ?? config.auth.accessTokenTtlSec,
     refreshSec: options.tokenLifetimesSec?.refresh ?? config.auth.refreshTokenTtlSec,
   });
   const presence = new PresenceService(sessions, stores.users, logger);
-  // The SFU and the call engine refer to each other: conference control flows one way, media
-  // failure and admission checks the other.
   const sfu: SfuService | undefined = config.media.enabled
     ? new SfuService({
         config: { ...config.sfu, connectTimeoutMs: config.calls.connectTimeoutMs },
         tokens,
-        isParticipant: (callId, userId) => calls.isParticipant(callId, userId),
-        mayMonitor: (callId, userId) => contactCenter.mayMonitor(callId, userId),
         sessionLive: (sessionId, userId) =>
           sessions.sessionsOf(userId).some((s) => s.sessionId === sessionId),
-        onMediaFailed: (callId) => {
-          calls.endCall(callId, 'media-failed');
-        },
-        onMediaLost: (callId, userId) => {
-          calls.mediaLost(callId, userId);
-        },
-        onMediaBack: (callId, userId) => {
-          calls.mediaBack(callId, userId);
-        },
         logger,
       })
     : undefined;
-  const calls: CallEngine = new CallEngine({
+  const calls = new CallEngine({
     router,
     devicesOf: (userId) => sessions.sessionsOf(userId).map((s) => s.device.id),
     liveCalls: stores.liveCalls,
@@ -194,15 +183,6 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     verifySnapshots: options.verifyCallSnapshots ?? false,
     partiesChanged: (userIds) => {
       presence.callPartiesChanged(userIds);
-    },
-    // Seat calling follows the queue calls it holds (deferred: it is built next).
-    queueHooks: {
-      legChanged: (call, leg) => {
-        contactCenter.legChanged(call, leg);
-      },
-      callEnding: (call, record) => {
-        contactCenter.callEnding(call, record);
-      },
     },
   });
   const contactCenter = new ContactCenter({
@@ -224,6 +204,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     stores,
     tokens,
     sessions,
+    sessionEvents,
     router,
     presence,
     calls,
@@ -231,6 +212,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     accounts: new AccountGuard({
       sessions,
       users: stores.users,
+      families: stores.families,
       calls,
       dropMedia: (userId) => {
         sfu?.userGone(userId);
@@ -243,12 +225,36 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   };
   metrics.countCallsWith(() => calls.counts());
   presence.readInCallFrom((userId) => calls.isBusy(userId));
-  presence.onOnlineChanged((userId, online) => {
-    if (online) calls.userOnline(userId);
-    else calls.userOffline(userId);
+  // Seat calling follows the queue calls it holds (it is built on the engine, so it comes after).
+  calls.followQueues(contactCenter);
+  // Who follows sign-ins and sign-outs, in this order: watchers learn of it first, then the
+  // user's calls (rejoin windows, pending invitations), then seat calling.
+  presence.followSessions(sessionEvents);
+  sessionEvents.on('signed-in', (session, firstDevice) => {
+    if (firstDevice) calls.userOnline(session.userId);
+    calls.deliverPending(session);
+  });
+  sessionEvents.on('signed-out', (session, lastDevice) => {
+    if (!lastDevice) return;
+    calls.userOffline(session.userId);
+    contactCenter.userOffline(session.userId);
   });
 
-  await sfu?.start();
+  // Conference control flows from the engine to the SFU (its media plane); admission checks and
+  // media failures the other way, once both exist.
+  await sfu?.start({
+    isParticipant: (callId, userId) => calls.isParticipant(callId, userId),
+    mayMonitor: (callId, userId) => contactCenter.mayMonitor(callId, userId),
+    onMediaFailed: (callId) => {
+      calls.endCall(callId, 'media-failed');
+    },
+    onMediaLost: (callId, userId) => {
+      calls.mediaLost(callId, userId);
+    },
+    onMediaBack: (callId, userId) => {
+      calls.mediaBack(callId, userId);
+    },
+  });
   await contactCenter.load();
   calls.restore(await stores.liveCalls.loadAll());
   // What a crash (or a shutdown that could not deliver in time) left undelivered goes now.

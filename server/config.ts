@@ -35,6 +35,13 @@ export const configSchema = z.object({
         .int()
         .min(300)
         .default(30 * 86_400),
+      /**
+       * Refresh tokens rotate, and an already-used one revokes its sign-in. The token just
+       * replaced is accepted again this long after its use, answering the same new refresh
+       * token: a retry after a lost answer, or browser tabs sharing a sign-in that refresh at
+       * the same moment. 0 turns the grace off.
+       */
+      refreshReuseGraceSec: z.number().int().min(0).max(300).default(30),
       /** Bearer key for the admin REST API; the admin API is off when unset. */
       adminApiKey: z.string().min(24).optional(),
       /** Sign-in attempts a minute for one account: makes guessing its password useless. */
@@ -54,6 +61,7 @@ export const configSchema = z.object({
       accessTokenTtlSec: 3600,
       sessionRenewGraceSec: 60,
       refreshTokenTtlSec: 30 * 86_400,
+      refreshReuseGraceSec: 30,
       signInPerAccountPerMinute: 10,
       signInPerAddressPerMinute: 120,
       accountCheckIntervalMs: 5_000,

@@ -10,6 +10,35 @@ import { mediaTicketClaimsSchema, userIdSchema } from '../protocol/index.js';
  */
 export type TokenKind = 'access' | 'refresh';
 
+/** What a token is signed over besides its subject, kind and family. */
+export interface IssuedClaims {
+  /** The token's `jti`. */
+  tokenId: string;
+  /** `iat` and `exp`, epoch seconds. */
+  issuedAtSec: number;
+  expiresAtSec: number;
+}
+
+export interface IssuedToken {
+  token: string;
+  /** The token's `jti`. */
+  tokenId: string;
+  /** `iat`, epoch seconds. */
+  issuedAtSec: number;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+export interface VerifiedToken {
+  userId: UserId;
+  expiresAt: number;
+  tokenId: string;
+  /** `iat`, epoch seconds (the expiry's when a token has none). */
+  issuedAtSec: number;
+  /** The sign-in it belongs to; absent on minted tokens (and refresh tokens from before it). */
+  familyId?: string;
+}
+
 /** A media ticket whose signature and expiry were checked: its claims, id and expiry. */
 export type VerifiedMediaTicket = MediaTicketClaims & { ticketId: string; expiresAt: number };
 
@@ -35,36 +64,71 @@ export class TokenService {
     this.key = new TextEncoder().encode(secret);
   }
 
-  async issue(
+  /**
+   * A token of `kind`. Tokens of a sign-in carry its family (`fam`): refresh tokens so that a
+   * refresh finds the family to rotate, access tokens so that revoking the family (sign-out)
+   * also refuses them at `hello` and `session.renew`. Minted tokens (admin API) have none.
+   */
+  issue(userId: UserId, kind: TokenKind, ttlSec?: number, familyId?: string): Promise<IssuedToken> {
+    return this.sign(userId, kind, this.claimsFor(kind, ttlSec), familyId);
+  }
+
+  /** The id and times of a new token of `kind`, not signed yet (a rotation stores them first). */
+  claimsFor(kind: TokenKind, ttlSec?: number): IssuedClaims {
+    const lifetime = ttlSec ?? (kind === 'access' ? this.ttl.accessSec : this.ttl.refreshSec);
+    const issuedAtSec = Math.floor(Date.now() / 1000);
+    return { tokenId: randomUUID(), issuedAtSec, expiresAtSec: issuedAtSec + lifetime };
+  }
+
+  /**
+   * The refresh token of a sign-in with these claims. Signing the same claims again gives the
+   * same string (HS256 is deterministic): a refresh retried within the reuse grace gets the very
+   * token the first one got, so that two tabs sharing a sign-in end up holding the same one.
+   */
+  signRefresh(userId: UserId, familyId: string, claims: IssuedClaims): Promise<IssuedToken> {
+    return this.sign(userId, 'refresh', claims, familyId);
+  }
+
+  private async sign(
     userId: UserId,
     kind: TokenKind,
-    ttlSec?: number,
-  ): Promise<{ token: string; expiresAt: number }> {
-    const lifetime = ttlSec ?? (kind === 'access' ? this.ttl.accessSec : this.ttl.refreshSec);
-    const nowSec = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT({ typ: kind })
+    { tokenId, issuedAtSec, expiresAtSec }: IssuedClaims,
+    familyId: string | undefined,
+  ): Promise<IssuedToken> {
+    const token = await new SignJWT({
+      typ: kind,
+      ...(familyId === undefined ? {} : { fam: familyId }),
+    })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(ISSUER)
       .setSubject(userId)
-      .setJti(randomUUID())
-      .setIssuedAt(nowSec)
-      .setExpirationTime(nowSec + lifetime)
+      .setJti(tokenId)
+      .setIssuedAt(issuedAtSec)
+      .setExpirationTime(expiresAtSec)
       .sign(this.key);
-    return { token, expiresAt: (nowSec + lifetime) * 1000 };
+    return { token, tokenId, issuedAtSec, expiresAt: expiresAtSec * 1000 };
   }
 
-  /** Returns the user id and expiry of a valid token of the given kind; throws TokenError. */
-  async verify(token: string, kind: TokenKind): Promise<{ userId: UserId; expiresAt: number }> {
+  /** Returns who a valid token of the given kind is for, and its ids; throws TokenError. */
+  async verify(token: string, kind: TokenKind): Promise<VerifiedToken> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         issuer: ISSUER,
         algorithms: ['HS256'],
       });
       const userId = userIdSchema.safeParse(payload.sub);
-      if (payload.typ !== kind || !userId.success || payload.exp === undefined) {
+      const { exp, jti, fam } = payload;
+      const familyOk = fam === undefined || typeof fam === 'string';
+      if (payload.typ !== kind || !userId.success || exp === undefined || !familyOk) {
         throw new TokenError('invalid', `not a ${kind} token`);
       }
-      return { userId: userId.data, expiresAt: payload.exp * 1000 };
+      return {
+        userId: userId.data,
+        expiresAt: exp * 1000,
+        tokenId: jti ?? '',
+        issuedAtSec: payload.iat ?? exp,
+        ...(typeof fam === 'string' ? { familyId: fam } : {}),
+      };
     } catch (error) {
       if (error instanceof TokenError) throw error;
       if (error instanceof joseErrors.JWTExpired) throw new TokenError('expired', 'token expired');

@@ -27,13 +27,16 @@ function keeper(
     options.refresh ?? ((_token: string) => Promise.resolve(issue(clock.now()))),
   );
   const tokens = new TokenKeeper(
-    { refresh: (_url, token) => refresh(token) },
+    { refresh: (_url, token) => refresh(token), logout: () => Promise.resolve({ revoked: 1 }) },
     clock,
     'http://server',
     'refresh-0',
-    (t) => {
-      rotated.push(t.refreshToken);
-      return Promise.resolve();
+    {
+      rotated: (t) => {
+        rotated.push(t.refreshToken);
+        return Promise.resolve();
+      },
+      latest: () => Promise.resolve(rotated.at(-1)),
     },
     options.initial === false ? undefined : issue(clock.now()),
   );

@@ -1,7 +1,10 @@
+import type { z } from 'zod';
 import {
   SoftphoneError,
+  type SignOutResponse,
   type TokenResponse,
   restErrorSchema,
+  signOutResponseSchema,
   tokenResponseSchema,
 } from '../../protocol/index.js';
 import { SignalingError } from '../signaling/signaling-client.js';
@@ -53,19 +56,29 @@ export class AuthClient {
   constructor(private readonly deps: { fetch: FetchLike; clock: Clock; httpTimeoutMs: number }) {}
 
   login(serverUrl: string, userId: string, password: string): Promise<TokenResponse> {
-    return this.post(serverUrl, '/api/auth/login', { userId, password }, 'login');
+    const body = { userId, password };
+    return this.post(serverUrl, '/api/auth/login', body, 'login', tokenResponseSchema);
   }
 
+  /** Rotates: the answer's refresh token replaces the one sent, which is dead from now on. */
   refresh(serverUrl: string, refreshToken: string): Promise<TokenResponse> {
-    return this.post(serverUrl, '/api/auth/refresh', { refreshToken }, 'refresh');
+    const body = { refreshToken };
+    return this.post(serverUrl, '/api/auth/refresh', body, 'refresh', tokenResponseSchema);
   }
 
-  private async post(
+  /** Signs this sign-in out on the server: its refresh and access tokens stop working. */
+  logout(serverUrl: string, refreshToken: string): Promise<SignOutResponse> {
+    const body = { refreshToken };
+    return this.post(serverUrl, '/api/auth/logout', body, 'refresh', signOutResponseSchema);
+  }
+
+  private async post<S extends z.ZodType>(
     serverUrl: string,
     path: string,
     body: unknown,
     kind: 'login' | 'refresh',
-  ): Promise<TokenResponse> {
+    schema: S,
+  ): Promise<z.infer<S>> {
     const abort = new AbortController();
     const timer = setTimeout(() => {
       abort.abort();
@@ -93,8 +106,8 @@ export class AuthClient {
       clearTimeout(timer);
     }
     if (status === 200) {
-      const tokens = tokenResponseSchema.safeParse(json);
-      if (tokens.success) return tokens.data;
+      const answer = schema.safeParse(json);
+      if (answer.success) return answer.data;
       throw new SoftphoneError('unreachable', `${serverUrl} is not a Trayphone server`);
     }
     const failure = restErrorSchema.safeParse(json);
@@ -112,7 +125,24 @@ export class AuthClient {
   }
 }
 
-/** The tokens of the signed-in account, refreshed on demand, one refresh at a time. */
+/**
+ * Where the refresh token is kept across restarts. `latest` reads what is stored now: browser
+ * tabs share one store (localStorage) and one sign-in, so a tab that rotated the token leaves
+ * the new one there, and another tab refreshing with the one it still holds in memory would be
+ * presenting a used token (a reuse: the server revokes the sign-in, signing every tab out).
+ */
+export interface SavedRefreshToken {
+  /** Persists the rotated refresh token. */
+  rotated(tokens: TokenResponse): Promise<void>;
+  /** The refresh token of this sign-in stored now, if any (another tab may have rotated it). */
+  latest(): Promise<string | undefined>;
+}
+
+/**
+ * The tokens of the signed-in account, refreshed on demand, one refresh at a time, each with the
+ * newest refresh token stored (see SavedRefreshToken). Two tabs that read the same token at the
+ * same moment both present it; the server's reuse grace answers both with the same new token.
+ */
 export class TokenKeeper {
   private accessToken: string | undefined;
   private accessExpiresAt = 0;
@@ -125,12 +155,11 @@ export class TokenKeeper {
   private unconfirmed = false;
 
   constructor(
-    private readonly auth: Pick<AuthClient, 'refresh'>,
+    private readonly auth: Pick<AuthClient, 'refresh' | 'logout'>,
     private readonly clock: Clock,
     private readonly serverUrl: string,
     private refreshToken: string,
-    /** Persists the rotated refresh token. */
-    private readonly onRotated: (tokens: TokenResponse) => Promise<void>,
+    private readonly saved: SavedRefreshToken,
     initial?: TokenResponse,
   ) {
     if (initial) this.take(initial);
@@ -144,6 +173,19 @@ export class TokenKeeper {
   /** The server said the token expired (or revoked it): do not hand it out again. */
   invalidate(): void {
     this.accessToken = undefined;
+  }
+
+  /**
+   * Signs this sign-in out on the server, with the newest refresh token (after a refresh in
+   * flight, never one it rotated away: that would count as reuse). Best effort: an unreachable
+   * server leaves the sign-in to expire, and the caller forgets the tokens either way.
+   */
+  async revoke(): Promise<void> {
+    this.stopRenewal();
+    await this.inFlight?.catch(() => undefined);
+    this.accessToken = undefined;
+    const latest = await this.saved.latest().catch(() => undefined);
+    await this.auth.logout(this.serverUrl, latest ?? this.refreshToken);
   }
 
   /** For SignalingClient's `getToken`: its errors decide between retrying and giving up. */
@@ -203,9 +245,10 @@ export class TokenKeeper {
 
   private async refreshNow(forHello = true): Promise<string> {
     try {
+      this.refreshToken = (await this.saved.latest().catch(() => undefined)) ?? this.refreshToken;
       const tokens = await this.auth.refresh(this.serverUrl, this.refreshToken);
       this.take(tokens);
-      await this.onRotated(tokens);
+      await this.saved.rotated(tokens);
       if (forHello) this.unconfirmed = true;
       return tokens.accessToken;
     } catch (error) {

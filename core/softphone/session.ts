@@ -93,6 +93,8 @@ export class Session {
       deviceId: string;
       signalingUrl: string;
       onTokensRotated: (session: Session, tokens: TokenResponse) => Promise<void>;
+      /** The refresh token of this account stored now (another tab may have rotated it). */
+      storedRefreshToken: () => Promise<string | undefined>;
     },
     initial?: TokenResponse,
   ) {
@@ -102,7 +104,10 @@ export class Session {
       options.clock ?? { now: () => Date.now() },
       account.serverUrl,
       refreshToken,
-      (tokens) => deps.onTokensRotated(this, tokens),
+      {
+        rotated: (tokens) => deps.onTokensRotated(this, tokens),
+        latest: deps.storedRefreshToken,
+      },
       initial,
     );
     this.signaling = new SignalingClient({

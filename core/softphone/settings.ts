@@ -47,6 +47,7 @@ export const DEFAULT_CLIENT_SETTINGS: ClientSettings = {
   },
   favourites: [],
   crmScreenPop: { template: '', when: 'ringing' },
+  followOsDoNotDisturb: false,
 };
 
 const policySchema = clientSettingsSchema.partial().strict();

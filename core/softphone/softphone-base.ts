@@ -236,6 +236,14 @@ export abstract class SoftphoneBase {
           if (owner !== this.session) return; // Signed out meanwhile: write nothing back.
           await this.sessions.saveRefreshToken(tokens.refreshToken);
         },
+        storedRefreshToken: async () => {
+          // Only this account's: a tab that signed in as someone else left theirs.
+          const saved = await this.sessions.load();
+          const same =
+            saved?.account.userId === account.userId &&
+            saved.account.serverUrl === account.serverUrl;
+          return same ? saved.refreshToken : undefined;
+        },
       },
       initial,
     );
@@ -302,7 +310,11 @@ export abstract class SoftphoneBase {
       this.events.fire('message', { messageId, from, body });
       session.signaling.request('message.ack', { messageId, from }).catch(() => undefined);
     } else if (event.type === 'session.closing') {
-      if (event.data.reason === 'token-expired') session.tokens.invalidate();
+      // Expired, or its sign-in revoked (signed out elsewhere, password changed): the token in
+      // hand is refused; the next hello refreshes, and a revoked sign-in then stops as
+      // unauthorized.
+      const { reason } = event.data;
+      if (reason === 'token-expired' || reason === 'signed-out') session.tokens.invalidate();
       if (event.data.reason === 'replaced') {
         // Another client signed in with this device id: reconnecting would evict it in turn.
         this.stopped(session, new SoftphoneError('replaced', 'signed in elsewhere, same device'));
@@ -347,6 +359,13 @@ export abstract class SoftphoneBase {
       this.session = undefined;
       if (forget && session.connected) await this.callCommands.endAll(session);
       session.close();
+      // Signing out is signing this sign-in out on the server too, so that a copy of its
+      // refresh token is worth nothing.
+      if (forget) {
+        await session.tokens.revoke().catch((error: unknown) => {
+          this.log.warn({ err: error }, 'sign-out not confirmed by the server');
+        });
+      }
     }
     this.callList.clear();
     this.contactCenter.clear();

@@ -91,6 +91,7 @@ async function desktopBob() {
       openView: (v) => main.push(v),
       muteToggle: () => main.push('mute'),
       reload: () => main.push('reload'),
+      restartRenderer: () => main.push('restart-renderer'),
     },
     ringingWindows: { open: (id) => windows.handle(id) },
     notifier: {

@@ -81,7 +81,8 @@ test.describe('a peer who vanishes mid-call', () => {
       const notice = alice.page.locator(`.peer-notices li[data-user=${b}]`);
       await expect
         .poll(() => notice.textContent(), { timeout: WINDOW_MS })
-        .toBe(words.reconnecting(b));
+        // By display name (startWorld names each user by the capitalised id).
+        .toBe(words.reconnecting(b.charAt(0).toUpperCase() + b.slice(1)));
       await expect(inCall(alice).locator('[data-reconnecting=true]').count()).resolves.toBe(1);
       await screenshot(alice, `peer-reconnecting-420x700-${lang}`);
 

@@ -94,7 +94,9 @@ test.describe('web client in Chromium', () => {
     await expect
       .poll(() => row.locator('[data-presence]').getAttribute('data-presence'))
       .toBe('available');
-    await row.getByRole('button', { name: 'Video call Bob' }).click();
+    // One call action on the row (audio); video is in its "…" menu.
+    await row.getByRole('button', { name: 'More actions for Bob' }).click();
+    await alice.page.getByRole('menuitem', { name: 'Video call Bob' }).click();
 
     await incoming(bob).waitFor();
     await expect(incoming(bob).textContent()).resolves.toContain('alice');
@@ -161,7 +163,8 @@ test.describe('web client in Chromium', () => {
       const first = user.page.locator('li.history-row').first();
       await first.waitFor();
       const text = (await first.textContent()) ?? '';
-      expect(text, user.userId).toContain(user === alice ? 'bob' : 'alice');
+      // By display name (the id is its title).
+      expect(text, user.userId).toContain(user === alice ? 'Bob' : 'Alice');
       expect(text).toContain(user === alice ? 'Outgoing' : 'Incoming');
       const duration = await first.locator('[data-testid=duration]').textContent();
       expect(duration, 'a call of a few seconds').toMatch(/^[1-9]\d* s$/);
@@ -177,11 +180,16 @@ test.describe('web client in Chromium', () => {
     // Away from History: looking at it marks missed calls seen.
     await goTab(bob, 'contacts');
 
-    // Declined, by keyboard: the incoming view takes focus on "Accept audio"; Tab reaches Decline.
+    // Declined, by keyboard. The incoming view never takes focus from what has it (the tab just
+    // clicked): Alt+Shift+A moves there, to "Accept audio"; Tab reaches Decline.
     await dial(alice, 'bob', 'audio');
     await incoming(bob).waitFor();
+    expect(await bob.page.evaluate(() => document.activeElement?.getAttribute('data-tab'))).toBe(
+      'contacts',
+    );
+    await bob.page.keyboard.press('Alt+Shift+A');
     await expect
-      .poll(() => bob.page.evaluate(() => document.activeElement?.textContent))
+      .poll(() => bob.page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
       .toBe('Accept audio');
     await bob.page.keyboard.press('Tab');
     expect(await bob.page.evaluate(() => document.activeElement?.textContent)).toBe('Decline');
@@ -310,11 +318,15 @@ test.describe('web client in Chromium', () => {
     for (const listener of [alice, carol, dave])
       expect(await grows(() => audioBytesFrom(listener, 'bob'), 1_500), listener.userId).toBe(true);
 
-    await panel.getByRole('button', { name: 'Mute audio of bob' }).click();
+    // The moderator's per-person actions sit behind a "…" menu (a group call of 3+ only).
+    await panel.getByRole('button', { name: 'Actions for Bob' }).click();
+    await alice.page.getByRole('menuitem', { name: 'Mute audio of Bob' }).click();
     await expect
       .poll(() => bob.page.locator('.in-call').textContent())
       .toContain('The moderator muted your microphone.');
-    await expect.poll(() => panel.locator('li[data-user=bob]').textContent()).toContain('Muted');
+    await expect
+      .poll(() => panel.locator('li[data-user=bob] [data-state=mic-off]').textContent())
+      .toBe('Bob is muted');
     await screenshot(alice, 'group-call-moderator-en');
     // Give the SFU a moment to stop forwarding, then nothing more arrives from bob...
     await new Promise((r) => setTimeout(r, 1_000));
@@ -327,9 +339,11 @@ test.describe('web client in Chromium', () => {
     // ...while alice is still heard.
     expect(await grows(() => audioBytesFrom(dave, 'alice'), 1_500)).toBe(true);
     // Bob cannot unmute himself against the moderator.
-    expect(await bob.page.getByRole('button', { name: 'Unmute microphone' }).count()).toBe(1);
+    const bobsMute = bob.page.locator('.call-bar-slot').getByRole('button', { name: 'Mute' });
+    expect(await bobsMute.getAttribute('aria-pressed')).toBe('true');
 
-    await panel.getByRole('button', { name: 'Remove carol' }).click();
+    await panel.getByRole('button', { name: 'Actions for Carol' }).click();
+    await alice.page.getByRole('menuitem', { name: 'Remove Carol' }).click();
     await expectIdle(carol);
     await expect
       .poll(() => carol.page.locator('section.ended').textContent())

@@ -13,6 +13,8 @@ export interface CallCommandsDeps {
   /** The latest snapshot (commands act on the calls it shows). */
   snapshot: () => SoftphoneSnapshot | undefined;
   quit: () => void;
+  /** "Open logs folder" in the tray. */
+  openLogsFolder?: () => void;
   log: Log;
 }
 
@@ -49,6 +51,9 @@ export class CallCommands {
       case 'missed':
         mainWindow.show();
         mainWindow.openView('history');
+        return;
+      case 'logs':
+        this.deps.openLogsFolder?.();
         return;
       case 'quit':
         this.deps.quit();

@@ -17,6 +17,7 @@ import {
   snapshot,
 } from '../testing/fakes.js';
 import type { TrayModel } from '../tray/tray-model.js';
+import { DND_POLL_MS } from '../power/os-do-not-disturb.js';
 import { NETWORK_POLL_MS } from '../power/power-watch.js';
 import { RingingWindowStack } from '../ringing/ringing-window-stack.js';
 import { DesktopApp, SHUTDOWN_STEP_TIMEOUT_MS } from './desktop-app.js';
@@ -33,6 +34,7 @@ function setup(
     screenPop?: { template: string; opened: string[] };
     online?: { value: boolean };
     protocols?: FakeProtocolRegistry;
+    doNotDisturb?: { on: boolean };
   } = {},
 ) {
   const log = memoryLog();
@@ -45,6 +47,7 @@ function setup(
   const menus: string[] = [];
   // The ringing windows as the Electron adapter drives them, with real (fake) window state.
   const ringingWindows = new FakeWindowFactory();
+  const notifications: string[] = [];
   let exited = 0;
   const settings = new SettingsWatch();
   const app = new DesktopApp({
@@ -57,10 +60,16 @@ function setup(
       openView: (view) => window.push(view),
       muteToggle: () => window.push('mute'),
       reload: () => window.push('reload'),
+      restartRenderer: () => window.push('restart-renderer'),
       ...(options.onHotkeyStatus ? { hotkeyStatus: options.onHotkeyStatus } : {}),
     },
     ringingWindows: new RingingWindowStack(ringingWindows),
-    notifier: { show: () => ({ close: () => undefined }) },
+    notifier: {
+      show: (spec) => {
+        notifications.push(`${spec.kind}:${spec.callId}`);
+        return { close: () => undefined };
+      },
+    },
     tray: { render: (m) => trayModels.push(m), setBadgeCount: () => undefined },
     shortcuts: {
       register: (accelerator, callback) => {
@@ -79,6 +88,7 @@ function setup(
     },
     isTrustedSender: (frame) => isTrustedSender(frame, { app: APP_ORIGIN }),
     applicationMenu: (language) => menus.push(language),
+    openLogsFolder: () => window.push('logs-folder'),
     exit: () => {
       exited += 1;
     },
@@ -104,6 +114,9 @@ function setup(
           }),
         }
       : {}),
+    ...(options.doNotDisturb
+      ? { doNotDisturb: () => Promise.resolve(options.doNotDisturb?.on) }
+      : {}),
     ...(options.online ? { network: { isOnline: () => options.online?.value ?? true } } : {}),
     timers,
     log,
@@ -117,6 +130,7 @@ function setup(
     trayModels,
     menus,
     ringingWindows,
+    notifications,
     settings,
     timers,
     log,
@@ -341,18 +355,36 @@ describe('DesktopApp', () => {
   });
 
   it('tray actions become commands', async () => {
-    const { app, softphone, window } = setup();
+    const { app, softphone, window, trayModels } = setup();
     await app.start(['x', '--hidden']);
     app.trayAction('status:dnd');
     app.trayAction('missed');
     app.trayAction('agent:break');
     app.trayAction('agent:available');
+    app.trayAction('logs');
     expect(softphone.commands).toEqual([
       { command: 'setStatus', args: { status: 'dnd' } },
       { command: 'agentSetStatus', args: { status: 'break', reason: 'break' } },
       { command: 'agentSetStatus', args: { status: 'available' } },
     ]);
-    expect(window).toEqual(['show', 'history']);
+    expect(window).toEqual(['show', 'history', 'logs-folder']);
+    const actions = trayModels.at(-1)?.menu.map((i) => (i.kind === 'item' ? i.action : i.kind));
+    expect(actions?.slice(-2)).toEqual(['logs', 'quit']);
+    // Settings → Desktop asks for the same folder over IPC.
+    expect(await app.router.handle('app:open-logs', OWN, {})).toEqual({ ok: true, data: null });
+    expect(window.at(-1)).toBe('logs-folder');
+    expect(window.filter((w) => w === 'logs-folder')).toHaveLength(2);
+  });
+
+  it('a crashed main window renderer is reloaded and the call goes on; a hang asks nothing without a dialog', async () => {
+    const { app, softphone, window } = setup();
+    await app.start(['x', '--hidden']);
+    softphone.push(snapshot({ calls: [incoming('c1', 'active')] }));
+    app.mainRendererGone({ reason: 'crashed', exitCode: 139 });
+    app.mainRendererHung(true);
+    app.mainRendererHung(false);
+    expect(window).toEqual(['reload']);
+    expect(softphone.commands).toEqual([]);
   });
 
   it("the tray's answer / decline / hang-up items act on their own call, not the newest", async () => {
@@ -516,6 +548,33 @@ describe('DesktopApp', () => {
     softphone.push(snapshot({ calls: [incoming('c1')] }));
     softphone.push(snapshot({ calls: [incoming('c1', 'active')] }));
     expect(screenPop.opened).toEqual(['https://crm.example.com/?c=alice&id=c1']);
+  });
+
+  it("followOsDoNotDisturb: while the desktop's do not disturb is on, a call rings without its window (notification only)", async () => {
+    const doNotDisturb = { on: true };
+    const { app, softphone, ringingWindows, notifications, timers } = setup({ doNotDisturb });
+    await app.start(['x', '--hidden']);
+    // Off by default: the desktop's state is not even read, the call rings as usual.
+    softphone.push(snapshot({ calls: [incoming('c1')] }));
+    expect(ringingWindows.open).toEqual(['c1']);
+    softphone.push(snapshot({ calls: [] }));
+    await app.router.handle('softphone:updateSettings', OWN, { followOsDoNotDisturb: true });
+    await Promise.resolve();
+    await Promise.resolve();
+    softphone.push(snapshot({ calls: [incoming('c2')] }));
+    expect(ringingWindows.open).toEqual([]);
+    // The notification waits for the caller's name (a directory lookup).
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(notifications).toEqual(['incoming:c2']);
+    softphone.push(snapshot({ calls: [] }));
+    // The desktop's mode ends: the next poll sees it, the next call rings with its window.
+    doNotDisturb.on = false;
+    timers.advance(DND_POLL_MS);
+    await Promise.resolve();
+    await Promise.resolve();
+    softphone.push(snapshot({ calls: [incoming('c3')] }));
+    expect(ringingWindows.open).toEqual(['c3']);
+    expect(ringingWindows.window('c3')?.audible).toBe(true);
   });
 
   it('settings results passing through IPC update what main follows', async () => {

@@ -2,6 +2,7 @@ import type { SoftphoneSnapshot, UpdateStatus } from '../../protocol/index.js';
 import { ScreenPop, type ScreenPopSettings } from '../crm/screen-pop.js';
 import { IpcRouter } from '../ipc/ipc-router.js';
 import type { Log } from '../log/log.js';
+import { type DoNotDisturbProbe, OsDoNotDisturb } from '../power/os-do-not-disturb.js';
 import { type NetworkPort, type PowerPort, PowerWatch } from '../power/power-watch.js';
 import type { NotifierPort, RingingWindowPort } from '../ringing/ringing-coordinator.js';
 import { RingingCoordinator } from '../ringing/ringing-coordinator.js';
@@ -24,12 +25,14 @@ import { logCallChanges } from './call-log.js';
 import { MainWindowLifecycle } from './main-window-lifecycle.js';
 import type {
   ApplicationMenuPort,
+  DialogPort,
   MainWindowPort,
   PlatformInfo,
   SoftphoneHost,
   TimerPort,
 } from './ports.js';
 import { QUIT_TIMEOUT_MS, endCallsAndClose } from './quit.js';
+import { type RendererGone, RendererRecovery } from './renderer-recovery.js';
 import { ScreenLockPresence } from './screen-lock-presence.js';
 import { ShellSettings } from './shell-settings.js';
 import { withSettingsWatch } from './softphone-facade.js';
@@ -52,6 +55,10 @@ export interface DesktopAppDeps {
   platform: PlatformInfo;
   isTrustedSender: (frame: SenderFrame | null) => boolean;
   applicationMenu?: ApplicationMenuPort;
+  /** Questions and errors (a hung or crash-looping window); without it they are only logged. */
+  dialog?: DialogPort;
+  /** Opens the logs folder (`shell.openPath`): the tray's item and Settings' `app:open-logs`. */
+  openLogsFolder?: () => void;
   /** `powerMonitor`: resume / unlock reconnect at once, lock sets away, shutdown ends calls. */
   power?: PowerPort;
   /** CRM screen pop: the template and moment (settings / policy), and `shell.openExternal`. */
@@ -62,6 +69,8 @@ export interface DesktopAppDeps {
   updateStatus?: () => UpdateStatus;
   /** `net.isOnline`: a network coming back reconnects at once. */
   network?: NetworkPort;
+  /** The desktop's do-not-disturb where it is exposed (followed if `followOsDoNotDisturb`). */
+  doNotDisturb?: DoNotDisturbProbe;
   /** Ends the process once cleanup is done (Electron: `app.exit(0)`). */
   exit: () => void;
   timers: TimerPort;
@@ -83,6 +92,8 @@ export class DesktopApp {
   private readonly shellSettings: ShellSettings;
   private readonly mainWindow: MainWindowLifecycle;
   private readonly lockPresence: ScreenLockPresence;
+  private readonly recovery: RendererRecovery;
+  private readonly osDoNotDisturb: OsDoNotDisturb;
   private snapshot: SoftphoneSnapshot | undefined;
   private quitting: Promise<void> | undefined;
   private powerWatch: PowerWatch | undefined;
@@ -96,10 +107,18 @@ export class DesktopApp {
       mainWindow: deps.mainWindow,
       snapshot: () => this.snapshot,
       quit: () => void this.quit(),
+      ...(deps.openLogsFolder ? { openLogsFolder: deps.openLogsFolder } : {}),
       log,
     });
     this.tray = new TrayController(deps.tray, timers, () => settings.current().language);
+    this.osDoNotDisturb = new OsDoNotDisturb({
+      probe: deps.doNotDisturb,
+      enabled: () => settings.current().followOsDoNotDisturb,
+      timers,
+      log,
+    });
     this.ringing = new RingingCoordinator({
+      quiet: () => this.osDoNotDisturb.active(),
       windows: deps.ringingWindows,
       notifier: deps.notifier,
       mainWindow: deps.mainWindow,
@@ -132,6 +151,17 @@ export class DesktopApp {
     });
     this.mainWindow = new MainWindowLifecycle(deps.mainWindow, () => this.isQuitting, log);
     this.lockPresence = new ScreenLockPresence(deps.softphone, () => this.snapshot, log);
+    this.recovery = new RendererRecovery({
+      window: deps.mainWindow,
+      dialog: deps.dialog,
+      softphone: deps.softphone,
+      snapshot: () => this.snapshot,
+      language: () => settings.current().language,
+      quitting: () => this.isQuitting,
+      quit: () => void this.quit(),
+      timers,
+      log,
+    });
     this.screenPop = deps.screenPop
       ? new ScreenPop(deps.screenPop.settings, deps.screenPop.openExternal, log)
       : undefined;
@@ -153,6 +183,10 @@ export class DesktopApp {
         'hotkeys:status': () => Promise.resolve(this.hotkeys.status()),
         'update:status': () =>
           Promise.resolve(deps.updateStatus?.() ?? { state: 'disabled', reason: 'not-packaged' }),
+        'app:open-logs': () => {
+          deps.openLogsFolder?.();
+          return Promise.resolve(null);
+        },
       },
       isTrustedSender: deps.isTrustedSender,
       log,
@@ -176,11 +210,15 @@ export class DesktopApp {
         this.shellSettings.changed(view, previous);
         this.mainWindow.serverChanged(previous.settings.serverUrl, view.settings.serverUrl);
         this.tray.refresh();
+        if (view.settings.followOsDoNotDisturb !== previous.settings.followOsDoNotDisturb) {
+          void this.osDoNotDisturb.read();
+        }
         if (this.snapshot) this.ringing.update(this.snapshot);
       }),
     );
     this.shellSettings.applyAll();
     this.watchPower();
+    this.osDoNotDisturb.start();
     this.onSnapshot(await softphone.getSnapshot({}));
     // At start nothing rings yet and the line may not be up: `--call` pre-fills the dialer.
     const cli = parseCliCommand(argv);
@@ -238,6 +276,17 @@ export class DesktopApp {
     return this.quit(SHUTDOWN_STEP_TIMEOUT_MS);
   }
 
+  /** The main window's `render-process-gone`: reload (the call goes on), or stop a crash loop. */
+  mainRendererGone(details: RendererGone): void {
+    this.recovery.gone(details);
+  }
+
+  /** The main window's `unresponsive` / `responsive`: wait or reload, asked once. */
+  mainRendererHung(hung: boolean): void {
+    if (hung) this.recovery.unresponsive();
+    else this.recovery.responsive();
+  }
+
   /** What closing the main window does: hide to the tray, unless the app is quitting. */
   mainWindowCloseAction(): 'hide' | 'close' {
     return this.mainWindow.closeAction();
@@ -252,6 +301,7 @@ export class DesktopApp {
         await endCallsAndClose(softphone, timers, log, stepTimeoutMs);
       } finally {
         this.powerWatch?.dispose();
+        this.osDoNotDisturb.dispose();
         for (const off of this.unsubscribe) off();
         this.ringing.dispose();
         this.tray.dispose();

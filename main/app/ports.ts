@@ -54,6 +54,8 @@ export interface MainWindowPort {
   openView(view: ShellView): void;
   /** Reloads the renderer (its CSP is fixed at load: a new server origin needs a new load). */
   reload(): void;
+  /** Ends a hung renderer (`forcefullyCrashRenderer`); `render-process-gone` follows. */
+  restartRenderer(): void;
   muteToggle(): void;
   /** Pushes the global hotkeys' status (`shell:hotkey-status`) to the settings screen. */
   hotkeyStatus?(status: HotkeyStatus): void;
@@ -75,3 +77,20 @@ export interface PlatformInfo {
 
 /** Sets the application menu in this language (windows/app-menu.ts: nothing that reloads). */
 export type ApplicationMenuPort = (language: ClientSettings['language']) => void;
+
+/** A modal question (Electron's `dialog.showMessageBox`): the index of the button chosen. */
+export interface DialogSpec {
+  type: 'warning' | 'error';
+  title: string;
+  message: string;
+  detail: string;
+  buttons: string[];
+  defaultId: number;
+  /** The answer when the box is dismissed (Esc, closed). */
+  cancelId: number;
+}
+
+export interface DialogPort {
+  /** `signal` closes the box (the answer is then ignored). */
+  ask(spec: DialogSpec, signal?: AbortSignal): Promise<number>;
+}

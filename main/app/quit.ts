@@ -52,44 +52,51 @@ const within = <T>(timers: TimerPort, ms: number, work: Promise<T>): Promise<T |
     );
   });
 
+type CallEnder = Pick<SoftphoneApi, 'getSnapshot' | 'decline' | 'cancel' | 'hangup'>;
+
 /**
  * Ends every live call (decline / cancel / hang up, concurrently), bounded by a timeout so a dead
- * connection cannot keep the app from quitting, then closes the connection.
+ * connection cannot hold the caller up. `why` starts each log line (quitting, a crash loop).
  */
+export async function endLiveCalls(
+  softphone: CallEnder,
+  timers: TimerPort,
+  log: Log,
+  timeoutMs: number,
+  why: string,
+): Promise<void> {
+  const snapshot = await within(timers, timeoutMs, softphone.getSnapshot({}));
+  if (snapshot === 'timeout') return;
+  const steps = callsToEnd(snapshot);
+  const results = await within(
+    timers,
+    timeoutMs,
+    Promise.allSettled(
+      steps.map(async (step) => {
+        forCall(log, step.callId).info({ command: step.command }, `${why}: ending call`);
+        await softphone[step.command]({ callId: step.callId });
+      }),
+    ),
+  );
+  if (results === 'timeout') {
+    log.warn({ calls: steps.length }, `${why}: server did not answer in time`);
+    return;
+  }
+  results.forEach((r, i) => {
+    const step = steps[i];
+    if (r.status === 'rejected' && step) {
+      forCall(log, step.callId).warn({ err: r.reason as unknown }, `${why}: could not end call`);
+    }
+  });
+}
+
+/** Ends every live call as above, then closes the connection: quitting. */
 export async function endCallsAndClose(
-  softphone: Pick<SoftphoneApi, 'getSnapshot' | 'decline' | 'cancel' | 'hangup'> & {
-    close(): Promise<void>;
-  },
+  softphone: CallEnder & { close(): Promise<void> },
   timers: TimerPort,
   log: Log,
   timeoutMs = QUIT_TIMEOUT_MS,
 ): Promise<void> {
-  const snapshot = await within(timers, timeoutMs, softphone.getSnapshot({}));
-  if (snapshot !== 'timeout') {
-    const steps = callsToEnd(snapshot);
-    const results = await within(
-      timers,
-      timeoutMs,
-      Promise.allSettled(
-        steps.map(async (step) => {
-          forCall(log, step.callId).info({ command: step.command }, 'quitting: ending call');
-          await softphone[step.command]({ callId: step.callId });
-        }),
-      ),
-    );
-    if (results === 'timeout')
-      log.warn({ calls: steps.length }, 'quitting: server did not answer in time');
-    else {
-      results.forEach((r, i) => {
-        const step = steps[i];
-        if (r.status === 'rejected' && step) {
-          forCall(log, step.callId).warn(
-            { err: r.reason as unknown },
-            'quitting: could not end call',
-          );
-        }
-      });
-    }
-  }
+  await endLiveCalls(softphone, timers, log, timeoutMs, 'quitting');
   await within(timers, timeoutMs, softphone.close());
 }

@@ -42,6 +42,11 @@ export function electronLogPort(): Log {
   return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
 }
 
+/** The folder of main.log (electron-log's own choice per platform): the "Open logs" target. */
+export function logsFolder(): string {
+  return path.dirname(electronLog.transports.file.getFile().path);
+}
+
 // ---- the app:// protocol --------------------------------------------------------------------
 
 /**

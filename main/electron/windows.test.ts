@@ -7,7 +7,12 @@ import { APP_ORIGIN } from '../security/origins.js';
 import { FakeElectron } from '../testing/fake-browser-window.js';
 import { FakeTimers, HandleLog, incoming, snapshot } from '../testing/fakes.js';
 import { ringingWindowBounds } from '../windows/window-options.js';
-import { createMainWindow, mainWindowPort, ringingWindowFactory } from './windows.js';
+import {
+  createMainWindow,
+  mainWindowPort,
+  ringingWindowFactory,
+  watchMainRenderer,
+} from './windows.js';
 
 /**
  * The Electron window adapters themselves, against a recorded BrowserWindow: what they make and
@@ -104,6 +109,18 @@ describe('the ringing window adapter (electron/windows.ts) on a recorded Browser
     expect(electron.windows).toHaveLength(2);
   });
 
+  it("a ringing window's render-process-gone replaces its BrowserWindow with a fresh one on the same route", () => {
+    const { electron, ring } = ringing();
+    ring(incoming('c1'));
+    const dead = electron.ringingWindow('c1');
+    dead?.webContents.crash('oom');
+    expect(dead?.isDestroyed()).toBe(true);
+    const fresh = electron.ringingWindow('c1');
+    expect(fresh).not.toBe(dead);
+    expect(fresh?.isDestroyed()).toBe(false);
+    expect(fresh?.loaded).toEqual([`${APP_ORIGIN}/index.html#/ringing/c1`]);
+  });
+
   it('devTools only when asked for (unpackaged)', () => {
     const { electron, ring } = ringing(true);
     ring(incoming('c1'));
@@ -134,11 +151,27 @@ describe('the main window adapter', () => {
     expect(port.isVisible()).toBe(false);
     port.reload();
     expect(window.webContents.reloads).toBe(1);
+    port.restartRenderer();
+    expect(window.webContents.crashes).toBe(1);
     port.openView('history');
     port.muteToggle();
     expect(window.webContents.sent).toEqual([
       { channel: 'shell:open-view', args: [{ view: 'history' }] },
       { channel: 'shell:mute-toggle', args: [{}] },
     ]);
+  });
+
+  it('watchMainRenderer hands render-process-gone, unresponsive and responsive on', () => {
+    const electron = new FakeElectron();
+    const window = createMainWindow(electron.makeWindow, { paths, devTools: false });
+    const seen: unknown[] = [];
+    watchMainRenderer(window, {
+      gone: (details) => seen.push(details),
+      hung: (hung) => seen.push(hung),
+    });
+    window.webContents.crash('crashed', 139);
+    window.emit('unresponsive');
+    window.emit('responsive');
+    expect(seen).toEqual([{ reason: 'crashed', exitCode: 139 }, true, false]);
   });
 });

@@ -19,7 +19,12 @@ import { type AppPaths, rendererUrl } from './app-paths.js';
 export interface ElectronContents {
   send(channel: string, ...args: unknown[]): void;
   reload(): void;
+  forcefullyCrashRenderer(): void;
   isDestroyed(): boolean;
+  on(
+    event: 'render-process-gone',
+    listener: (event: unknown, details: { reason: string; exitCode: number }) => void,
+  ): unknown;
 }
 
 /** The BrowserWindow methods the adapters use. */
@@ -41,7 +46,7 @@ export interface ElectronWindow {
   ): void;
   destroy(): void;
   isDestroyed(): boolean;
-  on(event: 'closed', listener: () => void): unknown;
+  on(event: 'closed' | 'unresponsive' | 'responsive', listener: () => void): unknown;
   once(event: 'ready-to-show', listener: () => void): unknown;
 }
 
@@ -104,7 +109,29 @@ export function mainWindowPort(window: () => ElectronWindow | undefined): MainWi
     reload: () => {
       window()?.webContents.reload();
     },
+    restartRenderer: () => {
+      window()?.webContents.forcefullyCrashRenderer();
+    },
   };
+}
+
+/** The main window's renderer dying or hanging, handed to DesktopApp (app/renderer-recovery.ts). */
+export function watchMainRenderer(
+  window: ElectronWindow,
+  handlers: {
+    gone: (details: { reason: string; exitCode: number }) => void;
+    hung: (hung: boolean) => void;
+  },
+): void {
+  window.webContents.on('render-process-gone', (_event, details) => {
+    handlers.gone({ reason: details.reason, exitCode: details.exitCode });
+  });
+  window.on('unresponsive', () => {
+    handlers.hung(true);
+  });
+  window.on('responsive', () => {
+    handlers.hung(false);
+  });
 }
 
 /**
@@ -159,6 +186,11 @@ export function ringingWindowFactory<W extends ElectronWindow>(
         },
         onClosed: (listener) => {
           window.on('closed', listener);
+        },
+        onRendererGone: (listener) => {
+          window.webContents.on('render-process-gone', (_event, details) => {
+            listener(details.reason);
+          });
         },
       };
     },

@@ -28,6 +28,7 @@ function setup() {
         });
       },
       'update:status': () => Promise.resolve({ state: 'disabled', reason: 'no-feed' }),
+      'app:open-logs': () => (shell.push('open-logs'), Promise.resolve(null)),
     },
     isTrustedSender: (frame) => isTrustedSender(frame, { app: APP_ORIGIN }),
     log,

@@ -67,8 +67,12 @@ export const RING_WATCHDOG_GRACE_MS = 10_000;
 export const RING_WATCHDOG_DEFAULT_MS = 120_000;
 
 interface Ring {
-  window: RingingWindow;
-  /** The user closed its window: silent on this device, still answerable from tray or toast. */
+  /** None when it rang quietly (the desktop's do-not-disturb): notification and tray only. */
+  window: RingingWindow | undefined;
+  /**
+   * The user closed its window, or it rang quietly: silent on this device (never handed the
+   * ringtone), still answerable from tray or toast.
+   */
   silenced?: boolean;
   /** Absent while the caller's display name is being looked up. */
   notification?: Closable;
@@ -85,6 +89,12 @@ export interface RingingDeps {
   callAction?: (action: 'answer' | 'decline', callId: string) => void;
   /** The caller's display name (directory lookup); without it the notification shows the id. */
   lookupName?: (userId: string) => Promise<string | undefined>;
+  /**
+   * Read as an invitation starts ringing: true rings it quietly, with no ringing window (so no
+   * ringtone), only the notification and the tray (the desktop's do-not-disturb, followed on
+   * opt-in: power/os-do-not-disturb.ts). It stays quiet until it ends, even if the mode ends.
+   */
+  quiet?: () => boolean;
 }
 
 /** How long the notification waits for the caller's display name before showing the id. */
@@ -139,12 +149,15 @@ export class RingingCoordinator {
   private startRinging(call: SoftphoneCall, snapshot: SoftphoneSnapshot): void {
     const log = forCall(this.deps.log, call.callId);
     const media = call.info?.media ?? call.localMedia;
-    const audible = this.audible === undefined;
+    const quiet = this.deps.quiet?.() === true;
+    const audible = !quiet && this.audible === undefined;
     if (audible) this.audible = call.callId;
     const callAction = this.deps.callAction;
-    const window = this.deps.windows.open(call.callId, audible, () => {
-      this.closedByUser(call.callId);
-    });
+    const window = quiet
+      ? undefined
+      : this.deps.windows.open(call.callId, audible, () => {
+          this.closedByUser(call.callId);
+        });
     const notify = (caller: string): Closable =>
       this.deps.notifier.show({
         kind: 'incoming',
@@ -182,11 +195,13 @@ export class RingingCoordinator {
       },
       this.watchdogDelay(call, snapshot),
     );
-    const ring: Ring = { window, watchdog };
+    const ring: Ring = { window, watchdog, ...(quiet ? { silenced: true } : {}) };
     this.rings.set(call.callId, ring);
     log.info(
       { media, waiting: call.waiting, caller: callerOf(call), audible },
-      'ringing: window shown',
+      quiet
+        ? 'ringing quietly (desktop do-not-disturb): notification only'
+        : 'ringing: window shown',
     );
     const callerId = call.info?.callerId;
     const known = callerId === undefined ? callerOf(call) : this.names.get(callerId);
@@ -221,7 +236,7 @@ export class RingingCoordinator {
     const next = [...this.rings].find(([id, ring]) => id !== from && ring.silenced !== true);
     this.audible = next?.[0];
     if (!next) return;
-    next[1].window.setAudible(true);
+    next[1].window?.setAudible(true);
     forCall(this.deps.log, next[0]).info({ after: from }, 'ringing: ringtone handed over');
   }
 
@@ -261,7 +276,7 @@ export class RingingCoordinator {
     if (!ring) return;
     this.rings.delete(callId);
     this.deps.timers.clearTimeout(ring.watchdog);
-    ring.window.close();
+    ring.window?.close();
     ring.notification?.close();
     const log = forCall(this.deps.log, callId);
     if (this.audible === callId) this.handOverRingtone(callId);

@@ -19,6 +19,8 @@ export interface NativeWindow {
   navigate(route: string): void;
   /** `closed`: by `destroy()` or by the user (Cmd+W, Alt+F4, the OS). */
   onClosed(listener: () => void): void;
+  /** `render-process-gone` of its webContents: the window stays, blank and silent. */
+  onRendererGone(listener: (reason: string) => void): void;
 }
 
 export interface NativeWindowFactory {
@@ -38,10 +40,20 @@ export const RINGING_WORKSPACES = {
   skipTransformProcessType: true,
 } as const;
 
+/**
+ * How many times one call's ringing window is made again after its renderer died; past that it
+ * is treated as closed (silenced here, the ringtone moves on), still answerable from the tray.
+ */
+export const RINGING_RENDERER_RETRIES = 2;
+
 interface Entry {
   callId: string;
   native: NativeWindow;
+  audible: boolean;
   closingByUs: boolean;
+  /** Windows made again for this call after a renderer died. */
+  remade: number;
+  onClosedByUser: (() => void) | undefined;
 }
 
 export class RingingWindowStack implements RingingWindowPort {
@@ -55,29 +67,60 @@ export class RingingWindowStack implements RingingWindowPort {
   }
 
   open(callId: string, audible: boolean, onClosedByUser?: () => void): RingingWindow {
-    const slot = this.entries.length;
-    const native = this.factory.create(
+    const entry: Entry = {
+      callId,
+      native: this.make(callId, audible, this.entries.length),
+      audible,
+      closingByUs: false,
+      remade: 0,
+      onClosedByUser,
+    };
+    this.entries.push(entry);
+    this.watch(entry);
+    return {
+      close: () => {
+        entry.closingByUs = true;
+        if (!entry.native.isDestroyed()) entry.native.destroy();
+      },
+      setAudible: (on) => {
+        entry.audible = on;
+        if (!entry.native.isDestroyed()) entry.native.navigate(ringingRoute(callId, on));
+      },
+    };
+  }
+
+  private make(callId: string, audible: boolean, slot: number): NativeWindow {
+    return this.factory.create(
       ringingWindowBounds(this.factory.workArea(), slot),
       ringingRoute(callId, audible),
     );
-    const entry: Entry = { callId, native, closingByUs: false };
-    this.entries.push(entry);
+  }
+
+  /** Listens to the entry's current window (a window made again gets its own listeners). */
+  private watch(entry: Entry): void {
+    const native = entry.native;
     native.onClosed(() => {
+      if (entry.native !== native) return; // replaced after its renderer died
       const index = this.entries.indexOf(entry);
       if (index === -1) return;
       this.entries.splice(index, 1);
       this.restack();
-      if (!entry.closingByUs) onClosedByUser?.();
+      if (!entry.closingByUs) entry.onClosedByUser?.();
     });
-    return {
-      close: () => {
-        entry.closingByUs = true;
-        if (!native.isDestroyed()) native.destroy();
-      },
-      setAudible: (on) => {
-        if (!native.isDestroyed()) native.navigate(ringingRoute(callId, on));
-      },
-    };
+    native.onRendererGone(() => {
+      if (entry.native !== native || entry.closingByUs || native.isDestroyed()) return;
+      if (entry.remade >= RINGING_RENDERER_RETRIES) {
+        // Give up on a window: as if the user closed it (silenced, the ringtone moves on).
+        native.destroy();
+        return;
+      }
+      entry.remade += 1;
+      // The call still rings (the coordinator would have closed it otherwise): the same slot,
+      // the same ringtone state, a fresh renderer.
+      entry.native = this.make(entry.callId, entry.audible, this.entries.indexOf(entry));
+      this.watch(entry);
+      native.destroy();
+    });
   }
 
   /** The windows left move down into the free slots, in the order they arrived. */

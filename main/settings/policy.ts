@@ -47,6 +47,11 @@ export const policySchema = z
       .strict()
       .optional(),
     /**
+     * Where Crashpad uploads crash reports (https). Unset: minidumps stay on the machine only
+     * (main/crash/crash-reporting.ts).
+     */
+    crashReportUploadUrl: feedUrlSchema.optional(),
+    /**
      * CRM screen pop, fixed for every user (the ADMX's switch): the template (https, or '' to
      * forbid screen pops) and when it opens (default: ringing). Wins over `enforced`/the user.
      */

@@ -47,8 +47,14 @@ export class FakeWebContents extends EventEmitter implements ElectronContents {
     });
     return event.defaultPrevented;
   }
+  /** `forcefullyCrashRenderer()`: the renderer ends, Electron reports it as `killed`. */
   forcefullyCrashRenderer(): void {
     this.crashes += 1;
+    this.crash('killed');
+  }
+  /** The renderer process dies: `render-process-gone`. */
+  crash(reason = 'crashed', exitCode = 1): void {
+    this.emit('render-process-gone', {}, { reason, exitCode });
   }
   isDestroyed(): boolean {
     return this.destroyed;

@@ -251,6 +251,7 @@ export class FakePowerMonitor {
 export class FakeNativeWindow implements NativeWindow {
   destroyed = false;
   private readonly closedListeners: (() => void)[] = [];
+  private readonly goneListeners: ((reason: string) => void)[] = [];
   constructor(
     public bounds: Rect,
     public route: string,
@@ -273,6 +274,13 @@ export class FakeNativeWindow implements NativeWindow {
   }
   onClosed(listener: () => void): void {
     this.closedListeners.push(listener);
+  }
+  onRendererGone(listener: (reason: string) => void): void {
+    this.goneListeners.push(listener);
+  }
+  /** Its renderer process dies (the window itself stays, blank). */
+  crash(reason = 'crashed'): void {
+    for (const l of this.goneListeners) l(reason);
   }
   /** The user closes it (Cmd+W, Alt+F4): the same `closed`, not through our `close()`. */
   userClose(): void {

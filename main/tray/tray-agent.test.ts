@@ -41,6 +41,7 @@ describe('tray: agent status', () => {
       'agent:available',
       'agent:break',
       'missed',
+      'logs',
       'quit',
     ]);
     const line = model.menu.find((i) => i.kind === 'item' && i.label === 'Agent: available');

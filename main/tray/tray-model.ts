@@ -53,6 +53,8 @@ export type TrayAction =
   | 'decline'
   | 'hangup'
   | 'missed'
+  /** Opens the folder of main's logs (and the crash dumps' parent): what support asks for. */
+  | 'logs'
   | 'quit'
   | `status:${PresenceStatus}`
   /** Seat calling: the agent's own status (a break from the tray has the reason `break`). */
@@ -103,6 +105,7 @@ const LABELS = {
     missed: (n: number) => (n === 0 ? 'Missed calls' : `Missed calls (${n})`),
     missedTip: (n: number) => (n === 1 ? '1 missed call' : `${n} missed calls`),
     from: (who: string) => `Incoming call from ${who}`,
+    logs: 'Open logs folder',
     quit: 'Quit',
     agent: {
       available: 'Agent: available',
@@ -131,6 +134,7 @@ const LABELS = {
     missed: (n: number) => (n === 0 ? '未接来电' : `未接来电（${n}）`),
     missedTip: (n: number) => `${n} 个未接来电`,
     from: (who: string) => `${who} 来电`,
+    logs: '打开日志文件夹',
     quit: '退出',
     agent: {
       available: '坐席：空闲',
@@ -266,6 +270,7 @@ export function trayModel(
     { kind: 'separator' },
     { kind: 'item', action: 'missed', label: t.missed(missed), enabled: true },
     { kind: 'separator' },
+    { kind: 'item', action: 'logs', label: t.logs, enabled: true },
     { kind: 'item', action: 'quit', label: t.quit, enabled: true },
   );
   return {

@@ -27,6 +27,7 @@ describe('trayModel', () => {
         'status:busy',
         'status:dnd',
         'missed',
+        'logs',
         'quit',
       ]);
     },

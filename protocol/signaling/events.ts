@@ -43,11 +43,19 @@ export const events = {
   }),
   /**
    * The server is about to close this session: signed in elsewhere with the same device, a
-   * disabled account, shutdown, or `token-expired` (not renewed by its deadline and the grace
-   * after it: refresh the token and reconnect; calls wait for the rejoin window).
+   * disabled account, shutdown, `token-expired` (not renewed by its deadline and the grace after
+   * it: refresh the token and reconnect; calls wait for the rejoin window), or `signed-out` (the
+   * sign-in it was opened with was revoked: signed out on this device or on all, the password
+   * changed, or its refresh token was reused; its tokens are refused: sign in again).
    */
   'session.closing': z.object({
-    reason: z.enum(['replaced', 'account-disabled', 'server-shutdown', 'token-expired']),
+    reason: z.enum([
+      'replaced',
+      'account-disabled',
+      'server-shutdown',
+      'token-expired',
+      'signed-out',
+    ]),
   }),
   ...contactCenterEvents,
 } as const;

@@ -6,6 +6,7 @@ import {
   deviceInfoSchema,
   legReasonSchema,
   mediaKindSchema,
+  pageCursorSchema,
   presenceSchema,
   presenceStatusSchema,
   userIdSchema,
@@ -318,20 +319,27 @@ export const requests = {
   'history.list': {
     data: z
       .object({
+        cursor: pageCursorSchema.optional(),
         before: z
           .number()
           .optional()
           .describe(
-            'Only records created before this (epoch ms): the `nextBefore` of the previous page.',
+            'Only records created before this (epoch ms), the older paging by `nextBefore`; `cursor` is preferred.',
           ),
         limit: z.number().int().min(1).max(100).optional().describe('Page size (default 50).'),
       })
       .describe(
-        'The user’s own call records, newest first. A page never ends in the middle of records sharing a creation time, so paging with `nextBefore` skips nothing.',
+        'The user’s own call records, newest first. With `cursor` a page holds at most `limit`; without one (the first page, or `before`) a page ends only after every record of its last creation time, so it may hold more. Either way nothing is skipped or repeated.',
       ),
     result: z.object({
       records: z.array(callRecordSchema),
-      nextBefore: z.number().optional().describe('Absent on the last page.'),
+      nextCursor: pageCursorSchema
+        .optional()
+        .describe('Present when more follow: pass it as `cursor`. Absent on the last page.'),
+      nextBefore: z
+        .number()
+        .optional()
+        .describe('The older paging key (pass as `before`); absent on the last page.'),
     }),
   },
 

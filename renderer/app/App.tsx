@@ -2,6 +2,7 @@ import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { callViews } from '../call/call-view.js';
 import { ConnectionIndicator, OfflineBanner } from '../components/ConnectionIndicator.js';
+import { HeaderMenu } from '../components/HeaderMenu.js';
 import { StatusControl } from '../components/StatusControl.js';
 import { Toasts } from '../components/Toasts.js';
 import { Contacts } from '../screens/Contacts.js';
@@ -11,10 +12,13 @@ import { IncomingCall, RingingWindow } from '../screens/Incoming.js';
 import { EndedSummary, OutgoingCall } from '../screens/Outgoing.js';
 import { Settings } from '../screens/Settings.js';
 import { SignIn } from '../screens/SignIn.js';
+import { CallToasts } from '../in-call/CallToasts.js';
 import { AgentConsole } from '../agent/AgentConsole.js';
 import { useNow } from '../agent/use-now.js';
 import { SupervisorView, useSupervisedQueueNames } from '../supervisor/SupervisorView.js';
 import { useApi, useSigningIn, useSnapshot } from './api-context.js';
+import { CallBarSlot, CallBarSlotProvider } from './call-bar-slot.js';
+import { useFocusCallBarOnConnect, useIncomingShortcut } from './incoming-focus.js';
 import { audibleIncoming, routeHash, TABS, useRoute, type Tab } from './route.js';
 
 // mediasoup-client and the whole call view load only when a call has media.
@@ -40,8 +44,7 @@ export function App() {
         {t('app.loading')}
       </p>
     );
-  if (route.name === 'ringing')
-    return <RingingWindow callId={route.callId} silent={route.silent} />;
+  if (route.name === 'ringing') return <Ringing callId={route.callId} silent={route.silent} />;
   if (
     signingIn ||
     !snapshot.account ||
@@ -49,7 +52,16 @@ export function App() {
     snapshot.connection === 'failed'
   )
     return <SignIn sessionFailed={!signingIn && snapshot.connection === 'failed'} />;
-  return <Shell tab={route.name} />;
+  return (
+    <CallBarSlotProvider>
+      <Shell tab={route.name} />
+    </CallBarSlotProvider>
+  );
+}
+
+function Ringing({ callId, silent }: { callId: string; silent: boolean }) {
+  useIncomingShortcut();
+  return <RingingWindow callId={callId} silent={silent} />;
 }
 
 function Shell({ tab }: { tab: Tab }) {
@@ -60,6 +72,9 @@ function Shell({ tab }: { tab: Tab }) {
   const now = useNow(hasEnded);
   const [dismissed, setDismissed] = useState<string>();
   const supervised = useSupervisedQueueNames();
+  const connected = snapshot ? callViews(snapshot, now).active : undefined;
+  useIncomingShortcut();
+  useFocusCallBarOnConnect(connected?.state === 'active' ? connected.callId : undefined);
   if (!snapshot?.account) return null;
   // Seat calling tabs only for agents (an agent state exists) and supervisors (of some queue).
   const shown = (name: Tab) =>
@@ -84,14 +99,9 @@ function Shell({ tab }: { tab: Tab }) {
       </a>
       <header className="top-bar">
         <h1 className="brand">{t('app.name')}</h1>
-        <ConnectionIndicator connection={connection} />
         <StatusControl status={snapshot.status} disabled={connection !== 'connected'} />
-        <span className="account" title={t('app.signedInAs', { name: account.displayName })}>
-          {account.displayName}
-        </span>
-        <button type="button" onClick={() => void api.signOut({}).catch(() => undefined)}>
-          {t('app.signOut')}
-        </button>
+        <ConnectionIndicator connection={connection} />
+        <HeaderMenu displayName={account.displayName} userId={account.userId} />
       </header>
       <OfflineBanner connection={connection} />
       {!views.active && (
@@ -156,7 +166,11 @@ function Shell({ tab }: { tab: Tab }) {
           <Screen />
         )}
       </main>
+      <CallBarSlot label={t('shell.callBar')} />
       <Toasts />
+      <CallToasts
+        summaryCallId={ended && !views.active && !views.outgoing ? ended.callId : undefined}
+      />
     </div>
   );
 }

@@ -41,6 +41,14 @@ export function useHotkeyStatus(): HotkeyStatus | undefined {
   return status;
 }
 
+/** "Open logs folder", when this page runs in a desktop app whose preload has it. */
+export function desktopLogs(): Pick<ShellApi, 'openLogs'> | undefined {
+  const candidate: unknown = (globalThis as Record<string, unknown>)[PRELOAD_GLOBALS.shell];
+  if (typeof candidate !== 'object' || candidate === null) return undefined;
+  const { openLogs } = candidate as Partial<ShellApi>;
+  return typeof openLogs === 'function' ? { openLogs } : undefined;
+}
+
 /** The update half of the bridge, when this page runs in a desktop app whose preload has it. */
 export function desktopUpdates(): Pick<ShellApi, 'updateStatus' | 'onUpdateStatus'> | undefined {
   const candidate: unknown = (globalThis as Record<string, unknown>)[PRELOAD_GLOBALS.shell];

@@ -7,6 +7,8 @@ import type { SoftphoneApi } from '../../protocol/softphone.js';
  */
 const names = new Map<string, string>();
 const asked = new Set<string>();
+/** Ids the directory was asked about and does not know. */
+const unknown = new Set<string>();
 const listeners = new Set<() => void>();
 let version = 0;
 
@@ -22,24 +24,52 @@ const subscribe = (l: () => void) => {
   return () => listeners.delete(l);
 };
 
-export function useDisplayName(api: SoftphoneApi, userId: string): string {
+/** Asks the directory once for a name not known yet (again later if the ask failed). */
+function lookUp(api: SoftphoneApi, userId: string): void {
+  if (!userId || names.has(userId) || asked.has(userId)) return;
+  asked.add(userId);
+  api.searchDirectory({ query: userId, limit: 5 }).then(
+    (entries) => {
+      for (const e of entries) rememberName(e.userId, e.displayName);
+      if (!entries.some((e) => e.userId === userId)) {
+        unknown.add(userId);
+        version++;
+        for (const l of listeners) l();
+      }
+    },
+    () => {
+      asked.delete(userId); // Offline or no directory: try again next time.
+    },
+  );
+}
+
+const useVersion = () =>
   useSyncExternalStore(
     subscribe,
     () => version,
     () => version,
   );
+
+/** The directory was asked about this id and has nobody by it. */
+export const isUnknown = (userId: string): boolean => unknown.has(userId);
+
+/** The cached display name of one id (the id itself until known). */
+export const displayName = (userId: string): string => names.get(userId) ?? userId;
+
+export function useDisplayName(api: SoftphoneApi, userId: string): string {
+  useVersion();
   useEffect(() => {
-    if (!userId || names.has(userId) || asked.has(userId)) return;
-    asked.add(userId);
-    api.searchDirectory({ query: userId, limit: 5 }).then(
-      (entries) => {
-        const hit = entries.find((e) => e.userId === userId);
-        if (hit) rememberName(hit.userId, hit.displayName);
-      },
-      () => {
-        asked.delete(userId); // Offline or no directory: try again next time.
-      },
-    );
+    lookUp(api, userId);
   }, [api, userId]);
-  return names.get(userId) ?? userId;
+  return displayName(userId);
+}
+
+/** Names of many ids at once (history rows, favourites, legs): a lookup function. */
+export function useNames(api: SoftphoneApi, userIds: readonly string[]): (id: string) => string {
+  useVersion();
+  const key = userIds.join(',');
+  useEffect(() => {
+    for (const id of key.split(',')) lookUp(api, id);
+  }, [api, key]);
+  return displayName;
 }

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { PresenceStatus } from '../../protocol/index.js';
 import { useApi } from '../app/api-context.js';
+import { PresenceGlyph } from './PresenceGlyph.js';
 
 export const STATUSES: readonly PresenceStatus[] = ['available', 'away', 'busy', 'dnd'];
 
@@ -24,7 +25,7 @@ export function StatusControl({
       <label htmlFor={id} className="visually-hidden">
         {t('status.label')}
       </label>
-      <span className="dot" aria-hidden="true" />
+      <PresenceGlyph presence={status} />
       <select
         id={id}
         value={status}
@@ -40,18 +41,6 @@ export function StatusControl({
           </option>
         ))}
       </select>
-    </span>
-  );
-}
-
-/** A contact's presence in words and colour. */
-export function PresenceBadge({ online, status }: { online: boolean; status: PresenceStatus }) {
-  const { t } = useTranslation();
-  const key = online ? status : 'offline';
-  return (
-    <span className={`presence presence-${key}`} data-presence={key}>
-      <span className="dot" aria-hidden="true" />
-      {t(`status.${key}`)}
     </span>
   );
 }

@@ -1,4 +1,6 @@
 import { seatEn } from '../agent/strings.js';
+import { shellEn, presenceEn } from './shell-strings.js';
+import { callScreenEn } from './call-strings.js';
 
 /** English strings: the reference tree; zh-CN must have exactly the same keys (i18n.test.ts). */
 export const en = {
@@ -255,6 +257,10 @@ export const en = {
     startHidden: 'Start hidden in the tray',
     launchAtLogin: 'Launch at login',
     clickToCall: 'Open tel:, sip: and callto: links with Trayphone',
+    openLogs: 'Open logs folder',
+    followOsDoNotDisturb: "Follow the desktop's do not disturb (no ringtone, notification only)",
+    followOsDoNotDisturbHint:
+      'Works on GNOME and KDE Plasma. Windows and macOS do not tell apps about Focus or do not disturb, so calls ring there as usual.',
     crmTemplate: 'CRM screen pop URL',
     crmHint:
       'Opened in your browser for incoming calls. {caller}, {queue} and {callId} are filled in. Leave empty for none.',
@@ -291,6 +297,9 @@ export const en = {
     unreachable: 'The server cannot be reached.',
   },
   seat: seatEn,
+  shell: shellEn,
+  callScreen: callScreenEn,
+  presence: presenceEn,
   time: {
     seconds: '{{count}} s',
     minutes: '{{m}} min {{s}} s',

@@ -1,4 +1,6 @@
 import { seatZhCN } from '../agent/strings.js';
+import { shellZhCN, presenceZhCN } from './shell-strings.js';
+import { callScreenZhCN } from './call-strings.js';
 import type { Resources } from './en.js';
 
 /** Simplified Chinese. Typed against the English tree, so a missing key does not compile. */
@@ -253,6 +255,10 @@ export const zhCN: Resources = {
     startHidden: '启动时隐藏到托盘',
     launchAtLogin: '登录时启动',
     clickToCall: '用 Trayphone 打开 tel:、sip: 和 callto: 链接',
+    openLogs: '打开日志文件夹',
+    followOsDoNotDisturb: '跟随桌面的勿扰模式（不响铃，仅显示通知）',
+    followOsDoNotDisturbHint:
+      '适用于 GNOME 和 KDE Plasma。Windows 和 macOS 不向应用提供专注或勿扰状态，因此在这些系统上来电照常响铃。',
     crmTemplate: 'CRM 弹屏网址',
     crmHint: '来电时在浏览器中打开。{caller}、{queue} 和 {callId} 会被自动填入。留空表示不弹屏。',
     crmInvalid: '必须是 https:// 地址（或留空）。',
@@ -287,6 +293,9 @@ export const zhCN: Resources = {
     unreachable: '无法连接服务器。',
   },
   seat: seatZhCN,
+  shell: shellZhCN,
+  callScreen: callScreenZhCN,
+  presence: presenceZhCN,
   time: {
     seconds: '{{count}} 秒',
     minutes: '{{m}} 分 {{s}} 秒',

@@ -1,28 +1,34 @@
 import { useEffect, useMemo, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { SoftphoneCall } from '../../protocol/softphone.js';
 import { useApi } from '../app/api-context.js';
+import { useCallBarElement } from '../app/call-bar-slot.js';
 import { useDevices } from '../app/devices.js';
+import { useNames } from '../app/names.js';
 import { useSettings } from '../app/settings.js';
 import { clock, participantsOf } from '../call/call-view.js';
 import { DeviceSelect } from '../components/DeviceSelect.js';
+import { CallBar } from './CallBar.js';
+import { isVideoCall, remotePeople, titleNames } from './call-screen.js';
+import { answeredAt } from './ending.js';
 import { Participants } from './Participants.js';
 import { PeerNotices } from './PeerNotices.js';
 import { rateQuality } from './quality.js';
+import { AudioStage, VideoStage } from './Stage.js';
 import { useMediaCall } from './use-media-call.js';
-import { RemoteAudio, VideoTile } from './VideoTile.js';
+import { useWide } from './use-wide.js';
+import { RemoteAudio } from './VideoTile.js';
 
-/** When the call was answered (the first answer), for the timer. */
-const answeredAt = (call: SoftphoneCall): number | undefined => {
-  const times = call.info?.legs
-    .map((l) => l.answeredAt)
-    .filter((x): x is number => x !== undefined);
-  return times && times.length > 0 ? Math.min(...times) : undefined;
-};
+/** Screen capture exists in desktop browsers and Electron, not on phones. */
+const canShareScreen = (): boolean =>
+  typeof navigator !== 'undefined' && typeof navigator.mediaDevices.getDisplayMedia === 'function';
 
 /**
- * The call with media: video grid (local preview, speaker highlight), controls, devices,
- * participants, timer, and the SFU's quality in plain words. Loaded lazily with mediasoup-client.
+ * The call with media: who it is with and for how long, one stage (a large avatar in an audio
+ * call; the speaker or a screen share with a small self-view in a video call), the participants
+ * (beside the stage on a wide window, behind a button on a narrow one), devices, and the call
+ * bar in the shell's pinned slot. Loaded lazily with mediasoup-client.
  */
 export default function InCall({ call, me }: { call: SoftphoneCall; me: string }) {
   const { t } = useTranslation();
@@ -34,8 +40,11 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
     mic: settings?.microphoneDevice ?? '',
     camera: settings?.cameraDevice ?? '',
   });
+  const slot = useCallBarElement();
+  const wide = useWide();
   const [now, setNow] = useState(Date.now());
   const [showDevices, setShowDevices] = useState(false);
+  const [showPeople, setShowPeople] = useState(false);
   useEffect(() => {
     const timer = setInterval(() => {
       setNow(Date.now());
@@ -44,31 +53,72 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
       clearInterval(timer);
     };
   }, []);
+  const everyone = participantsOf(call).map((p) => p.userId);
+  const nameOf = useNames(api, everyone);
+  const people = useMemo(() => remotePeople(call, me, media.remote), [call, me, media.remote]);
   const started = answeredAt(call);
+  const time = started ? clock((now - started) / 1000) : '0:00';
   const level = rateQuality([media.quality.send, media.quality.recv]);
-  const people = participantsOf(call).filter((p) => p.userId !== me);
-  const reconnecting = new Set(
-    (call.peers ?? []).filter((p) => p.connection === 'reconnecting').map((p) => p.userId),
-  );
-  const remoteStreams = useMemo(() => {
-    const out = new Map<string, MediaStream>();
-    for (const [userId, tracks] of media.remote) {
-      const video = tracks.filter((tr) => tr.kind === 'video' && !tr.paused);
-      // Screen share wins over the camera in the tile.
-      const shown = video.find((tr) => tr.source === 'screen') ?? video[0];
-      out.set(userId, new MediaStream(shown ? [shown.track] : []));
-    }
-    return out;
-  }, [media.remote]);
+  const others = titleNames(people.map((p) => nameOf(p.userId)));
+  const title = others.shown
+    ? others.more > 0
+      ? t('callScreen.titleMore', { names: others.shown, count: others.more, time })
+      : t('callScreen.title', { names: others.shown, time })
+    : t('callScreen.title', { names: t('inCall.title'), time });
+  const remoteVideo = [...media.remote.values()]
+    .flat()
+    .some((tr) => tr.kind === 'video' && !tr.paused);
+  const video = isVideoCall(call) || remoteVideo;
   const sinkId = settings?.speakerDevice ?? '';
+  const hangup = () => void api.hangup({ callId: call.callId }).catch(() => undefined);
+
+  const bar = (
+    <CallBar
+      micMuted={media.micMuted}
+      toggleMic={media.toggleMic}
+      video={
+        isVideoCall(call)
+          ? {
+              cameraOn: media.cameraOn,
+              toggleCamera: media.toggleCamera,
+              sharing: media.sharing,
+              toggleScreen: canShareScreen() ? media.toggleScreen : undefined,
+            }
+          : undefined
+      }
+      participants={
+        wide
+          ? undefined
+          : {
+              open: showPeople,
+              toggle: () => {
+                setShowPeople(!showPeople);
+              },
+              id: 'in-call-participants',
+            }
+      }
+      devices={{
+        open: showDevices,
+        toggle: () => {
+          setShowDevices(!showDevices);
+        },
+        id: 'in-call-devices',
+      }}
+      hangup={hangup}
+    />
+  );
 
   return (
-    <section className="in-call" aria-labelledby="in-call-title" data-call={call.callId}>
+    <section
+      className={`in-call ${video ? 'in-call-video' : 'in-call-audio'}`}
+      aria-labelledby="in-call-title"
+      data-call={call.callId}
+      data-media={video ? 'video' : 'audio'}
+    >
       <header className="in-call-header">
-        <h2 id="in-call-title">{t('inCall.title')}</h2>
-        <span className="timer" aria-label={t('inCall.timer')} data-testid="call-timer">
-          {started ? clock((now - started) / 1000) : '0:00'}
-        </span>
+        <h2 id="in-call-title" data-testid="call-title">
+          {title}
+        </h2>
         <span
           className={`quality quality-${level}`}
           role="status"
@@ -79,7 +129,7 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
           {t(`inCall.quality.${level}`)}
         </span>
       </header>
-      <PeerNotices call={call} />
+      <PeerNotices call={call} nameOf={nameOf} />
       {level === 'poor' && (
         <p className="banner banner-warning" role="alert">
           {t('inCall.quality.poorWarning')}
@@ -105,31 +155,51 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
           {t('inCall.mutedByModerator', { source: t(`inCall.source.${media.moderatorMuted}`) })}
         </p>
       )}
+      {media.sharing && (
+        <p className="banner sharing-banner" role="status">
+          {t('callScreen.sharing')}
+          {' · '}
+          <button
+            type="button"
+            className="link-button"
+            aria-label={t('callScreen.stopSharing')}
+            onClick={media.toggleScreen}
+          >
+            {t('callScreen.stop')}
+          </button>
+        </p>
+      )}
       <div className="in-call-body">
-        <div className="grid" data-count={people.length + 1}>
-          <VideoTile
-            userId={me}
-            label={`${me} (${t('inCall.you')})`}
-            stream={media.localStream}
-            local
-            speaking={media.speaker === me}
-            audioMuted={media.micMuted}
-            videoMuted={!media.cameraOn}
+        {video ? (
+          <VideoStage
+            me={me}
+            people={people}
+            remote={media.remote}
+            speaker={media.speaker}
+            localStream={media.localStream}
+            micMuted={media.micMuted}
+            cameraOn={media.cameraOn}
+            nameOf={nameOf}
           />
-          {people.map((p) => (
-            <VideoTile
-              key={p.userId}
-              userId={p.userId}
-              label={p.userId}
-              stream={remoteStreams.get(p.userId)}
-              speaking={media.speaker === p.userId}
-              audioMuted={p.muted.audio}
-              videoMuted={p.muted.video}
-              reconnecting={reconnecting.has(p.userId)}
-            />
-          ))}
-        </div>
-        <Participants api={api} call={call} me={me} />
+        ) : (
+          <AudioStage
+            people={people}
+            speaker={media.speaker}
+            nameOf={nameOf}
+            time={time}
+            quality={t(`inCall.quality.${level}`)}
+          />
+        )}
+        {(wide || showPeople) && (
+          <Participants
+            api={api}
+            call={call}
+            me={me}
+            people={people}
+            nameOf={nameOf}
+            id="in-call-participants"
+          />
+        )}
       </div>
       <div className="audio-sinks" hidden>
         {[...media.remote.values()]
@@ -145,34 +215,6 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
             ) : null,
           )}
       </div>
-      <div className="controls" role="toolbar" aria-label={t('inCall.title')}>
-        <button type="button" aria-pressed={media.micMuted} onClick={media.toggleMic}>
-          {t(media.micMuted ? 'inCall.unmute' : 'inCall.mute')}
-        </button>
-        <button type="button" aria-pressed={!media.cameraOn} onClick={media.toggleCamera}>
-          {t(media.cameraOn ? 'inCall.cameraOff' : 'inCall.cameraOn')}
-        </button>
-        <button type="button" aria-pressed={media.sharing} onClick={media.toggleScreen}>
-          {t(media.sharing ? 'inCall.stopShare' : 'inCall.shareScreen')}
-        </button>
-        <button
-          type="button"
-          aria-expanded={showDevices}
-          aria-controls="in-call-devices"
-          onClick={() => {
-            setShowDevices(!showDevices);
-          }}
-        >
-          {t('inCall.devices')}
-        </button>
-        <button
-          type="button"
-          className="danger"
-          onClick={() => void api.hangup({ callId: call.callId }).catch(() => undefined)}
-        >
-          {t('inCall.hangup')}
-        </button>
-      </div>
       {showDevices && settings && (
         <div id="in-call-devices" className="devices card">
           <DeviceSelect
@@ -185,16 +227,18 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
               void update({ microphoneDevice: id }).catch(() => undefined);
             }}
           />
-          <DeviceSelect
-            id="call-camera"
-            label={t('inCall.camera')}
-            devices={devices.videoinput}
-            value={settings.cameraDevice}
-            onChange={(id) => {
-              media.switchCamera(id);
-              void update({ cameraDevice: id }).catch(() => undefined);
-            }}
-          />
+          {isVideoCall(call) && (
+            <DeviceSelect
+              id="call-camera"
+              label={t('inCall.camera')}
+              devices={devices.videoinput}
+              value={settings.cameraDevice}
+              onChange={(id) => {
+                media.switchCamera(id);
+                void update({ cameraDevice: id }).catch(() => undefined);
+              }}
+            />
+          )}
           <DeviceSelect
             id="call-speaker"
             label={t('inCall.speaker')}
@@ -206,6 +250,8 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
           />
         </div>
       )}
+      {/* The bar lives in the shell's pinned slot; a shell without one gets it here. */}
+      {slot ? createPortal(bar, slot) : bar}
     </section>
   );
 }

@@ -1,35 +1,45 @@
+import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
+import { Ellipsis, UserMinus } from 'lucide-react';
 import { useState, type SyntheticEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SoftphoneApi, SoftphoneCall } from '../../protocol/softphone.js';
 import { parseTargets, participantsOf, pendingLegs } from '../call/call-view.js';
 import { LegList } from '../screens/Outgoing.js';
+import { canModerate, moderatorOf, type PersonState } from './call-screen.js';
+import { StateMarks } from './VideoTile.js';
 
 const MEDIA_KINDS = ['audio', 'video'] as const;
 
-/** The moderator's per-kind button labels (literal keys, so i18n extraction finds them). */
+/** The moderator's per-kind menu items (literal keys, so i18n extraction finds them). */
 const MUTE_LABELS = {
   audio: { mute: 'inCall.muteAudioOf', unmute: 'inCall.unmuteAudioOf' },
   video: { mute: 'inCall.muteVideoOf', unmute: 'inCall.unmuteVideoOf' },
 } as const;
 
 /**
- * Who is in the call, who is still being rung, and (for the moderator) mute audio/video, remove,
- * end for all. Anyone may add participants.
+ * Who is in the call (by name, the id below), what their microphone and camera do, who is still
+ * being rung; in a group call the moderator has a "…" menu per person (mute audio/video, remove)
+ * and End for all. Anyone may add participants.
  */
 export function Participants({
   api,
   call,
   me,
+  people,
+  nameOf,
+  id,
 }: {
   api: SoftphoneApi;
   call: SoftphoneCall;
   me: string;
+  people: readonly PersonState[];
+  nameOf: (userId: string) => string;
+  id: string;
 }) {
   const { t } = useTranslation();
   const [adding, setAdding] = useState('');
   const [error, setError] = useState<string>();
-  const info = call.info;
-  const moderator = info?.moderatorId === me;
+  const moderates = canModerate(call, me);
   const callId = call.callId;
   const run = (p: Promise<unknown>) => {
     p.then(
@@ -49,59 +59,82 @@ export function Participants({
     setAdding('');
   };
   const pending = pendingLegs(call);
+  const stateOf = new Map(people.map((p) => [p.userId, p]));
   return (
-    <aside className="participants" aria-labelledby="participants-title">
+    <aside id={id} className="participants" aria-labelledby="participants-title">
       <h3 id="participants-title">{t('inCall.participants')}</h3>
       <ul>
-        {participantsOf(call).map((p) => (
-          <li key={p.userId} data-user={p.userId}>
-            <span className="participant-name">
-              {p.userId === me ? `${p.userId} (${t('inCall.you')})` : p.userId}
-              {info?.moderatorId === p.userId && (
-                <span className="tag">{t('inCall.moderator')}</span>
-              )}
-              {p.muted.audio && <span className="tag">{t('inCall.mutedAudio')}</span>}
-              {p.muted.video && <span className="tag">{t('inCall.mutedVideo')}</span>}
-              {call.peers?.some(
-                (x) => x.userId === p.userId && x.connection === 'reconnecting',
-              ) && <span className="tag">{t('inCall.peer.reconnectingTag')}</span>}
-            </span>
-            {moderator && p.userId !== me && (
-              <span className="row-actions">
-                {MEDIA_KINDS.map((kind) => (
-                  <button
-                    key={kind}
-                    type="button"
-                    aria-pressed={p.muted[kind]}
-                    onClick={() => {
-                      run(
-                        api.control({
-                          callId,
-                          action: p.muted[kind] ? 'unmute' : 'mute',
-                          target: p.userId,
-                          kind,
-                        }),
-                      );
-                    }}
-                  >
-                    {t(p.muted[kind] ? MUTE_LABELS[kind].unmute : MUTE_LABELS[kind].mute, {
-                      name: p.userId,
-                    })}
-                  </button>
-                ))}
-                <button
-                  type="button"
-                  className="danger"
-                  onClick={() => {
-                    run(api.control({ callId, action: 'remove', target: p.userId }));
-                  }}
-                >
-                  {t('inCall.remove', { name: p.userId })}
-                </button>
+        {participantsOf(call).map((p) => {
+          const name = nameOf(p.userId);
+          const state = stateOf.get(p.userId);
+          return (
+            <li key={p.userId} data-user={p.userId}>
+              <span className="participant-name">
+                <strong>{p.userId === me ? `${name} (${t('inCall.you')})` : name}</strong>
+                {name !== p.userId && <small>{p.userId}</small>}
               </span>
-            )}
-          </li>
-        ))}
+              <span className="participant-state">
+                {moderatorOf(call) === p.userId && (
+                  <span className="tag">{t('inCall.moderator')}</span>
+                )}
+                {state && (
+                  <StateMarks name={name} micOff={state.micOff} cameraOff={state.cameraOff} />
+                )}
+                {state?.reconnecting && (
+                  <span className="tag">{t('inCall.peer.reconnectingTag')}</span>
+                )}
+              </span>
+              {moderates && p.userId !== me && (
+                <DropdownMenu.Root modal={false}>
+                  <DropdownMenu.Trigger asChild>
+                    <button
+                      type="button"
+                      className="icon-button"
+                      aria-label={t('callScreen.actionsFor', { name })}
+                      data-testid="moderator-menu"
+                    >
+                      <Ellipsis aria-hidden="true" size={18} />
+                    </button>
+                  </DropdownMenu.Trigger>
+                  <DropdownMenu.Portal>
+                    <DropdownMenu.Content className="menu" align="end" sideOffset={4}>
+                      {MEDIA_KINDS.map((kind) => (
+                        <DropdownMenu.Item
+                          key={kind}
+                          className="menu-item"
+                          onSelect={() => {
+                            run(
+                              api.control({
+                                callId,
+                                action: p.muted[kind] ? 'unmute' : 'mute',
+                                target: p.userId,
+                                kind,
+                              }),
+                            );
+                          }}
+                        >
+                          {t(p.muted[kind] ? MUTE_LABELS[kind].unmute : MUTE_LABELS[kind].mute, {
+                            name,
+                          })}
+                        </DropdownMenu.Item>
+                      ))}
+                      <DropdownMenu.Separator className="menu-separator" />
+                      <DropdownMenu.Item
+                        className="menu-item danger"
+                        onSelect={() => {
+                          run(api.control({ callId, action: 'remove', target: p.userId }));
+                        }}
+                      >
+                        <UserMinus aria-hidden="true" size={16} />
+                        {t('inCall.remove', { name })}
+                      </DropdownMenu.Item>
+                    </DropdownMenu.Content>
+                  </DropdownMenu.Portal>
+                </DropdownMenu.Root>
+              )}
+            </li>
+          );
+        })}
       </ul>
       {pending.length > 0 && <LegList legs={pending} />}
       <form className="add-participant" onSubmit={add}>
@@ -116,7 +149,7 @@ export function Participants({
         />
         <button type="submit">{t('inCall.addSubmit')}</button>
       </form>
-      {moderator && (
+      {moderates && (
         <button
           type="button"
           className="danger"

@@ -15,7 +15,14 @@ export function connectionNotices(call: SoftphoneCall): SoftphonePeer[] {
  * reconnecting…" during the rejoin window, "X left" once it ran out. The call header and the
  * ended-call summary show it; core keeps the state, this only names it.
  */
-export function PeerNotices({ call }: { call: SoftphoneCall }) {
+export function PeerNotices({
+  call,
+  nameOf = (id) => id,
+}: {
+  call: SoftphoneCall;
+  /** Display names (the id until known). */
+  nameOf?: (userId: string) => string;
+}) {
   const { t } = useTranslation();
   const notices = connectionNotices(call);
   if (notices.length === 0) return null;
@@ -24,8 +31,8 @@ export function PeerNotices({ call }: { call: SoftphoneCall }) {
       {notices.map((p) => (
         <li key={p.userId} data-user={p.userId} data-connection={p.connection}>
           {p.connection === 'reconnecting'
-            ? t('inCall.peer.reconnecting', { name: p.userId })
-            : t('inCall.peer.left', { name: p.userId })}
+            ? t('inCall.peer.reconnecting', { name: nameOf(p.userId) })
+            : t('inCall.peer.left', { name: nameOf(p.userId) })}
         </li>
       ))}
     </ul>

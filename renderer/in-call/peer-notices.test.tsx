@@ -3,7 +3,6 @@ import { renderToStaticMarkup } from 'react-dom/server.node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SoftphoneCall, SoftphonePeer } from '../../protocol/softphone.js';
 import { initI18n } from '../i18n/index.js';
-import { EndedSummary } from '../screens/Outgoing.js';
 import { PeerNotices } from './PeerNotices.js';
 
 /** The call as core hands it over: only the peers matter to these views. */
@@ -61,21 +60,5 @@ describe("the others' connections in words", () => {
     expect(html).toContain('bob 的连接已断开，正在重新连接…');
     expect(html).toContain('carol 已离开');
     await i18next.changeLanguage('en');
-  });
-
-  it('the summary of a call that ended connection-lost says so and who left', async () => {
-    await i18next.changeLanguage('en');
-    const html = renderToStaticMarkup(
-      <EndedSummary
-        call={call([{ userId: 'bob', connection: 'left', leftReason: 'connection-lost' }], {
-          state: 'ended',
-          endReason: 'connection-lost',
-          direction: 'incoming',
-        })}
-        onDismiss={() => undefined}
-      />,
-    );
-    expect(html).toContain('Connection lost');
-    expect(html).toContain('bob left');
   });
 });

@@ -4,13 +4,19 @@ import type { Presence } from '../../protocol/index.js';
 import type { DirectoryEntry } from '../../protocol/softphone.js';
 import { errorMessage, useApi, useSnapshot } from '../app/api-context.js';
 import { useDraft } from '../app/drafts.js';
-import { rememberName } from '../app/names.js';
+import { rememberName, useNames } from '../app/names.js';
 import { placeCall } from '../app/place-call.js';
 import { useSettings } from '../app/settings.js';
-import { Icon } from '../components/Icon.js';
-import { PresenceBadge } from '../components/StatusControl.js';
+import { ContactRow } from '../components/ContactRow.js';
+import { presenceKey } from '../components/PresenceGlyph.js';
 
 const SEARCH_DELAY_MS = 250;
+
+/**
+ * The last directory answer, kept for the page's life: while the connection is down (or the
+ * screen is shown again) the list stays, greyed, instead of emptying to "Nobody found".
+ */
+let lastResults: DirectoryEntry[] = [];
 
 /** Favourites first, then directory results; live presence; call audio or video from a row. */
 export function Contacts() {
@@ -19,11 +25,12 @@ export function Contacts() {
   const snapshot = useSnapshot();
   const { view, update, isLocked } = useSettings();
   const [query, setQuery] = useDraft('contacts.query');
-  const [results, setResults] = useState<DirectoryEntry[]>([]);
+  const [results, setResults] = useState<DirectoryEntry[]>(lastResults);
   const [searchError, setSearchError] = useState<string>();
   const favourites = useMemo(() => view?.settings.favourites ?? [], [view]);
   const me = snapshot?.account?.userId;
   const connected = snapshot?.connection === 'connected';
+  const names = useNames(api, favourites);
 
   useEffect(() => {
     if (!connected) return;
@@ -33,7 +40,8 @@ export function Contacts() {
         (entries) => {
           if (!live) return;
           for (const e of entries) rememberName(e.userId, e.displayName);
-          setResults(entries.filter((e) => e.userId !== me));
+          lastResults = entries.filter((e) => e.userId !== me);
+          setResults(lastResults);
           setSearchError(undefined);
         },
         (error: unknown) => {
@@ -47,7 +55,6 @@ export function Contacts() {
     };
   }, [api, query, me, connected]);
 
-  const names = useMemo(() => new Map(results.map((r) => [r.userId, r.displayName])), [results]);
   const watched = useMemo(
     () => [...new Set([...favourites, ...results.map((r) => r.userId)])].slice(0, 500),
     [favourites, results],
@@ -68,63 +75,30 @@ export function Contacts() {
     void update({ favourites: next }).catch(() => undefined);
   };
   const others = results.filter((r) => !favourites.includes(r.userId));
+  const listClass = connected ? 'contact-list' : 'contact-list stale';
 
-  const row = (userId: string) => {
-    const name = names.get(userId) ?? userId;
-    const p = presence.get(userId);
-    const fav = favourites.includes(userId);
-    return (
-      <li key={userId} className="contact-row" data-user={userId}>
-        <span className="avatar" aria-hidden="true">
-          {name.slice(0, 1).toUpperCase()}
-        </span>
-        <span className="contact-name">
-          <strong>{name}</strong>
-          {name !== userId && <small>{userId}</small>}
-        </span>
-        <PresenceBadge online={p?.online ?? false} status={p?.status ?? 'available'} />
-        <span className="row-actions">
-          <button
-            type="button"
-            className="icon-button"
-            aria-pressed={fav}
-            disabled={isLocked('favourites')}
-            aria-label={t(fav ? 'contacts.removeFavourite' : 'contacts.addFavourite', { name })}
-            title={t(fav ? 'contacts.removeFavourite' : 'contacts.addFavourite', { name })}
-            onClick={() => {
-              toggleFavourite(userId);
-            }}
-          >
-            <Icon name="star" filled={fav} />
-          </button>
-          <button
-            type="button"
-            className="icon-button call-audio"
-            disabled={!connected}
-            aria-label={t('contacts.callAudio', { name })}
-            title={t('contacts.callAudio', { name })}
-            onClick={() => void placeCall(api, [userId], 'audio')}
-          >
-            <Icon name="phone" />
-          </button>
-          <button
-            type="button"
-            className="icon-button call-video"
-            disabled={!connected}
-            aria-label={t('contacts.callVideo', { name })}
-            title={t('contacts.callVideo', { name })}
-            onClick={() => void placeCall(api, [userId], 'video')}
-          >
-            <Icon name="video" />
-          </button>
-        </span>
-      </li>
-    );
-  };
+  const row = (userId: string) => (
+    <ContactRow
+      key={userId}
+      userId={userId}
+      name={names(userId)}
+      // Offline, the last presence seen is not news: show nobody as available.
+      presence={connected ? presenceKey(presence.get(userId)) : 'offline'}
+      favourite={favourites.includes(userId)}
+      favouriteLocked={isLocked('favourites')}
+      canCall={connected}
+      onCall={(media) => void placeCall(api, [userId], media)}
+      onToggleFavourite={() => {
+        toggleFavourite(userId);
+      }}
+    />
+  );
 
   return (
-    <section aria-labelledby="contacts-title" className="screen">
-      <h2 id="contacts-title">{t('contacts.title')}</h2>
+    <section aria-labelledby="contacts-title" className="screen contacts">
+      <h2 id="contacts-title" className="visually-hidden">
+        {t('contacts.title')}
+      </h2>
       <label htmlFor="contacts-search" className="visually-hidden">
         {t('contacts.search')}
       </label>
@@ -137,24 +111,29 @@ export function Contacts() {
           setQuery(e.target.value);
         }}
       />
-      {searchError && (
+      {searchError && connected && (
         <p className="hint" role="status">
           {t('contacts.searchFailed', { message: searchError })}
+        </p>
+      )}
+      {!connected && (
+        <p className="hint stale-hint" data-testid="stale-list">
+          {t('shell.staleList')}
         </p>
       )}
       <h3>{t('contacts.favourites')}</h3>
       {favourites.length === 0 ? (
         <p className="hint">{t('contacts.empty')}</p>
       ) : (
-        <ul className="contact-list" aria-label={t('contacts.favourites')}>
+        <ul className={listClass} aria-label={t('contacts.favourites')}>
           {favourites.map(row)}
         </ul>
       )}
       <h3>{t('contacts.results')}</h3>
       {others.length === 0 ? (
-        <p className="hint">{t('contacts.noResults')}</p>
+        connected && <p className="hint">{t('contacts.noResults')}</p>
       ) : (
-        <ul className="contact-list" aria-label={t('contacts.results')}>
+        <ul className={listClass} aria-label={t('contacts.results')}>
           {others.map((r) => row(r.userId))}
         </ul>
       )}

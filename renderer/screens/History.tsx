@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallRecord } from '../../protocol/index.js';
 import { errorMessage, useApi, useSnapshot } from '../app/api-context.js';
+import { useNames } from '../app/names.js';
 import { placeCall } from '../app/place-call.js';
 import {
   callBackTargets,
@@ -56,6 +57,9 @@ export function History() {
     if (missedUnread > 0 && connected) void api.markMissedSeen({}).catch(() => undefined);
   }, [api, missedUnread, connected]);
 
+  const name = useNames(api, [
+    ...new Set(records.flatMap((r) => [r.callerId, ...r.participants.map((p) => p.userId)])),
+  ]);
   const missedCount = records.filter((r) => isMissed(r, me)).length;
   const shown = filter === 'missed' ? records.filter((r) => isMissed(r, me)) : records;
   const when = (ms: number) =>
@@ -94,7 +98,8 @@ export function History() {
           const missed = isMissed(r, me);
           const outgoing = isOutgoing(r, me);
           const targets = callBackTargets(r, me);
-          const who = outgoing ? targets.join(', ') : r.callerId;
+          const ids = outgoing ? targets : [r.callerId];
+          const who = ids.map(name).join(', ');
           const dur = durationLabel(r.durationSec);
           const end = endLabel(r.endReason);
           const expanded = open === r.callId;
@@ -106,7 +111,7 @@ export function History() {
               data-missed={missed}
             >
               <span className="history-main">
-                <strong>
+                <strong title={ids.join(', ')}>
                   <Icon name={outgoing ? 'outgoing' : missed ? 'missed' : 'incoming'} /> {who}
                 </strong>
                 <small>
@@ -149,8 +154,11 @@ export function History() {
                   <dd>
                     <ul>
                       {r.participants.map((p) => (
-                        <li key={p.userId}>
-                          {p.userId}: {t(`history.outcome.${p.outcome}`)}
+                        <li key={p.userId} title={p.userId}>
+                          {t('shell.outcomeOf', {
+                            name: name(p.userId),
+                            outcome: t(`history.outcome.${p.outcome}`),
+                          })}
                           {p.durationSec > 0
                             ? ` (${t(durationLabel(p.durationSec).key, durationLabel(p.durationSec).params)})`
                             : ''}

@@ -1,19 +1,22 @@
+import { Phone, PhoneOff, Video } from 'lucide-react';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MediaKind } from '../../protocol/index.js';
 import type { SoftphoneCall } from '../../protocol/softphone.js';
 import { useApi, useSnapshot } from '../app/api-context.js';
+import { focusIsFree, INCOMING_SHORTCUT } from '../app/incoming-focus.js';
 import { useDisplayName } from '../app/names.js';
 import { useSettings } from '../app/settings.js';
 import { acceptEndsCurrent, endLabel } from '../call/call-view.js';
 import { asRingtone } from '../call/sounds.js';
 import { useSound } from '../call/use-sound.js';
-import { Icon } from '../components/Icon.js';
 import { QueueOfferLine } from '../agent/AgentConsole.js';
 
 /**
- * An invitation ringing on this device: who calls, audio or video, and the three answers. The
- * same view fills the Electron ringing window (`#/ringing/<callId>`).
+ * An invitation ringing on this device: who calls (display name first, the id below), audio or
+ * video, and the answers in one row. The same compact view fills the Electron ringing window
+ * (`#/ringing/<callId>`, 340×150). It is announced (alertdialog) but takes focus only when
+ * nothing else has it: someone typing must not answer with the next Space.
  */
 export function IncomingCall({ call, ring }: { call: SoftphoneCall; ring: boolean }) {
   const { t } = useTranslation();
@@ -30,52 +33,73 @@ export function IncomingCall({ call, ring }: { call: SoftphoneCall; ring: boolea
   const ringtone = call.waiting ? 'waiting' : asRingtone(view?.settings.ringtone ?? 'classic');
   useSound(ringtone, ring, view?.settings.ringingDevice ?? '');
   useEffect(() => {
-    // Keyboard users land on the answer buttons; the ringing window never steals focus itself.
-    if (api.shell === 'browser') firstButton.current?.focus();
-  }, [api.shell]);
+    if (focusIsFree(document)) firstButton.current?.focus();
+  }, []);
 
   const accept = (media: MediaKind) => {
     void api.accept({ callId: call.callId, media }).catch(() => undefined);
   };
+  const title = t('call.incomingFrom', { name: caller });
+  const kind = t(video ? 'call.videoCall' : 'call.audioCall');
   return (
     <section
       className="card incoming"
       role="alertdialog"
-      aria-labelledby={`incoming-${call.callId}-title`}
+      aria-label={title}
       aria-describedby={`incoming-${call.callId}-kind`}
+      aria-keyshortcuts={INCOMING_SHORTCUT.aria}
       data-call={call.callId}
     >
-      <h2 id={`incoming-${call.callId}-title`}>{t('call.incomingFrom', { name: caller })}</h2>
-      <p id={`incoming-${call.callId}-kind`} className="call-kind">
-        <Icon name={video ? 'video' : 'phone'} /> {t(video ? 'call.videoCall' : 'call.audioCall')}
-      </p>
+      <div className="incoming-who">
+        <span className="incoming-kind-icon" aria-hidden="true">
+          {video ? <Video size={20} /> : <Phone size={20} />}
+        </span>
+        <span className="incoming-text">
+          <h2 className="incoming-name" title={title} data-testid="caller-name">
+            {callerName}
+          </h2>
+          <p
+            id={`incoming-${call.callId}-kind`}
+            className="call-kind"
+            title={`${kind} · ${callerId}`}
+          >
+            {kind}
+            {callerName !== callerId && <> · {callerId}</>}
+          </p>
+        </span>
+      </div>
       <QueueOfferLine callId={call.callId} />
-      {call.waiting && <p className="hint">{t('call.waiting')}</p>}
+      {call.waiting && <p className="hint incoming-note">{t('call.waiting')}</p>}
       {endsCurrent && (
-        <p className="hint" data-testid="accept-ends-current">
+        <p className="hint incoming-note" data-testid="accept-ends-current">
           {t('call.acceptEndsCurrent')}
         </p>
       )}
-      <div className="button-row">
+      <div className="incoming-actions">
         <button
           ref={firstButton}
           type="button"
           className="accept"
+          aria-label={t(video ? 'call.acceptVideo' : 'call.acceptAudio')}
           onClick={() => {
-            accept('audio');
+            accept(video ? 'video' : 'audio');
           }}
         >
-          {t('call.acceptAudio')}
+          {video ? <Video aria-hidden="true" size={16} /> : <Phone aria-hidden="true" size={16} />}
+          {t('shell.accept')}
         </button>
         {video && (
           <button
             type="button"
-            className="accept"
+            className="accept-audio"
+            aria-label={t('shell.acceptAsAudio')}
+            title={t('shell.acceptAsAudio')}
             onClick={() => {
-              accept('video');
+              accept('audio');
             }}
           >
-            {t('call.acceptVideo')}
+            <Phone aria-hidden="true" size={16} />
+            {t('shell.asAudio')}
           </button>
         )}
         <button
@@ -83,9 +107,11 @@ export function IncomingCall({ call, ring }: { call: SoftphoneCall; ring: boolea
           className="danger"
           onClick={() => void api.decline({ callId: call.callId }).catch(() => undefined)}
         >
+          <PhoneOff aria-hidden="true" size={16} />
           {t('call.decline')}
         </button>
       </div>
+      <p className="hint incoming-shortcut">{t('shell.incomingShortcut')}</p>
     </section>
   );
 }

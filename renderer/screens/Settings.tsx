@@ -6,10 +6,12 @@ import { useHotkeyStatus, useUpdateStatus } from '../app/desktop-shell.js';
 import { useDevices } from '../app/devices.js';
 import { useSettings } from '../app/settings.js';
 import { RINGTONES, asRingtone, play } from '../call/sounds.js';
+import { DesktopToggles } from '../components/DesktopToggles.js';
 import { DeviceSelect } from '../components/DeviceSelect.js';
 import { HotkeyStatusLine } from '../components/HotkeyStatusLine.js';
 import { LanguagePicker } from '../components/LanguagePicker.js';
 import { LevelMeter } from '../components/LevelMeter.js';
+import { OpenLogsButton } from '../components/OpenLogsButton.js';
 import { ScreenPopFields } from '../components/ScreenPopFields.js';
 import { StatusControl } from '../components/StatusControl.js';
 import { UpdateStatusLine } from '../components/UpdateStatusLine.js';
@@ -176,19 +178,7 @@ export function Settings() {
       {api.shell === 'electron' && (
         <fieldset>
           <legend>{t('settings.desktop')}</legend>
-          {(['startHidden', 'launchAtLogin', 'clickToCall'] as const).map((k) => (
-            <label key={k} className="check">
-              <input
-                type="checkbox"
-                checked={s[k]}
-                disabled={isLocked(k)}
-                onChange={(e) => {
-                  save({ [k]: e.target.checked });
-                }}
-              />
-              {t(`settings.${k}`)}
-            </label>
-          ))}
+          <DesktopToggles values={s} isLocked={isLocked} onSave={save} />
           <ScreenPopFields
             value={s.crmScreenPop}
             locked={isLocked('crmScreenPop')}
@@ -197,6 +187,7 @@ export function Settings() {
             }}
           />
           <UpdateStatusLine status={updateStatus} />
+          <OpenLogsButton />
         </fieldset>
       )}
       <p role="status" className="hint">

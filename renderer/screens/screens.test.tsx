@@ -95,11 +95,11 @@ describe('screens', () => {
     await i18next.changeLanguage('en');
   });
 
-  it('the incoming view offers Accept video only for a video call', () => {
+  it('the incoming view offers Accept video and Accept as audio only for a video call', () => {
     const incoming = call({ direction: 'incoming', state: 'ringing' }, [leg('alice', 'ringing')]);
     const video = render(new MemorySoftphone(), <IncomingCall call={incoming} ring={false} />);
-    expect(video).toContain('Accept audio');
-    expect(video).toContain('Accept video');
+    expect(video).toContain('aria-label="Accept as audio"');
+    expect(video).toContain('aria-label="Accept video"');
     expect(video).toContain('Decline');
     expect(video).toContain('role="alertdialog"');
     const audioInfo = incoming.info ? { ...incoming.info, media: 'audio' as const } : undefined;
@@ -111,6 +111,8 @@ describe('screens', () => {
       />,
     );
     expect(audio).not.toContain('Accept video');
+    expect(audio).not.toContain('Accept as audio');
+    expect(audio).toContain('aria-label="Accept audio"');
   });
 
   it('a waiting call says that accepting it ends the current call', () => {
@@ -150,5 +152,41 @@ describe('screens', () => {
     expect(html).toContain('data-testid="missed-badge"');
     expect(html).toContain('id="status-control"');
     expect(html).toContain('What you type is kept');
+  });
+
+  it('the summary of a call that ended connection-lost says so and who left', () => {
+    const ended = call({ direction: 'incoming', state: 'ended', endReason: 'connection-lost' }, []);
+    const html = render(
+      new MemorySoftphone(),
+      <EndedSummary
+        call={{
+          ...ended,
+          peers: [{ userId: 'bob', connection: 'left', leftReason: 'connection-lost' }],
+        }}
+        onDismiss={() => undefined}
+      />,
+    );
+    expect(html).toContain('Connection lost');
+    expect(html).toContain('bob left');
+  });
+
+  it('a missed call says whose it was and offers to call back', () => {
+    const ended = call({ direction: 'incoming', state: 'ended', endReason: 'canceled' }, []);
+    const html = render(
+      new MemorySoftphone(),
+      <EndedSummary call={ended} onDismiss={() => undefined} />,
+    );
+    expect(html).toContain('Missed call from alice');
+    expect(html).toContain('Call back');
+    expect(html).toContain('data-missed="true"');
+    const declined = call(
+      { direction: 'incoming', state: 'ended', endReason: 'refused-elsewhere' },
+      [],
+    );
+    const other = render(
+      new MemorySoftphone(),
+      <EndedSummary call={declined} onDismiss={() => undefined} />,
+    );
+    expect(other).not.toContain('Missed call');
   });
 });

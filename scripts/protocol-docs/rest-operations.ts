@@ -22,6 +22,7 @@ import {
   queueMemberSchema,
   queueStatsSchema,
   refreshRequestSchema,
+  signOutResponseSchema,
   tokenResponseSchema,
 } from '../../protocol/index.js';
 
@@ -113,7 +114,8 @@ export const REST_OPERATIONS: readonly RestOperation[] = [
     path: '/api/auth/refresh',
     operationId: 'refresh',
     tag: 'auth',
-    summary: 'A new token pair for a valid refresh token.',
+    summary:
+      'A new token pair for the sign-in’s current refresh token, which is used up (rotation). A used one presented again revokes the whole sign-in; the one just replaced is accepted within `auth.refreshReuseGraceSec` and answered with the same new refresh token.',
     admin: false,
     body: refreshRequestSchema,
     success: { status: 200, description: 'A fresh pair.', schema: tokenResponseSchema },
@@ -122,7 +124,7 @@ export const REST_OPERATIONS: readonly RestOperation[] = [
       {
         status: 401,
         codes: ['token-expired', 'unauthorized'],
-        when: '`token-expired`: the refresh token expired (sign in again); `unauthorized`: it is not a valid refresh token, or the account is disabled.',
+        when: '`token-expired`: the refresh token expired (sign in again); `unauthorized`: not a valid refresh token, already used (its sign-in is revoked now), a revoked sign-in (signed out, password changed), or a disabled account.',
       },
       {
         status: 429,
@@ -131,6 +133,35 @@ export const REST_OPERATIONS: readonly RestOperation[] = [
       },
     ],
   },
+  ...(['logout', 'logout-all'] as const).map((path): RestOperation => ({
+    method: 'post',
+    path: `/api/auth/${path}`,
+    operationId: path === 'logout' ? 'signOut' : 'signOutEverywhere',
+    tag: 'auth',
+    summary:
+      path === 'logout'
+        ? 'Sign out this sign-in (the refresh token’s): its tokens stop working and its sessions get `session.closing signed-out`. An expired or revoked token answers `revoked: 0`.'
+        : 'Sign out every sign-in of the refresh token’s user (minted access tokens are not sign-ins and stay valid); their sessions get `session.closing signed-out`.',
+    admin: false,
+    body: refreshRequestSchema,
+    success: { status: 200, description: 'Signed out.', schema: signOutResponseSchema },
+    errors: [
+      ...withBody,
+      {
+        status: 401,
+        codes: ['unauthorized'],
+        when:
+          path === 'logout'
+            ? 'Not a refresh token of this server.'
+            : 'Not a refresh token of this server, or one of a revoked or expired sign-in.',
+      },
+      {
+        status: 429,
+        codes: ['rate-limited'],
+        when: 'Over `auth.signInPerAddressPerMinute` for the client address.',
+      },
+    ],
+  })),
   {
     method: 'get',
     path: '/healthz',
@@ -173,7 +204,8 @@ export const REST_OPERATIONS: readonly RestOperation[] = [
     path: '/admin/users',
     operationId: 'listUsers',
     tag: 'admin',
-    summary: 'Users in id order, a page at a time (`after` = the last id of the previous page).',
+    summary:
+      'Users in id order, a page at a time (`cursor` = the `nextCursor` of the previous page).',
     admin: true,
     query: adminUserListQuerySchema,
     success: { status: 200, description: 'One page.', schema: adminUserListSchema },

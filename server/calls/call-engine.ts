@@ -14,7 +14,7 @@ import { CallRegistry } from './call-registry.js';
 import { CallSteps, invalidState } from './call-steps.js';
 import type { CalleeCheck } from './callee-checks.js';
 import { isPendingLeg } from './leg-transitions.js';
-import type { Actor, CallEngineOptions } from './ports.js';
+import type { Actor, CallEngineOptions, QueueHooks } from './ports.js';
 import { ConnectionLoss } from './rejoin-window.js';
 import {
   type LiveCall,
@@ -61,6 +61,14 @@ export class CallEngine {
       windowMs: o.rejoinWindowMs ?? 30_000,
       logger: o.logger,
     });
+  }
+
+  /**
+   * Seat calling follows the queue calls from now on (their leg changes and ends). Given after
+   * construction, once: the contact center is built on the engine, so neither waits for the other.
+   */
+  followQueues(hooks: QueueHooks): void {
+    this.steps.followQueues(hooks);
   }
 
   // ---- queries -------------------------------------------------------------------------------
@@ -138,13 +146,14 @@ export class CallEngine {
       if (leg.answeredDevice === actor.device.id) return call.info;
       throw invalidState(call.info, 'answered on another device');
     }
-    this.steps.applyLeg(call, leg, 'accept');
-    leg.answeredAt = this.now();
-    leg.answeredDevice = actor.device.id;
+    this.steps.applyLeg(call, leg, 'accept', { device: actor.device.id });
     this.steps.stopRinging(call, leg.userId, 'answered-elsewhere', actor.device.id);
-    const firstAnswer = call.info.state === 'ringing';
-    call.info.state = 'active';
-    if (this.registry.release(callId) && call.info.queue) call.info.queue.agentId = leg.userId;
+    const firstAnswer = this.steps.setCallState(call, 'answer');
+    if (this.registry.release(callId) && call.info.queue) {
+      // A queue call is the agent's to run: the customer who called in is not its moderator.
+      call.info.queue.agentId = leg.userId;
+      call.info.moderatorId = leg.userId;
+    }
     this.registry.involve(leg.userId, callId);
     this.steps.log(call.info, { userId: leg.userId, deviceId: actor.device.id }, 'call accepted');
     if (firstAnswer) this.o.media.callActive(call.info);
@@ -158,7 +167,7 @@ export class CallEngine {
     if (ended && findLeg(ended, actor.userId)?.state === 'refused') return ended;
     const { call, leg } = this.calleeLeg(actor, callId, 'refuse');
     if (leg.state === 'refused') return call.info;
-    this.steps.applyLeg(call, leg, 'refuse', reason);
+    this.steps.applyLeg(call, leg, 'refuse', { reason });
     this.steps.stopRinging(call, leg.userId, 'refused-elsewhere', actor.device.id);
     this.steps.log(call.info, { userId: leg.userId, reason }, 'call refused');
     this.steps.afterChange(call);
@@ -187,10 +196,7 @@ export class CallEngine {
     if (pending.length === 0 && targets.some((l) => l.state === 'accepted')) {
       throw invalidState(call.info, 'already answered');
     }
-    for (const leg of pending) {
-      this.steps.applyLeg(call, leg, 'cancel');
-      this.steps.stopRinging(call, leg.userId, 'canceled');
-    }
+    this.steps.cancelLegs(call, pending);
     this.steps.log(call.info, { callees: pending.map((l) => l.userId) }, 'invitation canceled');
     this.steps.afterChange(call);
     return call.info;
@@ -254,9 +260,11 @@ export class CallEngine {
     }
     const leg = findLeg(info, data.target);
     if (data.action === 'remove' && leg && isPendingLeg(leg.state)) {
-      return this.cancel({ userId: info.callerId, device: actor.device }, data.callId, [
-        data.target,
-      ]);
+      // Authorized above, for the moderator: their invitation is withdrawn as a cancel would.
+      this.steps.cancelLegs(call, [leg]);
+      this.steps.log(info, { callees: [leg.userId], by: actor.userId }, 'invitation canceled');
+      this.steps.afterChange(call);
+      return info;
     }
     if (!isPresent(info, data.target)) throw new ProtocolError('not-found', 'not in the call');
     if (data.action === 'remove') {
@@ -268,10 +276,7 @@ export class CallEngine {
       });
       this.steps.leave(call, data.target, 'removed');
     } else {
-      const muted = data.action === 'mute';
-      const flags = data.target === info.callerId ? info.callerMuted : leg?.muted;
-      if (flags) flags[data.kind] = muted;
-      this.o.media.setMuted(info.callId, data.target, data.kind, muted);
+      this.steps.setMuted(call, data.target, data.kind, data.action === 'mute');
       this.steps.sendToParticipant(info, data.target, 'call.controlled', {
         callId: info.callId,
         action: data.action,
@@ -298,8 +303,7 @@ export class CallEngine {
     const { info } = call;
     const leg = findLeg(info, userId);
     if (leg && isPendingLeg(leg.state)) {
-      this.steps.applyLeg(call, leg, 'cancel', reason);
-      this.steps.stopRinging(call, userId, 'canceled');
+      this.steps.cancelLegs(call, [leg], reason);
     } else if (userId === info.callerId && info.state === 'ringing') {
       if (this.registry.isHeld(callId)) {
         // Waiting in a queue: nothing else keeps the call (as when its caller gives up).
@@ -307,14 +311,10 @@ export class CallEngine {
         this.steps.end(call, 'canceled');
         return;
       }
-      for (const pending of pendingLegs(info)) {
-        this.steps.applyLeg(call, pending, 'cancel');
-        this.steps.stopRinging(call, pending.userId, 'canceled');
-      }
+      this.steps.cancelLegs(call, pendingLegs(info));
     } else if (isPresent(info, userId)) {
       const device = presentParticipants(info).find((p) => p.userId === userId)?.deviceId;
-      this.steps.leave(call, userId, 'removed');
-      if (leg) leg.reason = reason;
+      this.steps.leave(call, userId, 'removed', reason);
       this.steps.log(info, { userId, reason }, 'dismissed from the call');
       this.steps.afterChange(call);
       // Ended: `call.ended` reached that device (it left last). Else it is told it is out.
@@ -413,21 +413,7 @@ export class CallEngine {
     }
     if (userId === info.callerId) throw invalidState(info, 'the caller left this call');
     if (this.isBusy(userId)) throw new ProtocolError('invalid-state', 'you are in another call');
-    const now = this.now();
-    const leg: Leg = {
-      userId,
-      state: 'accepted',
-      invitedBy,
-      invitedAt: now,
-      expiresAt: now,
-      answeredAt: now,
-      answeredDevice: deviceId,
-      muted: { audio: false, video: false },
-    };
-    const previous = info.legs.findIndex((l) => l.userId === userId);
-    if (previous >= 0) info.legs[previous] = leg;
-    else info.legs.push(leg);
-    call.notes.delete(userId);
+    this.steps.createLeg(call, userId, 'join', { invitedBy, ringMs: 0, device: deviceId });
     this.registry.involve(userId, callId);
     this.steps.log(info, { userId, deviceId }, 'joined the call directly');
     this.steps.afterChange(call);
@@ -438,15 +424,10 @@ export class CallEngine {
   withdraw(callId: string, agentIds: readonly UserId[]): void {
     const call = this.live(callId);
     if (!call) return;
-    let changed = false;
-    for (const agentId of agentIds) {
-      const leg = findLeg(call.info, agentId);
-      if (!leg || !isPendingLeg(leg.state)) continue;
-      this.steps.applyLeg(call, leg, 'cancel');
-      this.steps.stopRinging(call, agentId, 'canceled');
-      changed = true;
-    }
-    if (changed) this.steps.afterChange(call);
+    const offered = pendingLegs(call.info).filter((l) => agentIds.includes(l.userId));
+    if (offered.length === 0) return;
+    this.steps.cancelLegs(call, offered);
+    this.steps.afterChange(call);
   }
 
   /** The call moved to another queue (overflow). */
@@ -506,7 +487,7 @@ export class CallEngine {
         // A queue call waits again; its offers of the previous run are void (the contact center
         // adopts the call and offers it anew).
         this.registry.hold(info.callId);
-        for (const leg of pendingLegs(info)) this.steps.applyLeg(call, leg, 'cancel');
+        this.steps.cancelLegs(call, pendingLegs(info));
       }
       for (const leg of pendingLegs(info)) {
         this.registry.ringing(leg.userId, info.callId);

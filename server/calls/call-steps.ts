@@ -4,6 +4,7 @@ import type {
   JsonText,
   Leg,
   LeftReason,
+  MediaKind,
   RequestData,
   RingEndReason,
   UserId,
@@ -15,12 +16,20 @@ import {
   jsonObjectWith,
   toJsonText,
 } from '../../protocol/index.js';
-import type { Actor, CallEngineOptions } from './ports.js';
+import type { Actor, CallEngineOptions, QueueHooks } from './ports.js';
 import { buildCallRecord, unansweredEndReason } from './call-record.js';
 import type { CallRegistry } from './call-registry.js';
 import { CallSnapshots } from './call-snapshots.js';
 import type { CalleeCheck } from './callee-checks.js';
-import { type LegEvent, isPendingLeg, legTransition } from './leg-transitions.js';
+import { type CallEvent, callTransition } from './call-transitions.js';
+import {
+  type LegCreation,
+  type LegEvent,
+  isPendingLeg,
+  legStateOf,
+  legTransition,
+  wireLegState,
+} from './leg-transitions.js';
 import {
   type LiveCall,
   findLeg,
@@ -32,6 +41,21 @@ import {
 export const invalidState = (call: CallInfo, message: string): ProtocolError =>
   new ProtocolError('invalid-state', message, call);
 
+/** What an event brings besides itself: the reason the leg ends with, the answering device. */
+export interface LegDetail {
+  reason?: string | undefined;
+  /** `accept`, `join`: the device the callee is in the call on. */
+  device?: string;
+}
+
+/** How a leg is created: who invited the user, and how long the invitation rings. */
+export interface LegOrigin {
+  invitedBy: UserId;
+  ringMs: number;
+  /** `join`: the device the user is in the call on. */
+  device?: string;
+}
+
 /**
  * The steps every call operation is made of: placing and arming a leg, applying a leg event (the
  * one place a leg changes state), a participant leaving, publishing a change or ending the call,
@@ -40,6 +64,8 @@ export const invalidState = (call: CallInfo, message: string): ProtocolError =>
  */
 export class CallSteps {
   readonly snapshots: CallSnapshots;
+  /** Seat calling, once it follows the queue calls (`CallEngine.followQueues`). */
+  private queues: QueueHooks | undefined;
 
   constructor(
     private readonly o: CallEngineOptions,
@@ -47,6 +73,12 @@ export class CallSteps {
     private readonly now: () => number,
   ) {
     this.snapshots = new CallSnapshots(o.verifySnapshots ?? false);
+  }
+
+  /** Seat calling follows the queue calls from now on; given once. */
+  followQueues(hooks: QueueHooks): void {
+    if (this.queues) throw new Error('the queue calls are followed already');
+    this.queues = hooks;
   }
 
   /**
@@ -61,29 +93,16 @@ export class CallSteps {
     ringMs: number,
     checks: ReadonlyMap<UserId, CalleeCheck>,
   ): JsonText<CallInfo> | undefined {
-    const now = this.now();
-    const leg: Leg = {
-      userId: callee,
-      state: 'inviting',
-      invitedBy,
-      invitedAt: now,
-      expiresAt: now + ringMs,
-      muted: { audio: false, video: false },
-    };
-    const legs = call.info.legs;
-    const previous = legs.findIndex((l) => l.userId === callee);
-    if (previous >= 0) legs[previous] = leg;
-    else legs.push(leg);
-    call.notes.delete(callee);
+    const leg = this.createLeg(call, callee, 'invite', { invitedBy, ringMs });
     const check = checks.get(callee);
     if (check?.blockedCaller) {
       // The caller is not told about the block: a plain refusal, without ringing anywhere.
       call.notes.set(callee, 'blocked');
-      this.applyLeg(call, leg, 'refuse', 'declined');
+      this.applyLeg(call, leg, 'refuse', { reason: 'declined' });
     } else if (check?.status === 'dnd') {
-      this.applyLeg(call, leg, 'refuse', 'dnd');
+      this.applyLeg(call, leg, 'refuse', { reason: 'dnd' });
     } else if (this.isBusy(callee) && !check?.callWaiting) {
-      this.applyLeg(call, leg, 'refuse', 'busy');
+      this.applyLeg(call, leg, 'refuse', { reason: 'busy' });
     } else {
       this.registry.ringing(callee, call.info.callId);
       this.armLeg(call, leg);
@@ -132,7 +151,7 @@ export class CallSteps {
       // A pushed invitation that a device signed in for and was sent did reach the callee: like
       // an online device that never acknowledged, nobody answered (`timeout`, not `unreachable`).
       const reached = (call.rungDevices.get(leg.userId)?.size ?? 0) > 0;
-      this.applyLeg(call, leg, 'expire', reached ? 'timeout' : undefined);
+      this.applyLeg(call, leg, 'expire', { reason: reached ? 'timeout' : undefined });
       this.stopRinging(call, leg.userId, 'timeout');
       this.log(call.info, { userId: leg.userId, reason: leg.reason }, 'invitation expired');
       this.afterChange(call);
@@ -142,27 +161,98 @@ export class CallSteps {
   }
 
   /**
-   * The one place a leg changes state. Returns true when it changed; a repeat is a no-op and a
+   * The one place a leg is born (see the table's `absent` row): a new leg for the user, in place
+   * of the one a previous invitation left (the engine decided that one is over).
+   */
+  createLeg(call: LiveCall, userId: UserId, event: LegCreation, origin: LegOrigin): Leg {
+    const outcome = legTransition('absent', event);
+    if (outcome.kind !== 'next') throw new Error(`a leg is not created by ${event}`);
+    const now = this.now();
+    const answered = outcome.state === 'accepted';
+    if (answered && origin.device === undefined) throw new Error('a joined leg needs its device');
+    const leg: Leg = {
+      userId,
+      state: wireLegState(outcome.state),
+      invitedBy: origin.invitedBy,
+      invitedAt: now,
+      expiresAt: now + origin.ringMs,
+      ...(answered ? { answeredAt: now, answeredDevice: origin.device } : {}),
+      muted: { audio: false, video: false },
+    };
+    const legs = call.info.legs;
+    const previous = legs.findIndex((l) => l.userId === userId);
+    if (previous >= 0) legs[previous] = leg;
+    else legs.push(leg);
+    call.notes.delete(userId);
+    return leg;
+  }
+
+  /**
+   * The one place a leg changes. Returns true when it changed; a repeat is a no-op and a
    * too-late event is an `invalid-state` error carrying the call as it is.
    */
-  applyLeg(call: LiveCall, leg: Leg, event: LegEvent, reason?: string): boolean {
-    const outcome = legTransition(leg.state, event);
+  applyLeg(call: LiveCall, leg: Leg, event: LegEvent, detail: LegDetail = {}): boolean {
+    const outcome = legTransition(legStateOf(leg), event);
     if (outcome.kind === 'same') return false;
     if (outcome.kind === 'invalid') {
       throw invalidState(call.info, `the invitation is already ${leg.state}`);
     }
-    leg.state = outcome.state;
-    const why = reason ?? outcome.reason;
+    const before = leg.state;
+    leg.state = wireLegState(outcome.state);
+    const why = detail.reason ?? outcome.reason;
     if (why === undefined) delete leg.reason;
     else leg.reason = why;
+    if (event === 'accept') {
+      if (detail.device === undefined) throw new Error('an accepted leg needs its device');
+      leg.answeredAt = this.now();
+      leg.answeredDevice = detail.device;
+    }
+    if (outcome.state === 'left') leg.leftAt = this.now();
     if (!isPendingLeg(leg.state)) {
       const timer = call.timers.get(leg.userId);
       if (timer) clearTimeout(timer);
       call.timers.delete(leg.userId);
       this.registry.stoppedRinging(leg.userId, call.info.callId);
     }
-    if (call.info.queue) this.o.queueHooks?.legChanged(call.info, leg);
+    // The contact center follows offers: what it hears is a leg whose state changed.
+    if (call.info.queue && leg.state !== before) this.queues?.legChanged(call.info, leg);
     return true;
+  }
+
+  /**
+   * The one place a call's state changes (call-transitions.ts), logged as `old → new`. Returns
+   * true when it changed; a repeat is a no-op; a change the table does not allow is a bug.
+   */
+  setCallState(call: LiveCall, event: CallEvent): boolean {
+    const { info } = call;
+    const outcome = callTransition(info.state, event);
+    if (outcome.kind === 'same') return false;
+    if (outcome.kind === 'invalid') {
+      throw new Error(`call ${info.callId}: no ${event} from ${info.state}`);
+    }
+    const from = info.state;
+    info.state = outcome.state;
+    this.log(info, { from, to: outcome.state }, `call ${from} → ${outcome.state}`);
+    return true;
+  }
+
+  /**
+   * Withdraws pending invitations: each leg ends `canceled` (with `reason` on it, if given) and
+   * its devices stop ringing. Every withdrawal goes this way, whoever asked for it.
+   */
+  cancelLegs(call: LiveCall, legs: readonly Leg[], reason?: string): void {
+    for (const leg of legs) {
+      this.applyLeg(call, leg, 'cancel', { reason });
+      this.stopRinging(call, leg.userId, 'canceled');
+    }
+  }
+
+  /** Conference control's mute: the flag in the call, and the media plane that enforces it. */
+  setMuted(call: LiveCall, userId: UserId, kind: MediaKind, muted: boolean): void {
+    const { info } = call;
+    const flags = userId === info.callerId ? info.callerMuted : findLeg(info, userId)?.muted;
+    if (flags) flags[kind] = muted;
+    this.o.media.setMuted(info.callId, userId, kind, muted);
   }
 
   /**
@@ -173,22 +263,29 @@ export class CallSteps {
     return this.o.devicesOf(userId).length > 0 && this.registry.isBusy(userId);
   }
 
-  leave(call: LiveCall, userId: UserId, reason: LeftReason): void {
-    const now = this.now();
+  /**
+   * A present participant leaves. `legReason`: what stays on a callee's leg (a dismissal's reason;
+   * a lost connection's is `connection-lost` by the table).
+   */
+  leave(call: LiveCall, userId: UserId, reason: LeftReason, legReason?: string): void {
     const { info } = call;
     const device = presentParticipants(info).find((p) => p.userId === userId)?.deviceId;
     if (device) call.lastLeft = { userId, deviceId: device };
-    if (userId === info.callerId) info.callerLeftAt = now;
-    else {
+    if (userId === info.callerId) {
+      info.callerLeftAt = this.now();
+      if (reason === 'connection-lost') info.callerLeftReason = reason;
+    } else {
       const leg = findLeg(info, userId);
-      if (leg) leg.leftAt = now;
+      const event = reason === 'connection-lost' ? 'connection-lost' : 'leave';
+      if (leg) this.applyLeg(call, leg, event, { reason: legReason });
     }
     this.registry.uninvolve(userId, info.callId);
     // For the SFU a connection lost is a leaving like any other: its peer, if any, is taken out.
     this.o.media.participantLeft(info.callId, userId, reason === 'removed' ? 'removed' : 'left');
-    // The moderator role passes on to whoever has been in the call longest.
+    // The moderator role passes on to whoever has been in the call longest; in a queue call
+    // never to the customer who called in (the agent's side runs it).
     if (info.moderatorId === userId) {
-      const next = presentParticipants(info)[0];
+      const next = presentParticipants(info).find((p) => !info.queue || p.userId !== info.callerId);
       if (next) info.moderatorId = next.userId;
     }
     this.log(info, { userId, reason }, 'participant left');
@@ -222,13 +319,10 @@ export class CallSteps {
   /** `at`: when it ended, if not now (a call cut by a crash ended when the server was lost). */
   end(call: LiveCall, reason: CallEndReason, at = this.now()): void {
     const { info } = call;
-    for (const leg of pendingLegs(info)) {
-      this.applyLeg(call, leg, 'cancel');
-      this.stopRinging(call, leg.userId, 'canceled');
-    }
+    this.cancelLegs(call, pendingLegs(info));
     const audience = presentParticipants(info);
     if (call.lastLeft) audience.push(call.lastLeft);
-    info.state = 'ended';
+    this.setCallState(call, 'end');
     info.endedAt = at;
     info.endReason = reason;
     const json = this.snapshots.publish(info);
@@ -238,7 +332,7 @@ export class CallSteps {
     const frame = encodeEventJson('call.ended', jsonObjectWith('call', json, { reason }));
     for (const p of audience) this.o.router.toDevice(p.userId, p.deviceId, frame);
     const record = buildCallRecord(info, call.notes);
-    if (info.queue) this.o.queueHooks?.callEnding(info, record);
+    if (info.queue) this.queues?.callEnding(info, record);
     this.o.records.add(record);
     this.o.observer.callEnded(record);
     this.o.partiesChanged?.(partiesOf(info));
@@ -270,6 +364,19 @@ export class CallSteps {
     if (p) this.o.router.toDevice(p.userId, p.deviceId, encodeEvent(type, data));
   }
 
+  /**
+   * The user came back on another device than the one they were in the call on: the call's
+   * frames go to `deviceId` from now on.
+   */
+  moveToDevice(call: LiveCall, userId: UserId, deviceId: string): void {
+    const { info } = call;
+    if (userId === info.callerId) info.callerDevice = deviceId;
+    else {
+      const leg = findLeg(info, userId);
+      if (leg) leg.answeredDevice = deviceId;
+    }
+  }
+
   rung(call: LiveCall, userId: UserId): Set<string> {
     let set = call.rungDevices.get(userId);
     if (!set) call.rungDevices.set(userId, (set = new Set()));
@@ -286,13 +393,15 @@ export class CallSteps {
     now: number,
     extra: Pick<CallInfo, 'queue'>,
   ): LiveCall {
+    const start = callTransition('absent', 'start');
+    if (start.kind !== 'next') throw new Error('a call is not created by start');
     const info: CallInfo = {
       callId: data.callId,
       callerId: actor.userId,
       callerDevice: actor.device.id,
       moderatorId: actor.userId,
       media: data.media,
-      state: 'ringing',
+      state: start.state,
       createdAt: now,
       callerMuted: { audio: false, video: false },
       legs: [],
@@ -302,6 +411,7 @@ export class CallSteps {
     const call = newLiveCall(info);
     this.registry.add(call);
     this.o.observer.callStarted();
+    this.log(info, { from: 'absent', to: start.state }, `call absent → ${start.state}`);
     return call;
   }
 

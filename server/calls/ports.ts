@@ -35,6 +35,7 @@ export interface CallObserver {
 /**
  * Where seat calling (server/contact-center) follows the calls it holds in a queue. Called in the
  * middle of the engine's work: implementations must not call back into the engine synchronously.
+ * Given to `CallEngine.followQueues` once both exist (the contact center is built on the engine).
  */
 export interface QueueHooks {
   /** A leg of a held (queue) call changed state. */
@@ -56,7 +57,6 @@ export interface CallEngineOptions {
   /** How long a participant with no live device stays in a call (`calls.rejoinWindowMs`). */
   rejoinWindowMs?: number;
   now?: () => number;
-  queueHooks?: QueueHooks;
   /**
    * The people of a call whose "in a call" state may have changed (after every published change
    * and at the end): presence re-reads `isBusy` for them. Must not call back into the engine's

@@ -156,11 +156,7 @@ export class ConnectionLoss {
     const inCallOn = presentParticipants(info).find((p) => p.userId === userId)?.deviceId;
     const device = devices[0];
     if (device === undefined || inCallOn === undefined || devices.includes(inCallOn)) return;
-    if (userId === info.callerId) info.callerDevice = device;
-    else {
-      const leg = findLeg(info, userId);
-      if (leg) leg.answeredDevice = device;
-    }
+    this.o.steps.moveToDevice(call, userId, device);
     this.o.steps.log(info, { userId, from: inCallOn, to: device }, 'call moved to another device');
   }
 
@@ -175,15 +171,9 @@ export class ConnectionLoss {
     this.o.steps.log(info, { userId, windowMs: this.o.windowMs }, 'rejoin window ran out');
     if (userId === info.callerId && info.state === 'ringing') {
       // The caller of an unanswered call vanished: nobody is left to talk to whoever answers.
-      info.callerLeftReason = 'connection-lost';
       this.o.steps.leave(call, userId, 'connection-lost');
       this.o.steps.end(call, 'connection-lost');
       return;
-    }
-    if (userId === info.callerId) info.callerLeftReason = 'connection-lost';
-    else {
-      const leg = findLeg(info, userId);
-      if (leg) this.o.steps.applyLeg(call, leg, 'connection-lost');
     }
     const device = presentParticipants(info).find((p) => p.userId === userId)?.deviceId;
     this.o.steps.leave(call, userId, 'connection-lost');

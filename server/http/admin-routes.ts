@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
-import type { AdminUser } from '../../protocol/index.js';
+import type { AdminRecordPage, AdminUser, AdminUserPage } from '../../protocol/index.js';
 import {
   adminCreateUserSchema,
   adminMintTokenSchema,
@@ -11,6 +11,14 @@ import {
 } from '../../protocol/index.js';
 import type { Services } from '../signaling/context.js';
 import { UserExistsError, type UserAccount } from '../store/types.js';
+import {
+  CursorError,
+  decodeRecordCursor,
+  decodeUserCursor,
+  encodeRecordCursor,
+  encodeUserCursor,
+  pageOf,
+} from '../util/page-cursor.js';
 import { HttpError, type Route, decodePathSegment, readJson, sendJson } from './http-kit.js';
 
 const toAdminUser = (u: UserAccount): AdminUser => ({
@@ -19,6 +27,16 @@ const toAdminUser = (u: UserAccount): AdminUser => ({
   disabled: u.disabled,
   createdAt: u.createdAt,
 });
+
+/** A cursor this server did not issue is the client's mistake. */
+function decoded<T>(decode: (cursor: string) => T, cursor: string): T {
+  try {
+    return decode(cursor);
+  } catch (error) {
+    if (error instanceof CursorError) throw new HttpError(400, 'bad-request', error.message);
+    throw error;
+  }
+}
 
 function bearerMatches(req: IncomingMessage, key: string): boolean {
   const header = req.headers.authorization ?? '';
@@ -59,9 +77,12 @@ export function adminRoutes(services: Services): Route {
       return true;
     }
     if (url.pathname === '/admin/users' && req.method === 'GET') {
-      const query = parseQuery(url, adminUserListQuerySchema);
-      const users = await stores.users.list(query);
-      sendJson(res, 200, { users: users.map(toAdminUser) });
+      const { after, cursor, limit } = parseQuery(url, adminUserListQuerySchema);
+      const from = cursor === undefined ? after : decoded(decodeUserCursor, cursor);
+      const users = await stores.users.list({ limit: limit + 1, ...(from && { after: from }) });
+      const { items, nextCursor } = pageOf(users, limit, (u) => encodeUserCursor(u.userId));
+      const page: AdminUserPage = { users: items.map(toAdminUser) };
+      sendJson(res, 200, nextCursor === undefined ? page : { ...page, nextCursor });
       return true;
     }
     if (userPath && req.method === 'POST') {
@@ -91,8 +112,15 @@ export function adminRoutes(services: Services): Route {
       return true;
     }
     if (url.pathname === '/admin/records' && req.method === 'GET') {
-      const query = parseQuery(url, adminRecordQuerySchema);
-      sendJson(res, 200, { records: await stores.records.query(query) });
+      const { cursor, limit, ...range } = parseQuery(url, adminRecordQuerySchema);
+      const records = await stores.records.query({
+        ...range,
+        limit: limit + 1,
+        ...(cursor === undefined ? {} : { olderThan: decoded(decodeRecordCursor, cursor) }),
+      });
+      const { items, nextCursor } = pageOf(records, limit, encodeRecordCursor);
+      const page: AdminRecordPage = { records: items };
+      sendJson(res, 200, nextCursor === undefined ? page : { ...page, nextCursor });
       return true;
     }
     const record = /^\/admin\/records\/([A-Za-z0-9_-]{1,64})$/.exec(url.pathname);

@@ -1,6 +1,7 @@
 import type { Presence, PresenceStatus, UserId } from '../../protocol/index.js';
 import { encodeEvent } from '../../protocol/index.js';
 import type { Logger } from '../logger.js';
+import type { SessionEvents } from '../signaling/session-events.js';
 import type { Session, SessionRegistry } from '../signaling/sessions.js';
 import type { UserStore } from '../store/types.js';
 import { SetMultimap } from '../util/set-multimap.js';
@@ -18,7 +19,6 @@ export class PresenceService {
   private readonly statuses = new Map<UserId, PresenceStatus>();
   private readonly watchers = new SetMultimap<UserId, Session>();
   private readonly watching = new SetMultimap<Session, UserId>();
-  private readonly onlineListeners: ((userId: UserId, online: boolean) => void)[] = [];
   /**
    * Whom each watched user blocked, kept while anyone watches them: `publish` decides per
    * watcher, synchronously. Loaded at subscription (no entry yet: still loading, tell nobody),
@@ -150,18 +150,22 @@ export class PresenceService {
   }
 
   /**
-   * Hears every user whose first device came online or whose last one went away (the call
-   * engine's rejoin windows): services subscribe here instead of the connection calling each.
+   * Follows sign-ins and sign-outs: a user's watchers learn when their first device came online
+   * or their last went away, and a session gone stops watching.
    */
-  onOnlineChanged(listener: (userId: UserId, online: boolean) => void): void {
-    this.onlineListeners.push(listener);
+  followSessions(events: SessionEvents): void {
+    events.on('signed-in', (session, firstDevice) => {
+      if (firstDevice) this.onlineChanged(session.userId);
+    });
+    events.on('signed-out', (session, lastDevice) => {
+      this.dropSession(session);
+      if (lastDevice) this.onlineChanged(session.userId);
+    });
   }
 
   /** The user's first device came online or the last one went away. */
-  onlineChanged(userId: UserId): void {
+  private onlineChanged(userId: UserId): void {
     this.publish(userId);
-    const online = this.sessions.isOnline(userId);
-    for (const listener of this.onlineListeners) listener(userId, online);
     // Memory stays bounded by the online population: forget statuses of users who left.
     if (!this.sessions.isOnline(userId) && !this.watchers.has(userId)) this.statuses.delete(userId);
   }

@@ -23,13 +23,9 @@ async function startWired(config: SfuConfigInput) {
   const sfu: SfuService = new SfuService({
     config: { workers: 1, ...config },
     tokens,
-    isParticipant: (callId, userId) => calls.isParticipant(callId, userId),
-    onMediaFailed: (callId) => {
-      calls.endCall(callId, 'media-failed');
-    },
     logger,
   });
-  const calls: CallEngine = new CallEngine(
+  const calls = new CallEngine(
     engineOptions({
       records: {
         add: (record) => records.push(record),
@@ -41,7 +37,12 @@ async function startWired(config: SfuConfigInput) {
       logger,
     }),
   );
-  await sfu.start();
+  await sfu.start({
+    isParticipant: (callId, userId) => calls.isParticipant(callId, userId),
+    onMediaFailed: (callId) => {
+      calls.endCall(callId, 'media-failed');
+    },
+  });
   const http: Server = createServer();
   http.on('upgrade', (req, socket, head) => {
     sfu.handleUpgrade(req, socket, head);

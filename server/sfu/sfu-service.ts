@@ -19,12 +19,20 @@ export interface SfuServiceOptions {
   /** Parsed here: a partial object gets the defaults of `sfuConfigSchema`. */
   config: SfuConfig | SfuConfigInput;
   tokens: Pick<TokenService, 'verifyMediaTicket'>;
+  /** Is this signaling session signed in for this user? Binds tickets to their session. */
+  sessionLive?: (sessionId: string, userId: UserId) => boolean;
+  logger: Logger;
+}
+
+/**
+ * What the SFU asks of the calls and tells them: the call engine (and seat calling) answer. Given
+ * to `start`, once both exist, so neither needs the other at construction.
+ */
+export interface SfuCallAuthority {
   /** Is the user a present participant of this live call? (`CallEngine.isParticipant`) */
   isParticipant(callId: string, userId: UserId): boolean;
   /** May this user monitor the call as a supervisor (`listen`/`whisper`/`barge` tickets)? */
   mayMonitor?(callId: string, userId: UserId): boolean;
-  /** Is this signaling session signed in for this user? Binds tickets to their session. */
-  sessionLive?: (sessionId: string, userId: UserId) => boolean;
   /** Media did not connect in time: end the call (`CallEngine.endCall(callId, 'media-failed')`). */
   onMediaFailed(callId: string): void;
   /**
@@ -34,7 +42,6 @@ export interface SfuServiceOptions {
   onMediaLost?(callId: string, userId: UserId): void;
   /** A participant's media connected (again): `CallEngine.mediaBack`. */
   onMediaBack?(callId: string, userId: UserId): void;
-  logger: Logger;
 }
 
 export interface SfuCounts {
@@ -77,6 +84,7 @@ export class SfuService implements MediaPlane {
   private closing: Promise<void> | undefined;
   private readonly log: Logger;
   private readonly tickets: TicketRules;
+  private authority: SfuCallAuthority | undefined;
 
   constructor(private readonly o: SfuServiceOptions) {
     this.config = sfuConfigSchema.parse(o.config);
@@ -106,9 +114,13 @@ export class SfuService implements MediaPlane {
     };
   }
 
-  /** Starts the workers and the heartbeat; joins are refused until this resolves. */
-  async start(): Promise<void> {
+  /**
+   * Starts the workers and the heartbeat, asking `authority` about calls from now on; joins are
+   * refused until this resolves.
+   */
+  async start(authority: SfuCallAuthority): Promise<void> {
     if (this.state !== 'new') throw new Error('SfuService.start() may be called once');
+    this.authority = authority;
     await this.pool.start();
     this.state = 'started';
     const interval = this.config.heartbeatIntervalMs;
@@ -212,7 +224,7 @@ export class SfuService implements MediaPlane {
 
   private mute(callId: string, userId: UserId, kind: MediaKind, muted: boolean): void {
     // Only for calls the SFU knows or the user is in: nothing to remember for calls long gone.
-    if (!this.calls.has(callId) && !this.o.isParticipant(callId, userId)) return;
+    if (!this.calls.has(callId) && !this.callAuthority().isParticipant(callId, userId)) return;
     const media = this.media(callId);
     let kinds = media.mutes.get(userId);
     if (muted) {
@@ -305,12 +317,12 @@ export class SfuService implements MediaPlane {
       throw new ProtocolError('server-shutting-down', 'the server is stopping');
     }
     if (monitor) {
-      if (!this.o.mayMonitor?.(callId, userId)) {
+      if (!this.callAuthority().mayMonitor?.(callId, userId)) {
         throw new ProtocolError('forbidden', 'not a supervisor of this call');
       }
       return;
     }
-    if (!this.o.isParticipant(callId, userId)) {
+    if (!this.callAuthority().isParticipant(callId, userId)) {
       throw new ProtocolError('forbidden', 'not a participant of this call');
     }
   }
@@ -382,10 +394,15 @@ export class SfuService implements MediaPlane {
     }
   }
 
+  private callAuthority(): SfuCallAuthority {
+    if (!this.authority) throw new Error('the SFU was asked about calls before start()');
+    return this.authority;
+  }
+
   /** Tells the engine about a participant's media; what it throws stays here. */
   private report(what: 'onMediaLost' | 'onMediaBack', callId: string, userId: UserId): void {
     try {
-      this.o[what]?.(callId, userId);
+      this.callAuthority()[what]?.(callId, userId);
     } catch (error) {
       this.log.error({ err: error, callId, userId }, `${what} failed`);
     }
@@ -393,7 +410,8 @@ export class SfuService implements MediaPlane {
 
   private connectedParticipants(media: CallMedia): number {
     let n = 0;
-    for (const userId of media.connected) if (this.o.isParticipant(media.callId, userId)) n++;
+    for (const userId of media.connected)
+      if (this.callAuthority().isParticipant(media.callId, userId)) n++;
     return n;
   }
 
@@ -406,7 +424,7 @@ export class SfuService implements MediaPlane {
       'media did not connect in time',
     );
     try {
-      this.o.onMediaFailed(media.callId);
+      this.callAuthority().onMediaFailed(media.callId);
     } catch (error) {
       this.log.error({ err: error, callId: media.callId }, 'onMediaFailed failed');
     }

@@ -1,12 +1,13 @@
 import type { UserId } from '../../protocol/index.js';
 import type { CallEngine } from '../calls/call-engine.js';
 import type { Logger } from '../logger.js';
-import type { UserStore } from '../store/types.js';
+import type { SignInFamilyStore, UserStore } from '../store/types.js';
 import type { SessionRegistry } from './sessions.js';
 
 export interface AccountGuardOptions {
   sessions: SessionRegistry;
   users: Pick<UserStore, 'getMany'>;
+  families: Pick<SignInFamilyStore, 'revokedAmong'>;
   calls: Pick<CallEngine, 'dismissUser'>;
   /** Takes every media peer of the user out of every room (`SfuService.userGone`). */
   dropMedia: (userId: UserId) => void;
@@ -28,6 +29,10 @@ export interface AccountGuardOptions {
  * store's row cache drops itself only when another connection committed to the file (`PRAGMA
  * data_version`), so a check with no outside write reads memory only, and one after such a
  * write is a single query for all online accounts.
+ *
+ * The same check closes sessions whose sign-in was revoked by another process (`user passwd`
+ * revokes every sign-in of the user): one query for the families of all sessions. A revocation
+ * in this process (sign-out, a reused refresh token) closes its sessions at once (sign-ins.ts).
  */
 export class AccountGuard {
   private readonly timer: NodeJS.Timeout;
@@ -57,19 +62,46 @@ export class AccountGuard {
     this.checking = true;
     try {
       const online = new Set<UserId>();
-      for (const session of this.o.sessions.all()) online.add(session.userId);
+      const families = new Set<string>();
+      for (const session of this.o.sessions.all()) {
+        online.add(session.userId);
+        if (session.familyId !== undefined) families.add(session.familyId);
+      }
       if (online.size === 0) return;
       const accounts = await this.o.users.getMany([...online]);
+      const disabled = new Set<UserId>();
       for (const userId of online) {
         const account = accounts.get(userId);
         // Deleted accounts count as disabled: nothing may stay signed in without one.
-        if (!account || account.disabled) this.disabled(userId);
+        if (!account || account.disabled) disabled.add(userId);
       }
+      // Disabling revokes the sign-ins too: such sessions close as `account-disabled`, the
+      // reason that tells the user why, not as `signed-out`.
+      for (const userId of disabled) this.disabled(userId);
+      await this.closeRevoked(families, disabled);
     } catch (error) {
       this.o.logger.error({ err: error }, 'account check failed');
     } finally {
       this.checking = false;
     }
+  }
+
+  private async closeRevoked(
+    families: ReadonlySet<string>,
+    closedAlready: ReadonlySet<UserId>,
+  ): Promise<void> {
+    if (families.size === 0) return;
+    const revoked = await this.o.families.revokedAmong([...families]);
+    if (revoked.size === 0) return;
+    const closing = [...this.o.sessions.all()].filter(
+      (session) =>
+        !closedAlready.has(session.userId) &&
+        session.familyId !== undefined &&
+        revoked.has(session.familyId),
+    );
+    if (closing.length === 0) return;
+    for (const session of closing) session.close('signed-out');
+    this.o.logger.info({ sessions: closing.length }, 'sessions of revoked sign-ins closed');
   }
 
   stop(): void {

@@ -200,7 +200,8 @@ export class SignalingConnection {
   }
 
   private async hello(id: RequestId, data: RequestData<'hello'>): Promise<void> {
-    const { tokens, stores, sessions, presence, calls, config, logger, metrics } = this.services;
+    const { tokens, stores, sessions, sessionEvents, presence, calls, config, logger, metrics } =
+      this.services;
     try {
       if (!SUPPORTED_PROTOCOL_VERSIONS.includes(data.protocol)) {
         throw new ProtocolError(
@@ -208,7 +209,7 @@ export class SignalingConnection {
           `protocol ${data.protocol} is not supported; this server speaks ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')} (current ${PROTOCOL_VERSION})`,
         );
       }
-      const account = await verifyAccessToken(tokens, stores.users, data.token);
+      const account = await verifyAccessToken(tokens, stores, data.token);
       const { userId, expiresAt } = account;
       const settings = await stores.users.getSettings(userId);
       await presence.statusOf(userId);
@@ -221,7 +222,7 @@ export class SignalingConnection {
           `signed in on ${devices.length} devices already; sign out on one first`,
         );
       }
-      const session = this.createSession(userId, data.device, expiresAt);
+      const session = this.createSession(userId, data.device, expiresAt, account.familyId);
       const replaced = sessions.add(session);
       const cameOnline = replaced === undefined && sessions.sessionsOf(userId).length === 1;
       replaced?.close('replaced');
@@ -242,8 +243,7 @@ export class SignalingConnection {
           calls: calls.callsOf(userId),
         }),
       );
-      if (cameOnline) presence.onlineChanged(userId);
-      calls.deliverPending(session);
+      sessionEvents.emit('signed-in', session, cameOnline);
       logger.info(
         { userId, deviceId: data.device.id, platform: data.device.platform },
         'signed in',
@@ -258,6 +258,7 @@ export class SignalingConnection {
     userId: string,
     device: RequestData<'hello'>['device'],
     expiresAt: number,
+    familyId: string | undefined,
   ): Session {
     return {
       sessionId: randomUUID(),
@@ -265,6 +266,7 @@ export class SignalingConnection {
       device,
       connectedAt: Date.now(),
       expiresAt,
+      ...(familyId === undefined ? {} : { familyId }),
       send: (frame) => {
         this.send(frame);
       },
@@ -340,13 +342,9 @@ export class SignalingConnection {
     clearTimeout(this.authTimer);
     const session = this.session;
     if (session) {
-      const { sessions, presence, metrics, logger } = this.services;
+      const { sessions, sessionEvents, metrics, logger } = this.services;
       metrics.sessions.dec();
-      presence.dropSession(session);
-      if (sessions.remove(session)) {
-        presence.onlineChanged(session.userId);
-        this.services.contactCenter.userOffline(session.userId);
-      }
+      sessionEvents.emit('signed-out', session, sessions.remove(session));
       logger.info({ userId: session.userId, deviceId: session.device.id }, 'signed out');
     }
     this.onClosed(this);

@@ -1,3 +1,4 @@
+import type { SessionEvents } from './session-events.js';
 import type { ServerConfig } from '../config.js';
 import type { CallEngine } from '../calls/call-engine.js';
 import type { ContactCenter } from '../contact-center/index.js';
@@ -18,6 +19,8 @@ export interface Services {
   stores: Stores;
   tokens: TokenService;
   sessions: SessionRegistry;
+  /** Sign-ins and sign-outs, for the services that follow them. */
+  sessionEvents: SessionEvents;
   router: MessageRouter;
   presence: PresenceService;
   calls: CallEngine;

@@ -1,4 +1,6 @@
-import type { DeviceInfo, UserId } from '../../protocol/index.js';
+import type { DeviceInfo, EventData, UserId } from '../../protocol/index.js';
+
+export type SessionCloseReason = EventData<'session.closing'>['reason'];
 
 /** One signed-in device on one connection. */
 export interface Session {
@@ -12,10 +14,15 @@ export interface Session {
    * after this with `token-expired`.
    */
   expiresAt: number;
+  /**
+   * The sign-in (refresh-token family) of the access token it signed in or last renewed with;
+   * absent for tokens minted by the business server. Revoking it closes the session.
+   */
+  familyId?: string;
   /** Sends an already-encoded frame; a closed socket drops it silently. */
   send(frame: string): void;
   /** Closes the connection (after telling the client why, where a reason is given). */
-  close(reason: 'replaced' | 'account-disabled' | 'server-shutdown' | 'token-expired'): void;
+  close(reason: SessionCloseReason): void;
 }
 
 /**

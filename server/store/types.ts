@@ -16,6 +16,7 @@ import type {
   UserSettings,
 } from '../../protocol/index.js';
 import type { ContactCenterStore } from './contact-center.js';
+import type { IssuedClaims } from '../tokens.js';
 import type { OutboxEntry } from './outbox-entry.js';
 
 export interface UserAccount {
@@ -53,7 +54,9 @@ export interface UserStore {
   search(query: string, limit: number): Promise<UserAccount[]>;
   /** True when the password matches a stored scrypt hash (constant-time compare). */
   verifyPassword(userId: UserId, password: string): Promise<boolean>;
+  /** Also revokes every sign-in of the user (`password-changed`), in the same transaction. */
   setPassword(userId: UserId, password: string): Promise<void>;
+  /** Disabling also revokes every sign-in of the user (`account-disabled`), in one transaction. */
   setDisabled(userId: UserId, disabled: boolean): Promise<void>;
   /** Missing settings read as the defaults. */
   getSettings(userId: UserId): Promise<UserSettings & { status: PresenceStatus }>;
@@ -128,12 +131,20 @@ export interface RecordQuery {
   from?: number;
   /** Epoch ms, exclusive upper bound on createdAt. */
   before?: number;
+  /** Only records strictly older than this key in the (createdAt, callId) order: paging. */
+  olderThan?: RecordKey;
   limit?: number;
+}
+
+/** A record's place in the store's order: newest first by createdAt, then by callId. */
+export interface RecordKey {
+  createdAt: number;
+  callId: string;
 }
 
 export interface RecordStore {
   add(record: CallRecord): void;
-  /** Newest first; `userId` matches the caller or any participant. */
+  /** Newest first by (createdAt, callId); `userId` matches the caller or any participant. */
   query(query: RecordQuery): Promise<CallRecord[]>;
   get(callId: string): Promise<CallRecord | undefined>;
   flush(): Promise<void>;
@@ -151,8 +162,55 @@ export interface WebhookOutboxStore {
   loadAll(): Promise<OutboxEntry[]>;
 }
 
+/** Why a sign-in (a family of refresh tokens) was revoked. */
+export type RevocationReason =
+  'signed-out' | 'signed-out-everywhere' | 'token-reused' | 'password-changed' | 'account-disabled';
+
+/** What exchanging a refresh token did (`SignInFamilyStore.rotate`). */
+export type RotationOutcome =
+  | { outcome: 'rotated' }
+  /**
+   * The token presented is the one the family's current token replaced, at most the reuse grace
+   * ago: a retry after a lost answer, or another tab refreshing at the same moment. Not a reuse:
+   * the current token's claims come back, to be signed again (the same token).
+   */
+  | { outcome: 'retried'; current: IssuedClaims }
+  /** An already-rotated token of a live family was presented: the family is revoked now. */
+  | { outcome: 'reused' }
+  | { outcome: 'revoked'; reason: RevocationReason }
+  /** No such family (never started, or expired and pruned). */
+  | { outcome: 'unknown' };
+
+/**
+ * Sign-ins, each a family of refresh tokens descended from one login: only the latest token of a
+ * family is valid (rotation). Presenting an older one means it was copied: the whole family is
+ * revoked, so the thief and the owner both sign in again. Durable: revocation survives restarts.
+ */
+export interface SignInFamilyStore {
+  /** A new sign-in whose first refresh token is `tokenId`; a family id already stored is kept. */
+  start(family: { familyId: string; userId: UserId; token: IssuedClaims }): Promise<void>;
+  /**
+   * Exchanges the current token `fromTokenId` for `to`, atomically (one winner of a race). The
+   * token the current one replaced, presented within `graceMs` of that, is `retried`.
+   */
+  rotate(
+    familyId: string,
+    userId: UserId,
+    fromTokenId: string,
+    to: IssuedClaims,
+    graceMs: number,
+  ): Promise<RotationOutcome>;
+  /** True when the family was live and is revoked now. */
+  revoke(familyId: string, userId: UserId, reason: RevocationReason): Promise<boolean>;
+  /** Revokes every live family of the user; returns how many. */
+  revokeAllOf(userId: UserId, reason: RevocationReason): Promise<number>;
+  /** Of these families, the ones that are revoked or unknown. */
+  revokedAmong(familyIds: readonly string[]): Promise<Set<string>>;
+}
+
 export interface Stores {
   users: UserStore;
+  families: SignInFamilyStore;
   pushTokens: PushTokenStore;
   liveCalls: LiveCallStore;
   records: RecordStore;

@@ -21,6 +21,7 @@ const LABELS: Record<string, string> = {
   'autoUpdate.enabled': 'Automatic updates',
   'autoUpdate.feedUrl': 'Update feed URL (https)',
   crmScreenPop: 'CRM screen pop',
+  crashReportUploadUrl: 'Crash report upload server (https)',
   'crmScreenPop.template': 'URL template (https; {caller}, {queue}, {callId})',
   'crmScreenPop.when': 'Open it',
   locked: 'Locked settings (the user keeps the current value)',
@@ -55,6 +56,8 @@ const DESCRIPTIONS: Record<string, string> = {
     'Enabled: Trayphone handles tel:, sip: and callto: links. Disabled: it never does. Not configured: the user chooses.',
   autoUpdate:
     'Enabled: Trayphone updates itself from the feed (a folder with latest.yml, served over https), also when installed for all users. Disabled: it never updates itself. Not configured: per-user installs update from the feed if one is set; per-machine installs (MSI, all users) do not. An update installs only while no call is live.',
+  crashReportUploadUrl:
+    'Crash reports (minidumps) are always kept on the machine, next to the logs. Enabled with an https URL: they are also uploaded there (Crashpad, at most one an hour). Not configured: nothing is uploaded. Dumps hold memory contents, so point this only at a server you run.',
   crmScreenPop:
     'Opens the URL in the browser for incoming calls, with {caller}, {queue} and {callId} filled in (percent-encoded). https only; an empty template turns screen pops off. Fixed and locked.',
   locked:

@@ -39,13 +39,14 @@ export async function startSfuFixture(config: SfuConfigInput = {}): Promise<SfuF
   const sfu = new SfuService({
     config: { workers: 1, ...config },
     tokens,
+    logger: silentLogger(),
+  });
+  await sfu.start({
     isParticipant: (callId, userId) => participants.has(key(callId, userId)),
     onMediaFailed: (callId) => {
       mediaFailed.push(callId);
     },
-    logger: silentLogger(),
   });
-  await sfu.start();
   const http: Server = createServer((_req, res) => {
     res.writeHead(404).end();
   });

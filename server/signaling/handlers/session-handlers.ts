@@ -10,7 +10,7 @@ export const sessionHandlers: HandlerTable<'session.renew'> = {
    */
   'session.renew': async ({ session, services }, { accessToken }) => {
     const { tokens, stores, logger } = services;
-    const { userId, expiresAt } = await verifyAccessToken(tokens, stores.users, accessToken);
+    const { userId, expiresAt, familyId } = await verifyAccessToken(tokens, stores, accessToken);
     if (userId !== session.userId) {
       logger.warn(
         { userId: session.userId, deviceId: session.device.id, tokenUserId: userId },
@@ -20,6 +20,8 @@ export const sessionHandlers: HandlerTable<'session.renew'> = {
     }
     // An older token (a retry that crossed a newer renew) never shortens the deadline.
     if (expiresAt > session.expiresAt) session.expiresAt = expiresAt;
+    // Signed in anew on this device (a new family): the session belongs to that sign-in now.
+    session.familyId = familyId;
     logger.debug(
       { userId, deviceId: session.device.id, expiresAt: session.expiresAt },
       'session renewed',

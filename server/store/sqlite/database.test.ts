@@ -40,6 +40,7 @@ describe('openDatabase', () => {
       'cc_queue_supervisors',
       'cc_queues',
       'push_tokens',
+      'refresh_families',
       'user_settings',
       'users',
     ]);

@@ -13,6 +13,7 @@ import type { SqliteDatabase } from './database.js';
 import { openDatabase } from './database.js';
 import { SqliteLiveCallStore, storedLiveCallIds } from './live-calls.js';
 import { SqlitePushTokenStore } from './push-tokens.js';
+import { SqliteSignInFamilies } from './refresh-families.js';
 import { SqliteRecordStore, recordOps } from './records.js';
 import { settle } from './settle.js';
 import { SqliteUserStore } from './users.js';
@@ -72,8 +73,10 @@ export function openSqliteStores(options: SqliteStoresOptions): Stores {
         })
       : undefined;
   let closing: Promise<void> | undefined;
+  const families = new SqliteSignInFamilies(db);
   return {
-    users: new SqliteUserStore(db, { scryptCost: options.scryptCost }),
+    users: new SqliteUserStore(db, families, { scryptCost: options.scryptCost }),
+    families,
     pushTokens: new SqlitePushTokenStore(db),
     liveCalls,
     records,

@@ -93,4 +93,31 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description:
+      'sign-in families: refresh-token rotation with reuse detection (refresh-families.ts)',
+    up: (db) => {
+      db.exec(`
+        -- One row per sign-in (a login): the refresh token of it that is current (its id and
+        -- times, enough to sign it again), the one it replaced (accepted again within the reuse
+        -- grace), and whether the whole sign-in was revoked (signed out, a reused token, a
+        -- password change). Times in ms except current_issued_at (the token's iat, seconds).
+        CREATE TABLE refresh_families (
+          family_id TEXT PRIMARY KEY,
+          user_id TEXT NOT NULL,
+          current_token_id TEXT NOT NULL,
+          current_issued_at INTEGER NOT NULL,
+          previous_token_id TEXT,
+          created_at INTEGER NOT NULL,
+          rotated_at INTEGER NOT NULL,
+          expires_at INTEGER NOT NULL,
+          revoked_at INTEGER,
+          revoked_reason TEXT
+        );
+        CREATE INDEX refresh_families_by_user ON refresh_families (user_id);
+        CREATE INDEX refresh_families_by_expiry ON refresh_families (expires_at);
+      `);
+    },
+  },
 ];

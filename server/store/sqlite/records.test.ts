@@ -112,6 +112,37 @@ describe.each([
     ]);
   });
 
+  it('pages below a (createdAt, callId) key: records sharing a millisecond are each read once', async () => {
+    // Three bursts of five records each in one millisecond, added out of id order.
+    for (const burst of [0, 1, 2]) {
+      for (const n of [3, 0, 4, 1, 2]) {
+        const callId = `call-b${String(burst)}-${String(n)}`;
+        records.add(makeRecord({ callId, createdAt: T0 + burst }));
+      }
+    }
+    const seen: string[] = [];
+    let olderThan: { createdAt: number; callId: string } | undefined;
+    for (;;) {
+      const page = await records.query({
+        userId: 'bob',
+        limit: 4,
+        ...(olderThan && { olderThan }),
+      });
+      const last = page.at(-1);
+      if (!last) break;
+      seen.push(...ids(page));
+      olderThan = { createdAt: last.createdAt, callId: last.callId };
+    }
+    const expected = [2, 1, 0].flatMap((b) => [4, 3, 2, 1, 0].map((n) => `call-b${b}-${n}`));
+    expect(seen).toEqual(expected);
+    // With `before` as well, the lower bound wins.
+    const both = await records.query({
+      before: T0 + 1,
+      olderThan: { createdAt: T0 + 2, callId: 'call-b2-2' },
+    });
+    expect(ids(both)).toEqual(expected.slice(10));
+  });
+
   it('lists every record in a time range for admins: from inclusive, before exclusive', async () => {
     addHistory();
     expect(ids(await records.query({}))).toEqual(['call-0003', 'call-0002', 'call-0001']);
@@ -184,10 +215,10 @@ describe.each([
 
   it('finds a user’s records through the participants index', () => {
     const plan = db
-      .prepare<[string, number, number, number], { detail: string }>(
+      .prepare<[string, number, number, string, number], { detail: string }>(
         `EXPLAIN QUERY PLAN ${USER_HISTORY_SQL}`,
       )
-      .all('alice', 0, 1, 10)
+      .all('alice', 0, 1, 'call-0001', 10)
       .map((row) => row.detail)
       .join('\n');
     expect(plan).toContain('call_participants_by_user');

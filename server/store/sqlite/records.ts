@@ -1,7 +1,7 @@
 import type { CallRecord } from '../../../protocol/index.js';
 import { callRecordSchema } from '../../../protocol/index.js';
 import type { Logger } from '../../logger.js';
-import type { RecordQuery, RecordStore } from '../types.js';
+import type { RecordKey, RecordQuery, RecordStore } from '../types.js';
 import type { WriteOp } from './batch-writer.js';
 import type { CallJournal } from './call-journal.js';
 import type { CallWriteStatement } from './calls-database.js';
@@ -11,7 +11,8 @@ import { clampLimit } from './paging.js';
 import { settle } from './settle.js';
 
 export const DEFAULT_RECORD_LIMIT = 50;
-export const MAX_RECORD_LIMIT = 1000;
+/** A page of 1,000 and one more, read to know whether another page follows. */
+export const MAX_RECORD_LIMIT = 1001;
 
 interface RecordRow {
   call_id: string;
@@ -24,17 +25,20 @@ interface RecordRow {
  */
 export const USER_HISTORY_SQL = `SELECT r.call_id, r.record FROM call_participants p
   JOIN call_records r ON r.call_id = p.call_id
-  WHERE p.user_id = ? AND p.created_at >= ? AND p.created_at < ?
+  WHERE p.user_id = ? AND p.created_at >= ? AND (p.created_at, p.call_id) < (?, ?)
   ORDER BY p.created_at DESC, p.call_id DESC LIMIT ?`;
 
-/** [from (inclusive), before (exclusive), limit] */
-type RangeParams = [number, number, number];
+/**
+ * [from (inclusive), then the key the page starts strictly below (created_at, call_id), limit].
+ * `before` alone is the key (before, ''): every call id sorts at or above the empty string.
+ */
+type RangeParams = [number, number, string, number];
 
 /**
  * Call records, group-committed through the call journal (call-journal.ts), in the same
- * transaction as the call's live row being deleted. Adding a record for a call id already stored replaces it. Paging
- * is by `createdAt`: records of one user sharing the exact millisecond of a page boundary would
- * be skipped by the next page, which at one user's call rate does not happen in practice.
+ * transaction as the call's live row being deleted. Adding a record for a call id already stored
+ * replaces it. Pages are newest first by (createdAt, callId), and `olderThan` goes on strictly
+ * below such a key: records sharing a millisecond are neither skipped nor repeated.
  */
 export class SqliteRecordStore implements RecordStore {
   private readonly selectOne: Statement<[string], RecordRow>;
@@ -50,7 +54,8 @@ export class SqliteRecordStore implements RecordStore {
     this.selectOne = db.prepare('SELECT call_id, record FROM call_records WHERE call_id = ?');
     this.selectForUser = db.prepare(USER_HISTORY_SQL);
     this.selectRange = db.prepare(
-      `SELECT call_id, record FROM call_records WHERE created_at >= ? AND created_at < ?
+      `SELECT call_id, record FROM call_records
+       WHERE created_at >= ? AND (created_at, call_id) < (?, ?)
        ORDER BY created_at DESC, call_id DESC LIMIT ?`,
     );
   }
@@ -62,9 +67,11 @@ export class SqliteRecordStore implements RecordStore {
   async query(query: RecordQuery): Promise<CallRecord[]> {
     await this.journal.settled();
     return settle(() => {
+      const below = upperKey(query);
       const range: RangeParams = [
         query.from ?? Number.MIN_SAFE_INTEGER,
-        query.before ?? Number.MAX_SAFE_INTEGER,
+        below.createdAt,
+        below.callId,
         clampLimit(query.limit, DEFAULT_RECORD_LIMIT, MAX_RECORD_LIMIT),
       ];
       const rows =
@@ -100,6 +107,17 @@ export class SqliteRecordStore implements RecordStore {
     }
     return records;
   }
+}
+
+/** The lower of `before` and `olderThan` as a key: a page starts strictly below it. */
+function upperKey(query: RecordQuery): RecordKey {
+  const before: RecordKey = { createdAt: query.before ?? Number.MAX_SAFE_INTEGER, callId: '' };
+  const after = query.olderThan;
+  if (after === undefined) return before;
+  const afterIsLower =
+    after.createdAt < before.createdAt ||
+    (after.createdAt === before.createdAt && after.callId < before.callId);
+  return afterIsLower ? after : before;
 }
 
 /** The statements that store one record: the row, and one participants row per user. */

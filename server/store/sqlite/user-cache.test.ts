@@ -3,6 +3,7 @@ import { makeTempDir, TEST_SCRYPT_COST } from '../test-support.js';
 import type { SqliteDatabase } from './database.js';
 import { openDatabase } from './database.js';
 import { SqliteUserStore } from './users.js';
+import { SqliteSignInFamilies } from './refresh-families.js';
 
 let temp: ReturnType<typeof makeTempDir>;
 let db: SqliteDatabase;
@@ -15,8 +16,10 @@ beforeEach(async () => {
   temp = makeTempDir();
   db = openDatabase(temp.file);
   other = openDatabase(temp.file);
-  users = new SqliteUserStore(db, { scryptCost: TEST_SCRYPT_COST });
-  cli = new SqliteUserStore(other, { scryptCost: TEST_SCRYPT_COST });
+  users = new SqliteUserStore(db, new SqliteSignInFamilies(db), { scryptCost: TEST_SCRYPT_COST });
+  cli = new SqliteUserStore(other, new SqliteSignInFamilies(other), {
+    scryptCost: TEST_SCRYPT_COST,
+  });
   await users.create({ userId: 'alice', displayName: 'Alice' });
   await users.create({ userId: 'bob', displayName: 'Bob' });
 });

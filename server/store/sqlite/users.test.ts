@@ -4,6 +4,7 @@ import { UserExistsError } from '../types.js';
 import type { SqliteDatabase } from './database.js';
 import { openDatabase } from './database.js';
 import { SqliteUserStore, UnknownUserError } from './users.js';
+import { SqliteSignInFamilies } from './refresh-families.js';
 
 let temp: ReturnType<typeof makeTempDir>;
 let db: SqliteDatabase;
@@ -12,7 +13,7 @@ let users: SqliteUserStore;
 beforeEach(() => {
   temp = makeTempDir();
   db = openDatabase(temp.file);
-  users = new SqliteUserStore(db, { scryptCost: TEST_SCRYPT_COST });
+  users = new SqliteUserStore(db, new SqliteSignInFamilies(db), { scryptCost: TEST_SCRYPT_COST });
 });
 afterEach(() => {
   db.close();
@@ -126,7 +127,9 @@ describe('settings', () => {
       callWaiting: true,
       status: 'dnd',
     });
-    const reopened = new SqliteUserStore(db, { scryptCost: TEST_SCRYPT_COST });
+    const reopened = new SqliteUserStore(db, new SqliteSignInFamilies(db), {
+      scryptCost: TEST_SCRYPT_COST,
+    });
     expect(await reopened.getSettings('alice')).toEqual({ callWaiting: true, status: 'dnd' });
   });
 

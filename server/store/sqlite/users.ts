@@ -6,13 +6,15 @@ import { DEFAULT_SCRYPT_COST, hashPassword, verifyPassword } from '../passwords.
 import type { CalleeFacts, UserAccount, UserStore } from '../types.js';
 import { UserExistsError } from '../types.js';
 import type { SqliteDatabase, Statement } from './database.js';
+import type { SqliteSignInFamilies } from './refresh-families.js';
 import { clampLimit } from './paging.js';
 import { settle } from './settle.js';
 import { NO_BLOCKS, type Settings, UserRowCache } from './user-cache.js';
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = { callWaiting: false, status: 'available' };
 export const DEFAULT_USER_LIMIT = 100;
-export const MAX_USER_LIMIT = 1000;
+/** A page of 1,000 and one more, read to know whether another page follows. */
+export const MAX_USER_LIMIT = 1001;
 
 /** setPassword/setDisabled on an id with no account: failing loudly beats a silent no-op. */
 export class UnknownUserError extends Error {
@@ -52,7 +54,12 @@ export class SqliteUserStore implements UserStore {
   private readonly deleteBlock: Statement<[string, string]>;
   private readonly cache: UserRowCache;
 
-  constructor(db: SqliteDatabase, options: { scryptCost?: ScryptCost } = {}) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    /** Revoked with a password change or disabling, in the same transaction. */
+    private readonly families: Pick<SqliteSignInFamilies, 'revokeAllNow'>,
+    options: { scryptCost?: ScryptCost } = {},
+  ) {
     // Tests lower the cost to stay fast; production keeps the default.
     this.scryptCost = options.scryptCost ?? DEFAULT_SCRYPT_COST;
     this.insertUser = db.prepare(
@@ -179,17 +186,25 @@ export class SqliteUserStore implements UserStore {
   async setPassword(userId: UserId, password: string): Promise<void> {
     const hash = await hashPassword(password, this.scryptCost);
     this.cache.accounts.delete(userId);
-    if (this.updateHash.run(hash, userId).changes === 0) {
-      throw new UnknownUserError(`no user ${userId}`);
-    }
+    // Whoever knew the old password may hold a refresh token: none outlives the change.
+    this.db.transaction(() => {
+      if (this.updateHash.run(hash, userId).changes === 0) {
+        throw new UnknownUserError(`no user ${userId}`);
+      }
+      this.families.revokeAllNow(userId, 'password-changed');
+    })();
   }
 
   setDisabled(userId: UserId, disabled: boolean): Promise<void> {
     return settle(() => {
       this.cache.accounts.delete(userId);
-      if (this.updateDisabled.run(disabled ? 1 : 0, userId).changes === 0) {
-        throw new UnknownUserError(`no user ${userId}`);
-      }
+      this.db.transaction(() => {
+        if (this.updateDisabled.run(disabled ? 1 : 0, userId).changes === 0) {
+          throw new UnknownUserError(`no user ${userId}`);
+        }
+        // Enabling again does not bring old sign-ins back: the user signs in anew.
+        if (disabled) this.families.revokeAllNow(userId, 'account-disabled');
+      })();
     });
   }
 

@@ -1,0 +1,122 @@
+import * as Toggle from '@radix-ui/react-toggle';
+import {
+  Mic,
+  MicOff,
+  MonitorUp,
+  PhoneOff,
+  SlidersHorizontal,
+  Users,
+  Video,
+  VideoOff,
+} from 'lucide-react';
+import { useTranslation } from 'react-i18next';
+
+/** One panel the bar opens (participants on a narrow window, devices always). */
+export interface BarPanel {
+  open: boolean;
+  toggle: () => void;
+  /** The element the button controls, for aria-controls. */
+  id: string;
+}
+
+export interface CallBarProps {
+  micMuted: boolean;
+  toggleMic: () => void;
+  /** Camera and screen share exist only in video calls. */
+  video?: {
+    cameraOn: boolean;
+    toggleCamera: () => void;
+    sharing: boolean;
+    toggleScreen?: () => void;
+  };
+  /** Present below ~760 px, where the participants list hides behind this button. */
+  participants?: BarPanel;
+  devices: BarPanel;
+  hangup: () => void;
+}
+
+/**
+ * The call's controls, pinned to the bottom of the window by the shell's slot: mute, camera and
+ * screen share (video calls), participants (narrow windows), devices, hang up. Each toggle keeps
+ * one name and shows its state as a slashed icon and its pressed state, not as an accent fill.
+ */
+export function CallBar(props: CallBarProps) {
+  const { t } = useTranslation();
+  const { video, participants, devices } = props;
+  return (
+    <div className="call-bar" role="toolbar" aria-label={t('shell.callBar')}>
+      <Toggle.Root
+        className="bar-button"
+        aria-label={t('callScreen.mute')}
+        title={t(props.micMuted ? 'inCall.unmute' : 'inCall.mute')}
+        pressed={props.micMuted}
+        onPressedChange={props.toggleMic}
+        data-control="mute"
+      >
+        {props.micMuted ? <MicOff aria-hidden="true" /> : <Mic aria-hidden="true" />}
+        <span className="bar-label">{t('callScreen.mute')}</span>
+      </Toggle.Root>
+      {video && (
+        <Toggle.Root
+          className="bar-button"
+          aria-label={t('callScreen.stopVideo')}
+          title={t(video.cameraOn ? 'inCall.cameraOff' : 'inCall.cameraOn')}
+          pressed={!video.cameraOn}
+          onPressedChange={video.toggleCamera}
+          data-control="camera"
+        >
+          {video.cameraOn ? <Video aria-hidden="true" /> : <VideoOff aria-hidden="true" />}
+          <span className="bar-label">{t('callScreen.stopVideo')}</span>
+        </Toggle.Root>
+      )}
+      {video?.toggleScreen && (
+        <Toggle.Root
+          className="bar-button"
+          aria-label={t('callScreen.shareScreen')}
+          pressed={video.sharing}
+          onPressedChange={video.toggleScreen}
+          data-control="share"
+        >
+          <MonitorUp aria-hidden="true" />
+          <span className="bar-label">{t('callScreen.shareScreen')}</span>
+        </Toggle.Root>
+      )}
+      {participants && (
+        <button
+          type="button"
+          className="bar-button"
+          aria-label={t('callScreen.participants')}
+          aria-expanded={participants.open}
+          aria-controls={participants.id}
+          onClick={participants.toggle}
+          data-control="participants"
+        >
+          <Users aria-hidden="true" />
+          <span className="bar-label">{t('callScreen.participants')}</span>
+        </button>
+      )}
+      <button
+        type="button"
+        className="bar-button"
+        aria-label={t('callScreen.devices')}
+        aria-expanded={devices.open}
+        aria-controls={devices.id}
+        onClick={devices.toggle}
+        data-control="devices"
+      >
+        <SlidersHorizontal aria-hidden="true" />
+        <span className="bar-label">{t('callScreen.devices')}</span>
+      </button>
+      <button
+        type="button"
+        className="bar-button hangup"
+        aria-label={t('callScreen.hangup')}
+        onClick={props.hangup}
+        data-control="hangup"
+      >
+        <PhoneOff aria-hidden="true" />
+        <span className="bar-label">{t('callScreen.hangup')}</span>
+      </button>
+    </div>
+  );
+}
