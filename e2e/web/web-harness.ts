@@ -115,7 +115,7 @@ export interface UserPage {
 export async function openClient(
   world: WebWorld,
   userId: string,
-  options: { locale?: string } = {},
+  options: { locale?: string; initScript?: string } = {},
 ): Promise<UserPage> {
   const context = await world.browser.newContext({
     permissions: ['microphone', 'camera'],
@@ -129,6 +129,8 @@ export async function openClient(
     world.toasts.push({ userId, code, text });
   });
   await context.addInitScript({ content: REPORT_TOASTS });
+  if (options.initScript !== undefined)
+    await context.addInitScript({ content: options.initScript });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => {

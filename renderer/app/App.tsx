@@ -19,6 +19,8 @@ import { SupervisorView, useSupervisedQueueNames } from '../supervisor/Superviso
 import { useApi, useSigningIn, useSnapshot } from './api-context.js';
 import { CallBarSlot, CallBarSlotProvider } from './call-bar-slot.js';
 import { useFocusCallBarOnConnect, useIncomingShortcut } from './incoming-focus.js';
+import { useShellOpenView } from './desktop-shell.js';
+import { useHeadset } from '../headset/use-headset.js';
 import { audibleIncoming, routeHash, TABS, useRoute, type Tab } from './route.js';
 
 // mediasoup-client and the whole call view load only when a call has media.
@@ -38,6 +40,8 @@ export function App() {
   const snapshot = useSnapshot();
   const route = useRoute();
   const [signingIn] = useSigningIn();
+  // Desktop: the tray opens a view (Missed calls → history).
+  useShellOpenView();
   if (!snapshot)
     return (
       <p className="loading" role="status">
@@ -75,6 +79,8 @@ function Shell({ tab }: { tab: Tab }) {
   const connected = snapshot ? callViews(snapshot, now).active : undefined;
   useIncomingShortcut();
   useFocusCallBarOnConnect(connected?.state === 'active' ? connected.callId : undefined);
+  // USB headset call buttons and LEDs, in the signed-in main window only (not ringing windows).
+  useHeadset();
   if (!snapshot?.account) return null;
   // Seat calling tabs only for agents (an agent state exists) and supervisors (of some queue).
   const shown = (name: Tab) =>

@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   type HotkeyStatus,
   PRELOAD_GLOBALS,
   type ShellApi,
   type UpdateStatus,
 } from '../../protocol/index.js';
+import { navigate } from './route.js';
 
 /**
  * The desktop shell's bridge (`window.trayphoneShell`, preload/bridge.ts), when this page runs in
@@ -39,6 +40,41 @@ export function useHotkeyStatus(): HotkeyStatus | undefined {
     };
   }, []);
   return status;
+}
+
+/**
+ * The pushes main sends the main window (the global mute hotkey and `trayphone --mute`, the
+ * tray's "Missed calls"), when this page runs in the desktop app; undefined in a browser.
+ */
+export function desktopShellEvents(): Pick<ShellApi, 'onMuteToggle' | 'onOpenView'> | undefined {
+  const candidate: unknown = (globalThis as Record<string, unknown>)[PRELOAD_GLOBALS.shell];
+  if (typeof candidate !== 'object' || candidate === null) return undefined;
+  const { onMuteToggle, onOpenView } = candidate as Partial<ShellApi>;
+  if (typeof onMuteToggle !== 'function' || typeof onOpenView !== 'function') return undefined;
+  return { onMuteToggle, onOpenView };
+}
+
+/**
+ * `shell:mute-toggle` runs `toggle` (the call's own mute, so a moderator's mute holds as it does
+ * for the button). Subscribed once per mounted call view; the latest `toggle` is the one run.
+ */
+export function useShellMuteToggle(toggle: () => void): void {
+  const latest = useRef(toggle);
+  useEffect(() => {
+    latest.current = toggle;
+  }, [toggle]);
+  useEffect(
+    () =>
+      desktopShellEvents()?.onMuteToggle(() => {
+        latest.current();
+      }),
+    [],
+  );
+}
+
+/** `shell:open-view` (the tray's "Missed calls" opens history) moves to that tab. */
+export function useShellOpenView(): void {
+  useEffect(() => desktopShellEvents()?.onOpenView(navigate), []);
 }
 
 /** "Open logs folder", when this page runs in a desktop app whose preload has it. */

@@ -258,6 +258,11 @@ export const en = {
     launchAtLogin: 'Launch at login',
     clickToCall: 'Open tel:, sip: and callto: links with Trayphone',
     openLogs: 'Open logs folder',
+    headsetNone:
+      'No headset controls calls yet. A USB headset with call buttons can answer, hang up and mute.',
+    headsetInUse: 'Call buttons in use: {{names}}',
+    headsetConnect: 'Use a headset’s call buttons…',
+    headsetNotTelephony: 'That device has no call buttons Trayphone can use.',
     followOsDoNotDisturb: "Follow the desktop's do not disturb (no ringtone, notification only)",
     followOsDoNotDisturbHint:
       'Works on GNOME and KDE Plasma. Windows and macOS do not tell apps about Focus or do not disturb, so calls ring there as usual.',

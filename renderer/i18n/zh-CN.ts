@@ -256,6 +256,10 @@ export const zhCN: Resources = {
     launchAtLogin: '登录时启动',
     clickToCall: '用 Trayphone 打开 tel:、sip: 和 callto: 链接',
     openLogs: '打开日志文件夹',
+    headsetNone: '尚无耳机控制通话。带通话按键的 USB 耳机可以接听、挂断和静音。',
+    headsetInUse: '正在使用的通话按键：{{names}}',
+    headsetConnect: '使用耳机的通话按键…',
+    headsetNotTelephony: '该设备没有 Trayphone 可用的通话按键。',
     followOsDoNotDisturb: '跟随桌面的勿扰模式（不响铃，仅显示通知）',
     followOsDoNotDisturbHint:
       '适用于 GNOME 和 KDE Plasma。Windows 和 macOS 不向应用提供专注或勿扰状态，因此在这些系统上来电照常响铃。',

@@ -4,6 +4,8 @@ import { useTranslation } from 'react-i18next';
 import type { SoftphoneCall } from '../../protocol/softphone.js';
 import { useApi } from '../app/api-context.js';
 import { useCallBarElement } from '../app/call-bar-slot.js';
+import { useCallMicrophone } from '../app/call-microphone.js';
+import { useShellMuteToggle } from '../app/desktop-shell.js';
 import { useDevices } from '../app/devices.js';
 import { useNames } from '../app/names.js';
 import { useSettings } from '../app/settings.js';
@@ -42,6 +44,10 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
   });
   const slot = useCallBarElement();
   const wide = useWide();
+  // The desktop's global mute hotkey (and `trayphone --mute`) acts like the Mute button.
+  useShellMuteToggle(media.toggleMic);
+  // A USB headset's mute button and mute LED (renderer/headset) reach the call through this.
+  useCallMicrophone(media.toggleMic, media.micMuted);
   const [now, setNow] = useState(Date.now());
   const [showDevices, setShowDevices] = useState(false);
   const [showPeople, setShowPeople] = useState(false);

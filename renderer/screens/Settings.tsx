@@ -8,6 +8,7 @@ import { useSettings } from '../app/settings.js';
 import { RINGTONES, asRingtone, play } from '../call/sounds.js';
 import { DesktopToggles } from '../components/DesktopToggles.js';
 import { DeviceSelect } from '../components/DeviceSelect.js';
+import { HeadsetSettings } from '../components/HeadsetSettings.js';
 import { HotkeyStatusLine } from '../components/HotkeyStatusLine.js';
 import { LanguagePicker } from '../components/LanguagePicker.js';
 import { LevelMeter } from '../components/LevelMeter.js';
@@ -97,6 +98,7 @@ export function Settings() {
         <button type="button" onClick={() => play('test', s.speakerDevice)}>
           {t('settings.testSound')}
         </button>
+        <HeadsetSettings />
         <DeviceSelect
           id="set-ringing"
           label={t('settings.ringingDevice')}

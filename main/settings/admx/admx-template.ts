@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { policySchema } from '../policy.js';
+import { type AdmlTexts, EN_US } from './adml-en-us.js';
+import { ZH_CN } from './adml-zh-cn.js';
 
 /**
  * The Windows Group Policy template (resources/policy/windows/trayphone.admx and
@@ -12,59 +14,13 @@ import { policySchema } from '../policy.js';
 
 export const ADMX_ROOT_KEY = 'Software\\Policies\\Trayphone';
 
-/** English names for the ADML; a schema key missing here fails generation. */
-const LABELS: Record<string, string> = {
-  serverUrl: 'Server URL',
-  allowInsecureServer: 'Allow plain http/ws to a server that is not this machine (labs only)',
-  clickToCall: 'Click-to-call (tel:, sip:, callto: links)',
-  autoUpdate: 'Automatic updates',
-  'autoUpdate.enabled': 'Automatic updates',
-  'autoUpdate.feedUrl': 'Update feed URL (https)',
-  crmScreenPop: 'CRM screen pop',
-  crashReportUploadUrl: 'Crash report upload server (https)',
-  'crmScreenPop.template': 'URL template (https; {caller}, {queue}, {callId})',
-  'crmScreenPop.when': 'Open it',
-  locked: 'Locked settings (the user keeps the current value)',
-  language: 'Language',
-  ringtone: 'Ringtone (classic, chime, pulse)',
-  ringingDevice: 'Ringing device id',
-  speakerDevice: 'Speaker device id',
-  microphoneDevice: 'Microphone device id',
-  cameraDevice: 'Camera device id',
-  callWaiting: 'Call waiting',
-  startHidden: 'Start hidden in the tray',
-  launchAtLogin: 'Launch at login',
-  hotkeys: 'Global hotkeys',
-  'hotkeys.answer': 'Answer',
-  'hotkeys.decline': 'Decline',
-  'hotkeys.hangup': 'Hang up',
-  'hotkeys.mute': 'Mute',
-  favourites: 'Favourites (user ids, one per line)',
-  followOsDoNotDisturb: "Follow the desktop's do-not-disturb",
-  'crmScreenPop.when.ringing': 'When a call rings',
-  'crmScreenPop.when.answered': 'When the call is answered',
-  'language.en': 'English',
-  'language.zh-CN': 'Simplified Chinese',
-};
+export const ADML_LANGUAGES = { 'en-US': EN_US, 'zh-CN': ZH_CN } as const;
+export type AdmlLanguage = keyof typeof ADML_LANGUAGES;
 
-const DESCRIPTIONS: Record<string, string> = {
-  serverUrl:
-    'The signaling server every user connects to (https; plain http only to loopback unless insecure servers are allowed). Fixed and locked.',
-  allowInsecureServer:
-    'Enabled: plain http/ws is accepted for any server. For test labs only: passwords and tokens then travel in clear.',
-  clickToCall:
-    'Enabled: Trayphone handles tel:, sip: and callto: links. Disabled: it never does. Not configured: the user chooses.',
-  autoUpdate:
-    'Enabled: Trayphone updates itself from the feed (a folder with latest.yml, served over https), also when installed for all users. Disabled: it never updates itself. Not configured: per-user installs update from the feed if one is set; per-machine installs (MSI, all users) do not. An update installs only while no call is live.',
-  crashReportUploadUrl:
-    'Crash reports (minidumps) are always kept on the machine, next to the logs. Enabled with an https URL: they are also uploaded there (Crashpad, at most one an hour). Not configured: nothing is uploaded. Dumps hold memory contents, so point this only at a server you run.',
-  crmScreenPop:
-    'Opens the URL in the browser for incoming calls, with {caller}, {queue} and {callId} filled in (percent-encoded). https only; an empty template turns screen pops off. Fixed and locked.',
-  locked:
-    'Setting names (for example callWaiting, ringtone) whose current value the user cannot change.',
-  Enforced: 'Fixed for every user and locked in the settings screen.',
-  Defaults: 'The initial value; the user may change it.',
-};
+const textOf = (texts: AdmlTexts, key: string): string | undefined =>
+  (texts.labels as Record<string, string>)[key];
+const explainOf = (texts: AdmlTexts, key: string): string =>
+  (texts.descriptions as Record<string, string>)[key] ?? '';
 
 type Leaf =
   | { kind: 'boolean'; name: string }
@@ -109,14 +65,15 @@ interface PolicyDef {
   list?: boolean;
 }
 
-const label = (path: string): string => {
-  const text = LABELS[path];
+const label = (texts: AdmlTexts, path: string): string => {
+  const text = textOf(texts, path);
   if (text === undefined) throw new Error(`no ADMX label for ${path}`);
   return text;
 };
 
 /** One policy per setting; an object setting is one policy with one element per field. */
 function settingPolicy(
+  texts: AdmlTexts,
   section: 'Enforced' | 'Defaults',
   name: string,
   schema: Schema,
@@ -127,8 +84,8 @@ function settingPolicy(
     id,
     category: section,
     key,
-    label: label(name),
-    explain: DESCRIPTIONS[section] ?? '',
+    label: label(texts, name),
+    explain: explainOf(texts, section),
   };
   const leaf = leafOf(name, schema);
   if (leaf?.kind === 'boolean') return { ...base, valueName: name, elements: [] };
@@ -141,7 +98,7 @@ function settingPolicy(
   return { ...base, elementKey: `${key}\\${name}`, elements: fields };
 }
 
-export function policyDefinitions(): PolicyDef[] {
+export function policyDefinitions(texts: AdmlTexts = EN_US): PolicyDef[] {
   const root = ADMX_ROOT_KEY;
   const shape = shapeOf(policySchema);
   const defs: PolicyDef[] = [];
@@ -149,7 +106,7 @@ export function policyDefinitions(): PolicyDef[] {
     if (name === 'enforced' || name === 'defaults') {
       const section = name === 'enforced' ? 'Enforced' : 'Defaults';
       for (const [setting, s] of Object.entries(shapeOf(schema))) {
-        defs.push(settingPolicy(section, setting, s, `${root}\\${section}`));
+        defs.push(settingPolicy(texts, section, setting, s, `${root}\\${section}`));
       }
       continue;
     }
@@ -158,16 +115,16 @@ export function policyDefinitions(): PolicyDef[] {
         id: 'locked',
         category: 'Trayphone',
         key: `${root}\\Locked`,
-        label: label(name),
-        explain: DESCRIPTIONS.locked ?? '',
+        label: label(texts, name),
+        explain: explainOf(texts, 'locked'),
         elements: [],
         list: true,
       });
       continue;
     }
     const leaf = leafOf(name, schema);
-    const base = { id: name, category: 'Trayphone', key: root, label: label(name) };
-    const explain = DESCRIPTIONS[name] ?? '';
+    const base = { id: name, category: 'Trayphone', key: root, label: label(texts, name) };
+    const explain = explainOf(texts, name);
     if (leaf?.kind === 'boolean') {
       defs.push({ ...base, explain, valueName: name, elements: [] });
       continue;
@@ -206,13 +163,11 @@ const esc = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const elementId = (policy: PolicyDef, leaf: Leaf): string => `${policy.id}_${leaf.name}`;
-const enumItemLabel = (policy: PolicyDef, leaf: Leaf, value: string): string => {
-  const own = LABELS[`${leaf.name === 'when' ? 'crmScreenPop.when' : leaf.name}.${value}`];
-  return own ?? value;
-};
-const leafLabel = (policy: PolicyDef, leaf: Leaf): string => {
+const enumItemLabel = (texts: AdmlTexts, leaf: Leaf, value: string): string =>
+  textOf(texts, `${leaf.name === 'when' ? 'crmScreenPop.when' : leaf.name}.${value}`) ?? value;
+const leafLabel = (texts: AdmlTexts, policy: PolicyDef, leaf: Leaf): string => {
   const parent = policy.id.replace(/^(Enforced|Defaults)_/, '');
-  return LABELS[`${parent}.${leaf.name}`] ?? LABELS[leaf.name] ?? leaf.name;
+  return textOf(texts, `${parent}.${leaf.name}`) ?? textOf(texts, leaf.name) ?? leaf.name;
 };
 
 function elementXml(policy: PolicyDef, leaf: Leaf): string {
@@ -291,14 +246,10 @@ export function admxXml(): string {
   return lines.join('\n');
 }
 
-export function admlXml(): string {
-  const policies = policyDefinitions();
-  const strings: [string, string][] = [
-    ['Trayphone', 'Trayphone'],
-    ['Enforced', 'Enforced settings (fixed and locked)'],
-    ['Defaults', 'Default settings (the user may change them)'],
-    ['SUPPORTED_Trayphone', 'Trayphone 0.1 and later'],
-  ];
+export function admlXml(language: AdmlLanguage = 'en-US'): string {
+  const texts = ADML_LANGUAGES[language];
+  const policies = policyDefinitions(texts);
+  const strings: [string, string][] = Object.entries(texts.fixed);
   const presentations: string[] = [];
   for (const p of policies) {
     const prefix = p.category === 'Trayphone' ? '' : `${p.category}: `;
@@ -313,7 +264,7 @@ export function admlXml(): string {
     const parts: string[] = [];
     for (const leaf of p.elements) {
       const id = elementId(p, leaf);
-      const text = esc(leafLabel(p, leaf));
+      const text = esc(leafLabel(texts, p, leaf));
       switch (leaf.kind) {
         case 'boolean':
           parts.push(`<checkBox refId="${id}">${text}</checkBox>`);
@@ -327,7 +278,10 @@ export function admlXml(): string {
         case 'enum':
           parts.push(`<dropdownList refId="${id}" noSort="true">${text}</dropdownList>`);
           for (const v of leaf.values) {
-            strings.push([`${id}_${v.replace(/[^A-Za-z0-9]/g, '_')}`, enumItemLabel(p, leaf, v)]);
+            strings.push([
+              `${id}_${v.replace(/[^A-Za-z0-9]/g, '_')}`,
+              enumItemLabel(texts, leaf, v),
+            ]);
           }
           break;
       }
@@ -339,7 +293,7 @@ export function admlXml(): string {
     '<!-- Generated from main/settings/policy.ts by main/settings/admx/write-admx.ts: do not edit. -->',
     '<policyDefinitionResources xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" revision="1.0" schemaVersion="1.0" xmlns="http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDefinitions">',
     '  <displayName>Trayphone</displayName>',
-    '  <description>Trayphone desktop softphone policies (HKLM\\SOFTWARE\\Policies\\Trayphone)</description>',
+    `  <description>${esc(texts.description)}</description>`,
     '  <resources>',
     '    <stringTable>',
     ...strings.map(([id, text]) => `      <string id="${id}">${esc(text)}</string>`),

@@ -226,4 +226,27 @@ describe('ADMX/ADML template', () => {
       locked: ['ringtone'],
     });
   });
+
+  it('the zh-CN ADML is generated too, with the same strings and presentations, all translated', () => {
+    const zhText = readFileSync(path.join(dir, 'zh-CN', 'trayphone.adml'), 'utf8');
+    expect(zhText).toBe(admlXml('zh-CN'));
+    const zh = parse(zhText);
+    const idsOf = (doc: Element, tag: string) =>
+      descendants(doc, tag).map((e) => e.getAttribute('id') ?? '');
+    expect(idsOf(zh, 'string')).toEqual(idsOf(adml, 'string'));
+    expect(idsOf(zh, 'presentation')).toEqual(idsOf(adml, 'presentation'));
+    // The element references of each presentation match the English one's.
+    const refs = (doc: Element) =>
+      descendants(doc, 'presentation').map((p) =>
+        Array.from(p.childNodes)
+          .filter((n) => n.nodeType === 1)
+          .map((n) => n.getAttribute('refId')),
+      );
+    expect(refs(zh)).toEqual(refs(adml));
+    // Every string has Chinese text but the product name.
+    const untranslated = descendants(zh, 'string')
+      .filter((e) => !/[\u4e00-\u9fff]/.test(e.textContent ?? ''))
+      .map((e) => e.getAttribute('id'));
+    expect(untranslated).toEqual(['Trayphone']);
+  });
 });

@@ -1,9 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { admlXml, admxXml } from './admx-template.js';
+import { ADML_LANGUAGES, type AdmlLanguage, admlXml, admxXml } from './admx-template.js';
 
-/** Writes resources/policy/windows/trayphone.admx and en-US/trayphone.adml (run from the repo root). */
+/** Writes resources/policy/windows/trayphone.admx and <language>/trayphone.adml (from the repo root). */
 const dir = path.join(process.cwd(), 'resources', 'policy', 'windows');
-mkdirSync(path.join(dir, 'en-US'), { recursive: true });
 writeFileSync(path.join(dir, 'trayphone.admx'), admxXml());
-writeFileSync(path.join(dir, 'en-US', 'trayphone.adml'), admlXml());
+for (const language of Object.keys(ADML_LANGUAGES) as AdmlLanguage[]) {
+  mkdirSync(path.join(dir, language), { recursive: true });
+  writeFileSync(path.join(dir, language, 'trayphone.adml'), admlXml(language));
+}

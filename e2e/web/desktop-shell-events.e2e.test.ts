@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumMissingReason } from '../support/chromium.js';
+import {
+  type WebWorld,
+  audioBytesFrom,
+  dial,
+  grows,
+  inCall,
+  incoming,
+  openClient,
+  openClientSignedIn,
+  signIn,
+  startWorld,
+  stopWorld,
+} from './web-harness.js';
+
+/**
+ * The renderer's side of main's shell pushes, in Chromium with a real call: the page gets the
+ * preload's `trayphoneShell` as the desktop app gives it (here a stand-in that keeps the
+ * listeners, so the test can push as main does), and `shell:mute-toggle` must mute the call's
+ * microphone as the Mute button does (the other side stops hearing it), `shell:open-view` must
+ * open the tab.
+ */
+const missing = chromiumMissingReason();
+if (missing) console.log(`desktop shell events suite skipped: ${missing}`);
+
+/** The preload's shell bridge as seen by the page; `__shellPush` plays main's part. */
+const SHELL_STAND_IN = `
+  (() => {
+    const listeners = { mute: [], view: [] };
+    window.trayphoneShell = {
+      onMuteToggle: (l) => { listeners.mute.push(l); return () => listeners.mute.splice(listeners.mute.indexOf(l), 1); },
+      onOpenView: (l) => { listeners.view.push(l); return () => listeners.view.splice(listeners.view.indexOf(l), 1); },
+    };
+    window.__shellPush = (kind, arg) => { for (const l of [...listeners[kind]]) l(arg); return listeners[kind].length; };
+  })();
+`;
+
+let world: WebWorld;
+
+describe.skipIf(missing !== undefined)(
+  'desktop shell pushes in the renderer',
+  { timeout: 120_000 },
+  () => {
+    beforeAll(async () => {
+      world = await startWorld(['alice', 'bob']);
+    }, 90_000);
+    afterAll(async () => {
+      await stopWorld(world);
+    });
+
+    it('open-view opens the tab; mute-toggle mutes and unmutes the live call like the button', async () => {
+      const alice = await openClient(world, 'alice', { initScript: SHELL_STAND_IN });
+      await signIn(alice);
+      const bob = await openClientSignedIn(world, 'bob');
+      type Push = (kind: string, arg?: string) => number;
+      const push = (kind: 'mute' | 'view', arg?: string) =>
+        alice.page.evaluate(
+          (p) => (window as unknown as { __shellPush: Push }).__shellPush(p.kind, p.arg),
+          { kind, ...(arg !== undefined ? { arg } : {}) },
+        );
+
+      expect(await push('view', 'history')).toBe(1);
+      await alice.page.locator('#history-title').waitFor();
+      expect(await alice.page.evaluate(() => window.location.hash)).toBe('#/history');
+
+      // No call view, no mute listener: the hotkey has nothing to act on.
+      expect(await push('mute')).toBe(0);
+      await dial(alice, 'bob', 'audio');
+      await incoming(bob).waitFor();
+      await bob.page.getByRole('button', { name: 'Accept audio' }).click();
+      await inCall(alice).waitFor();
+      await inCall(bob).waitFor();
+      expect(await grows(() => audioBytesFrom(bob, 'alice'), 1_500)).toBe(true);
+
+      expect(await push('mute')).toBe(1);
+      await alice.page.getByRole('button', { name: 'Unmute microphone' }).waitFor();
+      // Give the SFU a moment, then bob hears nothing more from alice.
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(await grows(() => audioBytesFrom(bob, 'alice'), 1_000, 3_000)).toBe(false);
+
+      expect(await push('mute')).toBe(1);
+      await alice.page.getByRole('button', { name: 'Mute microphone' }).waitFor();
+      expect(await grows(() => audioBytesFrom(bob, 'alice'), 1_500)).toBe(true);
+
+      await alice.page.getByRole('button', { name: 'Hang up' }).click();
+      await inCall(alice).waitFor({ state: 'detached' });
+      expect(await push('mute')).toBe(0);
+    });
+  },
+);
