@@ -63,7 +63,16 @@ const signalingLayer = [
 
 export default tseslint.config(
   {
-    ignores: ['node_modules', 'out', 'dist', 'coverage', 'test-results', '**/*.d.ts', '**/*.d.cts'],
+    ignores: [
+      'node_modules',
+      'out',
+      'dist',
+      'coverage',
+      'test-results',
+      'playwright-report',
+      '**/*.d.ts',
+      '**/*.d.cts',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

@@ -1,10 +1,10 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type ElectronApplication, type Page, _electron } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ElectronApplication, type Page, _electron } from '@playwright/test';
 import type { SoftphoneApi, SoftphoneSnapshot } from '../../protocol/index.js';
 import { type TestServer, startTestServer } from '../../server/testing/test-server.js';
+import { expect, test } from '../support/test.js';
 import { electronBinary, electronMissingReason } from './electron-binary.js';
 
 /**
@@ -30,12 +30,14 @@ async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 15_
   }
 }
 
-describe.skipIf(missing !== undefined)('desktop app (Electron)', () => {
+test.describe('desktop app (Electron)', () => {
+  test.skip(missing !== undefined, missing);
   let t: TestServer | undefined;
   let app: ElectronApplication | undefined;
   let userData: string | undefined;
 
-  beforeAll(async () => {
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
     if (!existsSync(path.join(root, 'out/main/index.js'))) {
       const { build } = await import('electron-vite');
       await build({ root, configFile: path.join(root, 'electron.vite.config.ts') });
@@ -50,15 +52,16 @@ describe.skipIf(missing !== undefined)('desktop app (Electron)', () => {
       env: { ...process.env, TRAYPHONE_USER_DATA: userData, ELECTRON_ENABLE_LOGGING: '1' },
       timeout: 30_000,
     });
-  }, 120_000);
+  });
 
-  afterAll(async () => {
+  test.afterAll(async () => {
     await app?.close().catch(() => undefined);
     await t?.dispose();
     if (userData) rmSync(userData, { recursive: true, force: true });
   });
 
-  it('starts hidden in the tray, rings on an incoming call, accepts, hangs up', async () => {
+  test('starts hidden in the tray, rings on an incoming call, accepts, hangs up', async () => {
+    test.setTimeout(90_000);
     if (!app || !t) throw new Error('set-up failed');
     const server = t;
     const electronApp = app;
@@ -124,5 +127,5 @@ describe.skipIf(missing !== undefined)('desktop app (Electron)', () => {
       (s) => !s.calls.some((c) => c.callId === callId && c.state !== 'ended'),
     );
     await alice.close();
-  }, 90_000);
+  });
 });

@@ -12,30 +12,34 @@ export function chromiumMissingReason(): string | undefined {
 }
 
 /**
- * Headless Chromium with fake camera and microphone, and with the background networking that
- * this machine's closed network would refuse turned off.
+ * Chromium's switches for every browser test: fake camera and microphone, and the background
+ * networking that this machine's closed network would refuse turned off. playwright.config.ts
+ * launches the browser suites' Chromium with them too.
  */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-default-apps',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  // Let the media flow in background tabs too: every page of a test is "hidden" but one.
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+/** Headless Chromium with CHROMIUM_ARGS, for the tests outside Playwright's runner. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-default-apps',
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      // Let the media flow in background tabs too: every page of a test is "hidden" but one.
-      '--disable-background-timer-throttling',
-      '--disable-renderer-backgrounding',
-      '--disable-backgrounding-occluded-windows',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
 }
 

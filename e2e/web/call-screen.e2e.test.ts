@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Locator } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from '@playwright/test';
 import { chromiumMissingReason } from '../support/chromium.js';
+import { expect, test } from '../support/test.js';
 import {
   type UserPage,
   type WebWorld,
@@ -87,21 +87,26 @@ async function hangUp(user: UserPage): Promise<void> {
   await expectIdle(user);
 }
 
-describe.skipIf(missing !== undefined)('the call screen in Chromium', { timeout: 120_000 }, () => {
-  beforeAll(async () => {
+test.describe('the call screen in Chromium', () => {
+  test.skip(missing !== undefined, missing);
+  test.describe.configure({ timeout: 120_000 });
+  test.beforeAll(async ({ browser }) => {
+    test.setTimeout(90_000);
     mkdirSync(SHOTS, { recursive: true });
-    world = await startWorld(['alice', 'bob', 'carol', 'dave']);
-  }, 90_000);
-  afterAll(async () => {
+    world = await startWorld(browser, ['alice', 'bob', 'carol', 'dave']);
+  });
+  test.afterAll(async () => {
     await stopWorld(world);
   });
-  afterEach(async (context) => {
+  // Playwright reads the fixtures a hook needs from this pattern: none, only the test's info.
+  // eslint-disable-next-line no-empty-pattern
+  test.afterEach(async ({}, testInfo) => {
     await Promise.all(world.contexts.splice(0).map((c) => c.close().catch(() => undefined)));
-    if (context.task.result?.state === 'fail') await dropUsers(world);
+    if (testInfo.status !== testInfo.expectedStatus) await dropUsers(world);
     world.toasts.splice(0);
   });
 
-  it('a video call at 420×700 and 1280×800: the bar in view, one stage with a self-view, names, the other side sees mute and camera-off within 1 s, sharing is said, both hear how long it lasted', async () => {
+  test('a video call at 420×700 and 1280×800: the bar in view, one stage with a self-view, names, the other side sees mute and camera-off within 1 s, sharing is said, both hear how long it lasted', async () => {
     const alice = await userPage(world, 'alice');
     const bob = await userPage(world, 'bob');
     await alice.page.setViewportSize(SIZES.compact);
@@ -190,7 +195,7 @@ describe.skipIf(missing !== undefined)('the call screen in Chromium', { timeout:
     await expect.poll(() => toast(alice).count(), { timeout: 12_000 }).toBe(0);
   });
 
-  it('an audio call at 360×560 looks like a call: one large avatar with the name, timer and quality, no video, camera or screen share', async () => {
+  test('an audio call at 360×560 looks like a call: one large avatar with the name, timer and quality, no video, camera or screen share', async () => {
     const alice = await userPage(world, 'alice');
     const carol = await userPage(world, 'carol');
     await alice.page.setViewportSize(SIZES.small);
@@ -224,7 +229,7 @@ describe.skipIf(missing !== undefined)('the call screen in Chromium', { timeout:
     await expect.poll(() => toast(alice).textContent()).toMatch(/^Call with Carol ended · 0:\d\d/);
   });
 
-  it('every ending says what happened, from the right side: declined, missed with call back, busy', async () => {
+  test('every ending says what happened, from the right side: declined, missed with call back, busy', async () => {
     const [alice, bob, carol] = await Promise.all([
       userPage(world, 'alice'),
       userPage(world, 'bob'),
@@ -265,7 +270,7 @@ describe.skipIf(missing !== undefined)('the call screen in Chromium', { timeout:
     await expectIdle(alice);
   });
 
-  it('a 3-person call: the moderator has a "…" menu per person, the others do not', async () => {
+  test('a 3-person call: the moderator has a "…" menu per person, the others do not', async () => {
     const [alice, bob, carol] = await Promise.all([
       userPage(world, 'alice'),
       userPage(world, 'bob'),

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissingReason } from '../support/chromium.js';
+import { expect, test } from '../support/test.js';
 import {
   type WebWorld,
   dial,
@@ -41,20 +41,23 @@ const WORDS = {
   },
 } as const;
 
-describe.skipIf(missing !== undefined)('a peer who vanishes mid-call', { timeout: 90_000 }, () => {
-  beforeAll(async () => {
+test.describe('a peer who vanishes mid-call', () => {
+  test.skip(missing !== undefined, missing);
+  test.describe.configure({ timeout: 90_000 });
+  test.beforeAll(async ({ browser }) => {
+    test.setTimeout(90_000);
     world = await startWorld(
+      browser,
       Object.values(WORDS).flatMap((w) => [...w.users]),
       { rejoinWindowMs: WINDOW_MS },
     );
-  }, 90_000);
-  afterAll(async () => {
+  });
+  test.afterAll(async () => {
     await stopWorld(world);
   });
 
-  it.each(Object.keys(WORDS) as (keyof typeof WORDS)[])(
-    '(%s) the callee closes the tab: the caller sees them reconnecting, then the call ends "Connection lost"; the callee is not busy, and signs in to an idle phone',
-    async (lang) => {
+  for (const lang of Object.keys(WORDS) as (keyof typeof WORDS)[]) {
+    test(`(${lang}) the callee closes the tab: the caller sees them reconnecting, then the call ends "Connection lost"; the callee is not busy, and signs in to an idle phone`, async () => {
       const words = WORDS[lang];
       const [a, b, c] = words.users;
       const alice = await openClientSignedIn(world, a);
@@ -103,6 +106,6 @@ describe.skipIf(missing !== undefined)('a peer who vanishes mid-call', { timeout
       await bobAgain.page.waitForTimeout(500);
       await expect(inCall(bobAgain).count()).resolves.toBe(0);
       await expect(incoming(bobAgain).count()).resolves.toBe(0);
-    },
-  );
+    });
+  }
 });

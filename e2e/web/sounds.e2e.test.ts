@@ -1,11 +1,10 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { WEB_DIR, buildWeb } from '../../scripts/build-web.js';
+import { WEB_DIR } from '../../scripts/build-web.js';
 import { SOUND_NAMES } from '../../scripts/generate-resources.js';
 import { type TestServer, startTestServer } from '../../server/testing/test-server.js';
-import { chromiumMissingReason, launchChromium } from '../support/chromium.js';
+import { chromiumMissingReason } from '../support/chromium.js';
+import { closeContexts, expect, test } from '../support/test.js';
 
 /**
  * The web build ships the generated sounds (renderer/call/sounds.ts imports them as Vite assets),
@@ -15,20 +14,22 @@ const missing = chromiumMissingReason();
 if (missing) console.log(`web sounds suite skipped: ${missing}`);
 
 let t: TestServer;
-let browser: Browser;
 
-describe.skipIf(missing !== undefined)('web client sounds', () => {
-  beforeAll(async () => {
-    await buildWeb({ ifStale: true });
+test.describe('web client sounds', () => {
+  test.skip(missing !== undefined, missing);
+  // The web client is built by the global setup (e2e/support/global-setup.ts).
+  test.beforeAll(async () => {
+    test.setTimeout(60_000);
     t = await startTestServer({ webRoot: WEB_DIR });
-    browser = await launchChromium();
-  }, 60_000);
-  afterAll(async () => {
-    await browser.close();
+  });
+  test.afterAll(async ({ browser }) => {
+    await closeContexts(browser);
     await t.dispose();
   });
 
-  it('every generated sound is in the build, served as audio/wav, and plays in the page', async () => {
+  test('every generated sound is in the build, served as audio/wav, and plays in the page', async ({
+    browser,
+  }) => {
     const wavs = readdirSync(path.join(WEB_DIR, 'assets')).filter((f) => f.endsWith('.wav'));
     // Hashed names: `<sound>-<hash>.wav`, one per sound the generator makes.
     expect(wavs.map((f) => f.replace(/-[\w-]{8}\.wav$/, '')).sort()).toEqual(

@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Page } from '@playwright/test';
 import { chromiumMissingReason } from '../support/chromium.js';
+import { expect, test } from '../support/test.js';
 import {
   MAIN,
   RINGING,
@@ -77,15 +77,18 @@ async function checkSurface(page: Page, name: string, axe = true) {
   await shoot(page, name);
 }
 
-describe.skipIf(missing !== undefined)('surfaces at their real sizes', { timeout: 60_000 }, () => {
-  beforeAll(async () => {
-    world = await startWorld(['alice', 'bob']);
+test.describe('surfaces at their real sizes', () => {
+  test.skip(missing !== undefined, missing);
+  test.describe.configure({ timeout: 60_000 });
+  test.beforeAll(async ({ browser }) => {
+    test.setTimeout(90_000);
+    world = await startWorld(browser, ['alice', 'bob']);
     await world.t.addUser('max', LONG_NAME);
-  }, 90_000);
-  afterAll(async () => {
+  });
+  test.afterAll(async () => {
     await stopWorld(world);
   });
-  afterEach(async () => {
+  test.afterEach(async () => {
     // A failed flow must not leave a call or a summary behind for the next one.
     for (const user of world.users.values()) {
       const page = user.page;
@@ -106,7 +109,7 @@ describe.skipIf(missing !== undefined)('surfaces at their real sizes', { timeout
   });
 
   for (const lang of ['en', 'zh-CN'] as const) {
-    it(`${lang}: contacts, dialer, history and settings at 420×700, 360×560 and 1280×800`, async () => {
+    test(`${lang}: contacts, dialer, history and settings at 420×700, 360×560 and 1280×800`, async () => {
       const alice = await userPage(world, 'alice');
       await setLanguage(alice, lang);
       for (const size of [MAIN, SMALLEST, WIDE] as Viewport[]) {
@@ -150,7 +153,7 @@ describe.skipIf(missing !== undefined)('surfaces at their real sizes', { timeout
       await alice.page.setViewportSize(MAIN);
     });
 
-    it(`${lang}: the ringing window at 340×150 shows the caller's whole name and every answer`, async () => {
+    test(`${lang}: the ringing window at 340×150 shows the caller's whole name and every answer`, async () => {
       const bob = await userPage(world, 'bob');
       const max = await userPage(world, 'max');
       const alice = await userPage(world, 'alice');
@@ -188,7 +191,7 @@ describe.skipIf(missing !== undefined)('surfaces at their real sizes', { timeout
       }
     });
 
-    it(`${lang}: a call arriving while typing in search takes no focus; the missed-call card names the caller`, async () => {
+    test(`${lang}: a call arriving while typing in search takes no focus; the missed-call card names the caller`, async () => {
       const bob = await userPage(world, 'bob');
       const alice = await userPage(world, 'alice');
       await bob.page.setViewportSize(MAIN);
@@ -225,7 +228,7 @@ describe.skipIf(missing !== undefined)('surfaces at their real sizes', { timeout
       await expectIdle(alice);
     });
 
-    it(`${lang}: an audio and a video call at 420×700 and 1280×800 keep Mute and Hang up on screen`, async () => {
+    test(`${lang}: an audio and a video call at 420×700 and 1280×800 keep Mute and Hang up on screen`, async () => {
       const alice = await userPage(world, 'alice');
       const bob = await userPage(world, 'bob');
       await setLanguage(alice, lang);

@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { type TestServer, startTestServer } from '../../server/testing/test-server.js';
-import { WEB_DIR, buildWeb } from '../../scripts/build-web.js';
-import { launchChromium } from '../support/chromium.js';
+import { WEB_DIR } from '../../scripts/build-web.js';
+import { expect } from '../support/test.js';
 
 /**
  * The web client end to end: the built client served by a real server (with the SFU), each user
@@ -39,11 +38,15 @@ export interface ShownToast {
   text: string;
 }
 
+/**
+ * A server of the built client (e2e/support/global-setup.ts builds it) for these users; pages open
+ * in `browser`, the test runner's, which outlives the world.
+ */
 export async function startWorld(
+  browser: Browser,
   users: string[],
   calls: { rejoinWindowMs?: number } = {},
 ): Promise<WebWorld> {
-  await buildWeb({ ifStale: true });
   const t = await startTestServer({
     media: { enabled: true },
     sfu: { workers: 1 },
@@ -51,7 +54,6 @@ export async function startWorld(
     calls: { defaultRingTimeoutMs: RING_TIMEOUT_MS, connectTimeoutMs: 15_000, ...calls },
   });
   for (const id of users) await t.addUser(id, id.charAt(0).toUpperCase() + id.slice(1));
-  const browser = await launchChromium();
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   return { t, browser, contexts: [], users: new Map(), cspViolations: [], toasts: [] };
 }
@@ -63,7 +65,6 @@ export async function stopWorld(world: WebWorld | undefined): Promise<void> {
       c.close().catch(() => undefined),
     ),
   );
-  await world.browser.close();
   await world.t.dispose();
 }
 

@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissingReason } from '../support/chromium.js';
+import { expect, test } from '../support/test.js';
 import { startFutureServer } from './future-server.js';
 import {
   type UserPage,
@@ -36,14 +36,20 @@ if (missing) console.log(`web e2e suite skipped: ${missing}`);
 
 let world: WebWorld;
 
-describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_000 }, () => {
-  beforeAll(async () => {
-    world = await startWorld(['alice', 'bob', 'carol', 'dave', 'erin']);
-  }, 90_000);
-  afterAll(async () => {
+test.describe('web client in Chromium', () => {
+  test.skip(missing !== undefined, missing);
+  test.describe.configure({ timeout: 120_000 });
+  test.beforeAll(async ({ browser }) => {
+    test.setTimeout(90_000);
+    world = await startWorld(browser, ['alice', 'bob', 'carol', 'dave', 'erin']);
+  });
+  test.afterAll(async () => {
     await stopWorld(world);
   });
-  afterEach(async (context) => {
+  // Playwright reads the fixtures a hook needs from this pattern: none, only the test's info.
+  // eslint-disable-next-line no-empty-pattern
+  test.afterEach(async ({}, testInfo) => {
+    const failed = testInfo.status !== testInfo.expectedStatus;
     // Error toasts no flow claimed, and any still on screen (claimed ones are dismissed, or
     // they would show in the next flow): taken now, checked once the pages are cleaned up.
     const strayToasts = world.toasts.splice(0);
@@ -58,7 +64,7 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
       for (const text of texts) leftOnScreen.push(`${user.userId}: ${text}`);
     }
     // A failed test leaves a picture of every page; then every user of the test signs off.
-    if (context.task.result?.state === 'fail') {
+    if (failed) {
       let n = 0;
       for (const c of [
         ...world.contexts,
@@ -67,17 +73,17 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
         for (const page of c.pages())
           await page
             .screenshot({
-              path: `${SCREENSHOT_DIR}/failed-${context.task.name.slice(0, 20)}-${n++}.png`,
+              path: `${SCREENSHOT_DIR}/failed-${testInfo.title.slice(0, 20)}-${n++}.png`,
             })
             .catch(() => undefined);
     }
     await Promise.all(world.contexts.splice(0).map((c) => c.close().catch(() => undefined)));
-    if (context.task.result?.state === 'fail') await dropUsers(world);
+    if (failed) await dropUsers(world);
     expect(strayToasts, 'error toasts shown in a flow that expects none').toEqual([]);
     expect(leftOnScreen, 'error toasts left on screen at the end of the flow').toEqual([]);
   });
 
-  it('alice video-calls bob from her contacts: he rings, accepts, both see and hear each other; she hangs up; both histories show it with its duration', async () => {
+  test('alice video-calls bob from her contacts: he rings, accepts, both see and hear each other; she hangs up; both histories show it with its duration', async () => {
     const alice = await userPage(world, 'alice');
     const bob = await userPage(world, 'bob');
 
@@ -168,7 +174,7 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
     await screenshot(bob, 'history-en');
   });
 
-  it('bob declines and alice sees "Declined"; alice cancels and bob stops ringing; nobody answers: timeout, and bob finds the missed calls counted and highlighted', async () => {
+  test('bob declines and alice sees "Declined"; alice cancels and bob stops ringing; nobody answers: timeout, and bob finds the missed calls counted and highlighted', async () => {
     const alice = await userPage(world, 'alice');
     const bob = await userPage(world, 'bob');
     // Away from History: looking at it marks missed calls seen.
@@ -232,7 +238,7 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
     await expect.poll(() => bob.page.locator('li.history-row').count()).toBe(2);
   });
 
-  it('bob signed in twice: he answers on one device and the other stops ringing at once', async () => {
+  test('bob signed in twice: he answers on one device and the other stops ringing at once', async () => {
     const alice = await userPage(world, 'alice');
     const bobDesk = await userPage(world, 'bob');
     const bobLaptop = await openClientSignedIn(world, 'bob'); // a second device
@@ -243,8 +249,8 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
     await expect.poll(() => sounds(bobLaptop)).toContain('classic');
     await bobDesk.page.getByRole('button', { name: 'Accept audio' }).click();
     const answered = Date.now();
-    await expect.poll(() => incoming(bobLaptop).count(), { interval: 50 }).toBe(0);
-    await expect.poll(() => sounds(bobLaptop), { interval: 50 }).toBe('');
+    await expect.poll(() => incoming(bobLaptop).count(), { intervals: [50] }).toBe(0);
+    await expect.poll(() => sounds(bobLaptop), { intervals: [50] }).toBe('');
     const stoppedAfter = Date.now() - answered;
     console.log(`second device stopped ringing ${stoppedAfter} ms after the answer`);
     expect(stoppedAfter).toBeLessThan(1_500);
@@ -259,7 +265,7 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
     await bobLaptop.page.context().close();
   });
 
-  it('carol is offline when alice calls; she signs in before the timeout and gets the call', async () => {
+  test('carol is offline when alice calls; she signs in before the timeout and gets the call', async () => {
     const alice = await userPage(world, 'alice');
     await dial(alice, 'carol', 'audio');
     const leg = alice.page.locator('section.outgoing li[data-user=carol]');
@@ -282,7 +288,7 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
     await expectIdle(carol);
   });
 
-  it('group call: alice calls bob and carol, adds dave during the call, mutes bob (nobody hears him any more) and removes carol', async () => {
+  test('group call: alice calls bob and carol, adds dave during the call, mutes bob (nobody hears him any more) and removes carol', async () => {
     const [alice, bob, carol, dave] = await Promise.all([
       userPage(world, 'alice'),
       userPage(world, 'bob'),
@@ -350,7 +356,7 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
     for (const user of [alice, bob, dave]) await expectIdle(user);
   });
 
-  it('do-not-disturb and busy refusals reach the caller with their reasons', async () => {
+  test('do-not-disturb and busy refusals reach the caller with their reasons', async () => {
     const [alice, bob, carol, erin] = await Promise.all([
       userPage(world, 'alice'),
       userPage(world, 'bob'),
@@ -384,7 +390,7 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
     await expectIdle(carol);
   });
 
-  it('the connection state is always shown, and the dialer keeps what was typed across a reconnect', async () => {
+  test('the connection state is always shown, and the dialer keeps what was typed across a reconnect', async () => {
     const alice = await userPage(world, 'alice');
     await goTab(alice, 'dialer');
     await alice.page.locator('#dialer-target').fill('bob, car');
@@ -406,7 +412,7 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
           });
           return seen.state;
         },
-        { interval: 20 },
+        { intervals: [20] },
       )
       .not.toBe('connected');
     expect(['Connecting…', 'Reconnecting…']).toContain(seen.words);
@@ -414,7 +420,7 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
     expect(await alice.page.locator('#dialer-target').inputValue()).toBe('bob, car');
   });
 
-  it('sign-in says plainly what went wrong: wrong password, unreachable server, incompatible version', async () => {
+  test('sign-in says plainly what went wrong: wrong password, unreachable server, incompatible version', async () => {
     const visitor = await openClient(world, 'alice');
     const { page } = visitor;
     // A deep link is a client route: the server answers with the app, under its strict CSP.
@@ -452,7 +458,7 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
     expect(await page.locator('nav.tabs').count()).toBe(0);
   });
 
-  it('a click-to-call link opens the dialer pre-filled', async () => {
+  test('a click-to-call link opens the dialer pre-filled', async () => {
     const alice = await userPage(world, 'alice');
     await alice.page.goto(
       `${world.t.server.httpUrl}/?call=${encodeURIComponent('tel:carol')}&media=video`,
@@ -487,7 +493,7 @@ describe.skipIf(missing !== undefined)('web client in Chromium', { timeout: 120_
     await expect.poll(() => alice.page.locator('section.ended').count()).toBe(0);
   });
 
-  it('every main screen, in English and in Simplified Chinese switched at run time (screenshots saved)', async () => {
+  test('every main screen, in English and in Simplified Chinese switched at run time (screenshots saved)', async () => {
     const LABELS = {
       en: { contacts: 'Contacts', acceptVideo: 'Accept video', hangup: 'Hang up' },
       'zh-CN': { contacts: '联系人', acceptVideo: '视频接听', hangup: '挂断' },
