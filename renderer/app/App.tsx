@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { callViews } from '../call/call-view.js';
 import { ConnectionIndicator, OfflineBanner } from '../components/ConnectionIndicator.js';
 import { StatusControl } from '../components/StatusControl.js';
+import { SourcePicker } from '../components/SourcePicker.js';
 import { Toasts } from '../components/Toasts.js';
 import { Contacts } from '../screens/Contacts.js';
 import { Dialer } from '../screens/Dialer.js';
@@ -163,6 +164,7 @@ function Shell({ tab }: { tab: Tab }) {
         )}
       </main>
       <Toasts />
+      <SourcePicker />
     </div>
   );
 }
