@@ -4,6 +4,7 @@ import { callViews } from '../call/call-view.js';
 import { ConnectionIndicator, OfflineBanner } from '../components/ConnectionIndicator.js';
 import { HeaderMenu } from '../components/HeaderMenu.js';
 import { StatusControl } from '../components/StatusControl.js';
+import { SourcePicker } from '../components/SourcePicker.js';
 import { Toasts } from '../components/Toasts.js';
 import { Contacts } from '../screens/Contacts.js';
 import { Dialer } from '../screens/Dialer.js';
@@ -182,6 +183,7 @@ function Shell({ tab }: { tab: Tab }) {
       <CallToasts
         summaryCallId={ended && !views.active && !views.outgoing ? ended.callId : undefined}
       />
+      <SourcePicker />
     </div>
   );
 }

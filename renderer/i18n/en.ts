@@ -136,6 +136,12 @@ export const en = {
       other: 'Ended ({{reason}})',
     },
   },
+  sourcePicker: {
+    title: 'Share your screen or a window',
+    screens: 'Screens',
+    windows: 'Windows',
+    cancel: 'Cancel',
+  },
   inCall: {
     title: 'In call',
     loading: 'Connecting media…',

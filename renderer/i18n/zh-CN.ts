@@ -138,6 +138,12 @@ export const zhCN: Resources = {
       other: '已结束（{{reason}}）',
     },
   },
+  sourcePicker: {
+    title: '共享屏幕或窗口',
+    screens: '屏幕',
+    windows: '窗口',
+    cancel: '取消',
+  },
   inCall: {
     title: '通话中',
     loading: '正在连接媒体…',
