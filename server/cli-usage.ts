@@ -27,7 +27,7 @@ const SERVE_USAGE = `serve [--dev] [--config FILE]
   Runs the server (HTTP, /ws signaling, /sfu media) on host:port from the configuration
   (default 127.0.0.1:8480). --dev: a development start (demo users on an empty database).
   Configuration: FILE (or TRAYPHONE_CONFIG), then TRAYPHONE_* variables, over the defaults
-  (docs/configuration.md lists every key).`;
+  (docs/generated/configuration.md lists every key).`;
 
 const USER_USAGE = `user add ID --name NAME [--password PW]   create an account (a password is generated if omitted)
   user list                                   every account: id, name, active or disabled

@@ -1,7 +1,7 @@
 /**
  * The server's command line (usage and parsing: cli-usage.ts, `--help` prints it): `serve`
  * runs the server, `user ...` and `queue ...` change the database. Configuration comes from the
- * file, TRAYPHONE_* variables and built-in defaults (docs/configuration.md).
+ * file, TRAYPHONE_* variables and built-in defaults (docs/generated/configuration.md).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
