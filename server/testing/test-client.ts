@@ -16,6 +16,7 @@ import {
   parseServerFrame,
 } from '../../protocol/index.js';
 import { reportFrameViolation } from './frame-conformance.js';
+import { checkPublishedSchema } from './generated-schemas.js';
 
 /** The server answered a request with an error. */
 export class RequestFailed extends Error {
@@ -144,6 +145,7 @@ export class TestClient {
       return;
     }
     if (frame.kind === 'event') {
+      checkPublishedSchema('signaling client', 'ws', 'event', frame.event.type, text);
       const waiter = this.waiters.find((w) => w.match(frame.event));
       if (waiter) {
         this.waiters = this.waiters.filter((w) => w !== waiter);
@@ -156,12 +158,17 @@ export class TestClient {
     this.pending.delete(frame.id as number);
     if (frame.ok) {
       try {
-        pending.resolve(parseResult(pending.type, frame.data));
+        const result = parseResult(pending.type, frame.data);
+        checkPublishedSchema('signaling client', 'ws', 'response', pending.type, text);
+        pending.resolve(result);
       } catch (error) {
         this.invalidFrames.push(`bad ${pending.type} result: ${text}`);
         reportFrameViolation('signaling client', `bad ${pending.type} result`, text);
         pending.reject(error as Error);
       }
-    } else pending.reject(new RequestFailed(frame.error));
+    } else {
+      checkPublishedSchema('signaling client', 'ws', 'error', undefined, text);
+      pending.reject(new RequestFailed(frame.error));
+    }
   }
 }

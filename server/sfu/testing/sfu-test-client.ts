@@ -14,6 +14,7 @@ import {
   parseSfuServerFrame,
 } from '../sfu-frames.js';
 import { reportFrameViolation } from '../../testing/frame-conformance.js';
+import { checkPublishedSchema } from '../../testing/generated-schemas.js';
 
 /** The SFU answered a request with an error. */
 export class SfuRequestFailed extends Error {
@@ -154,9 +155,11 @@ export class SfuTestClient {
         reportFrameViolation('sfu client', frame.reason, text);
         return;
       case 'orphan-error':
+        checkPublishedSchema('sfu client', 'sfu', 'error', undefined, text);
         this.orphanErrors.push(frame.error);
         return;
       case 'event': {
+        checkPublishedSchema('sfu client', 'sfu', 'event', frame.event.type, text);
         const waiter = this.waiters.find((w) => w.match(frame.event));
         if (waiter) {
           this.waiters = this.waiters.filter((w) => w !== waiter);
@@ -172,6 +175,7 @@ export class SfuTestClient {
         }
         this.pending.delete(frame.id);
         if (!frame.ok) {
+          checkPublishedSchema('sfu client', 'sfu', 'error', undefined, text);
           pending.reject(new SfuRequestFailed(frame.error));
           return;
         }
@@ -180,7 +184,9 @@ export class SfuTestClient {
           return;
         }
         try {
-          pending.resolve(parseSfuResult(pending.type, frame.data));
+          const result = parseSfuResult(pending.type, frame.data);
+          checkPublishedSchema('sfu client', 'sfu', 'response', pending.type, text);
+          pending.resolve(result);
         } catch (error) {
           this.invalidFrames.push(`bad ${pending.type} result: ${text}`);
           reportFrameViolation('sfu client', `bad ${pending.type} result`, text);
