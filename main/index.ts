@@ -69,7 +69,7 @@ import {
   devicePermissionGranted,
   hidPermissionCheck,
 } from './headset/hid-permission.js';
-import { answerDisplayMedia, messageBoxChoices } from './screen-share/display-media.js';
+import { answerDisplayMedia } from './screen-share/display-media.js';
 import { isAllowedNavigation, permissionGranted } from './security/web-policy.js';
 import { DesktopStore } from './settings/desktop-store.js';
 import { loadPolicy, policyFilePath } from './settings/policy.js';
@@ -349,19 +349,9 @@ async function start(): Promise<void> {
                 thumbnailSize: { width: 320, height: 180 },
               })
             ).map((s) => ({ id: s.id, name: s.name, thumbnail: s.thumbnail.toDataURL() })),
-          // Until the renderer's thumbnail dialog exists: a message box, one button per source.
+          // The main window's thumbnail picker (screen-share/renderer-picker.ts).
           picker: {
-            pick: async (entries) => {
-              const choices = messageBoxChoices(entries);
-              const { response } = await dialog.showMessageBox({
-                type: 'question',
-                message: 'Share your screen or a window',
-                buttons: choices.buttons,
-                cancelId: choices.cancelId,
-                noLink: true,
-              });
-              return choices.idAt(response);
-            },
+            pick: (entries) => desktop?.sourcePicker.pick(entries) ?? Promise.resolve(null),
           },
         },
       ).then(

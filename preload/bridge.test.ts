@@ -85,6 +85,37 @@ describe('preload bridge', () => {
     expect(mutes).toBe(1);
   });
 
+  it('shell bridge: screen-share picks pushed and validated, the choice sent back', async () => {
+    const { ipc, invoked, send } = fakeIpc(() => ({ ok: true, data: null }));
+    const shell = createShellBridge(ipc);
+    const seen: unknown[] = [];
+    shell.onPickSource((r) => seen.push(r));
+    const good = {
+      requestId: 'pick-1',
+      sources: [
+        {
+          id: 'screen:0:0',
+          name: 'Screen',
+          kind: 'screen',
+          thumbnail: 'data:image/png;base64,AA==',
+        },
+      ],
+    };
+    send('shell:pick-source', good);
+    // A thumbnail that is not a PNG data URL (a remote image) is dropped whole.
+    send('shell:pick-source', {
+      ...good,
+      sources: [{ ...good.sources[0], thumbnail: 'https://evil.example/x.png' }],
+    });
+    expect(seen).toEqual([good]);
+    await shell.chooseSource('pick-1', 'screen:0:0');
+    await shell.chooseSource('pick-1', null);
+    expect(invoked).toEqual([
+      ['screen-share:choose', { requestId: 'pick-1', sourceId: 'screen:0:0' }],
+      ['screen-share:choose', { requestId: 'pick-1', sourceId: null }],
+    ]);
+  });
+
   it('shell bridge: hotkey status, answered and pushed, validated', async () => {
     const entry = { accelerator: 'Alt+F1', state: 'failed' };
     const status = { answer: entry, decline: entry, hangup: entry, mute: entry, wayland: true };

@@ -9,6 +9,7 @@ import {
   hotkeyStatusSchema,
   ipcResponseSchema,
   shellViewSchema,
+  sourcePickRequestSchema,
   softphoneEventChannel,
   updateStatusSchema,
 } from '../protocol/index.js';
@@ -76,6 +77,13 @@ export function createShellBridge(ipc: IpcPort): ShellApi {
     hideWindow: () => call(ipc, 'window:hide', {}) as Promise<null>,
     quit: () => call(ipc, 'app:quit', {}) as Promise<null>,
     openLogs: () => call(ipc, 'app:open-logs', {}) as Promise<null>,
+    onPickSource: (listener) =>
+      ipc.on('shell:pick-source', (payload) => {
+        const request = sourcePickRequestSchema.safeParse(payload);
+        if (request.success) listener(request.data);
+      }),
+    chooseSource: (requestId, sourceId) =>
+      call(ipc, 'screen-share:choose', { requestId, sourceId }) as Promise<null>,
     onMuteToggle: (listener) =>
       ipc.on('shell:mute-toggle', () => {
         listener();

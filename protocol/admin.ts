@@ -77,7 +77,12 @@ export type AdminRecordPage = z.infer<typeof adminRecordListSchema>;
 export const adminMintedTokenSchema = z.object({
   userId: userIdSchema,
   accessToken: z.string(),
-  expiresAt: z.number().describe('Epoch ms at which the access token expires.'),
+  accessTokenExpiresAt: z
+    .number()
+    .describe('Epoch ms at which the access token expires (the name sign-in answers use).'),
+  expiresAt: z
+    .number()
+    .describe('Deprecated: the same as `accessTokenExpiresAt`, kept for existing integrations.'),
 });
 export type AdminMintedToken = z.infer<typeof adminMintedTokenSchema>;
 

@@ -77,16 +77,16 @@ export const FINAL_LEG_STATES: ReadonlySet<LegState> = new Set(['refused', 'canc
  */
 export const legReasonSchema = z.string().min(1).max(64);
 
-/** Why a device stopped ringing (callee side). */
-export const ringEndReasonSchema = z.enum([
-  'accepted',
-  'refused',
-  'canceled',
-  'answered-elsewhere',
-  'refused-elsewhere',
-  'timeout',
-  'ended',
-]);
+/**
+ * Why a device stopped ringing (callee side), as the server sends it. The device that answers or
+ * refuses learns that from its own request's answer, so it gets no `call.ringEnded`; a call that
+ * ends while ringing is `canceled`.
+ */
+export const ringEndReasonSchema = z
+  .enum(['canceled', 'answered-elsewhere', 'refused-elsewhere', 'timeout'])
+  .describe(
+    '`canceled`: the caller hung up, or the call ended or moved on (a queue offer withdrawn); `answered-elsewhere` / `refused-elsewhere`: another device of this user answered or refused; `timeout`: the ring timed out.',
+  );
 export type RingEndReason = z.infer<typeof ringEndReasonSchema>;
 
 /** Why a call ended, as recorded in its call record. */

@@ -9,7 +9,8 @@ export const ERROR_CODES = {
   'bad-request': 'The request data does not match the schema of its type.',
   'unknown-type': 'No request of this type exists.',
   'payload-too-large': 'The frame or a field in it is larger than allowed.',
-  'rate-limited': 'Too many requests on this connection; slow down and retry.',
+  'rate-limited':
+    'Too many requests on this connection (or sign-in attempts); slow down and retry. `retryAfterMs` (signaling, SFU) or the `Retry-After` header (HTTP) says when.',
   'not-authenticated': 'Send `hello` with a valid token first.',
   'already-authenticated': '`hello` was already accepted on this connection.',
   unauthorized: 'The token or the credentials are invalid, or the account is disabled.',

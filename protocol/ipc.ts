@@ -95,6 +95,27 @@ export const updateStatusSchema = z.object({
 });
 export type UpdateStatus = z.infer<typeof updateStatusSchema>;
 
+/** A screen or window offered for sharing, as the renderer's picker shows it. */
+export const captureSourceSchema = z.object({
+  /** desktopCapturer's id (`screen:…`, `window:…`): what the renderer answers with. */
+  id: z.string().max(200),
+  name: z.string().max(300),
+  kind: z.enum(['screen', 'window']),
+  /** A PNG data URL of the thumbnail (320×180 at most). */
+  thumbnail: z
+    .string()
+    .max(1_000_000)
+    .regex(/^data:image\/png;base64,/),
+});
+export type CaptureSourceOffer = z.infer<typeof captureSourceSchema>;
+
+/** Main asks the main window to pick what to share (getDisplayMedia in the desktop app). */
+export const sourcePickRequestSchema = z.object({
+  requestId: z.string().max(64),
+  sources: z.array(captureSourceSchema).max(64),
+});
+export type SourcePickRequest = z.infer<typeof sourcePickRequestSchema>;
+
 /** Renderer → main commands of the desktop shell. */
 export const shellCommands = {
   /** Show and focus the main window (e.g. after answering from the ringing window). */
@@ -109,6 +130,11 @@ export const shellCommands = {
   'update:status': { args: empty, result: updateStatusSchema },
   /** Opens the folder of the app's logs in the file manager (what support asks for). */
   'app:open-logs': { args: empty, result: z.null() },
+  /** The picker's answer to `shell:pick-source`: a source it offered, or null (cancelled). */
+  'screen-share:choose': {
+    args: z.object({ requestId: z.string().max(64), sourceId: z.string().max(200).nullable() }),
+    result: z.null(),
+  },
 } as const;
 export type ShellCommand = keyof typeof shellCommands;
 export type ShellArgs<C extends ShellCommand> = z.infer<(typeof shellCommands)[C]['args']>;
@@ -129,6 +155,8 @@ export const shellEvents = {
   'shell:hotkey-status': hotkeyStatusSchema,
   /** Auto-update's state changed (checking, downloading, downloaded, error). */
   'shell:update-status': updateStatusSchema,
+  /** Pick a screen or window to share; answered with `screen-share:choose`. */
+  'shell:pick-source': sourcePickRequestSchema,
 } as const;
 export type ShellEventChannel = keyof typeof shellEvents;
 export type ShellEventData<E extends ShellEventChannel> = z.infer<(typeof shellEvents)[E]>;
@@ -154,6 +182,8 @@ export interface ShellApi {
   updateStatus(): Promise<UpdateStatus>;
   onUpdateStatus(listener: (status: UpdateStatus) => void): () => void;
   openLogs(): Promise<null>;
+  onPickSource(listener: (request: SourcePickRequest) => void): () => void;
+  chooseSource(requestId: string, sourceId: string | null): Promise<null>;
 }
 
 /** Global names the preload defines with `contextBridge.exposeInMainWorld`. */

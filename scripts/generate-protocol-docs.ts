@@ -3,6 +3,7 @@
  *   docs/generated/json-schema/*.json  one JSON Schema per frame and body (ws, sfu, rest, webhook)
  *   docs/generated/asyncapi.json       AsyncAPI 3: the signaling (/ws) and SFU (/sfu) sockets
  *   docs/generated/openapi.json        OpenAPI 3.1: the REST API and the two webhooks
+ *   docs/generated/configuration.md    the server's configuration keys (server/config.ts)
  * `npm run docs:protocol` writes them; scripts/generate-protocol-docs.test.ts fails when the
  * committed files differ from what the schemas give. Deterministic: sorted keys, stable order.
  */
@@ -15,6 +16,7 @@ import {
   restErrorSchema,
 } from '../protocol/index.js';
 import { asyncApiDocument } from './protocol-docs/asyncapi.js';
+import { configurationMarkdown } from './protocol-docs/configuration.js';
 import { CHANNELS } from './protocol-docs/frames.js';
 import {
   type JsonObject,
@@ -58,6 +60,7 @@ export function generateProtocolDocs(): Map<string, string> {
   schema('webhook.call.ended', jsonSchemaOf(callEndedWebhookSchema, 'output'));
   files.set('asyncapi.json', jsonText(asyncApiDocument()));
   files.set('openapi.json', jsonText(openApiDocument()));
+  files.set('configuration.md', configurationMarkdown());
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
@@ -71,7 +74,7 @@ export function listGeneratedFiles(dir = GENERATED_DIR): string[] {
   }
   return entries
     .map((entry) => entry.split(path.sep).join('/'))
-    .filter((entry) => entry.endsWith('.json'))
+    .filter((entry) => entry.endsWith('.json') || entry.endsWith('.md'))
     .sort();
 }
 

@@ -8,54 +8,108 @@ import { sfuConfigSchema } from './sfu/sfu-config.js';
  * invalid configuration stops the start with every problem listed.
  */
 export const configSchema = z.object({
-  host: z.string().default('127.0.0.1'),
-  port: z.number().int().min(0).max(65535).default(8480),
-  /** Public base URL clients use (for links and SFU tickets); derived from host/port if unset. */
-  publicUrl: z.url().optional(),
-  dataDir: z.string().default('.data'),
-  /** The built web client served at `/` (npm run build:web); relative to the working directory. */
-  webRoot: z.string().default('dist/web'),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Development start: may create demo users on an empty database. */
-  dev: z.boolean().default(false),
-  tls: z.object({ certFile: z.string(), keyFile: z.string() }).optional(),
+  host: z.string().default('127.0.0.1').describe('Address to listen on.'),
+  port: z
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(8480)
+    .describe(
+      'HTTP and WebSocket port (`/ws` signaling, `/sfu` media, the REST API, the web client).',
+    ),
+  publicUrl: z
+    .url()
+    .optional()
+    .describe(
+      'Public base URL clients use (links, SFU tickets); derived from host and port if unset.',
+    ),
+  dataDir: z
+    .string()
+    .default('.data')
+    .describe(
+      'SQLite files (`trayphone.sqlite`: accounts, sign-ins, settings, queues; `trayphone-calls.sqlite`: live calls, call records, the webhook outbox) and the generated JWT secret.',
+    ),
+  webRoot: z
+    .string()
+    .default('dist/web')
+    .describe(
+      'The built web client served at `/` (`npm run build:web`); relative to the working directory.',
+    ),
+  logLevel: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino log level.'),
+  dev: z
+    .boolean()
+    .default(false)
+    .describe('Development start (`serve --dev`): creates two demo users on an empty database.'),
+  tls: z
+    .object({
+      certFile: z.string().describe('PEM certificate chain file.'),
+      keyFile: z.string().describe('PEM private key file.'),
+    })
+    .optional()
+    .describe('Serve `https` and `wss`; plain HTTP when unset.'),
   auth: z
     .object({
-      /** HMAC secret for JWTs; generated and kept in the data dir when unset. */
-      jwtSecret: z.string().min(32).optional(),
-      accessTokenTtlSec: z.number().int().min(60).default(3600),
-      /**
-       * A signaling session lives until its access token expires (`session.renew` moves that);
-       * one not renewed by then is closed with `token-expired` this much later: time for a
-       * client that was asleep or offline for a moment to refresh.
-       */
-      sessionRenewGraceSec: z.number().int().min(0).max(3600).default(60),
+      jwtSecret: z
+        .string()
+        .min(32)
+        .optional()
+        .describe('HS256 key of access and refresh tokens; generated into `dataDir` when unset.'),
+      accessTokenTtlSec: z.number().int().min(60).default(3600).describe('Access token lifetime.'),
+      sessionRenewGraceSec: z
+        .number()
+        .int()
+        .min(0)
+        .max(3600)
+        .default(60)
+        .describe(
+          'A signaling session lives until its access token expires (`session.renew` moves that); one not renewed is closed with `token-expired` this much later: time for a client that was asleep or offline for a moment to refresh.',
+        ),
       refreshTokenTtlSec: z
         .number()
         .int()
         .min(300)
-        .default(30 * 86_400),
-      /**
-       * Refresh tokens rotate, and an already-used one revokes its sign-in. The token just
-       * replaced is accepted again this long after its use, answering the same new refresh
-       * token: a retry after a lost answer, or browser tabs sharing a sign-in that refresh at
-       * the same moment. 0 turns the grace off.
-       */
-      refreshReuseGraceSec: z.number().int().min(0).max(300).default(30),
-      /** Bearer key for the admin REST API; the admin API is off when unset. */
-      adminApiKey: z.string().min(24).optional(),
-      /** Sign-in attempts a minute for one account: makes guessing its password useless. */
-      signInPerAccountPerMinute: z.number().int().min(1).default(10),
-      /**
-       * Sign-in and refresh attempts a minute from one client address. Higher than the account
-       * limit: an office behind one NAT address signs all its agents in from it at shift start.
-       */
-      signInPerAddressPerMinute: z.number().int().min(1).default(120),
-      /**
-       * Signed-in users are checked against the store this often, so that an account disabled
-       * by another process (the `user disable` CLI) loses its calls and sessions within it.
-       */
-      accountCheckIntervalMs: z.number().int().min(100).default(5_000),
+        .default(30 * 86_400)
+        .describe('Refresh token lifetime; each refresh issues a new one (rotation).'),
+      refreshReuseGraceSec: z
+        .number()
+        .int()
+        .min(0)
+        .max(300)
+        .default(30)
+        .describe(
+          'Refresh tokens rotate, and a used one presented again revokes its sign-in. The token just replaced is accepted again this long after its use and answered with the same new token: a retry after a lost answer, or browser tabs sharing a sign-in that refresh at once. 0 turns the grace off.',
+        ),
+      adminApiKey: z
+        .string()
+        .min(24)
+        .optional()
+        .describe('Bearer key of the admin REST API; the admin API is off when unset.'),
+      signInPerAccountPerMinute: z
+        .number()
+        .int()
+        .min(1)
+        .default(10)
+        .describe('Sign-in attempts a minute for one account (then 429 with `Retry-After`).'),
+      signInPerAddressPerMinute: z
+        .number()
+        .int()
+        .min(1)
+        .default(120)
+        .describe(
+          'Sign-in, refresh and sign-out attempts a minute from one client address (then 429). Higher than the account limit: an office behind one NAT address signs all its agents in at shift start.',
+        ),
+      accountCheckIntervalMs: z
+        .number()
+        .int()
+        .min(100)
+        .default(5_000)
+        .describe(
+          'Signed-in users are checked against the store this often: an account disabled, or a sign-in revoked, by another process (the CLI) loses its calls and sessions within it.',
+        ),
     })
     .default({
       accessTokenTtlSec: 3600,
@@ -68,19 +122,47 @@ export const configSchema = z.object({
     }),
   signaling: z
     .object({
-      heartbeatIntervalMs: z.number().int().min(100).default(10_000),
-      /** A connection silent this long is declared gone. */
-      deadAfterMs: z.number().int().min(200).default(30_000),
-      /** Sockets that have not said a valid `hello` by then are closed. */
-      authTimeoutMs: z.number().int().min(100).default(10_000),
+      heartbeatIntervalMs: z
+        .number()
+        .int()
+        .min(100)
+        .default(10_000)
+        .describe(
+          'The server pings a connection quiet for half of this; given to clients in `hello`.',
+        ),
+      deadAfterMs: z
+        .number()
+        .int()
+        .min(200)
+        .default(30_000)
+        .describe('A connection silent this long is declared gone.'),
+      authTimeoutMs: z
+        .number()
+        .int()
+        .min(100)
+        .default(10_000)
+        .describe('Sockets without a valid `hello` by then are closed (4001).'),
       maxFrameBytes: z
         .number()
         .int()
         .min(1024)
-        .default(64 * 1024),
-      /** Token bucket per connection: sustained rate and burst. */
-      rateLimitPerSec: z.number().min(1).default(50),
-      rateLimitBurst: z.number().int().min(1).default(100),
+        .default(64 * 1024)
+        .describe(
+          'Frames above get `payload-too-large`; above 16 times this the socket closes (1009).',
+        ),
+      rateLimitPerSec: z
+        .number()
+        .min(1)
+        .default(50)
+        .describe(
+          'Token bucket per connection: sustained requests a second (then `rate-limited`).',
+        ),
+      rateLimitBurst: z
+        .number()
+        .int()
+        .min(1)
+        .default(100)
+        .describe('Token bucket per connection: requests at once.'),
     })
     .default({
       heartbeatIntervalMs: 10_000,
@@ -92,20 +174,36 @@ export const configSchema = z.object({
     }),
   limits: z
     .object({
-      /**
-       * Open connections (HTTP and WebSocket) from one client address; over it, 429 / 503.
-       * High: every device of an office behind one NAT address shares that address.
-       */
-      connectionsPerAddress: z.number().int().min(1).default(2_000),
-      /** Devices signed in at once on one account; one more gets `too-many-sessions`. */
-      devicesPerUser: z.number().int().min(1).default(20),
-      /**
-       * An HTTP request (an upgrade too) whose headers are not complete by then is cut off:
-       * a client that trickles a header every few seconds holds no connection for long.
-       */
-      headersTimeoutMs: z.number().int().min(100).default(20_000),
-      /** The same for the whole request, body included (a body trickled byte by byte). */
-      requestTimeoutMs: z.number().int().min(100).default(60_000),
+      connectionsPerAddress: z
+        .number()
+        .int()
+        .min(1)
+        .default(2_000)
+        .describe(
+          'Open connections (HTTP and WebSocket) from one client address; over it 429 (503 on an upgrade). High: every device of an office behind one NAT address shares it.',
+        ),
+      devicesPerUser: z
+        .number()
+        .int()
+        .min(1)
+        .default(20)
+        .describe(
+          'Devices signed in at once on one account; one more gets `too-many-sessions` (the same device signing in again replaces its session).',
+        ),
+      headersTimeoutMs: z
+        .number()
+        .int()
+        .min(100)
+        .default(20_000)
+        .describe(
+          'An HTTP request (an upgrade too) whose headers are not complete by then is cut off: a client trickling a header every few seconds holds no connection for long. At most `requestTimeoutMs`.',
+        ),
+      requestTimeoutMs: z
+        .number()
+        .int()
+        .min(100)
+        .default(60_000)
+        .describe('The same for the whole request, body included (a body trickled byte by byte).'),
     })
     .refine((l) => l.headersTimeoutMs <= l.requestTimeoutMs, {
       message: 'headersTimeoutMs must not be above requestTimeoutMs',
@@ -119,19 +217,51 @@ export const configSchema = z.object({
     }),
   calls: z
     .object({
-      defaultRingTimeoutMs: z.number().int().min(1000).default(60_000),
-      /** After an acceptance, media must connect within this bound (enforced with the SFU). */
-      connectTimeoutMs: z.number().int().min(1000).default(30_000),
-      /**
-       * A participant with no live device in a call (signaling gone, or their media transport
-       * closed or silent) leaves with `connection-lost` after this; within it they may rejoin.
-       */
-      rejoinWindowMs: z.number().int().min(100).default(30_000),
+      defaultRingTimeoutMs: z
+        .number()
+        .int()
+        .min(1000)
+        .default(60_000)
+        .describe('Ring timeout of an invitation whose caller gives none.'),
+      connectTimeoutMs: z
+        .number()
+        .int()
+        .min(1000)
+        .default(30_000)
+        .describe(
+          'After an answer, media must connect within this (the SFU enforces it; an answered call without media ends).',
+        ),
+      rejoinWindowMs: z
+        .number()
+        .int()
+        .min(100)
+        .default(30_000)
+        .describe(
+          'A participant with no live device in a call (signaling gone, or media transport closed or silent) leaves with `connection-lost` after this; within it a reconnecting device rejoins without a new ring.',
+        ),
     })
     .default({ defaultRingTimeoutMs: 60_000, connectTimeoutMs: 30_000, rejoinWindowMs: 30_000 }),
-  webhook: z.object({ url: z.url().optional(), secret: z.string().min(16).optional() }).default({}),
-  /** The mediasoup SFU in this process; off only for signaling-only deployments and tests. */
-  media: z.object({ enabled: z.boolean().default(true) }).prefault({}),
+  webhook: z
+    .object({
+      url: z
+        .url()
+        .optional()
+        .describe(
+          'Where `call.invite` (push) and `call.ended` are POSTed; no webhooks when unset.',
+        ),
+      secret: z.string().min(16).optional().describe('HMAC-SHA256 key of `X-Trayphone-Signature`.'),
+    })
+    .default({}),
+  media: z
+    .object({
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe(
+          'The mediasoup SFU in this process; off only for signaling-only deployments and tests (calls then never get media, see docs/protocol.md).',
+        ),
+    })
+    .prefault({}),
   sfu: sfuConfigSchema.prefault({}),
 });
 export type ServerConfig = z.infer<typeof configSchema>;
@@ -142,24 +272,33 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const ENV_MAP: Record<string, (v: string) => [string[], unknown]> = {
-  TRAYPHONE_HOST: (v) => [['host'], v],
-  TRAYPHONE_PORT: (v) => [['port'], Number(v)],
-  TRAYPHONE_PUBLIC_URL: (v) => [['publicUrl'], v],
-  TRAYPHONE_DATA_DIR: (v) => [['dataDir'], v],
-  TRAYPHONE_WEB_ROOT: (v) => [['webRoot'], v],
-  TRAYPHONE_LOG_LEVEL: (v) => [['logLevel'], v],
-  TRAYPHONE_JWT_SECRET: (v) => [['auth', 'jwtSecret'], v],
-  TRAYPHONE_ADMIN_API_KEY: (v) => [['auth', 'adminApiKey'], v],
-  TRAYPHONE_WEBHOOK_URL: (v) => [['webhook', 'url'], v],
-  TRAYPHONE_WEBHOOK_SECRET: (v) => [['webhook', 'secret'], v],
-  TRAYPHONE_TLS_CERT: (v) => [['tls', 'certFile'], v],
-  TRAYPHONE_TLS_KEY: (v) => [['tls', 'keyFile'], v],
-  TRAYPHONE_MEDIA_ENABLED: (v) => [['media', 'enabled'], v !== 'false' && v !== '0'],
-  TRAYPHONE_SFU_LISTEN_IP: (v) => [['sfu', 'listenIp'], v],
-  TRAYPHONE_SFU_ANNOUNCED_IP: (v) => [['sfu', 'announcedIp'], v],
-  TRAYPHONE_SFU_WORKERS: (v) => [['sfu', 'workers'], Number(v)],
-};
+const text = (v: string): unknown => v;
+const number = (v: string): unknown => Number(v);
+const flag = (v: string): unknown => v !== 'false' && v !== '0';
+
+/** The environment variables, each the configuration key it sets (the reference lists them). */
+export const ENV_VARIABLES: readonly {
+  name: string;
+  path: readonly string[];
+  parse: (value: string) => unknown;
+}[] = [
+  { name: 'TRAYPHONE_HOST', path: ['host'], parse: text },
+  { name: 'TRAYPHONE_PORT', path: ['port'], parse: number },
+  { name: 'TRAYPHONE_PUBLIC_URL', path: ['publicUrl'], parse: text },
+  { name: 'TRAYPHONE_DATA_DIR', path: ['dataDir'], parse: text },
+  { name: 'TRAYPHONE_WEB_ROOT', path: ['webRoot'], parse: text },
+  { name: 'TRAYPHONE_LOG_LEVEL', path: ['logLevel'], parse: text },
+  { name: 'TRAYPHONE_JWT_SECRET', path: ['auth', 'jwtSecret'], parse: text },
+  { name: 'TRAYPHONE_ADMIN_API_KEY', path: ['auth', 'adminApiKey'], parse: text },
+  { name: 'TRAYPHONE_WEBHOOK_URL', path: ['webhook', 'url'], parse: text },
+  { name: 'TRAYPHONE_WEBHOOK_SECRET', path: ['webhook', 'secret'], parse: text },
+  { name: 'TRAYPHONE_TLS_CERT', path: ['tls', 'certFile'], parse: text },
+  { name: 'TRAYPHONE_TLS_KEY', path: ['tls', 'keyFile'], parse: text },
+  { name: 'TRAYPHONE_MEDIA_ENABLED', path: ['media', 'enabled'], parse: flag },
+  { name: 'TRAYPHONE_SFU_LISTEN_IP', path: ['sfu', 'listenIp'], parse: text },
+  { name: 'TRAYPHONE_SFU_ANNOUNCED_IP', path: ['sfu', 'announcedIp'], parse: text },
+  { name: 'TRAYPHONE_SFU_WORKERS', path: ['sfu', 'workers'], parse: number },
+];
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json =>
@@ -204,9 +343,9 @@ export function loadConfig(options: {
     fromFile = parsed;
   }
   const fromEnv: Json = {};
-  for (const [name, map] of Object.entries(ENV_MAP)) {
+  for (const { name, path, parse } of ENV_VARIABLES) {
     const value = env[name];
-    if (value !== undefined && value !== '') setPath(fromEnv, ...map(value));
+    if (value !== undefined && value !== '') setPath(fromEnv, [...path], parse(value));
   }
   const merged = deepMerge(deepMerge(fromFile, fromEnv), options.overrides ?? {});
   const result = configSchema.safeParse(merged);

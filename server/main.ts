@@ -1,19 +1,16 @@
 /**
- * The server's command line:
- *   serve [--dev] [--config FILE]            run the server
- *   user add ID --name NAME [--password PW]  create an account (a password is generated if omitted)
- *   user list | user disable ID | user enable ID | user passwd ID [--password PW]
- *   queue list | add | set | remove | agent | supervisor   seat-calling queues (see QUEUE_USAGE)
- * Configuration comes from the file, TRAYPHONE_* variables and built-in defaults (see README).
+ * The server's command line (usage and parsing: cli-usage.ts, `--help` prints it): `serve`
+ * runs the server, `user ...` and `queue ...` change the database. Configuration comes from the
+ * file, TRAYPHONE_* variables and built-in defaults (docs/generated/configuration.md).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { parseArgs } from 'node:util';
 import { passwordSchema, userIdSchema } from '../protocol/index.js';
 import { startServer } from './app.js';
 import { ConfigError, type ServerConfig, loadConfig } from './config.js';
-import { type QueueCliValues, queueCommand } from './contact-center/cli.js';
+import { type CliValues, parseCommandLine, usage } from './cli-usage.js';
+import { queueCommand } from './contact-center/cli.js';
 import { type Logger, createLogger } from './logger.js';
 import { dataFile, openSqliteStores } from './store/sqlite/index.js';
 import type { Stores } from './store/types.js';
@@ -121,7 +118,7 @@ async function serve(config: ServerConfig): Promise<void> {
   });
 }
 
-async function userCommand(config: ServerConfig, args: string[], values: Values): Promise<void> {
+async function userCommand(config: ServerConfig, args: string[], values: CliValues): Promise<void> {
   const [verb, rawId] = args;
   await withStores(config, async ({ users }) => {
     if (verb === 'list') {
@@ -154,34 +151,22 @@ async function userCommand(config: ServerConfig, args: string[], values: Values)
       await users.setPassword(userId, password);
       say(`password of ${userId} set${values.password ? '' : ` to ${password}`}`);
     } else {
-      fail(
-        'usage: user add ID --name NAME [--password PW] | list | disable ID | enable ID | passwd ID',
-      );
+      fail(usage('user'));
     }
   });
 }
 
-type Values = {
-  config?: string;
-  dev?: boolean;
-  name?: string;
-  password?: string;
-} & QueueCliValues;
-
 async function main(): Promise<void> {
-  const { positionals, values } = parseArgs({
-    allowPositionals: true,
-    options: {
-      config: { type: 'string' },
-      dev: { type: 'boolean' },
-      name: { type: 'string' },
-      password: { type: 'string' },
-      strategy: { type: 'string' },
-      tier: { type: 'string' },
-      skill: { type: 'string' },
-      set: { type: 'string', multiple: true },
-    },
-  });
+  const line = parseCommandLine(process.argv.slice(2));
+  if (line.kind === 'help') {
+    say(line.text);
+    return;
+  }
+  if (line.kind === 'usage-error') {
+    process.stderr.write(`${line.text}\n`);
+    process.exit(2);
+  }
+  const { command, args, values } = line;
   let config: ServerConfig;
   try {
     config = loadConfig({
@@ -193,16 +178,15 @@ async function main(): Promise<void> {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
-  const [command, ...rest] = positionals;
-  if (command === 'serve' || command === undefined) await serve(config);
-  else if (command === 'user') await userCommand(config, rest, values);
-  else if (command === 'queue') {
-    await withStores(config, (stores) => queueCommand(stores, rest, values, say)).catch(
+  if (command === 'serve') await serve(config);
+  else if (command === 'user') await userCommand(config, args, values);
+  else {
+    await withStores(config, (stores) => queueCommand(stores, args, values, say)).catch(
       (error: unknown) => {
         fail(`queue: ${error instanceof Error ? error.message : String(error)}`);
       },
     );
-  } else fail(`unknown command ${command}; use serve, user or queue`);
+  }
 }
 
 main().catch((error: unknown) => {

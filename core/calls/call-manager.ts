@@ -40,14 +40,11 @@ export type CallManagerEvents = {
   missed: [call: ClientCall];
 };
 
-const RING_END: Record<RingEndReason, DeviceEndReason | undefined> = {
-  accepted: undefined, // This device's own answer: the accept response drives the state.
-  refused: 'declined',
+const RING_END: Record<RingEndReason, DeviceEndReason> = {
   canceled: 'canceled',
   'answered-elsewhere': 'answered-elsewhere',
   'refused-elsewhere': 'refused-elsewhere',
   timeout: 'timeout',
-  ended: 'completed',
 };
 
 const newCallId = (): string => crypto.randomUUID().replaceAll('-', '');
@@ -157,7 +154,7 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
       case 'call.ringEnded': {
         const call = this.calls.get(event.data.callId);
         const reason = RING_END[event.data.reason];
-        if (call && reason) this.apply(call, 'ended', reason);
+        if (call) this.apply(call, 'ended', reason);
         return;
       }
       case 'call.updated':

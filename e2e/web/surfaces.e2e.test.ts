@@ -18,6 +18,7 @@ import {
 import {
   type UserPage,
   type WebWorld,
+  connection,
   dial,
   expectIdle,
   goTab,
@@ -44,12 +45,16 @@ const WORDS = {
     mute: /^(un)?mute( microphone)?$/i,
     missedFrom: 'Missed call from Alice',
     tab: 'Contacts',
+    reconnectNow: 'Reconnect now',
+    saved: 'Saved',
   },
   'zh-CN': {
     hangup: '挂断',
     mute: /^(取消)?(麦克风)?静音$/,
     missedFrom: 'Alice 的未接来电',
     tab: '联系人',
+    reconnectNow: '立即重新连接',
+    saved: '已保存',
   },
 } as const;
 type Lang = keyof typeof WORDS;
@@ -125,6 +130,8 @@ test.describe('surfaces at their real sizes', () => {
         await goTab(alice, 'dialer');
         await alice.page.locator('#dialer-target').fill('bo');
         await alice.page.locator('[data-suggestion=bob]').waitFor();
+        // No "not found" for what is still being typed while the directory suggests someone.
+        expect(await alice.page.locator('[data-testid=dialer-unknown]').count()).toBe(0);
         await checkSurface(alice.page, `dialer-${sizeName(size)}-${lang}`, axe);
         await alice.page.locator('#dialer-target').fill('');
 
@@ -132,6 +139,16 @@ test.describe('surfaces at their real sizes', () => {
         await checkSurface(alice.page, `history-${sizeName(size)}-${lang}`, axe);
         await goTab(alice, 'settings');
         await checkSurface(alice.page, `settings-${sizeName(size)}-${lang}`, axe);
+        if (size === MAIN) {
+          // The web client has no global hotkeys: no fields that would do nothing.
+          expect(await alice.page.locator('[id^=hotkey-]').count()).toBe(0);
+          // "Saved" shows in the part that changed, not at the bottom of the page.
+          const ringtone = alice.page.locator('#set-ringtone');
+          await ringtone.selectOption('chime');
+          const note = alice.page.locator('fieldset:has(#set-ringtone) .saved-note');
+          await expect.poll(() => note.textContent()).toBe(WORDS[lang].saved);
+          await ringtone.selectOption('classic');
+        }
       }
       await alice.page.setViewportSize(MAIN);
     });
@@ -178,7 +195,8 @@ test.describe('surfaces at their real sizes', () => {
       const bob = await userPage(world, 'bob');
       const alice = await userPage(world, 'alice');
       await bob.page.setViewportSize(MAIN);
-      await setLanguage(bob, lang);
+      // Each test sets the languages it reads: it must not rely on an earlier test's.
+      for (const user of [bob, alice]) await setLanguage(user, lang);
       await goTab(bob, 'contacts');
       const search = bob.page.locator('#contacts-search');
       await search.fill('');
@@ -193,12 +211,19 @@ test.describe('surfaces at their real sizes', () => {
       expect(await incoming(bob).count()).toBe(1);
       expect(await inCall(bob).count()).toBe(0);
       await search.fill('');
+      // The same card in the wide layout.
+      await bob.page.setViewportSize(WIDE);
+      await checkSurface(bob.page, `incoming-${sizeName(WIDE)}-${lang}`);
+      await bob.page.setViewportSize(MAIN);
       // Alice gives up: Bob's card says whose call he missed.
       await alice.page.locator('section.outgoing button.danger').click();
       const missed = bob.page.locator('section.ended');
       await missed.waitFor();
       await expect.poll(() => missed.textContent()).toContain(WORDS[lang].missedFrom);
       await checkSurface(bob.page, `missed-${sizeName(MAIN)}-${lang}`);
+      await bob.page.setViewportSize(WIDE);
+      await checkSurface(bob.page, `missed-${sizeName(WIDE)}-${lang}`);
+      await bob.page.setViewportSize(MAIN);
       await missed.getByRole('button').last().click();
       await expectIdle(alice);
     });
@@ -240,6 +265,60 @@ test.describe('surfaces at their real sizes', () => {
         await expectIdle(alice);
         await expectIdle(bob);
         for (const user of [alice, bob]) await user.page.setViewportSize(MAIN);
+      }
+    });
+
+    it(`${lang}: offline, the last lists stay greyed and Reconnect now or the online event connects at once`, async () => {
+      const alice = await userPage(world, 'alice');
+      await setLanguage(alice, lang);
+      await alice.page.setViewportSize(MAIN);
+      await goTab(alice, 'contacts');
+      await alice.page.locator('#contacts-search').fill('');
+      await alice.page.locator('li.contact-row[data-user=bob]').waitFor();
+      // While `down`, every new signaling socket is closed at once (the network is gone). The
+      // route patches WebSocket when a page loads, hence the reload (the session is kept).
+      let down = false;
+      await alice.page.routeWebSocket(/./, (ws) => {
+        if (down) void ws.close();
+        else ws.connectToServer();
+      });
+      await alice.page.reload();
+      await expect.poll(() => connection(alice), { timeout: 10_000 }).toBe('connected');
+      await alice.page.locator('li.contact-row[data-user=bob]').waitFor();
+      const goOffline = async () => {
+        down = true;
+        for (const session of world.t.server.services.sessions.sessionsOf('alice'))
+          session.close('server-shutdown');
+        await expect.poll(() => connection(alice)).not.toBe('connected');
+        // A few failed attempts: the backoff's ceiling grows past 10 s.
+        await new Promise((r) => setTimeout(r, 5_000));
+      };
+      try {
+        await goOffline();
+        // The last directory answer stays, greyed, instead of "Nobody found".
+        await alice.page.locator('ul.contact-list.stale li.contact-row[data-user=bob]').waitFor();
+        const reconnect = alice.page.getByRole('button', { name: WORDS[lang].reconnectNow });
+        await checkSurface(alice.page, `offline-${sizeName(MAIN)}-${lang}`);
+        down = false;
+        let since = Date.now();
+        await reconnect.click();
+        await expect.poll(() => connection(alice), { timeout: 5_000 }).toBe('connected');
+        const afterClick = Date.now() - since;
+        expect(await alice.page.locator('ul.contact-list.stale').count()).toBe(0);
+
+        await goOffline();
+        down = false;
+        since = Date.now();
+        await alice.page.evaluate(() => window.dispatchEvent(new Event('online')));
+        await expect.poll(() => connection(alice), { timeout: 5_000 }).toBe('connected');
+        const afterOnline = Date.now() - since;
+        console.log(
+          `${lang}: connected ${afterClick} ms after Reconnect now, ${afterOnline} ms after online`,
+        );
+        expect(afterClick).toBeLessThan(2_000);
+        expect(afterOnline).toBeLessThan(2_000);
+      } finally {
+        down = false;
       }
     });
   }

@@ -61,6 +61,7 @@ function setup(
       muteToggle: () => window.push('mute'),
       reload: () => window.push('reload'),
       restartRenderer: () => window.push('restart-renderer'),
+      pickSource: (request) => window.push(`pick:${request.requestId}`),
       ...(options.onHotkeyStatus ? { hotkeyStatus: options.onHotkeyStatus } : {}),
     },
     ringingWindows: new RingingWindowStack(ringingWindows),
@@ -575,6 +576,24 @@ describe('DesktopApp', () => {
     softphone.push(snapshot({ calls: [incoming('c3')] }));
     expect(ringingWindows.open).toEqual(['c3']);
     expect(ringingWindows.window('c3')?.audible).toBe(true);
+  });
+
+  it('a screen-share pick shows the main window, asks its renderer, and takes its answer over IPC', async () => {
+    const { app, window } = setup();
+    await app.start(['x', '--hidden']);
+    const thumbnail = 'data:image/png;base64,AA==';
+    const picked = app.sourcePicker.pick([
+      { id: 'screen:0:0', name: 'Screen', kind: 'screen', thumbnail },
+    ]);
+    expect(window).toEqual(['show', 'pick:pick-1']);
+    const bad = await app.router.handle('screen-share:choose', OWN, { requestId: 'pick-1' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    const answer = { requestId: 'pick-1', sourceId: 'screen:0:0' };
+    expect(await app.router.handle('screen-share:choose', OWN, answer)).toEqual({
+      ok: true,
+      data: null,
+    });
+    expect(await picked).toBe('screen:0:0');
   });
 
   it('settings results passing through IPC update what main follows', async () => {

@@ -6,6 +6,7 @@ import { type DoNotDisturbProbe, OsDoNotDisturb } from '../power/os-do-not-distu
 import { type NetworkPort, type PowerPort, PowerWatch } from '../power/power-watch.js';
 import type { NotifierPort, RingingWindowPort } from '../ringing/ringing-coordinator.js';
 import { RingingCoordinator } from '../ringing/ringing-coordinator.js';
+import { RendererSourcePicker } from '../screen-share/renderer-picker.js';
 import type { SenderFrame } from '../security/origins.js';
 import type { SettingsWatch } from '../settings/settings-watch.js';
 import { parseCliCommand } from '../shell/cli-args.js';
@@ -87,6 +88,8 @@ export class DesktopApp {
   readonly router: IpcRouter;
   readonly tray: TrayController;
   readonly ringing: RingingCoordinator;
+  /** The screen-share picker in the main window (setDisplayMediaRequestHandler's picker). */
+  readonly sourcePicker: RendererSourcePicker;
   private readonly hotkeys: HotkeyRegistry;
   private readonly commands: CallCommands;
   private readonly shellSettings: ShellSettings;
@@ -111,6 +114,14 @@ export class DesktopApp {
       log,
     });
     this.tray = new TrayController(deps.tray, timers, () => settings.current().language);
+    this.sourcePicker = new RendererSourcePicker({
+      ask: (request) => {
+        deps.mainWindow.show();
+        deps.mainWindow.pickSource?.(request);
+      },
+      timers,
+      log,
+    });
     this.osDoNotDisturb = new OsDoNotDisturb({
       probe: deps.doNotDisturb,
       enabled: () => settings.current().followOsDoNotDisturb,
@@ -185,6 +196,10 @@ export class DesktopApp {
           Promise.resolve(deps.updateStatus?.() ?? { state: 'disabled', reason: 'not-packaged' }),
         'app:open-logs': () => {
           deps.openLogsFolder?.();
+          return Promise.resolve(null);
+        },
+        'screen-share:choose': ({ requestId, sourceId }) => {
+          this.sourcePicker.choose(requestId, sourceId);
           return Promise.resolve(null);
         },
       },

@@ -2,6 +2,7 @@ import type {
   ClientSettings,
   HotkeyStatus,
   ShellView,
+  SourcePickRequest,
   UpdateStatus,
   SoftphoneApi,
   SoftphoneSnapshot,
@@ -54,6 +55,8 @@ export interface MainWindowPort {
   openView(view: ShellView): void;
   /** Reloads the renderer (its CSP is fixed at load: a new server origin needs a new load). */
   reload(): void;
+  /** Pushes a screen-share pick to the renderer (`shell:pick-source`). */
+  pickSource?(request: SourcePickRequest): void;
   /** Ends a hung renderer (`forcefullyCrashRenderer`); `render-process-gone` follows. */
   restartRenderer(): void;
   muteToggle(): void;

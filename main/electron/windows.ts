@@ -109,6 +109,9 @@ export function mainWindowPort(window: () => ElectronWindow | undefined): MainWi
     reload: () => {
       window()?.webContents.reload();
     },
+    pickSource: (request) => {
+      send('shell:pick-source', request);
+    },
     restartRenderer: () => {
       window()?.webContents.forcefullyCrashRenderer();
     },

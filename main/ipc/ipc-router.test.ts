@@ -29,6 +29,10 @@ function setup() {
       },
       'update:status': () => Promise.resolve({ state: 'disabled', reason: 'no-feed' }),
       'app:open-logs': () => (shell.push('open-logs'), Promise.resolve(null)),
+      'screen-share:choose': (args) => (
+        shell.push(`choose:${String(args.sourceId)}`),
+        Promise.resolve(null)
+      ),
     },
     isTrustedSender: (frame) => isTrustedSender(frame, { app: APP_ORIGIN }),
     log,

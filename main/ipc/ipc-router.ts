@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import {
   type IpcResponse,
   type IpcRejectionCode,
+  type ShellArgs,
   type ShellCommand,
   type ShellResult,
   type SoftphoneApi,
@@ -22,7 +23,9 @@ import type { SenderFrame } from '../security/origins.js';
  * nothing; failures of the command itself keep their `SoftphoneError` code.
  */
 
-export type ShellHandlers = { [C in ShellCommand]: () => Promise<ShellResult<C>> };
+export type ShellHandlers = {
+  [C in ShellCommand]: (args: ShellArgs<C>) => Promise<ShellResult<C>>;
+};
 
 export interface IpcRouterDeps {
   softphone: SoftphoneApi;
@@ -46,7 +49,7 @@ export class IpcRouter {
     for (const command of SHELL_COMMANDS) {
       this.routes.set(command, {
         schema: shellCommands[command].args,
-        run: () => deps.shell[command](),
+        run: (args: never) => deps.shell[command](args),
       });
     }
   }

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryLog } from '../log/log.js';
 import { APP_ORIGIN } from '../security/origins.js';
-import {
-  type CaptureSource,
-  type PickerEntry,
-  answerDisplayMedia,
-  messageBoxChoices,
-  pickerEntries,
-} from './display-media.js';
+import { type CaptureSource, type PickerEntry, answerDisplayMedia } from './display-media.js';
 
 const sources: CaptureSource[] = [
   { id: 'window:42:0', name: 'Editor', thumbnail: 'data:image/png;base64,AA' },
@@ -54,12 +48,5 @@ describe('screen sharing (setDisplayMediaRequestHandler)', () => {
     expect(d.shown).toEqual([]);
     expect(await answerDisplayMedia(ours, deps(() => null).deps)).toBeUndefined();
     expect(await answerDisplayMedia(ours, deps(() => 'screen:9:9').deps)).toBeUndefined();
-  });
-
-  it('the fallback message box: one button per source, Cancel last', () => {
-    const c = messageBoxChoices(pickerEntries(sources));
-    expect(c.buttons).toEqual(['Screen: Entire screen', 'Window: Editor', 'Cancel']);
-    expect(c.idAt(1)).toBe('window:42:0');
-    expect(c.idAt(c.cancelId)).toBeNull();
   });
 });

@@ -87,19 +87,3 @@ export async function answerDisplayMedia(
   log.info({ kind: source.kind }, 'screen sharing: source chosen');
   return { id: source.id, name: source.name, thumbnail: source.thumbnail };
 }
-
-/** The buttons of the fallback picker (a message box): one per source, then Cancel. */
-export function messageBoxChoices(entries: readonly PickerEntry[]): {
-  buttons: string[];
-  cancelId: number;
-  idAt: (index: number) => string | null;
-} {
-  const buttons = entries.map((e) =>
-    `${e.kind === 'screen' ? 'Screen' : 'Window'}: ${e.name}`.slice(0, 80),
-  );
-  return {
-    buttons: [...buttons, 'Cancel'],
-    cancelId: buttons.length,
-    idAt: (index) => entries[index]?.id ?? null,
-  };
-}

@@ -16,6 +16,14 @@ export const errorBodySchema = z.object({
   message: z.string(),
   /** With `invalid-state`: the call as it is now, so the loser of a race learns the outcome. */
   call: callInfoSchema.optional(),
+  retryAfterMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe(
+      'With `rate-limited` from the connection’s rate limit: how long until a request is let in again (the HTTP answers say the same in `Retry-After`). Absent when the queue of waiting requests is full: retry once an answer arrives.',
+    ),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 

@@ -4,6 +4,7 @@ import { callViews } from '../call/call-view.js';
 import { ConnectionIndicator, OfflineBanner } from '../components/ConnectionIndicator.js';
 import { HeaderMenu } from '../components/HeaderMenu.js';
 import { StatusControl } from '../components/StatusControl.js';
+import { SourcePicker } from '../components/SourcePicker.js';
 import { Toasts } from '../components/Toasts.js';
 import { Contacts } from '../screens/Contacts.js';
 import { Dialer } from '../screens/Dialer.js';
@@ -21,6 +22,7 @@ import { CallBarSlot, CallBarSlotProvider } from './call-bar-slot.js';
 import { useFocusCallBarOnConnect, useIncomingShortcut } from './incoming-focus.js';
 import { useShellOpenView } from './desktop-shell.js';
 import { useHeadset } from '../headset/use-headset.js';
+import { useRetryWhenBack } from './reconnect.js';
 import { audibleIncoming, routeHash, TABS, useRoute, type Tab } from './route.js';
 
 // mediasoup-client and the whole call view load only when a call has media.
@@ -78,6 +80,7 @@ function Shell({ tab }: { tab: Tab }) {
   const supervised = useSupervisedQueueNames();
   const connected = snapshot ? callViews(snapshot, now).active : undefined;
   useIncomingShortcut();
+  useRetryWhenBack(api, snapshot?.connection ?? 'signed-out');
   useFocusCallBarOnConnect(connected?.state === 'active' ? connected.callId : undefined);
   // USB headset call buttons and LEDs, in the signed-in main window only (not ringing windows).
   useHeadset();
@@ -109,7 +112,10 @@ function Shell({ tab }: { tab: Tab }) {
         <ConnectionIndicator connection={connection} />
         <HeaderMenu displayName={account.displayName} userId={account.userId} />
       </header>
-      <OfflineBanner connection={connection} />
+      <OfflineBanner
+        connection={connection}
+        onReconnect={() => void api.retryConnection({}).catch(() => undefined)}
+      />
       {!views.active && (
         <nav className="tabs" aria-label={t('nav.label')}>
           {TABS.filter(shown).map((name) => (
@@ -177,6 +183,7 @@ function Shell({ tab }: { tab: Tab }) {
       <CallToasts
         summaryCallId={ended && !views.active && !views.outgoing ? ended.callId : undefined}
       />
+      <SourcePicker />
     </div>
   );
 }

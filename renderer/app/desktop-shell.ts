@@ -77,6 +77,15 @@ export function useShellOpenView(): void {
   useEffect(() => desktopShellEvents()?.onOpenView(navigate), []);
 }
 
+/** The screen-share picker's half of the bridge, in the desktop app. */
+export function desktopSourcePicker(): Pick<ShellApi, 'onPickSource' | 'chooseSource'> | undefined {
+  const candidate: unknown = (globalThis as Record<string, unknown>)[PRELOAD_GLOBALS.shell];
+  if (typeof candidate !== 'object' || candidate === null) return undefined;
+  const { onPickSource, chooseSource } = candidate as Partial<ShellApi>;
+  if (typeof onPickSource !== 'function' || typeof chooseSource !== 'function') return undefined;
+  return { onPickSource, chooseSource };
+}
+
 /** "Open logs folder", when this page runs in a desktop app whose preload has it. */
 export function desktopLogs(): Pick<ShellApi, 'openLogs'> | undefined {
   const candidate: unknown = (globalThis as Record<string, unknown>)[PRELOAD_GLOBALS.shell];

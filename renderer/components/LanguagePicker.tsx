@@ -4,7 +4,14 @@ import { LANGUAGES } from '../i18n/index.js';
 import { useSettings } from '../app/settings.js';
 
 /** Switches the language at run time, and keeps it in the settings when they can be saved. */
-export function LanguagePicker({ id = 'language-picker' }: { id?: string }) {
+export function LanguagePicker({
+  id = 'language-picker',
+  labelHidden = false,
+}: {
+  id?: string;
+  /** Where a heading already says "Language" (Settings), the label is for screen readers only. */
+  labelHidden?: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const { update, isLocked } = useSettings();
   const change = (value: string) => {
@@ -15,7 +22,9 @@ export function LanguagePicker({ id = 'language-picker' }: { id?: string }) {
   };
   return (
     <span className="language-picker">
-      <label htmlFor={id}>{t('settings.language')}</label>
+      <label htmlFor={id} className={labelHidden ? 'visually-hidden' : undefined}>
+        {t('settings.language')}
+      </label>
       <select
         id={id}
         value={i18n.language}

@@ -136,6 +136,12 @@ export const en = {
       other: 'Ended ({{reason}})',
     },
   },
+  sourcePicker: {
+    title: 'Share your screen or a window',
+    screens: 'Screens',
+    windows: 'Windows',
+    cancel: 'Cancel',
+  },
   inCall: {
     title: 'In call',
     loading: 'Connecting media…',
@@ -244,7 +250,6 @@ export const en = {
       hangup: 'Hang up',
       mute: 'Mute',
     },
-    hotkeysHint: 'Accelerators such as CommandOrControl+Shift+A',
     hotkeyFailed:
       '{{name}} ({{accelerator}}) could not be registered: another app has it, or it is not valid',
     hotkeysWayland:

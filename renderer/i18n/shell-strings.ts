@@ -65,7 +65,8 @@ export const presenceEn = {
 };
 
 export const presenceZhCN: typeof presenceEn = {
-  available: '在线',
+  // The same word as the user's own status (有空); 在线 is the connection, 空闲 a seat's state.
+  available: '有空',
   away: '离开',
   busy: '忙碌',
   dnd: '请勿打扰',

@@ -35,7 +35,8 @@ export const zhCN: Resources = {
   },
   status: {
     label: '我的状态',
-    available: '空闲',
+    // 有空 (as Teams says it): 空闲 is the seat's "available" shown beside it, 在线 the connection.
+    available: '有空',
     away: '离开',
     busy: '忙碌',
     dnd: '请勿打扰',
@@ -67,7 +68,8 @@ export const zhCN: Resources = {
     noResults: '未找到任何人。',
     searchFailed: '目录搜索不可用：{{message}}',
     favourites: '收藏',
-    results: '联系人',
+    // Not 联系人 again: that is the tab's name; these are the directory's answers.
+    results: '通讯录',
     callAudio: '语音呼叫 {{name}}',
     callVideo: '视频呼叫 {{name}}',
     addFavourite: '将 {{name}} 加入收藏',
@@ -135,6 +137,12 @@ export const zhCN: Resources = {
       removed: '您已被移出通话',
       other: '已结束（{{reason}}）',
     },
+  },
+  sourcePicker: {
+    title: '共享屏幕或窗口',
+    screens: '屏幕',
+    windows: '窗口',
+    cancel: '取消',
   },
   inCall: {
     title: '通话中',
@@ -243,7 +251,6 @@ export const zhCN: Resources = {
       hangup: '挂断',
       mute: '静音',
     },
-    hotkeysHint: '快捷键格式如 CommandOrControl+Shift+A',
     hotkeyFailed: '{{name}}（{{accelerator}}）无法注册：已被其他应用占用或格式无效',
     hotkeysWayland:
       'Wayland：快捷键由桌面（GlobalShortcuts 门户）提供。若不可用，请将按键绑定到 trayphone --answer、--decline、--hangup 或 --mute',

@@ -88,7 +88,11 @@ export function Dialer() {
 
   const { valid, invalid } = parseTargets(text);
   const name = useNames(api, [...valid.filter((id) => !id.startsWith('queue:')), ...recent]);
-  const unknown = valid.filter((id) => !id.startsWith('queue:') && isUnknown(id));
+  // The id still being typed is no error while the directory suggests people for it.
+  const stillTyping = (id: string) => id === token.trim() && suggestions.length > 0;
+  const unknown = valid.filter(
+    (id) => !id.startsWith('queue:') && isUnknown(id) && !stillTyping(id),
+  );
   const submit = (kind: MediaKind) => (e?: SyntheticEvent) => {
     e?.preventDefault();
     setTried(true);

@@ -121,7 +121,7 @@ export function History() {
                   {' · '}
                   {t(r.media === 'video' ? 'call.video' : 'call.audio')}
                   {' · '}
-                  {when(r.createdAt)}
+                  <span>{when(r.createdAt)}</span>
                   {' · '}
                   <span data-testid="duration">{t(dur.key, dur.params)}</span>
                 </small>

@@ -9,6 +9,7 @@ import { RINGTONES, asRingtone, play } from '../call/sounds.js';
 import { DesktopToggles } from '../components/DesktopToggles.js';
 import { DeviceSelect } from '../components/DeviceSelect.js';
 import { HeadsetSettings } from '../components/HeadsetSettings.js';
+import { HotkeyCapture } from '../components/HotkeyCapture.js';
 import { HotkeyStatusLine } from '../components/HotkeyStatusLine.js';
 import { LanguagePicker } from '../components/LanguagePicker.js';
 import { LevelMeter } from '../components/LevelMeter.js';
@@ -19,7 +20,24 @@ import { UpdateStatusLine } from '../components/UpdateStatusLine.js';
 
 const HOTKEYS = ['answer', 'decline', 'hangup', 'mute'] as const;
 
-/** Devices with a level meter and test sound, ringtone, status, call waiting, hotkeys, language. */
+/** The parts of the page, so that "Saved" shows beside the part that was changed. */
+type Part = 'devices' | 'ringtone' | 'presence' | 'hotkeys' | 'desktop';
+
+/** "Saved" (or why not), shown at the end of the part that changed; announced once, below. */
+function PartNote({ part, note }: { part: Part; note: { part: Part; text: string } | undefined }) {
+  if (note?.part !== part) return null;
+  return (
+    <p className="saved-note" aria-hidden="true">
+      {note.text}
+    </p>
+  );
+}
+
+/**
+ * Devices with a level meter and test sound, ringtone, status, call waiting, language; in the
+ * desktop app also its global hotkeys (press-a-key fields) and desktop options. The web client
+ * has no global hotkeys, so it shows none.
+ */
 export function Settings() {
   const { t } = useTranslation();
   const api = useApi();
@@ -28,19 +46,19 @@ export function Settings() {
   const devices = useDevices();
   const hotkeyStatus = useHotkeyStatus();
   const updateStatus = useUpdateStatus();
-  const [note, setNote] = useState<string>();
+  const [note, setNote] = useState<{ part: Part; text: string }>();
   const [preview, setPreview] = useState<() => void>();
   useEffect(() => () => preview?.(), [preview]);
   if (!view) return <p className="hint">{t('app.loading')}</p>;
   const s = view.settings;
 
-  const save = (patch: Partial<ClientSettings>) => {
+  const save = (patch: Partial<ClientSettings>, part: Part) => {
     update(patch).then(
       () => {
-        setNote(t('settings.saved'));
+        setNote({ part, text: t('settings.saved') });
       },
       (error: unknown) => {
-        setNote(t('settings.saveFailed', { message: errorMessage(error) }));
+        setNote({ part, text: t('settings.saveFailed', { message: errorMessage(error) }) });
       },
     );
   };
@@ -71,7 +89,7 @@ export function Settings() {
           value={s.microphoneDevice}
           disabled={isLocked('microphoneDevice')}
           onChange={(microphoneDevice) => {
-            save({ microphoneDevice });
+            save({ microphoneDevice }, 'devices');
           }}
         />
         <LevelMeter deviceId={s.microphoneDevice} />
@@ -82,7 +100,7 @@ export function Settings() {
           value={s.cameraDevice}
           disabled={isLocked('cameraDevice')}
           onChange={(cameraDevice) => {
-            save({ cameraDevice });
+            save({ cameraDevice }, 'devices');
           }}
         />
         <DeviceSelect
@@ -92,12 +110,14 @@ export function Settings() {
           value={s.speakerDevice}
           disabled={isLocked('speakerDevice')}
           onChange={(speakerDevice) => {
-            save({ speakerDevice });
+            save({ speakerDevice }, 'devices');
           }}
         />
-        <button type="button" onClick={() => play('test', s.speakerDevice)}>
-          {t('settings.testSound')}
-        </button>
+        <div className="control-row">
+          <button type="button" onClick={() => play('test', s.speakerDevice)}>
+            {t('settings.testSound')}
+          </button>
+        </div>
         <HeadsetSettings />
         <DeviceSelect
           id="set-ringing"
@@ -106,36 +126,43 @@ export function Settings() {
           value={s.ringingDevice}
           disabled={isLocked('ringingDevice')}
           onChange={(ringingDevice) => {
-            save({ ringingDevice });
+            save({ ringingDevice }, 'devices');
           }}
         />
+        <PartNote part="devices" note={note} />
       </fieldset>
       <fieldset>
         <legend>{t('settings.ringtone')}</legend>
-        <label htmlFor="set-ringtone">{t('settings.ringtone')}</label>
-        <select
-          id="set-ringtone"
-          value={asRingtone(s.ringtone)}
-          disabled={isLocked('ringtone')}
-          onChange={(e) => {
-            save({ ringtone: e.target.value });
-            // A running preview switches to the new ringtone at once.
-            if (preview) {
-              preview();
-              const stop = play(asRingtone(e.target.value), s.ringingDevice);
-              setPreview(() => stop);
-            }
-          }}
-        >
-          {RINGTONES.map((r) => (
-            <option key={r} value={r}>
-              {t(`settings.ringtones.${r}`)}
-            </option>
-          ))}
-        </select>
-        <button type="button" aria-pressed={preview !== undefined} onClick={togglePreview}>
-          {t(preview ? 'settings.stopPreview' : 'settings.preview')}
-        </button>
+        {/* The legend says "Ringtone" already: the select's label is for screen readers. */}
+        <label htmlFor="set-ringtone" className="visually-hidden">
+          {t('settings.ringtone')}
+        </label>
+        <div className="control-row">
+          <select
+            id="set-ringtone"
+            value={asRingtone(s.ringtone)}
+            disabled={isLocked('ringtone')}
+            onChange={(e) => {
+              save({ ringtone: e.target.value }, 'ringtone');
+              // A running preview switches to the new ringtone at once.
+              if (preview) {
+                preview();
+                const stop = play(asRingtone(e.target.value), s.ringingDevice);
+                setPreview(() => stop);
+              }
+            }}
+          >
+            {RINGTONES.map((r) => (
+              <option key={r} value={r}>
+                {t(`settings.ringtones.${r}`)}
+              </option>
+            ))}
+          </select>
+          <button type="button" aria-pressed={preview !== undefined} onClick={togglePreview}>
+            {t(preview ? 'settings.stopPreview' : 'settings.preview')}
+          </button>
+        </div>
+        <PartNote part="ringtone" note={note} />
       </fieldset>
       <fieldset>
         <legend>{t('settings.presence')}</legend>
@@ -150,83 +177,61 @@ export function Settings() {
             checked={s.callWaiting}
             disabled={isLocked('callWaiting')}
             onChange={(e) => {
-              save({ callWaiting: e.target.checked });
+              save({ callWaiting: e.target.checked }, 'presence');
             }}
           />
           {t('settings.callWaiting')}
         </label>
+        <PartNote part="presence" note={note} />
       </fieldset>
-      <fieldset>
-        <legend>{t('settings.hotkeys')}</legend>
-        <p className="hint">{t('settings.hotkeysHint')}</p>
-        <HotkeyStatusLine status={hotkeyStatus} />
-        {HOTKEYS.map((k) => (
-          <HotkeyField
-            key={k}
-            name={k}
-            label={t(`settings.hotkey.${k}`)}
-            value={s.hotkeys[k]}
-            disabled={isLocked('hotkeys')}
-            onSave={(value) => {
-              save({ hotkeys: { ...s.hotkeys, [k]: value } });
-            }}
-          />
-        ))}
-      </fieldset>
+      {api.shell === 'electron' && (
+        <fieldset className="hotkeys">
+          <legend>{t('settings.hotkeys')}</legend>
+          <HotkeyStatusLine status={hotkeyStatus} />
+          {HOTKEYS.map((k) => (
+            <HotkeyCapture
+              key={k}
+              name={k}
+              label={t(`settings.hotkey.${k}`)}
+              value={s.hotkeys[k]}
+              disabled={isLocked('hotkeys')}
+              onSave={(value) => {
+                save({ hotkeys: { ...s.hotkeys, [k]: value } }, 'hotkeys');
+              }}
+            />
+          ))}
+          <PartNote part="hotkeys" note={note} />
+        </fieldset>
+      )}
       <fieldset>
         <legend>{t('settings.language')}</legend>
-        <LanguagePicker id="settings-language" />
+        <LanguagePicker id="settings-language" labelHidden />
       </fieldset>
       {api.shell === 'electron' && (
         <fieldset>
           <legend>{t('settings.desktop')}</legend>
-          <DesktopToggles values={s} isLocked={isLocked} onSave={save} />
+          <DesktopToggles
+            values={s}
+            isLocked={isLocked}
+            onSave={(patch) => {
+              save(patch, 'desktop');
+            }}
+          />
           <ScreenPopFields
             value={s.crmScreenPop}
             locked={isLocked('crmScreenPop')}
             onSave={(crmScreenPop) => {
-              save({ crmScreenPop });
+              save({ crmScreenPop }, 'desktop');
             }}
           />
           <UpdateStatusLine status={updateStatus} />
           <OpenLogsButton />
+          <PartNote part="desktop" note={note} />
         </fieldset>
       )}
-      <p role="status" className="hint">
-        {note}
+      <p role="status" className="visually-hidden">
+        {note?.text}
       </p>
     </section>
-  );
-}
-
-/** A hotkey text field saved on blur, so typing a chord does not save every keystroke. */
-function HotkeyField(props: {
-  name: string;
-  label: string;
-  value: string;
-  disabled: boolean;
-  onSave: (value: string) => void;
-}) {
-  const [text, setText] = useState(props.value);
-  useEffect(() => {
-    setText(props.value);
-  }, [props.value]);
-  const id = `hotkey-${props.name}`;
-  return (
-    <span className="hotkey">
-      <label htmlFor={id}>{props.label}</label>
-      <input
-        id={id}
-        value={text}
-        disabled={props.disabled}
-        maxLength={64}
-        onChange={(e) => {
-          setText(e.target.value);
-        }}
-        onBlur={() => {
-          if (text !== props.value) props.onSave(text);
-        }}
-      />
-    </span>
   );
 }

@@ -23,6 +23,13 @@ const connectionCap: RestError = {
 
 const jsonContent = (schema: Json): JsonObject => ({ 'application/json': { schema } });
 
+/** On the sign-in limits' 429s (server/http/http-kit.ts, AttemptLimiter.enforce). */
+const RETRY_AFTER: JsonObject = {
+  description:
+    'Seconds until the limit lets this client in again (the rest of its one-minute window). Absent on the connection cap: a connection frees up when another closes.',
+  schema: { type: 'integer', minimum: 1 },
+};
+
 function errorResponses(errors: readonly RestError[]): JsonObject {
   const byStatus = new Map<number, RestError[]>();
   for (const error of errors)
@@ -34,7 +41,13 @@ function errorResponses(errors: readonly RestError[]): JsonObject {
       .join(' ');
     // 503 of /healthz carries the health body, not an error body.
     responses[String(status)] =
-      status === 503 ? { description } : { description, content: jsonContent(ERROR_REF) };
+      status === 503
+        ? { description }
+        : {
+            description,
+            ...(status === 429 ? { headers: { 'Retry-After': RETRY_AFTER } } : {}),
+            content: jsonContent(ERROR_REF),
+          };
   }
   return responses;
 }

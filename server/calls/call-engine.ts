@@ -7,7 +7,7 @@ import type {
   RequestData,
   UserId,
 } from '../../protocol/index.js';
-import { ProtocolError, encodeEvent } from '../../protocol/index.js';
+import { ProtocolError } from '../../protocol/index.js';
 import type { Session } from '../signaling/sessions.js';
 import type { PersistedLiveCall } from '../store/types.js';
 import { CallRegistry } from './call-registry.js';
@@ -56,7 +56,6 @@ export class CallEngine {
     this.connectionLoss = new ConnectionLoss({
       registry: this.registry,
       steps: this.steps,
-      router: o.router,
       devicesOf: o.devicesOf,
       windowMs: o.rejoinWindowMs ?? 30_000,
       logger: o.logger,
@@ -117,12 +116,10 @@ export class CallEngine {
     const { info } = call;
     this.steps.log(info, { callees: data.callees, media: data.media }, 'call invited');
     const ringMs = data.ringTimeoutMs ?? this.o.defaultRingTimeoutMs;
-    // Each leg placed supersedes the text of the one before: only the last leg's is still true.
-    let encoded: JsonText<CallInfo> | undefined;
     for (const callee of data.callees) {
-      encoded = this.steps.placeLeg(call, callee, actor.userId, ringMs, checks);
+      this.steps.placeLeg(call, callee, actor.userId, ringMs, checks);
     }
-    this.steps.afterChange(call, encoded);
+    this.steps.afterChange(call);
     return info;
   }
 
@@ -230,16 +227,14 @@ export class CallEngine {
       throw new ProtocolError('forbidden', 'only participants invite into a call');
     }
     const ringMs = data.ringTimeoutMs ?? this.o.defaultRingTimeoutMs;
-    // Skipped callees change nothing: `encoded` stays the text of the last leg placed.
-    let encoded: JsonText<CallInfo> | undefined;
     for (const callee of data.callees) {
       const leg = findLeg(call.info, callee);
       const alreadyIn = leg && (isPendingLeg(leg.state) || isPresent(call.info, callee));
       if (callee === call.info.callerId || alreadyIn) continue;
-      encoded = this.steps.placeLeg(call, callee, actor.userId, ringMs, checks);
+      this.steps.placeLeg(call, callee, actor.userId, ringMs, checks);
     }
     this.steps.log(call.info, { callees: data.callees, by: actor.userId }, 'participants invited');
-    this.steps.afterChange(call, encoded);
+    this.steps.afterChange(call);
     return call.info;
   }
 
@@ -269,7 +264,7 @@ export class CallEngine {
     if (!isPresent(info, data.target)) throw new ProtocolError('not-found', 'not in the call');
     if (data.action === 'remove') {
       call.notes.set(data.target, 'removed');
-      this.steps.sendToParticipant(info, data.target, 'call.controlled', {
+      this.steps.sendToParticipant(call, data.target, 'call.controlled', {
         callId: info.callId,
         action: 'remove',
         by: actor.userId,
@@ -277,7 +272,7 @@ export class CallEngine {
       this.steps.leave(call, data.target, 'removed');
     } else {
       this.steps.setMuted(call, data.target, data.kind, data.action === 'mute');
-      this.steps.sendToParticipant(info, data.target, 'call.controlled', {
+      this.steps.sendToParticipant(call, data.target, 'call.controlled', {
         callId: info.callId,
         action: data.action,
         kind: data.kind,
@@ -316,11 +311,9 @@ export class CallEngine {
       const device = presentParticipants(info).find((p) => p.userId === userId)?.deviceId;
       this.steps.leave(call, userId, 'removed', reason);
       this.steps.log(info, { userId, reason }, 'dismissed from the call');
-      this.steps.afterChange(call);
-      // Ended: `call.ended` reached that device (it left last). Else it is told it is out.
-      if (device && info.state !== 'ended') {
-        this.o.router.toDevice(userId, device, encodeEvent('call.updated', { call: info }));
-      }
+      // If the call goes on, that device is told it is out; if it ends, `call.ended` reaches it
+      // (it left last).
+      this.steps.afterChange(call, device === undefined ? undefined : { userId, deviceId: device });
       return;
     } else return;
     this.steps.log(info, { userId, reason }, 'invitation withdrawn by the server');
@@ -387,10 +380,8 @@ export class CallEngine {
     this.registry.setOffer(callId, agentId, offer);
     const check: CalleeCheck = { status: 'available', callWaiting: false, blockedCaller: false };
     const checks = new Map([[agentId, check]]);
-    this.steps.afterChange(
-      call,
-      this.steps.placeLeg(call, agentId, call.info.callerId, ringMs, checks),
-    );
+    this.steps.placeLeg(call, agentId, call.info.callerId, ringMs, checks);
+    this.steps.afterChange(call);
     return true;
   }
 

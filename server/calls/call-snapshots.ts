@@ -7,10 +7,10 @@ export class StaleSnapshotError extends Error {
 }
 
 /**
- * The JSON of each call as the engine last published it (`call.updated`, `call.ended`), so that
- * the other frames carrying the same snapshot (the answer to the request that changed the call,
- * a late device's `call.incoming`) splice that text instead of encoding the call again: a call
- * step used to encode the same CallInfo two or three times.
+ * The JSON of each call as the engine last published it: encoded once at the end of each step
+ * that changed the call (`CallSteps.afterChange`, `end`), where every frame of the step is made
+ * from it (see CallOutbox); the frames sent later with the same snapshot (the answer to the
+ * request that changed the call, a late device's `call.incoming`) splice that text too.
  *
  * This is only right while every change to a CallInfo is published before anyone reads its
  * snapshot: every engine operation that changes a call ends in `afterChange` or `end`, which
@@ -23,13 +23,9 @@ export class CallSnapshots {
 
   constructor(private readonly verify: boolean) {}
 
-  /**
-   * Keeps the call's text as published now. `encoded`: the text of the call taken since its last
-   * change (by the caller, for another frame of the same step), or undefined to encode it here.
-   */
-  publish(info: CallInfo, encoded?: JsonText<CallInfo>): JsonText<CallInfo> {
-    if (encoded !== undefined && this.verify) this.check(info, encoded, 'reused');
-    const json = encoded ?? toJsonText(info);
+  /** Encodes the call as it is now and keeps that text as its published one. */
+  publish(info: CallInfo): JsonText<CallInfo> {
+    const json = toJsonText(info);
     this.published.set(info, json);
     return json;
   }

@@ -14,11 +14,11 @@ import {
   encodeEvent,
   encodeEventJson,
   jsonObjectWith,
-  toJsonText,
 } from '../../protocol/index.js';
 import type { Actor, CallEngineOptions, QueueHooks } from './ports.js';
 import { buildCallRecord, unansweredEndReason } from './call-record.js';
 import type { CallRegistry } from './call-registry.js';
+import type { CallFrame } from './call-outbox.js';
 import { CallSnapshots } from './call-snapshots.js';
 import type { CalleeCheck } from './callee-checks.js';
 import { type CallEvent, callTransition } from './call-transitions.js';
@@ -82,9 +82,8 @@ export class CallSteps {
   }
 
   /**
-   * Adds a callee leg and decides at once: refused (block, DND, busy) or delivered/pushed.
-   * Returns the call's text sent in `call.incoming` when the leg rang a device: the call does not
-   * change after that text is taken, so the step's `afterChange` may publish it as it is.
+   * Adds a callee leg and decides at once: refused (block, DND, busy) or delivered/pushed. The
+   * callee's devices get `call.incoming` when the step ends, with the call as it is then.
    */
   placeLeg(
     call: LiveCall,
@@ -92,7 +91,7 @@ export class CallSteps {
     invitedBy: UserId,
     ringMs: number,
     checks: ReadonlyMap<UserId, CalleeCheck>,
-  ): JsonText<CallInfo> | undefined {
+  ): void {
     const leg = this.createLeg(call, callee, 'invite', { invitedBy, ringMs });
     const check = checks.get(callee);
     if (check?.blockedCaller) {
@@ -109,19 +108,17 @@ export class CallSteps {
       call.invitedAtHr.set(callee, performance.now());
       const devices = this.o.devicesOf(callee);
       if (devices.length > 0) {
-        const encoded = toJsonText(call.info);
-        const frame = this.incomingFrame(call.info, leg, encoded);
+        const incoming: CallFrame = (json) => this.incomingFrame(call.info, leg, json);
         const rung = this.rung(call, callee);
         for (const deviceId of devices) {
-          this.o.router.toDevice(callee, deviceId, frame);
+          call.outbox.sendCall(callee, deviceId, incoming);
           rung.add(deviceId);
         }
-        return encoded;
+        return;
       }
       this.applyLeg(call, leg, 'pushed');
       this.o.observer.pushInvitation(callee, call.info, leg.expiresAt);
     }
-    return undefined;
   }
 
   /** `encoded`: the text of `info` as it is now. */
@@ -292,12 +289,17 @@ export class CallSteps {
   }
 
   /**
-   * After every change: end the call if nothing keeps it going, else persist and publish.
-   * `encoded`: the call's text taken after its last change in this step, if a frame needed it.
+   * The end of every step that changed a call: end it if nothing keeps it going, else persist
+   * it, encode it once and send the step's frames (`call.updated` to every device taking part,
+   * and to `alsoTell`, someone who just left and would not know it otherwise).
    */
-  afterChange(call: LiveCall, encoded?: JsonText<CallInfo>): void {
+  afterChange(call: LiveCall, alsoTell?: { userId: UserId; deviceId: string }): void {
     const { info } = call;
-    if (info.state === 'ended') return;
+    if (info.state === 'ended') {
+      // Its end sent what the step had queued; anything queued since goes with its final text.
+      if (!call.outbox.isEmpty) call.outbox.flush(this.o.router, this.snapshots.of(info));
+      return;
+    }
     const pending = pendingLegs(info).length;
     if (info.state === 'ringing' && pending === 0 && !this.registry.isHeld(info.callId)) {
       this.end(call, unansweredEndReason(info.legs));
@@ -311,8 +313,10 @@ export class CallSteps {
     // The call outlived that leaving: whoever left is out of it, and not told of its later end.
     delete call.lastLeft;
     this.o.liveCalls.save(info);
-    const json = this.snapshots.publish(info, encoded);
-    this.broadcast(info, encodeEventJson('call.updated', jsonObjectWith('call', json, {})));
+    const audience = presentParticipants(info);
+    if (alsoTell) audience.push(alsoTell);
+    for (const p of audience) call.outbox.sendCall(p.userId, p.deviceId, callUpdated);
+    call.outbox.flush(this.o.router, this.snapshots.publish(info));
     this.o.partiesChanged?.(partiesOf(info));
   }
 
@@ -329,10 +333,17 @@ export class CallSteps {
     this.registry.retire(info, json);
     this.o.liveCalls.delete(info.callId);
     this.o.media.callEnded(info.callId);
-    const frame = encodeEventJson('call.ended', jsonObjectWith('call', json, { reason }));
-    for (const p of audience) this.o.router.toDevice(p.userId, p.deviceId, frame);
+    const ended: CallFrame = (text) =>
+      encodeEventJson('call.ended', jsonObjectWith('call', text, { reason }));
+    for (const p of audience) call.outbox.sendCall(p.userId, p.deviceId, ended);
+    call.outbox.flush(this.o.router, json);
     const record = buildCallRecord(info, call.notes);
-    if (info.queue) this.queues?.callEnding(info, record);
+    if (info.queue && this.queues) {
+      // Seat calling says what the record holds of the queues; the record stays the engine's.
+      const queuePart = this.queues.queueRecord(info);
+      if (queuePart) record.queue = queuePart;
+      this.queues.callEnded(info);
+    }
     this.o.records.add(record);
     this.o.observer.callEnded(record);
     this.o.partiesChanged?.(partiesOf(info));
@@ -344,24 +355,20 @@ export class CallSteps {
     if (!devices) return;
     const frame = encodeEvent('call.ringEnded', { callId: call.info.callId, reason });
     for (const deviceId of devices) {
-      if (deviceId !== except) this.o.router.toDevice(userId, deviceId, frame);
+      if (deviceId !== except) call.outbox.send(userId, deviceId, frame);
     }
     call.rungDevices.delete(userId);
   }
 
-  /** Sends the snapshot to every device taking part (the caller's sees each callee's state). */
-  broadcast(info: CallInfo, frame: string): void {
-    for (const p of presentParticipants(info)) this.o.router.toDevice(p.userId, p.deviceId, frame);
-  }
-
+  /** Tells a participant what the moderator did to them, when the step ends. */
   sendToParticipant(
-    info: CallInfo,
+    call: LiveCall,
     userId: UserId,
     type: 'call.controlled',
     data: Parameters<typeof encodeEvent<'call.controlled'>>[1],
   ): void {
-    const p = presentParticipants(info).find((x) => x.userId === userId);
-    if (p) this.o.router.toDevice(p.userId, p.deviceId, encodeEvent(type, data));
+    const p = presentParticipants(call.info).find((x) => x.userId === userId);
+    if (p) call.outbox.send(p.userId, p.deviceId, encodeEvent(type, data));
   }
 
   /**
@@ -420,6 +427,10 @@ export class CallSteps {
     this.o.logger.info({ callId: info.callId, ...fields }, message);
   }
 }
+
+/** The `call.updated` frame, made from the call's text. */
+const callUpdated: CallFrame = (json) =>
+  encodeEventJson('call.updated', jsonObjectWith('call', json, {}));
 
 /** Everyone a call ever involved: its caller and every callee. */
 const partiesOf = (info: CallInfo): UserId[] => [info.callerId, ...info.legs.map((l) => l.userId)];

@@ -1,4 +1,5 @@
 import type { CallInfo, Leg, UserId } from '../../protocol/index.js';
+import { CallOutbox } from './call-outbox.js';
 import type { LegNote } from './call-record.js';
 import { isPendingLeg } from './leg-transitions.js';
 
@@ -15,6 +16,8 @@ export interface LiveCall {
   /** When each leg's invitation was sent out, for the invite-to-ring latency metric. */
   readonly invitedAtHr: Map<UserId, number>;
   readonly notes: Map<UserId, LegNote>;
+  /** The frames of the step under way, sent when it ends. */
+  readonly outbox: CallOutbox;
   /** Who left last: told when the call ends because of their leaving (they hung up or were removed). */
   lastLeft?: { userId: UserId; deviceId: string };
 }
@@ -26,6 +29,7 @@ export function newLiveCall(info: CallInfo): LiveCall {
     rungDevices: new Map(),
     invitedAtHr: new Map(),
     notes: new Map(),
+    outbox: new CallOutbox(),
   };
 }
 

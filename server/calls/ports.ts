@@ -1,4 +1,11 @@
-import type { CallInfo, CallRecord, Leg, MediaKind, UserId } from '../../protocol/index.js';
+import type {
+  CallInfo,
+  CallRecord,
+  Leg,
+  MediaKind,
+  RecordQueue,
+  UserId,
+} from '../../protocol/index.js';
 import type { Logger } from '../logger.js';
 import type { MessageRouter, Session } from '../signaling/sessions.js';
 import type { LiveCallStore, RecordStore } from '../store/types.js';
@@ -40,8 +47,13 @@ export interface CallObserver {
 export interface QueueHooks {
   /** A leg of a held (queue) call changed state. */
   legChanged(call: CallInfo, leg: Leg): void;
-  /** A queue call is ending: the record may be completed with its queue part before it is kept. */
-  callEnding(call: CallInfo, record: CallRecord): void;
+  /**
+   * The queue part of the record of a queue call that is ending, asked while the engine
+   * completes the record (nothing changes); undefined when seat calling knows nothing of it.
+   */
+  queueRecord(call: CallInfo): RecordQueue | undefined;
+  /** A queue call ended, its record complete: seat calling lets go of it. */
+  callEnded(call: CallInfo): void;
 }
 
 export interface CallEngineOptions {

@@ -1,7 +1,5 @@
 import type { CallInfo, ParticipantConnection, UserId } from '../../protocol/index.js';
-import { encodeEventJson, jsonObjectWith } from '../../protocol/index.js';
 import type { Logger } from '../logger.js';
-import type { MessageRouter } from '../signaling/sessions.js';
 import type { CallRegistry } from './call-registry.js';
 import type { CallSteps } from './call-steps.js';
 import {
@@ -21,7 +19,6 @@ export type AbsenceCause = 'signaling' | 'media';
 export interface ConnectionLossOptions {
   registry: CallRegistry;
   steps: CallSteps;
-  router: MessageRouter;
   /** The devices a user is signed in on now. */
   devicesOf: (userId: UserId) => readonly string[];
   /** How long a participant may have no live device in the call before they leave. */
@@ -183,14 +180,9 @@ export class ConnectionLoss {
       this.o.steps.end(call, 'connection-lost');
       return;
     }
-    this.o.steps.afterChange(call);
     // Only their media was lost, their signaling may be alive: unlike someone who hung up, they
     // do not know they are out of the call (the update shows their leg left, and why).
-    if (device !== undefined) {
-      const json = this.o.steps.snapshots.of(info);
-      const frame = encodeEventJson('call.updated', jsonObjectWith('call', json, {}));
-      this.o.router.toDevice(userId, device, frame);
-    }
+    this.o.steps.afterChange(call, device === undefined ? undefined : { userId, deviceId: device });
   }
 
   private absenceOf(callId: string, userId: UserId): Absence | undefined {

@@ -7,6 +7,7 @@ import type {
   UserId,
 } from '../../protocol/index.js';
 import { ProtocolError, queueConfigSchema, queueMemberSchema } from '../../protocol/index.js';
+import { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.js';
 import { Agent } from './agents.js';
 import { Queue } from './queue.js';
@@ -18,25 +19,53 @@ export interface QueueListing extends StoredQueue {
 }
 
 /**
- * Queues and agents in memory, and their administration (written through to the store first, so
- * that memory never holds what the database refused).
+ * What an administrative change means for the rest of seat calling (ContactCenter wires each to
+ * the manager concerned), emitted synchronously after memory holds the change.
  */
-export abstract class QueueDirectory {
-  protected readonly queues = new Map<QueueName, Queue>();
-  protected readonly agents = new Map<UserId, Agent>();
-  protected abstract readonly log: Logger;
+export interface DirectoryEventMap {
+  /** The queue's configuration changed: its calls may be offered differently. */
+  'queue-configured': [queue: Queue];
+  /** The queue's members changed: supervisors see it. */
+  'members-changed': [queue: Queue];
+  /** The agent's memberships changed; `joined`: they may take this queue's calls now. */
+  'agent-changed': [agent: Agent, joined: boolean];
+  /** The user supervises this queue no more: what they monitor of its calls must end. */
+  'supervision-ended': [queue: Queue, userId: UserId];
+}
+
+/**
+ * Queues and agents in memory, and their administration (written through to the store first, so
+ * that memory never holds what the database refused). The distribution, the agent roster and the
+ * supervisor feed read queues and agents here; only the administration adds or removes them.
+ */
+export class QueueDirectory extends EventEmitter<DirectoryEventMap> {
+  private readonly queues = new Map<QueueName, Queue>();
+  private readonly agentsById = new Map<UserId, Agent>();
 
   constructor(
     private readonly ccStore: ContactCenterStore,
-    protected readonly now: () => number,
-  ) {}
+    private readonly now: () => number,
+    private readonly log: Logger,
+  ) {
+    super();
+  }
 
-  protected abstract dispatch(queue: Queue): void;
-  protected abstract agentFree(agent: Agent): void;
-  protected abstract announce(agent: Agent): void;
-  protected abstract changed(queue: Queue): void;
-  /** The user supervises this queue no more: what they monitor of its calls must end. */
-  protected abstract supervisionEnded(queue: Queue, userId: UserId): void;
+  /** Every agent (a member of at least one queue, or once one), by user id. */
+  get agents(): ReadonlyMap<UserId, Agent> {
+    return this.agentsById;
+  }
+
+  queue(name: QueueName): Queue | undefined {
+    return this.queues.get(name);
+  }
+
+  allQueues(): IterableIterator<Queue> {
+    return this.queues.values();
+  }
+
+  agent(userId: UserId): Agent | undefined {
+    return this.agentsById.get(userId);
+  }
 
   /** Reads every queue from the store (once, at start). */
   async load(): Promise<void> {
@@ -46,7 +75,7 @@ export abstract class QueueDirectory {
       for (const userId of stored.supervisors) queue.supervisors.add(userId);
       for (const member of stored.members) await this.join(queue, member);
     }
-    this.log.info({ queues: this.queues.size, agents: this.agents.size }, 'queues loaded');
+    this.log.info({ queues: this.queues.size, agents: this.agentsById.size }, 'queues loaded');
   }
 
   listQueues(): QueueListing[] {
@@ -81,8 +110,7 @@ export abstract class QueueDirectory {
     await this.ccStore.saveQueue(config);
     queue.config = config;
     this.log.info({ queue: name, config }, 'queue changed');
-    this.dispatch(queue);
-    this.changed(queue);
+    this.emit('queue-configured', queue);
     return config;
   }
 
@@ -92,11 +120,11 @@ export abstract class QueueDirectory {
     await this.ccStore.deleteQueue(name);
     this.queues.delete(name);
     for (const w of [...queue.waiting]) endWaiting(w.callId);
-    for (const userId of queue.supervisors) this.supervisionEnded(queue, userId);
+    for (const userId of queue.supervisors) this.emit('supervision-ended', queue, userId);
     for (const userId of queue.members.keys()) {
-      const agent = this.agents.get(userId);
+      const agent = this.agentsById.get(userId);
       agent?.memberships.delete(name);
-      if (agent) this.announce(agent);
+      if (agent) this.emit('agent-changed', agent, false);
     }
     this.log.info({ queue: name }, 'queue deleted');
   }
@@ -106,12 +134,9 @@ export abstract class QueueDirectory {
     const member = queueMemberSchema.parse(input);
     await this.ccStore.setMember(name, member);
     await this.join(queue, member);
-    const agent = this.agents.get(member.userId);
+    const agent = this.agentsById.get(member.userId);
     this.log.info({ queue: name, ...member }, 'agent added to queue');
-    if (agent) {
-      this.announce(agent);
-      this.agentFree(agent);
-    }
+    if (agent) this.emit('agent-changed', agent, true);
     return member;
   }
 
@@ -119,10 +144,10 @@ export abstract class QueueDirectory {
     const queue = this.queueNamed(name);
     const removed = await this.ccStore.removeMember(name, userId);
     queue.removeMember(userId);
-    const agent = this.agents.get(userId);
+    const agent = this.agentsById.get(userId);
     agent?.memberships.delete(name);
-    if (agent) this.announce(agent);
-    this.changed(queue);
+    if (agent) this.emit('agent-changed', agent, false);
+    this.emit('members-changed', queue);
     return removed;
   }
 
@@ -133,12 +158,12 @@ export abstract class QueueDirectory {
     else {
       const was = queue.supervisors.delete(userId);
       for (const s of [...queue.watchers]) if (s.userId === userId) queue.watchers.delete(s);
-      if (was) this.supervisionEnded(queue, userId);
+      if (was) this.emit('supervision-ended', queue, userId);
     }
     this.log.info({ queue: name, userId, supervisor }, 'supervisor changed');
   }
 
-  protected queueNamed(name: QueueName): Queue {
+  private queueNamed(name: QueueName): Queue {
     const queue = this.queues.get(name);
     if (!queue) throw new ProtocolError('not-found', `no such queue: ${name}`);
     return queue;
@@ -146,11 +171,11 @@ export abstract class QueueDirectory {
 
   private async join(queue: Queue, member: QueueMember): Promise<void> {
     queue.setMember(member);
-    let agent = this.agents.get(member.userId);
+    let agent = this.agentsById.get(member.userId);
     if (!agent) {
       agent = new Agent(member.userId, this.now());
       agent.autoAnswer = await this.ccStore.getAutoAnswer(member.userId);
-      this.agents.set(member.userId, agent);
+      this.agentsById.set(member.userId, agent);
     }
     agent.memberships.set(queue.name, member);
   }

@@ -1,7 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
-import type { AdminRecordPage, AdminUser, AdminUserPage } from '../../protocol/index.js';
+import type {
+  AdminMintedToken,
+  AdminRecordPage,
+  AdminUser,
+  AdminUserPage,
+} from '../../protocol/index.js';
 import {
   adminCreateUserSchema,
   adminMintTokenSchema,
@@ -94,11 +99,13 @@ export function adminRoutes(services: Services): Route {
         const { ttlSeconds } = await readJson(req, adminMintTokenSchema);
         if (account.disabled) throw new HttpError(409, 'conflict', 'user is disabled');
         const access = await services.tokens.issue(account.userId, 'access', ttlSeconds);
-        sendJson(res, 200, {
+        const minted: AdminMintedToken = {
           userId: account.userId,
           accessToken: access.token,
+          accessTokenExpiresAt: access.expiresAt,
           expiresAt: access.expiresAt,
-        });
+        };
+        sendJson(res, 200, minted);
         return true;
       }
       const disable = action === 'disable';

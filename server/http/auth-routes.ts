@@ -15,18 +15,15 @@ export function authRoutes(services: Services): Route {
   const byUser = new AttemptLimiter(signInPerAccountPerMinute, 60_000);
   const address = (req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown';
   const limitAddress = (req: IncomingMessage): void => {
-    if (!byAddress.attempt(address(req))) {
-      throw new HttpError(429, 'rate-limited', 'too many attempts; wait a minute');
-    }
+    byAddress.enforce(address(req), 'too many attempts from this address; see Retry-After');
   };
 
   return async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     if (req.method !== 'POST') return false;
     if (url.pathname === '/api/auth/login') {
       const body = await readJson(req, loginRequestSchema);
-      if (!byAddress.attempt(address(req)) || !byUser.attempt(body.userId)) {
-        throw new HttpError(429, 'rate-limited', 'too many sign-in attempts; wait a minute');
-      }
+      limitAddress(req);
+      byUser.enforce(body.userId, 'too many sign-in attempts for this account; see Retry-After');
       const ok = await services.stores.users.verifyPassword(body.userId, body.password);
       if (!ok) {
         services.logger.info({ userId: body.userId }, 'sign-in refused');

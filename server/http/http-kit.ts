@@ -11,6 +11,8 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** A 429's `Retry-After` (whole seconds): when the limit lets this client in again. */
+    readonly retryAfterSec?: number,
   ) {
     super(message);
   }
@@ -59,18 +61,27 @@ export function refuseUpgrade(socket: Duplex, status: number): void {
   setTimeout(() => socket.destroy(), 1_000).unref();
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
+    ...headers,
   });
   res.end(text);
 }
 
 export function sendError(res: ServerResponse, error: HttpError): void {
-  sendJson(res, error.status, { error: { code: error.code, message: error.message } });
+  const { retryAfterSec } = error;
+  const headers: Record<string, string> =
+    retryAfterSec === undefined ? {} : { 'retry-after': String(retryAfterSec) };
+  sendJson(res, error.status, { error: { code: error.code, message: error.message } }, headers);
 }
 
 /** Reads and validates a JSON body: parse, don't cast. */
@@ -118,6 +129,17 @@ export class AttemptLimiter {
     private readonly maxAttempts: number,
     private readonly windowMs: number,
   ) {}
+
+  /**
+   * Counts an attempt; throws 429 `rate-limited` with `Retry-After` (the rest of the key's
+   * window, whole seconds rounded up) when the key is over its budget for this window.
+   */
+  enforce(key: string, message: string, now = Date.now()): void {
+    if (this.attempt(key, now)) return;
+    const start = this.windows.get(key)?.start ?? now;
+    const retryAfterSec = Math.max(1, Math.ceil((start + this.windowMs - now) / 1000));
+    throw new HttpError(429, 'rate-limited', message, retryAfterSec);
+  }
 
   /** Counts an attempt; false when the key is over its budget for this window. */
   attempt(key: string, now = Date.now()): boolean {

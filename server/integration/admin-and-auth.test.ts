@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION, adminUserSchema, tokenResponseSchema } from '../../protocol/index.js';
+import {
+  PROTOCOL_VERSION,
+  adminMintedTokenSchema,
+  adminUserSchema,
+  tokenResponseSchema,
+} from '../../protocol/index.js';
 import { Scenario, rejection } from './support.js';
 
 let s: Scenario;
@@ -39,8 +44,12 @@ describe('the admin users API', () => {
 
     const minted = await s.http('POST', '/admin/users/erin/tokens', { body: { ttlSeconds: 600 } });
     expect(minted.status).toBe(200);
-    const { accessToken, expiresAt } = minted.json as { accessToken: string; expiresAt: number };
-    expect(expiresAt).toBeGreaterThan(Date.now() + 500_000);
+    const { accessToken, accessTokenExpiresAt, expiresAt } = adminMintedTokenSchema.parse(
+      minted.json,
+    );
+    expect(accessTokenExpiresAt).toBeGreaterThan(Date.now() + 500_000);
+    // The name sign-in uses; the old one stays, equal, for existing integrations.
+    expect(expiresAt).toBe(accessTokenExpiresAt);
     const { client, hello } = await signInWith(accessToken, 'erin-laptop');
     expect(hello).toMatchObject({ userId: 'erin', displayName: 'Erin Example' });
     await client.close();

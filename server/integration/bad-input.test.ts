@@ -498,6 +498,27 @@ describe('the per-connection rate limit', () => {
     expect(client.invalidFrames).toEqual([]);
     await client.close();
   });
+
+  it('says in retryAfterMs when a request is let in again, and it is', async () => {
+    const client = await RawClient.open(t.server.signalingUrl);
+    const { token } = await t.server.services.tokens.issue('alice', 'access');
+    expect((await client.hello(token, 'raw-retry-after')).ok).toBe(true);
+    const ids = Array.from({ length: 20 }, (_, i) => `flood-${i}`);
+    for (const id of ids) client.send(frame({ id, type: 'ping', data: {} }));
+    const answers = await Promise.all(ids.map((id) => client.responseTo(id)));
+    const refusals = answers.flatMap((a) => (a.ok ? [] : [a.error]));
+    expect(refusals.length).toBeGreaterThan(0);
+    for (const refusal of refusals) {
+      expect(refusal.code).toBe('rate-limited');
+      // 5 a second: one request's worth comes back within 200 ms.
+      expect(refusal.retryAfterMs).toBeGreaterThan(0);
+      expect(refusal.retryAfterMs).toBeLessThanOrEqual(200);
+    }
+    await sleep((refusals.at(-1)?.retryAfterMs ?? 0) + 20);
+    expect(await client.request('ping')).toMatchObject({ ok: true });
+    expect(client.invalidFrames).toEqual([]);
+    await client.close();
+  });
 });
 
 describe('the REST API on bad input', () => {

@@ -39,6 +39,31 @@ describe('sign-in limits', () => {
     const res = await login('alice');
     expect(res.status).toBe(429);
     expect(restErrorSchema.parse(await res.json()).error.code).toBe('rate-limited');
+    // When the account's minute ends: 1-60 whole seconds (RFC 9110 delay-seconds).
+    const retryAfter = Number(res.headers.get('retry-after'));
+    expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60).toBe(true);
+  });
+
+  it('says when to retry on refresh and sign-out too (the address limit)', async () => {
+    await serverWith(['alice'], { auth: { signInPerAddressPerMinute: 2 } });
+    const first = await t.login('alice');
+    const refresh = await fetch(`${t.server.httpUrl}/api/auth/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken: first.refreshToken }),
+    });
+    expect(refresh.status).toBe(200);
+    await refresh.arrayBuffer();
+    for (const path of ['/api/auth/refresh', '/api/auth/logout']) {
+      const res = await fetch(`${t.server.httpUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken: first.refreshToken }),
+      });
+      expect(res.status).toBe(429);
+      await res.arrayBuffer();
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(59);
+    }
   });
 
   it('lets an office sign many agents in from one address, within the address limit', async () => {

@@ -26,4 +26,14 @@ describe('TokenBucket', () => {
       false,
     ]);
   });
+  it('says how long until the next token: the hint of a rate-limited answer', () => {
+    const bucket = new TokenBucket(10, 1);
+    const t0 = Date.now();
+    expect(bucket.waitMs(t0)).toBe(0);
+    expect(bucket.take(t0)).toBe(true);
+    expect(bucket.waitMs(t0)).toBe(100);
+    expect(bucket.waitMs(t0 + 30)).toBe(70);
+    expect(bucket.take(t0 + 99)).toBe(false);
+    expect(bucket.take(t0 + 100)).toBe(true);
+  });
 });

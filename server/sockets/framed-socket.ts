@@ -63,14 +63,24 @@ export class TokenBucket {
   }
 
   take(now = Date.now()): boolean {
+    this.refill(now);
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** How long until `take` succeeds again (0 when it would now), whole ms rounded up. */
+  waitMs(now = Date.now()): number {
+    this.refill(now);
+    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.perSec) * 1000);
+  }
+
+  private refill(now: number): void {
     this.tokens = Math.min(
       this.burst,
       this.tokens + ((now - this.refilledAt) / 1000) * this.perSec,
     );
     this.refilledAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
   }
 }
 
@@ -190,7 +200,11 @@ export class FramedSocket<R> {
       return;
     }
     if (!this.bucket.take()) {
-      this.reject(sniffRequestId(text), { code: 'rate-limited', message: 'too many requests' });
+      this.reject(sniffRequestId(text), {
+        code: 'rate-limited',
+        message: 'too many requests',
+        retryAfterMs: this.bucket.waitMs(),
+      });
       return;
     }
     const parsed = this.options.parse(text);
