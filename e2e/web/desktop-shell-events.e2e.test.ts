@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissingReason } from '../support/chromium.js';
+import { expect, test } from '../support/test.js';
 import {
   type WebWorld,
   audioBytesFrom,
@@ -38,54 +38,55 @@ const SHELL_STAND_IN = `
 
 let world: WebWorld;
 
-describe.skipIf(missing !== undefined)(
-  'desktop shell pushes in the renderer',
-  { timeout: 120_000 },
-  () => {
-    beforeAll(async () => {
-      world = await startWorld(['alice', 'bob']);
-    }, 90_000);
-    afterAll(async () => {
-      await stopWorld(world);
-    });
+test.describe('desktop shell pushes in the renderer', () => {
+  test.skip(missing !== undefined, missing);
+  test.describe.configure({ timeout: 120_000 });
+  test.beforeAll(async ({ browser }) => {
+    test.setTimeout(90_000);
+    world = await startWorld(browser, ['alice', 'bob']);
+  });
+  test.afterAll(async () => {
+    await stopWorld(world);
+  });
 
-    it('open-view opens the tab; mute-toggle mutes and unmutes the live call like the button', async () => {
-      const alice = await openClient(world, 'alice', { initScript: SHELL_STAND_IN });
-      await signIn(alice);
-      const bob = await openClientSignedIn(world, 'bob');
-      type Push = (kind: string, arg?: string) => number;
-      const push = (kind: 'mute' | 'view', arg?: string) =>
-        alice.page.evaluate(
-          (p) => (window as unknown as { __shellPush: Push }).__shellPush(p.kind, p.arg),
-          { kind, ...(arg !== undefined ? { arg } : {}) },
-        );
+  test('open-view opens the tab; mute-toggle mutes and unmutes the live call like the button', async () => {
+    const alice = await openClient(world, 'alice', { initScript: SHELL_STAND_IN });
+    await signIn(alice);
+    const bob = await openClientSignedIn(world, 'bob');
+    type Push = (kind: string, arg?: string) => number;
+    const push = (kind: 'mute' | 'view', arg?: string) =>
+      alice.page.evaluate(
+        (p) => (window as unknown as { __shellPush: Push }).__shellPush(p.kind, p.arg),
+        { kind, ...(arg !== undefined ? { arg } : {}) },
+      );
 
-      expect(await push('view', 'history')).toBe(1);
-      await alice.page.locator('#history-title').waitFor();
-      expect(await alice.page.evaluate(() => window.location.hash)).toBe('#/history');
+    expect(await push('view', 'history')).toBe(1);
+    await alice.page.locator('#history-title').waitFor();
+    expect(await alice.page.evaluate(() => window.location.hash)).toBe('#/history');
 
-      // No call view, no mute listener: the hotkey has nothing to act on.
-      expect(await push('mute')).toBe(0);
-      await dial(alice, 'bob', 'audio');
-      await incoming(bob).waitFor();
-      await bob.page.getByRole('button', { name: 'Accept audio' }).click();
-      await inCall(alice).waitFor();
-      await inCall(bob).waitFor();
-      expect(await grows(() => audioBytesFrom(bob, 'alice'), 1_500)).toBe(true);
+    // No call view, no mute listener: the hotkey has nothing to act on.
+    expect(await push('mute')).toBe(0);
+    await dial(alice, 'bob', 'audio');
+    await incoming(bob).waitFor();
+    await bob.page.getByRole('button', { name: 'Accept audio' }).click();
+    await inCall(alice).waitFor();
+    await inCall(bob).waitFor();
+    expect(await grows(() => audioBytesFrom(bob, 'alice'), 1_500)).toBe(true);
 
-      expect(await push('mute')).toBe(1);
-      await alice.page.getByRole('button', { name: 'Unmute microphone' }).waitFor();
-      // Give the SFU a moment, then bob hears nothing more from alice.
-      await new Promise((r) => setTimeout(r, 1_000));
-      expect(await grows(() => audioBytesFrom(bob, 'alice'), 1_000, 3_000)).toBe(false);
+    // The call bar's one Mute toggle shows the state (issue 14's call screen), as in web.e2e.
+    const mute = alice.page.locator('.call-bar-slot').getByRole('button', { name: 'Mute' });
+    expect(await push('mute')).toBe(1);
+    await expect.poll(() => mute.getAttribute('aria-pressed')).toBe('true');
+    // Give the SFU a moment, then bob hears nothing more from alice.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await grows(() => audioBytesFrom(bob, 'alice'), 1_000, 3_000)).toBe(false);
 
-      expect(await push('mute')).toBe(1);
-      await alice.page.getByRole('button', { name: 'Mute microphone' }).waitFor();
-      expect(await grows(() => audioBytesFrom(bob, 'alice'), 1_500)).toBe(true);
+    expect(await push('mute')).toBe(1);
+    await expect.poll(() => mute.getAttribute('aria-pressed')).toBe('false');
+    expect(await grows(() => audioBytesFrom(bob, 'alice'), 1_500)).toBe(true);
 
-      await alice.page.getByRole('button', { name: 'Hang up' }).click();
-      await inCall(alice).waitFor({ state: 'detached' });
-      expect(await push('mute')).toBe(0);
-    });
-  },
-);
+    await alice.page.getByRole('button', { name: 'Hang up' }).click();
+    await inCall(alice).waitFor({ state: 'detached' });
+    expect(await push('mute')).toBe(0);
+  });
+});

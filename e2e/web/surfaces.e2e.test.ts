@@ -268,7 +268,7 @@ test.describe('surfaces at their real sizes', () => {
       }
     });
 
-    it(`${lang}: offline, the last lists stay greyed and Reconnect now or the online event connects at once`, async () => {
+    test(`${lang}: offline, the last lists stay greyed and Reconnect now or the online event connects at once`, async () => {
       const alice = await userPage(world, 'alice');
       await setLanguage(alice, lang);
       await alice.page.setViewportSize(MAIN);
