@@ -120,4 +120,28 @@ describe('call.moveHere', () => {
     await alicePhone.request('call.hangup', { callId: 'switch-0004' });
     await bob.waitFor('call.ended');
   });
+
+  it('two devices switching at once: the one the server takes second has the call', async () => {
+    const alice = await s.signIn('alice', 'alice-5');
+    const desk = await s.signIn('bob', 'bob-desk-5');
+    await activeCall(alice, desk, 'switch-0005');
+    const laptop = await s.signIn('bob', 'bob-laptop-5');
+    const phone = await s.signIn('bob', 'bob-phone-5');
+    const [first, second] = await Promise.all([
+      laptop.request('call.moveHere', { callId: 'switch-0005' }),
+      phone.request('call.moveHere', { callId: 'switch-0005' }),
+    ]);
+    // Two connections: the server takes the requests in the order they arrive, one move after
+    // the other; both succeed and the call names the device moved last, which one answer shows.
+    const final = s.t.server.services.calls.get('switch-0005')?.legs[0]?.answeredDevice;
+    expect(['bob-laptop-5', 'bob-phone-5']).toContain(final);
+    expect([first, second].map((r) => r.call.legs[0]?.answeredDevice)).toContain(final);
+    const loser = final === 'bob-phone-5' ? laptop : phone;
+    const winner = final === 'bob-phone-5' ? phone : laptop;
+    await loser.waitFor('call.updated', (d) => d.call.legs[0]?.answeredDevice === final);
+    await rejection(loser.request('media.ticket', { callId: 'switch-0005' }), 'forbidden');
+    await expect(winner.request('media.ticket', { callId: 'switch-0005' })).resolves.toBeDefined();
+    await alice.request('call.hangup', { callId: 'switch-0005' });
+    await desk.waitFor('call.ended');
+  });
 });
