@@ -66,6 +66,11 @@ export const deviceCallStateSchema = z.enum([
   'answering',
   /** We are in the call. */
   'active',
+  /**
+   * We are in the call on another device of ours: no media here; `switchHere` moves it to this
+   * device (it is then `active` here and this state on the other).
+   */
+  'elsewhere',
   /** Over, with a `DeviceEndReason`. */
   'ended',
 ]);
@@ -273,6 +278,8 @@ export const softphoneCommands = {
     result: z.object({ callId: callIdSchema }),
   },
   accept: { args: callTarget.extend({ media: mediaKindSchema }), result: z.null() },
+  /** "Switch here": a call this user is in on another device (`elsewhere`) moves to this one. */
+  switchHere: { args: callTarget, result: z.null() },
   decline: { args: callTarget, result: z.null() },
   cancel: { args: callTarget, result: z.null() },
   hangup: { args: callTarget, result: z.null() },

@@ -243,7 +243,13 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   // Conference control flows from the engine to the SFU (its media plane); admission checks and
   // media failures the other way, once both exist.
   await sfu?.start({
-    isParticipant: (callId, userId) => calls.isParticipant(callId, userId),
+    // Media follows the call's device: a ticket of a session on another device of the user
+    // (the one the call moved away from) admits nobody. A session that is gone is the ticket
+    // rules' to refuse (`unauthorized`: ask again once signed in), not this check's.
+    isParticipant: (callId, userId, sessionId) => {
+      const session = sessions.sessionsOf(userId).find((s) => s.sessionId === sessionId);
+      return calls.isParticipant(callId, userId, session?.device.id);
+    },
     mayMonitor: (callId, userId) => contactCenter.mayMonitor(callId, userId),
     onMediaFailed: (callId) => {
       calls.endCall(callId, 'media-failed');

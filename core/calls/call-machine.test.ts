@@ -4,7 +4,13 @@ import { CALL_EVENTS, CALL_STATES, type CallEvent, transition } from './call-mac
 
 /** Every (state, event) pair written out: a change to the machine must change this too. */
 const EXPECTED: Record<DeviceCallState, Partial<Record<CallEvent, DeviceCallState>>> = {
-  idle: { invite: 'dialing', incoming: 'ringing', joined: 'active', ended: 'ended' },
+  idle: {
+    invite: 'dialing',
+    incoming: 'ringing',
+    joined: 'active',
+    elsewhere: 'elsewhere',
+    ended: 'ended',
+  },
   dialing: {
     reached: 'ringback',
     joined: 'active',
@@ -16,7 +22,8 @@ const EXPECTED: Record<DeviceCallState, Partial<Record<CallEvent, DeviceCallStat
   ringback: { joined: 'active', cancel: 'ended', hangup: 'ended', ended: 'ended', failed: 'ended' },
   ringing: { accept: 'answering', joined: 'active', refuse: 'ended', ended: 'ended' },
   answering: { joined: 'active', ended: 'ended', failed: 'ended' },
-  active: { hangup: 'ended', ended: 'ended' },
+  active: { hangup: 'ended', ended: 'ended', elsewhere: 'elsewhere' },
+  elsewhere: { joined: 'active', ended: 'ended' },
   ended: {},
 };
 
@@ -34,6 +41,14 @@ describe('the client call machine', () => {
     expect(transition('ringing', 'incoming')).toBeUndefined();
     expect(transition('answering', 'incoming')).toBeUndefined();
     expect(transition('active', 'incoming')).toBeUndefined();
+  });
+
+  it('a call on another device of ours never rings, dials or hangs up here', () => {
+    for (const event of ['incoming', 'invite', 'accept', 'hangup', 'cancel'] as const) {
+      expect(transition('elsewhere', event)).toBeUndefined();
+    }
+    expect(transition('ringing', 'elsewhere')).toBeUndefined();
+    expect(transition('answering', 'elsewhere')).toBeUndefined();
   });
 
   it('has no way out of ended', () => {

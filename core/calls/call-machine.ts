@@ -14,6 +14,7 @@ export const CALL_EVENTS = [
   'incoming',
   'accept',
   'joined',
+  'elsewhere',
   'refuse',
   'cancel',
   'hangup',
@@ -23,7 +24,8 @@ export const CALL_EVENTS = [
 /**
  * - `invite` (local): we place the call.           - `reached` (server): a callee rings or was pushed.
  * - `incoming` (server): an invitation for us.      - `accept` / `refuse` (local): our answer.
- * - `joined` (server): the call is active with us in it.
+ * - `joined` (server): the call is active with us in it on this device.
+ * - `elsewhere` (server): the call is active with us in it on another device of ours.
  * - `cancel` / `hangup` (local).                    - `ended` (server): over, with a reason.
  * - `failed` (local): a request of ours failed or timed out.
  */
@@ -33,7 +35,13 @@ type Row = Partial<Record<CallEvent, DeviceCallState>>;
 
 /** Allowed transitions; a missing cell means the event changes nothing in that state. */
 const TABLE: Record<DeviceCallState, Row> = {
-  idle: { invite: 'dialing', incoming: 'ringing', joined: 'active', ended: 'ended' },
+  idle: {
+    invite: 'dialing',
+    incoming: 'ringing',
+    joined: 'active',
+    elsewhere: 'elsewhere',
+    ended: 'ended',
+  },
   dialing: {
     reached: 'ringback',
     joined: 'active',
@@ -45,7 +53,10 @@ const TABLE: Record<DeviceCallState, Row> = {
   ringback: { joined: 'active', cancel: 'ended', hangup: 'ended', ended: 'ended', failed: 'ended' },
   ringing: { accept: 'answering', joined: 'active', refuse: 'ended', ended: 'ended' },
   answering: { joined: 'active', ended: 'ended', failed: 'ended' },
-  active: { hangup: 'ended', ended: 'ended' },
+  // Another device of ours took the call ("Switch here" there): this one leaves its media.
+  active: { hangup: 'ended', ended: 'ended', elsewhere: 'elsewhere' },
+  // Only the server moves the call here (`joined`); a hang-up here would end it on the other.
+  elsewhere: { joined: 'active', ended: 'ended' },
   ended: {},
 };
 

@@ -126,6 +126,21 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     }
   }
 
+  /**
+   * "Switch here": the call we are in on another device moves to this one. The server's answer
+   * names this device, so the snapshot turns the call `active` here.
+   */
+  async moveHere(callId: string): Promise<void> {
+    const call = this.calls.get(callId);
+    if (call?.state !== 'elsewhere') return;
+    try {
+      const { call: info } = await this.signaling.request('call.moveHere', { callId });
+      this.applySnapshot(call, info);
+    } catch (error) {
+      this.failed(call, error);
+    }
+  }
+
   async refuse(callId: string, reason = 'declined'): Promise<void> {
     await this.answerAndApply(callId, 'refuse', 'declined', () =>
       this.signaling.request('call.refuse', { callId, reason }),
@@ -245,7 +260,10 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
         ? info.callerLeftAt === undefined
         : myLeg?.state === 'accepted' && myLeg.leftAt === undefined;
     if (info.state === 'active' && iAmIn) {
-      this.apply(call, 'joined');
+      // A synced call we are in on another device of ours is not joined here: this device
+      // would take its media (an echo). It shows as `elsewhere` until the user switches here.
+      const myDevice = me === info.callerId ? info.callerDevice : myLeg?.answeredDevice;
+      this.apply(call, myDevice === this.signaling.deviceId ? 'joined' : 'elsewhere');
     } else if (me === info.callerId && info.callerLeftAt !== undefined) {
       // The server took us out after our rejoin window ran out: say so, not a plain hang-up.
       this.apply(

@@ -111,6 +111,11 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
   private signedIn = false;
   private probing = false;
 
+  /** The device this client signs in as (a call's leg names the device it is in the call on). */
+  get deviceId(): string {
+    return this.options.device.id;
+  }
+
   constructor(private readonly options: SignalingClientOptions) {
     super();
   }

@@ -42,6 +42,15 @@ export class CallCommands {
     return null;
   }
 
+  /** "Switch here": the call this user is in on another device moves to this one. */
+  async switchHere(session: Session, { callId }: SoftphoneArgs<'switchHere'>): Promise<null> {
+    const call = this.find(session, callId);
+    if (call.state === 'active') return null; // Already here: a repeat.
+    this.expect(call, ['elsewhere'], 'switch here');
+    await this.run(session.calls.moveHere(callId));
+    return null;
+  }
+
   async decline(session: Session, { callId }: SoftphoneArgs<'decline'>): Promise<null> {
     const call = this.find(session, callId);
     if (call.state === 'ended') return null;
@@ -85,6 +94,7 @@ export class CallCommands {
       case 'active':
         return session.calls.hangup(call.callId);
       case 'idle':
+      case 'elsewhere': // In the call on another device: signing out here must not end it.
       case 'ended':
         return Promise.resolve();
     }

@@ -92,6 +92,12 @@ export class Softphone extends SoftphoneBase implements SoftphoneApi {
     return this.run('accept', args, (a) => this.callCommands.accept(this.requireSession(), a));
   }
 
+  switchHere(args: SoftphoneArgs<'switchHere'>): Promise<null> {
+    return this.run('switchHere', args, (a) =>
+      this.callCommands.switchHere(this.requireSession(), a),
+    );
+  }
+
   decline(args: SoftphoneArgs<'decline'>): Promise<null> {
     return this.run('decline', args, (a) => this.callCommands.decline(this.requireSession(), a));
   }

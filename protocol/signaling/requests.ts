@@ -232,6 +232,14 @@ export const requests = {
       ),
     result: z.object({ call: callInfoSchema }),
   },
+  'call.moveHere': {
+    data: z
+      .object({ callId: callIdSchema })
+      .describe(
+        'Moves the user’s place in an active call to this device (“Switch here”): the call’s frames and media go to this device from now on; the device it was on gets `call.updated` naming this one and leaves media. A repeat from the device already in the call answers the call as it is.',
+      ),
+    result: z.object({ call: callInfoSchema }),
+  },
   'call.add': {
     data: z
       .object({ callId: callIdSchema, callees: userIdList(MAX_CALLEES), ringTimeoutMs })

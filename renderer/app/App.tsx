@@ -11,6 +11,7 @@ import { Dialer } from '../screens/Dialer.js';
 import { History } from '../screens/History.js';
 import { IncomingCall, RingingWindow } from '../screens/Incoming.js';
 import { EndedSummary, OutgoingCall } from '../screens/Outgoing.js';
+import { ElsewhereCall } from '../screens/Elsewhere.js';
 import { Settings } from '../screens/Settings.js';
 import { SignIn } from '../screens/SignIn.js';
 import { CallToasts } from '../in-call/CallToasts.js';
@@ -149,6 +150,9 @@ function Shell({ tab }: { tab: Tab }) {
             />
           ))}
           {views.outgoing && <OutgoingCall call={views.outgoing} />}
+          {views.elsewhere && !views.active && (
+            <ElsewhereCall key={views.elsewhere.callId} call={views.elsewhere} />
+          )}
           {ended && !views.active && !views.outgoing && (
             <EndedSummary
               call={ended}

@@ -16,6 +16,8 @@ export const ENDED_SUMMARY_MS = 10_000;
 export interface CallViews {
   /** The call with media (answering or active); at most one is shown in full. */
   active: SoftphoneCall | undefined;
+  /** A call we are in on another device of ours: a notice with "Switch here", no media. */
+  elsewhere: SoftphoneCall | undefined;
   /** Our own invitation still ringing out. */
   outgoing: SoftphoneCall | undefined;
   /** Every invitation ringing here. */
@@ -31,6 +33,7 @@ export function callViews(snapshot: SoftphoneSnapshot, now = Date.now()): CallVi
     .sort((a, b) => (b.endedAt ?? 0) - (a.endedAt ?? 0))[0];
   return {
     active: calls.find((c) => c.state === 'active' || c.state === 'answering'),
+    elsewhere: calls.find((c) => c.state === 'elsewhere'),
     outgoing: calls.find(
       (c) => c.direction === 'outgoing' && (c.state === 'dialing' || c.state === 'ringback'),
     ),

@@ -68,6 +68,7 @@ export class MemorySoftphone implements SoftphoneApi {
   decline = (a: object) => this.record('decline', a, null);
   cancel = (a: object) => this.record('cancel', a, null);
   hangup = (a: object) => this.record('hangup', a, null);
+  switchHere = (a: object) => this.record('switchHere', a, null);
   addParticipants = (a: object) => this.record('addParticipants', a, null);
   control = (a: object) => this.record('control', a, null);
   mediaTicket = (a: object) =>

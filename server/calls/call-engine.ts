@@ -216,6 +216,32 @@ export class CallEngine {
     return call.info;
   }
 
+  /**
+   * "Switch here": the user is in the active call on another device of theirs and moves it to
+   * this one. Only the user's own place moves (another user gets `not-found`, like any call they
+   * were never in); a repeat from the device already in the call changes nothing.
+   */
+  moveHere(actor: Actor, callId: string): CallInfo {
+    const call = this.liveVisibleTo(actor, callId);
+    const { info } = call;
+    const inCallOn = presentParticipants(info).find((p) => p.userId === actor.userId)?.deviceId;
+    if (inCallOn === undefined) throw invalidState(info, 'you are not in this call');
+    if (inCallOn === actor.device.id) return info;
+    if (info.state !== 'active') throw invalidState(info, 'the call is not in progress');
+    this.steps.moveToDevice(call, actor.userId, actor.device.id);
+    // The old device's media leaves now rather than when its client reacts: one device of a
+    // user is in the room at a time (no echo), and `left` does not open a rejoin window.
+    this.o.media.participantLeft(callId, actor.userId, 'left');
+    this.steps.log(
+      info,
+      { userId: actor.userId, from: inCallOn, to: actor.device.id },
+      'call moved here',
+    );
+    // The old device is no participant any more: told like someone who just left.
+    this.steps.afterChange(call, { userId: actor.userId, deviceId: inCallOn });
+    return info;
+  }
+
   /** A participant invites more users into the call. */
   add(
     actor: Actor,
@@ -439,10 +465,17 @@ export class CallEngine {
     return this.registry.isHeld(callId);
   }
 
-  /** Is the user a present participant of this live call (for media admission)? */
-  isParticipant(callId: string, userId: UserId): boolean {
+  /**
+   * Is the user a present participant of this live call (for media admission)? With `deviceId`:
+   * in the call on that device (a user's other devices are not admitted to its media).
+   */
+  isParticipant(callId: string, userId: UserId, deviceId?: string): boolean {
     const call = this.live(callId);
-    return call !== undefined && isPresent(call.info, userId);
+    if (call === undefined || !isPresent(call.info, userId)) return false;
+    if (deviceId === undefined) return true;
+    return presentParticipants(call.info).some(
+      (p) => p.userId === userId && p.deviceId === deviceId,
+    );
   }
 
   /** A device came online: it rings for every invitation still pending for its user. */

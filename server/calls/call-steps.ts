@@ -313,8 +313,8 @@ export class CallSteps {
     // The call outlived that leaving: whoever left is out of it, and not told of its later end.
     delete call.lastLeft;
     this.o.liveCalls.save(info);
-    const audience = presentParticipants(info);
-    if (alsoTell) audience.push(alsoTell);
+    const audience = this.withOtherDevices(info, presentParticipants(info));
+    if (alsoTell && !audience.some((p) => sameDevice(p, alsoTell))) audience.push(alsoTell);
     for (const p of audience) call.outbox.sendCall(p.userId, p.deviceId, callUpdated);
     call.outbox.flush(this.o.router, this.snapshots.publish(info));
     this.o.partiesChanged?.(partiesOf(info));
@@ -324,8 +324,9 @@ export class CallSteps {
   end(call: LiveCall, reason: CallEndReason, at = this.now()): void {
     const { info } = call;
     this.cancelLegs(call, pendingLegs(info));
-    const audience = presentParticipants(info);
-    if (call.lastLeft) audience.push(call.lastLeft);
+    const audience = this.withOtherDevices(info, presentParticipants(info));
+    const { lastLeft } = call;
+    if (lastLeft && !audience.some((p) => sameDevice(p, lastLeft))) audience.push(lastLeft);
     this.setCallState(call, 'end');
     info.endedAt = at;
     info.endReason = reason;
@@ -348,6 +349,27 @@ export class CallSteps {
     this.o.observer.callEnded(record);
     this.o.partiesChanged?.(partiesOf(info));
     this.log(info, { reason, durationSec: record.durationSec }, 'call ended');
+  }
+
+  /**
+   * An active call's participants on every device they are signed in on: the devices not in the
+   * call show it as "in a call on another device" (issue 14), and must hear of its changes and
+   * end (a switch, a hang-up) to show it right. A ringing call stays with the devices in it.
+   */
+  private withOtherDevices(
+    info: CallInfo,
+    present: { userId: UserId; deviceId: string }[],
+  ): { userId: UserId; deviceId: string }[] {
+    if (info.state !== 'active') return present;
+    const out = [...present];
+    for (const { userId } of present) {
+      for (const deviceId of this.o.devicesOf(userId)) {
+        if (!out.some((p) => p.userId === userId && p.deviceId === deviceId)) {
+          out.push({ userId, deviceId });
+        }
+      }
+    }
+    return out;
   }
 
   stopRinging(call: LiveCall, userId: UserId, reason: RingEndReason, except?: string): void {
@@ -431,6 +453,11 @@ export class CallSteps {
 /** The `call.updated` frame, made from the call's text. */
 const callUpdated: CallFrame = (json) =>
   encodeEventJson('call.updated', jsonObjectWith('call', json, {}));
+
+const sameDevice = (
+  a: { userId: UserId; deviceId: string },
+  b: { userId: UserId; deviceId: string },
+): boolean => a.userId === b.userId && a.deviceId === b.deviceId;
 
 /** Everyone a call ever involved: its caller and every callee. */
 const partiesOf = (info: CallInfo): UserId[] => [info.callerId, ...info.legs.map((l) => l.userId)];

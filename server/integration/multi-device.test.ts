@@ -42,12 +42,15 @@ describe('a callee signed in on several devices', () => {
 
     const active = await alice.waitFor('call.updated', (d) => d.call.state === 'active');
     expect(active.call.legs[0]).toMatchObject({ state: 'accepted', answeredDevice: 'bob-laptop' });
-    // Only the answering device takes part in the call from now on.
+    // Only the answering device takes part in the call from now on; Bob's other devices hear of
+    // it (they show it as in a call on another device) and of its end.
+    await expect(desk.request('media.ticket', { callId: 'multi-0001' })).rejects.toThrow();
     await alice.request('call.hangup', { callId: 'multi-0001' });
     await laptop.waitFor('call.ended');
-    await settled(desk, phone);
-    expect(desk.received('call.ended')).toEqual([]);
-    expect(phone.received('call.ended')).toEqual([]);
+    for (const other of [desk, phone]) {
+      const ended = await other.waitFor('call.ended');
+      expect(ended.call.legs[0]).toMatchObject({ answeredDevice: 'bob-laptop' });
+    }
   });
 
   it('stops ringing on the other devices as refused-elsewhere when one refuses', async () => {

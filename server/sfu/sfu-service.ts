@@ -29,8 +29,11 @@ export interface SfuServiceOptions {
  * to `start`, once both exist, so neither needs the other at construction.
  */
 export interface SfuCallAuthority {
-  /** Is the user a present participant of this live call? (`CallEngine.isParticipant`) */
-  isParticipant(callId: string, userId: UserId): boolean;
+  /**
+   * Is the user a present participant of this live call? (`CallEngine.isParticipant`) With
+   * `sessionId` (the ticket's): in the call on that session's device.
+   */
+  isParticipant(callId: string, userId: UserId, sessionId?: string): boolean;
   /** May this user monitor the call as a supervisor (`listen`/`whisper`/`barge` tickets)? */
   mayMonitor?(callId: string, userId: UserId): boolean;
   /** Media did not connect in time: end the call (`CallEngine.endCall(callId, 'media-failed')`). */
@@ -297,13 +300,14 @@ export class SfuService implements MediaPlane {
     const { callId, userId } = claims;
     const monitor = monitorRole(claims);
     for (let attempt = 1; ; attempt++) {
-      this.assertAdmissible(callId, userId, monitor);
+      this.assertAdmissible(callId, userId, monitor, claims.sessionId);
       // Spent before the first await: of two sockets presenting one ticket, one gets in.
       if (attempt === 1) this.tickets.spend(claims);
       const media = this.media(callId);
       const room = await this.roomFor(media);
-      // The call may have ended, or the user been removed, while the room was being made.
-      this.assertAdmissible(callId, userId, monitor);
+      // The call may have ended, the user been removed or moved the call to another device,
+      // while the room was being made.
+      this.assertAdmissible(callId, userId, monitor, claims.sessionId);
       if (room.closed || this.calls.get(callId) !== media) {
         if (attempt < JOIN_ATTEMPTS) continue;
         throw new ProtocolError('invalid-state', 'the media room is being rebuilt; join again');
@@ -312,7 +316,12 @@ export class SfuService implements MediaPlane {
     }
   }
 
-  private assertAdmissible(callId: string, userId: UserId, monitor?: MonitorRole): void {
+  private assertAdmissible(
+    callId: string,
+    userId: UserId,
+    monitor: MonitorRole | undefined,
+    sessionId: string | undefined,
+  ): void {
     if (this.state !== 'started') {
       throw new ProtocolError('server-shutting-down', 'the server is stopping');
     }
@@ -322,8 +331,8 @@ export class SfuService implements MediaPlane {
       }
       return;
     }
-    if (!this.callAuthority().isParticipant(callId, userId)) {
-      throw new ProtocolError('forbidden', 'not a participant of this call');
+    if (!this.callAuthority().isParticipant(callId, userId, sessionId)) {
+      throw new ProtocolError('forbidden', 'not a participant of this call on this device');
     }
   }
 

@@ -125,6 +125,7 @@ export class FrameFactory {
       'call.cancel': () => ({ callId: callId(), callees: maybe(0.3, () => this.users(2)) }),
       'call.hangup': () => ({ callId: callId() }),
       'call.add': () => ({ callId: callId(), callees: this.users(2) }),
+      'call.moveHere': () => ({ callId: callId() }),
       'call.control': () =>
         rng.pick([
           () => ({

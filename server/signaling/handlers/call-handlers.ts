@@ -14,6 +14,7 @@ type CallRequest =
   | 'call.cancel'
   | 'call.hangup'
   | 'call.add'
+  | 'call.moveHere'
   | 'call.control'
   | 'call.list'
   | 'media.ticket';
@@ -59,6 +60,8 @@ export const callHandlers: HandlerTable<CallRequest> = {
     callResult(services.calls, services.calls.cancel(session, callId, callees)),
   'call.hangup': ({ session, services }, { callId }) =>
     callResult(services.calls, services.calls.hangup(session, callId)),
+  'call.moveHere': ({ session, services }, { callId }) =>
+    callResult(services.calls, services.calls.moveHere(session, callId)),
   'call.add': async ({ session, services }, data) => {
     const { calls, stores, presence } = services;
     const checks = await resolveCalleeChecks(
