@@ -619,6 +619,8 @@ describe('callsToEnd', () => {
             incoming('b', 'answering'),
             outgoing('c', 'dialing'),
             incoming('d', 'idle'),
+            // On another device of the user: quitting this one leaves the call going there.
+            incoming('e', 'elsewhere'),
           ],
         }),
       ),

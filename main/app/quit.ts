@@ -24,6 +24,8 @@ export function callsToEnd(snapshot: SoftphoneSnapshot): QuitStep[] {
       case 'active':
         steps.push({ command: 'hangup', callId: call.callId });
         break;
+      // 'elsewhere': in a call on another device of the user; quitting here must not end it there.
+      case 'elsewhere':
       case 'idle':
       case 'ended':
         break;
