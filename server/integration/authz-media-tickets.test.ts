@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SfuTestClient, errorCodeOf } from '../sfu/testing/sfu-test-client.js';
-import type { TestClient } from '../testing/test-client.js';
-import { Scenario, rejection } from './support.js';
+import { Scenario, answeredCall, rejection } from './support.js';
 
 /**
  * Media tickets on the real server and the real SFU: a ticket admits once, only while the
@@ -17,17 +16,11 @@ afterAll(async () => {
   await s.dispose();
 });
 
-async function activeCall(alice: TestClient, bob: TestClient, callId: string): Promise<void> {
-  await alice.request('call.invite', { callId, callees: ['bob'], media: 'audio' });
-  await bob.waitFor('call.incoming', (d) => d.call.callId === callId);
-  await bob.request('call.accept', { callId });
-}
-
 describe('media tickets', () => {
   it('admit once: a replay from another socket is refused and the owner stays in', async () => {
     const alice = await s.signIn('alice', 'alice-a');
     const bob = await s.signIn('bob', 'bob-a');
-    await activeCall(alice, bob, 'ticket-replay-1');
+    await answeredCall(alice, bob, 'bob', 'ticket-replay-1');
     const { ticket, sfuUrl } = await bob.request('media.ticket', { callId: 'ticket-replay-1' });
     const owner = await SfuTestClient.join(sfuUrl, ticket);
     expect(owner.joined.userId).toBe('bob');
@@ -52,7 +45,7 @@ describe('media tickets', () => {
   it('admit nobody once the session that asked for them is gone', async () => {
     const alice = await s.signIn('alice', 'alice-b');
     const bob = await s.signIn('bob', 'bob-b');
-    await activeCall(alice, bob, 'ticket-session-1');
+    await answeredCall(alice, bob, 'bob', 'ticket-session-1');
     const { ticket, sfuUrl } = await bob.request('media.ticket', { callId: 'ticket-session-1' });
     // Bob's device signs in again: the old session is replaced, its ticket void.
     const again = await s.signIn('bob', 'bob-b');
@@ -71,7 +64,7 @@ describe('media tickets', () => {
     const alice = await s.signIn('alice', 'alice-c');
     const bob = await s.signIn('bob', 'bob-desk');
     const phone = await s.signIn('bob', 'bob-phone');
-    await activeCall(alice, bob, 'ticket-device-1');
+    await answeredCall(alice, bob, 'bob', 'ticket-device-1');
     await rejection(phone.request('media.ticket', { callId: 'ticket-device-1' }), 'forbidden');
     await expect(bob.request('media.ticket', { callId: 'ticket-device-1' })).resolves.toBeDefined();
     await alice.request('call.hangup', { callId: 'ticket-device-1' });

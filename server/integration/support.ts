@@ -145,6 +145,18 @@ const capitalise = (id: string): string => id.charAt(0).toUpperCase() + id.slice
  * socket in order, so any event it sent a client before handling the ping has then arrived: a
  * way to assert that something did not happen without sleeping.
  */
+/** `caller` calls `callee` (audio) and `callee` answers: an active one-to-one call. */
+export async function answeredCall(
+  caller: TestClient,
+  callee: TestClient,
+  calleeId: string,
+  callId: string,
+): Promise<void> {
+  await caller.request('call.invite', { callId, callees: [calleeId], media: 'audio' });
+  await callee.waitFor('call.incoming', (d) => d.call.callId === callId);
+  await callee.request('call.accept', { callId });
+}
+
 export async function settled(...clients: TestClient[]): Promise<void> {
   await Promise.all(clients.map((c) => c.request('ping', {})));
 }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SfuTestClient, errorCodeOf } from '../sfu/testing/sfu-test-client.js';
-import type { TestClient } from '../testing/test-client.js';
-import { Scenario, rejection } from './support.js';
+import { Scenario, answeredCall, rejection } from './support.js';
 
 /**
  * "Switch here" (issue 14): one device of a user is in a call at a time. A second device of the
@@ -21,17 +20,11 @@ afterAll(async () => {
   await s.dispose();
 });
 
-async function activeCall(alice: TestClient, bob: TestClient, callId: string): Promise<void> {
-  await alice.request('call.invite', { callId, callees: ['bob'], media: 'audio' });
-  await bob.waitFor('call.incoming', (d) => d.call.callId === callId);
-  await bob.request('call.accept', { callId });
-}
-
 describe('call.moveHere', () => {
   it('moves the leg to the asking device; the old one is told and its media leaves', async () => {
     const alice = await s.signIn('alice', 'alice-1');
     const desk = await s.signIn('bob', 'bob-desk-1');
-    await activeCall(alice, desk, 'switch-0001');
+    await answeredCall(alice, desk, 'bob', 'switch-0001');
     const old = await desk.request('media.ticket', { callId: 'switch-0001' });
     const deskMedia = await SfuTestClient.join(old.sfuUrl, old.ticket);
     expect(deskMedia.joined.userId).toBe('bob');
@@ -78,7 +71,7 @@ describe('call.moveHere', () => {
   it('a ticket the old device got before the move admits nobody after it', async () => {
     const alice = await s.signIn('alice', 'alice-2');
     const desk = await s.signIn('bob', 'bob-desk-2');
-    await activeCall(alice, desk, 'switch-0002');
+    await answeredCall(alice, desk, 'bob', 'switch-0002');
     const old = await desk.request('media.ticket', { callId: 'switch-0002' });
     const laptop = await s.signIn('bob', 'bob-laptop-2');
     await laptop.request('call.moveHere', { callId: 'switch-0002' });
@@ -92,7 +85,7 @@ describe('call.moveHere', () => {
   it('is refused to another user and to someone not in the call', async () => {
     const alice = await s.signIn('alice', 'alice-3');
     const desk = await s.signIn('bob', 'bob-desk-3');
-    await activeCall(alice, desk, 'switch-0003');
+    await answeredCall(alice, desk, 'bob', 'switch-0003');
     const carol = await s.signIn('carol', 'carol-3');
     await rejection(carol.request('call.moveHere', { callId: 'switch-0003' }), 'not-found');
     // Alice is in the call as its caller on her own device: she cannot take Bob's place.
@@ -112,7 +105,7 @@ describe('call.moveHere', () => {
   it('the caller switches too', async () => {
     const alice = await s.signIn('alice', 'alice-4');
     const bob = await s.signIn('bob', 'bob-4');
-    await activeCall(alice, bob, 'switch-0004');
+    await answeredCall(alice, bob, 'bob', 'switch-0004');
     const alicePhone = await s.signIn('alice', 'alice-phone-4');
     const moved = await alicePhone.request('call.moveHere', { callId: 'switch-0004' });
     expect(moved.call.callerDevice).toBe('alice-phone-4');
@@ -124,7 +117,7 @@ describe('call.moveHere', () => {
   it('two devices switching at once: the one the server takes second has the call', async () => {
     const alice = await s.signIn('alice', 'alice-5');
     const desk = await s.signIn('bob', 'bob-desk-5');
-    await activeCall(alice, desk, 'switch-0005');
+    await answeredCall(alice, desk, 'bob', 'switch-0005');
     const laptop = await s.signIn('bob', 'bob-laptop-5');
     const phone = await s.signIn('bob', 'bob-phone-5');
     const [first, second] = await Promise.all([
