@@ -2,15 +2,14 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleForBrowser } from '../../e2e/support/bundle.js';
-import { chromiumMissingReason, launchChromium } from '../../e2e/support/chromium.js';
+import { chromiumSkipReason, launchChromium } from '../../e2e/support/chromium.js';
 import type { SoftphoneSnapshot } from '../../protocol/index.js';
 import type { Route } from '../../server/http/http-kit.js';
 import { type TestServer, startTestServer } from '../../server/testing/test-server.js';
 import type { Softphone } from './softphone.js';
 import { closePhones, password, testPhone } from './testing/softphone-fixture.js';
 
-const missing = chromiumMissingReason();
-if (missing) console.log(`softphone browser suite skipped: ${missing}`);
+const missing = chromiumSkipReason('softphone browser suite');
 
 declare const window: {
   harness: { softphone: Softphone; snapshots: SoftphoneSnapshot[]; errors: string[] };

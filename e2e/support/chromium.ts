@@ -12,6 +12,16 @@ export function chromiumMissingReason(): string | undefined {
 }
 
 /**
+ * For a Vitest suite that needs Chromium: the reason it cannot run here, printed once as the
+ * suite's skip reason (a skip must say why), or undefined when it can.
+ */
+export function chromiumSkipReason(suite: string): string | undefined {
+  const missing = chromiumMissingReason();
+  if (missing) process.stdout.write(`${suite} skipped: ${missing}\n`);
+  return missing;
+}
+
+/**
  * Chromium's switches for every browser test: fake camera and microphone, and the background
  * networking that this machine's closed network would refuse turned off. playwright.config.ts
  * launches the browser suites' Chromium with them too.

@@ -2,11 +2,10 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleForBrowser } from '../../e2e/support/bundle.js';
-import { chromiumMissingReason, launchChromium } from '../../e2e/support/chromium.js';
+import { chromiumSkipReason, launchChromium } from '../../e2e/support/chromium.js';
 
 /** The press-a-key hotkey field in real Chromium: real key events, real focus. */
-const missing = chromiumMissingReason();
-if (missing) console.log(`hotkey capture suite skipped: ${missing}`);
+const missing = chromiumSkipReason('hotkey capture suite');
 
 declare const window: { saved: string[] };
 

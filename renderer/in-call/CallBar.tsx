@@ -9,6 +9,7 @@ import {
   Video,
   VideoOff,
 } from 'lucide-react';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /** One panel the bar opens (participants on a narrow window, devices always). */
@@ -82,31 +83,19 @@ export function CallBar(props: CallBarProps) {
         </Toggle.Root>
       )}
       {participants && (
-        <button
-          type="button"
-          className="bar-button"
-          aria-label={t('callScreen.participants')}
-          aria-expanded={participants.open}
-          aria-controls={participants.id}
-          onClick={participants.toggle}
-          data-control="participants"
-        >
-          <Users aria-hidden="true" />
-          <span className="bar-label">{t('callScreen.participants')}</span>
-        </button>
+        <PanelButton
+          panel={participants}
+          label={t('callScreen.participants')}
+          control="participants"
+          icon={<Users aria-hidden="true" />}
+        />
       )}
-      <button
-        type="button"
-        className="bar-button"
-        aria-label={t('callScreen.devices')}
-        aria-expanded={devices.open}
-        aria-controls={devices.id}
-        onClick={devices.toggle}
-        data-control="devices"
-      >
-        <SlidersHorizontal aria-hidden="true" />
-        <span className="bar-label">{t('callScreen.devices')}</span>
-      </button>
+      <PanelButton
+        panel={devices}
+        label={t('callScreen.devices')}
+        control="devices"
+        icon={<SlidersHorizontal aria-hidden="true" />}
+      />
       <button
         type="button"
         className="bar-button hangup"
@@ -118,5 +107,23 @@ export function CallBar(props: CallBarProps) {
         <span className="bar-label">{t('callScreen.hangup')}</span>
       </button>
     </div>
+  );
+}
+
+/** A bar button that opens and closes one of the call's panels (a disclosure, not a toggle). */
+function PanelButton(props: { panel: BarPanel; label: string; control: string; icon: ReactNode }) {
+  return (
+    <button
+      type="button"
+      className="bar-button"
+      aria-label={props.label}
+      aria-expanded={props.panel.open}
+      aria-controls={props.panel.id}
+      onClick={props.panel.toggle}
+      data-control={props.control}
+    >
+      {props.icon}
+      <span className="bar-label">{props.label}</span>
+    </button>
   );
 }
