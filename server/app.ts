@@ -17,6 +17,7 @@ import { adminRoutes } from './http/admin-routes.js';
 import { authRoutes } from './http/auth-routes.js';
 import { staticRoute } from './http/static-route.js';
 import { AddressConnections } from './http/address-connections.js';
+import { TrustedProxies } from './http/client-address.js';
 import {
   HttpError,
   type Route,
@@ -267,8 +268,9 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   await outbox.resume();
   await contactCenter.adoptRestored();
 
+  const proxies = new TrustedProxies(config.limits.trustedProxies);
   const routes: Route[] = [
-    authRoutes(services),
+    authRoutes(services, (req) => proxies.clientAddress(req)),
     contactCenterAdminRoutes(services),
     adminRoutes(services),
     ...(options.routes ?? []),
@@ -310,7 +312,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     perMessageDeflate: false,
   });
   let shuttingDown = false;
-  const byAddress = new AddressConnections(config.limits.connectionsPerAddress);
+  const byAddress = new AddressConnections(config.limits.connectionsPerAddress, proxies);
   http.on(config.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
     byAddress.track(socket);
   });
@@ -341,8 +343,14 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
         refuseUpgrade(socket, 400);
         return;
       }
+      if (proxies.isTrusted(socket.remoteAddress)) {
+        byAddress.trackForwarded(socket, proxies.clientAddress(req));
+      }
       if (byAddress.isOverCap(socket)) {
-        logger.warn({ address: socket.remoteAddress }, 'connections per address over the cap');
+        logger.warn(
+          { address: proxies.clientAddress(req) },
+          'connections per address over the cap',
+        );
         refuseUpgrade(socket, 503);
         return;
       }

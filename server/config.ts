@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { sfuConfigSchema } from './sfu/sfu-config.js';
+import { parseAddressRange } from './http/client-address.js';
 
 /**
  * Server configuration: built-in defaults, overridden by a JSON file (`--config` or
@@ -182,6 +183,16 @@ export const configSchema = z.object({
         .describe(
           'Open connections (HTTP and WebSocket) from one client address; over it 429 (503 on an upgrade). High: every device of an office behind one NAT address shares it.',
         ),
+      trustedProxies: z
+        .array(
+          z.string().refine((entry) => parseAddressRange(entry) !== undefined, {
+            message: 'an IP address or CIDR range, e.g. 10.0.0.5 or 10.0.0.0/24',
+          }),
+        )
+        .default([])
+        .describe(
+          'Load balancers in front of the server (addresses or CIDR ranges). Connections from them are counted, and sign-in attempts limited, by the client address they forward in X-Forwarded-For (its rightmost untrusted entry) instead of their own. Leave empty when clients connect directly: the header is then ignored.',
+        ),
       devicesPerUser: z
         .number()
         .int()
@@ -211,6 +222,7 @@ export const configSchema = z.object({
     })
     .default({
       connectionsPerAddress: 2_000,
+      trustedProxies: [],
       devicesPerUser: 20,
       headersTimeoutMs: 20_000,
       requestTimeoutMs: 60_000,
