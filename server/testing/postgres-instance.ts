@@ -97,6 +97,12 @@ export class PostgresInstance {
     await this.stopProcess(signal);
   }
 
+  /** For exit handlers, which cannot wait: SIGKILL (its backends follow) and the data removed. */
+  killNow(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
   async stop(): Promise<void> {
     // SIGINT: "fast" shutdown, clients disconnected at once (SIGTERM waits for them).
     await this.stopProcess('SIGINT');
