@@ -38,7 +38,7 @@ import { HeartbeatSweep } from './signaling/heartbeat.js';
 import { SentMessages } from './signaling/sent-messages.js';
 import { SessionEvents } from './signaling/session-events.js';
 import { LocalMessageRouter, LocalSessionRegistry } from './signaling/sessions.js';
-import { dataFile, openSqliteStores } from './store/sqlite/index.js';
+import { openStores } from './store/open-stores.js';
 import type { Stores } from './store/types.js';
 import { TokenService } from './tokens.js';
 import { WebhookSender, createWebhookSender } from './webhooks/index.js';
@@ -133,7 +133,7 @@ function callObserver(outbox: WebhookOutbox, metrics: Metrics): CallObserver {
 
 export async function startServer(options: StartOptions): Promise<TrayphoneServer> {
   const { config, logger } = options;
-  const stores = openSqliteStores({ file: dataFile(config.dataDir), logger });
+  const stores = await openStores(config, logger);
   const metrics = createMetrics();
   const webhooks = createWebhookSender(config.webhook, logger);
   const outbox = new WebhookOutbox({
