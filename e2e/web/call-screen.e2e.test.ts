@@ -81,6 +81,12 @@ async function uncovered(target: Locator): Promise<boolean> {
   });
 }
 
+/** How often the call screen names its connection quality, in what a person reads. */
+const qualityShown = (user: UserPage) =>
+  inCall(user).evaluate(
+    (el) => ((el as HTMLElement).innerText.match(/\b(Good|Fair|Poor|Measuring…)/g) ?? []).length,
+  );
+
 const bar = (user: UserPage) => user.page.locator('.call-bar-slot [role=toolbar]');
 const barButton = (user: UserPage, name: string) =>
   bar(user).getByRole('button', { name, exact: true });
@@ -148,6 +154,9 @@ test.describe('the call screen in Chromium', () => {
       // A 1:1 has no moderator controls, for the moderator (the caller) either.
       expect(await user.page.locator('[data-testid=moderator-menu]').count()).toBe(0);
       expect(await user.page.getByRole('button', { name: 'End for all' }).count()).toBe(0);
+      // A video call has no avatar line: its quality is in the header, once.
+      expect(await qualityShown(user), `${user.userId}: quality shown`).toBe(1);
+      expect(await user.page.locator('.in-call-header [data-quality]').count()).toBe(1);
     }
     await expect.poll(() => title(alice).textContent()).toMatch(/^Bob · \d:\d\d$/);
     await expect.poll(() => title(bob).textContent()).toMatch(/^Alice · \d:\d\d$/);
@@ -236,6 +245,12 @@ test.describe('the call screen in Chromium', () => {
     for (const name of ['Hang up', 'Mute'])
       expect(await inView(alice, barButton(alice, name)), name).toBe(true);
     await expect.poll(() => title(alice).textContent()).toMatch(/^Carol · \d:\d\d$/);
+    // The quality once, beside the timer under the avatar; not again in the header.
+    for (const user of [alice, carol]) {
+      expect(await qualityShown(user), `${user.userId}: quality shown`).toBe(1);
+      expect(await user.page.locator('.audio-meta [data-quality]').count()).toBe(1);
+      expect(await user.page.locator('.in-call-header [data-quality]').count()).toBe(0);
+    }
 
     // Carol's own mute shows on her avatar for Alice.
     await barButton(carol, 'Mute').click();
