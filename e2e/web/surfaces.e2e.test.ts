@@ -236,6 +236,18 @@ test.describe('surfaces at their real sizes', () => {
       for (const media of ['audio', 'video'] as const) {
         await dial(alice, 'bob', media, lang);
         await incoming(bob).waitFor();
+        // The caller's card while it rings: who is called, and Cancel on screen.
+        const outgoing = alice.page.locator('section.outgoing');
+        await outgoing.waitFor();
+        for (const size of [MAIN, WIDE]) {
+          await alice.page.setViewportSize(size);
+          const name = `outgoing-${media}-${sizeName(size)}-${lang}`;
+          expect(await outgoing.textContent(), `${name}: callee named`).toContain('Bob');
+          const cancel = outgoing.locator('button.danger');
+          expect(await inViewport(cancel), `${name}: cancel`).toBe(true);
+          await checkSurface(alice.page, name, media === 'audio');
+        }
+        await alice.page.setViewportSize(MAIN);
         await incoming(bob).locator('button.accept').click();
         await inCall(alice).waitFor();
         await inCall(bob).waitFor();
@@ -317,6 +329,9 @@ test.describe('surfaces at their real sizes', () => {
         // The last directory answer stays, greyed, instead of "Nobody found".
         await alice.page.locator('ul.contact-list.stale li.contact-row[data-user=bob]').waitFor();
         await checkSurface(alice.page, `offline-${sizeName(MAIN)}-${lang}`);
+        await alice.page.setViewportSize(WIDE);
+        await checkSurface(alice.page, `offline-${sizeName(WIDE)}-${lang}`);
+        await alice.page.setViewportSize(MAIN);
         let dueAt = await longBackoff();
         const waited = [Date.now() - offlineAt];
         down = false;

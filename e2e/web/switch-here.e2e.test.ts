@@ -2,6 +2,7 @@ import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { chromiumMissingReason } from '../support/chromium.js';
 import { expect, test } from '../support/test.js';
+import { axeSerious, horizontalOverflow, inViewport } from './surface-checks.js';
 import {
   type UserPage,
   type WebWorld,
@@ -88,6 +89,10 @@ test.describe('Switch here in Chromium', () => {
     expect(await elsewhere(laptop).getAttribute('data-call')).toBe(callId);
     expect(await inCall(laptop).count()).toBe(0);
     expect(await openPeerConnections(laptop)).toBe(0);
+    // A surface of issue 14 like the others: nothing overflows, axe finds nothing serious.
+    expect(await horizontalOverflow(laptop.page)).toBeLessThanOrEqual(0);
+    expect(await inViewport(laptop.page.getByRole('button', { name: 'Switch here' }))).toBe(true);
+    expect(await axeSerious(laptop.page)).toEqual([]);
     await laptop.page.screenshot({ path: path.join(SHOTS, 'elsewhere-420x700.png') });
 
     const clicked = Date.now();
