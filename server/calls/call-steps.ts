@@ -327,6 +327,14 @@ export class CallSteps {
     const audience = this.withOtherDevices(info, presentParticipants(info));
     const { lastLeft } = call;
     if (lastLeft && !audience.some((p) => sameDevice(p, lastLeft))) audience.push(lastLeft);
+    // The one who left and ended it may have other devices showing the call (`elsewhere`, a
+    // device it was switched away from): they hear of the end too, or show it for ever.
+    if (lastLeft && info.state === 'active') {
+      for (const deviceId of this.o.devicesOf(lastLeft.userId)) {
+        const device = { userId: lastLeft.userId, deviceId };
+        if (!audience.some((p) => sameDevice(p, device))) audience.push(device);
+      }
+    }
     this.setCallState(call, 'end');
     info.endedAt = at;
     info.endReason = reason;

@@ -61,9 +61,11 @@ describe('call.moveHere', () => {
     expect(s.t.sfu().roomOf('switch-0001')?.peer('bob')).toBeDefined();
     expect(desk.received('call.updated').length).toBe(before);
 
-    // Hang-up from the new device ends the call for both sides.
+    // Hang-up from the new device ends the call for both sides, and the device Bob switched
+    // away from hears of it too (it shows the call as elsewhere until then).
     await laptop.request('call.hangup', { callId: 'switch-0001' });
     await alice.waitFor('call.ended');
+    await desk.waitFor('call.ended', (d) => d.call.callId === 'switch-0001');
     await deskMedia.client.close();
     await laptopMedia.client.close();
   });
