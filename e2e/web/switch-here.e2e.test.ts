@@ -86,6 +86,7 @@ test.describe('Switch here in Chromium', () => {
     // The laptop: the call is on another device, and it has joined no media.
     await elsewhere(laptop).waitFor();
     expect(await elsewhere(laptop).textContent()).toContain('In a call on another device');
+    expect(await elsewhere(laptop).textContent()).toContain('With Alice');
     expect(await elsewhere(laptop).getAttribute('data-call')).toBe(callId);
     expect(await inCall(laptop).count()).toBe(0);
     expect(await openPeerConnections(laptop)).toBe(0);
