@@ -103,6 +103,7 @@ async function main(options: BenchOptions): Promise<void> {
     if (c.failed > 0) console.log(`  sign-in failures: ${c.failed} ${JSON.stringify(c.errors)}`);
   assertServerAlive(server);
   if (signedIn < 2) throw new Error('fewer than two users signed in');
+  if (signedIn < users) console.log(`warning: only ${signedIn} of ${users} users signed in`);
 
   const ctx: StepContext = { serverPid: server.pid, generators, windowsUs: [] };
   let idle: IdleResult | undefined;
