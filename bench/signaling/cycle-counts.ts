@@ -1,7 +1,7 @@
 /**
  * Load-independent costs of one call cycle (invite → incoming → ack + accept → active → hangup →
  * ended on both), for proving an optimisation on a machine that others share:
- *   npm run bench:signaling:counts [-- --cycles N] [--no-strace]
+ *   npm run bench:signaling:counts [-- --cycles N] [--no-strace] [--no-webhooks]
  * Two users, one cycle at a time (so nothing batches across cycles: the worst case per cycle),
  * with the server as its own process and webhooks configured. Prints, per cycle: the frames and
  * bytes each device receives (by type), the server's CPU ms (user + system, /proc), and, under
@@ -165,7 +165,11 @@ function readStrace(
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { cycles: { type: 'string' }, 'no-strace': { type: 'boolean' } },
+    options: {
+      cycles: { type: 'string' },
+      'no-strace': { type: 'boolean' },
+      'no-webhooks': { type: 'boolean' },
+    },
   });
   const cycles = Math.max(10, Number(values.cycles ?? 300));
   let webhooks = 0;
@@ -182,12 +186,14 @@ async function main(): Promise<void> {
   const server = await startServerProcess({
     cwd: REPO_ROOT,
     profile: false,
-    configOverrides: {
-      webhook: {
-        url: `http://127.0.0.1:${hookPort}/webhooks`,
-        secret: 'bench-webhook-secret-0123456789abcdef',
-      },
-    },
+    configOverrides: values['no-webhooks']
+      ? {}
+      : {
+          webhook: {
+            url: `http://127.0.0.1:${hookPort}/webhooks`,
+            secret: 'bench-webhook-secret-0123456789abcdef',
+          },
+        },
   });
   try {
     const ids = [benchUserId(0), benchUserId(1)];

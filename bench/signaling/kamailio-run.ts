@@ -256,7 +256,7 @@ export async function runKamailioStep(
 }
 
 /** SIPp's -trace_stat file: one row a second, `;`-separated, cumulative counters ending in (C). */
-function readUacStats(
+export function readUacStats(
   file: string,
   rate: number,
   windowSec: number,
