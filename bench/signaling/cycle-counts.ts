@@ -1,7 +1,7 @@
 /**
  * Load-independent costs of one call cycle (invite → incoming → ack + accept → active → hangup →
  * ended on both), for proving an optimisation on a machine that others share:
- *   npm run bench:signaling:counts [-- --cycles N] [--no-strace] [--no-webhooks]
+ *   npm run bench:signaling:counts [-- --cycles N] [--no-strace] [--no-webhooks] [--profile]
  * Two users, one cycle at a time (so nothing batches across cycles: the worst case per cycle),
  * with the server as its own process and webhooks configured. Prints, per cycle: the frames and
  * bytes each device receives (by type), the server's CPU ms (user + system, /proc), and, under
@@ -19,6 +19,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { okResponseId, eventType, openSession, type Session } from './lean-client.js';
 import { readProcCpu } from '../support/proc.js';
+import { monotonicUs } from './load-steps.js';
+import { profileReport } from './profile-top.js';
 import { ADMIN_KEY, JWT_SECRET, startServerProcess } from './server-process.js';
 import { benchUserId, createUsers, signAccessTokens } from './users.js';
 
@@ -169,9 +171,12 @@ async function main(): Promise<void> {
       cycles: { type: 'string' },
       'no-strace': { type: 'boolean' },
       'no-webhooks': { type: 'boolean' },
+      profile: { type: 'boolean' },
     },
   });
   const cycles = Math.max(10, Number(values.cycles ?? 300));
+  /** The measured cycles' time, to cut the CPU profile (--profile) to it. */
+  const windows: [number, number][] = [];
   let webhooks = 0;
   const receiver = createServer((req, res) => {
     req.resume();
@@ -185,7 +190,7 @@ async function main(): Promise<void> {
   const hookPort = typeof address === 'object' && address ? address.port : 0;
   const server = await startServerProcess({
     cwd: REPO_ROOT,
-    profile: false,
+    profile: values.profile ?? false,
     configOverrides: values['no-webhooks']
       ? {}
       : {
@@ -216,9 +221,11 @@ async function main(): Promise<void> {
       d.bytes = 0;
     }
     const cpu0 = readProcCpu(server.pid);
+    const windowStart = monotonicUs();
     for (let i = 0; i < cycles; i++) await cycle(caller, callee, calleeId);
     await sleep(200);
     const cpu1 = readProcCpu(server.pid);
+    windows.push([windowStart, monotonicUs()]);
     const cpuMsPerCycle = cpu0 && cpu1 ? ((cpu1.cpuSec - cpu0.cpuSec) * 1000) / cycles : NaN;
     const perCycle = (d: Device): Record<string, number> =>
       Object.fromEntries(
@@ -271,6 +278,8 @@ async function main(): Promise<void> {
     await server.stop(10_000);
     receiver.close();
   }
+  if (values.profile)
+    for (const line of profileReport('server', server.pid, 30, windows)) console.log(line);
 }
 
 main().then(
