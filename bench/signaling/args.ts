@@ -30,10 +30,12 @@ export interface BenchOptions {
   serverOutput: string | undefined;
   /** Diagnostics: JSON deep-merged over the bench's server config (e.g. a longer heartbeat). */
   serverConfig: Record<string, unknown>;
+  /** Webhooks configured, to a receiver in the bench (every call then POSTs its end). */
+  webhooks: boolean;
 }
 
 const USAGE =
-  'usage: npm run bench:signaling -- --users N --rate R --duration S [--warmup S] [--find-max] [--profile] [--profile-generators] [--generators K] [--generator-nice N]\n' +
+  'usage: npm run bench:signaling -- --users N --rate R --duration S [--warmup S] [--find-max] [--profile] [--profile-generators] [--generators K] [--generator-nice N] [--webhooks]\n' +
   '  diagnostics: [--tmp-dir DIR] [--server-node-arg ARG]... [--server-output FILE] [--server-config JSON]';
 
 export function parseBenchArgs(argv: string[]): BenchOptions {
@@ -54,6 +56,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       'server-node-arg': { type: 'string', multiple: true },
       'server-output': { type: 'string' },
       'server-config': { type: 'string' },
+      webhooks: { type: 'boolean' },
     },
   });
   const num = (value: string | undefined, fallback: number, name: string): number => {
@@ -81,6 +84,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     serverNodeArgs: values['server-node-arg'] ?? [],
     serverOutput: values['server-output'],
     serverConfig: parseJsonObject(values['server-config']),
+    webhooks: values.webhooks ?? false,
   };
   if (users < 2 || users > 60_000) throw new Error(`--users must be 2..60000\n${USAGE}`);
   if (generators < minGenerators || generators > 8)

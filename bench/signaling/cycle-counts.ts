@@ -11,7 +11,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,6 +22,7 @@ import { monotonicUs } from './load-steps.js';
 import { profileReport } from './profile-top.js';
 import { ADMIN_KEY, JWT_SECRET, startServerProcess } from './server-process.js';
 import { benchUserId, createUsers, signAccessTokens } from './users.js';
+import { BENCH_WEBHOOK_SECRET, startWebhookReceiver } from './webhook-receiver.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -177,27 +177,14 @@ async function main(): Promise<void> {
   const cycles = Math.max(10, Number(values.cycles ?? 300));
   /** The measured cycles' time, to cut the CPU profile (--profile) to it. */
   const windows: [number, number][] = [];
-  let webhooks = 0;
-  const receiver = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      webhooks++;
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const address = receiver.address();
-  const hookPort = typeof address === 'object' && address ? address.port : 0;
+  const hooks = await startWebhookReceiver();
   const server = await startServerProcess({
     cwd: REPO_ROOT,
     profile: values.profile ?? false,
     configOverrides: values['no-webhooks']
       ? {}
       : {
-          webhook: {
-            url: `http://127.0.0.1:${hookPort}/webhooks`,
-            secret: 'bench-webhook-secret-0123456789abcdef',
-          },
+          webhook: { url: hooks.url, secret: BENCH_WEBHOOK_SECRET },
         },
   });
   try {
@@ -269,14 +256,14 @@ async function main(): Promise<void> {
       );
     }
     report['webhooksPerCycle'] = Number(
-      (webhooks / (100 + cycles + (values['no-strace'] ? 0 : 100))).toFixed(2),
+      (hooks.count() / (100 + cycles + (values['no-strace'] ? 0 : 100))).toFixed(2),
     );
     caller.session.terminate();
     callee.session.terminate();
     console.log(JSON.stringify(report));
   } finally {
     await server.stop(10_000);
-    receiver.close();
+    hooks.server.close();
   }
   if (values.profile)
     for (const line of profileReport('server', server.pid, 30, windows)) console.log(line);

@@ -26,6 +26,7 @@ import { startRig } from './rig.js';
 import type { ServerProcess } from './server-process.js';
 import { concatSamples, fmtSummary, summarize } from './stats.js';
 import { runVsKamailio } from './vs-kamailio.js';
+import { BENCH_WEBHOOK_SECRET, startWebhookReceiver } from './webhook-receiver.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -74,6 +75,8 @@ async function main(options: BenchOptions): Promise<void> {
       `at nice ${options.generatorNice}; ` +
       `node ${process.version}, ${os.cpus().length} cores`,
   );
+  const hooks = options.webhooks ? await startWebhookReceiver() : undefined;
+  if (hooks) hooks.server.unref();
   const { server, generators, signedIn, connectMs, connected, rssBeforeKb } = await startRig({
     cwd: REPO_ROOT,
     users,
@@ -85,7 +88,9 @@ async function main(options: BenchOptions): Promise<void> {
     tmpDir: options.tmpDir,
     serverNodeArgs: options.serverNodeArgs,
     serverOutput: options.serverOutput,
-    serverConfig: options.serverConfig,
+    serverConfig: hooks
+      ? { webhook: { url: hooks.url, secret: BENCH_WEBHOOK_SECRET }, ...options.serverConfig }
+      : options.serverConfig,
     log: (line) => {
       console.log(line);
     },
@@ -132,6 +137,7 @@ async function main(options: BenchOptions): Promise<void> {
   assertServerAlive(server);
 
   await stopAll();
+  if (hooks) console.log(`webhooks received: ${hooks.count()}`);
   const profileLines = [
     ...(options.profile ? profileReport('server', server.pid, 25, ctx.windowsUs) : []),
     ...(options.profileGenerators

@@ -10,7 +10,6 @@
  * While Kamailio runs, the Trayphone server stays up with its users signed in (idle: heartbeats).
  */
 import { mkdirSync, rmSync } from 'node:fs';
-import { type Server, createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +29,7 @@ import { readProc } from '../support/proc.js';
 import { startRig } from './rig.js';
 import type { ServerProcess } from './server-process.js';
 import { round } from './stats.js';
+import { BENCH_WEBHOOK_SECRET, startWebhookReceiver } from './webhook-receiver.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const KEPT_UP_SHARE = 0.97;
@@ -83,22 +83,6 @@ function parseVsArgs(argv: string[]): VsOptions {
   };
   if (options.users < 2 || options.users > 60_000) throw new Error(`--users must be 2..60000`);
   return options;
-}
-
-/** Takes every webhook POST (204), counting them: the server's sender has a real peer. */
-async function startWebhookReceiver(): Promise<{ server: Server; url: string; count(): number }> {
-  let received = 0;
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      received++;
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return { server, url: `http://127.0.0.1:${port}/webhooks`, count: () => received };
 }
 
 const trayphonePassed = (s: StepResult): boolean =>
@@ -157,7 +141,7 @@ export async function runVsKamailio(argv: string[]): Promise<void> {
     profile: false,
     profileGenerators: false,
     serverConfig: {
-      webhook: { url: hooks.url, secret: 'bench-webhook-secret-0123456789abcdef' },
+      webhook: { url: hooks.url, secret: BENCH_WEBHOOK_SECRET },
     },
     log: (line) => {
       console.log(line);
