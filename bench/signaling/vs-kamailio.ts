@@ -183,8 +183,10 @@ export async function runVsKamailio(argv: string[]): Promise<void> {
   // Untimed: the server's code gets compiled and its caches warm before the first measured step.
   await runStep(ctx, stepIndex++, Math.min(500, options.trayphoneStart / 2), 1_000, 2_000);
   await sleep(500);
-  const trayphone = new RateSearch(options.trayphoneStart);
-  const kamailio = new RateSearch(options.kamailioStart);
+  // Rates in steps of 50/s, or of 10/s for --quick's small ones.
+  const granularity = options.trayphoneStart < 500 ? 10 : 50;
+  const trayphone = new RateSearch(options.trayphoneStart, 0.08, granularity);
+  const kamailio = new RateSearch(options.kamailioStart, 0.08, granularity);
   for (let turn = 0; turn < options.steps && elapsedSec() < options.budgetSec; turn++) {
     const k = kamailio.next();
     if (k !== undefined) kamailio.record(k, kamailioPassed(await kamailioStep(k)));
@@ -194,11 +196,14 @@ export async function runVsKamailio(argv: string[]): Promise<void> {
     if (k === undefined && t === undefined) break;
   }
   const kamailioRate = kamailio.keptUp;
-  const trayphoneRate = trayphone.keptUp;
   // The p99 at Kamailio's kept-up rate: measured again unless the search ran that very rate.
   let atKamailio = kamailioRate === undefined ? undefined : trayphoneSteps.get(kamailioRate);
-  if (kamailioRate !== undefined && atKamailio === undefined)
+  if (kamailioRate !== undefined && atKamailio === undefined) {
     atKamailio = await trayphoneStep(kamailioRate);
+    // A step like any other: it counts for (or against) Trayphone's kept-up rate too.
+    trayphone.record(kamailioRate, trayphonePassed(atKamailio));
+  }
+  const trayphoneRate = trayphone.keptUp;
   const keptUpStep = trayphoneRate === undefined ? undefined : trayphoneSteps.get(trayphoneRate);
 
   await Promise.all(rig.generators.map((g) => g.stop()));
