@@ -62,7 +62,8 @@ interface Delivery {
   /** When a waiting delivery becomes due (Unix ms). */
   dueAt: number;
   timer?: NodeJS.Timeout;
-  abort?: AbortController;
+  /** Cuts the attempt in flight short (close()); set while one is. */
+  cancel?: () => void;
 }
 
 /** A fresh id for a webhook body's `deliveryId`. */
@@ -208,11 +209,10 @@ export class WebhookSender extends EventEmitter<WebhookSenderEvents> {
     }
     d.attempts += 1;
     d.state = 'in-flight';
-    d.abort = new AbortController();
     this.inFlight.add(d);
-    const outcome = await this.post(d, d.abort.signal);
+    const outcome = await this.post(d);
     this.inFlight.delete(d);
-    d.abort = undefined;
+    d.cancel = undefined;
     // A delivery settled meanwhile was dropped by close(); its outcome no longer matters.
     if (this.queue.has(d)) this.handle(d, outcome);
     this.pump();
@@ -225,7 +225,7 @@ export class WebhookSender extends EventEmitter<WebhookSenderEvents> {
    * node:http follows no redirect (following one would resend the signed body somewhere nobody
    * configured).
    */
-  private post(d: Delivery, abort: AbortSignal): Promise<AttemptOutcome> {
+  private post(d: Delivery): Promise<AttemptOutcome> {
     const timestampSec = Math.floor(Date.now() / 1000);
     return new Promise((resolve) => {
       let done = false;
@@ -233,7 +233,6 @@ export class WebhookSender extends EventEmitter<WebhookSenderEvents> {
         if (done) return;
         done = true;
         clearTimeout(timer);
-        abort.removeEventListener('abort', onAbort);
         resolve(outcome);
       };
       const req = this.http.request(
@@ -260,12 +259,10 @@ export class WebhookSender extends EventEmitter<WebhookSenderEvents> {
         req.destroy();
         finish({ kind: 'retry', reason: 'timeout' });
       }, this.tuning.timeoutMs);
-      const onAbort = (): void => {
+      d.cancel = (): void => {
         req.destroy();
         finish({ kind: 'retry', reason: 'network: aborted' });
       };
-      if (abort.aborted) onAbort();
-      else abort.addEventListener('abort', onAbort, { once: true });
       req.on('error', (err: NodeJS.ErrnoException) => {
         finish({ kind: 'retry', reason: `network: ${err.code ?? err.message}` });
       });
@@ -341,7 +338,7 @@ export class WebhookSender extends EventEmitter<WebhookSenderEvents> {
     }
     const dropped = this.queue.size;
     for (const d of [...this.queue]) {
-      d.abort?.abort();
+      d.cancel?.();
       this.fail(d, 'closed', 'debug');
     }
     const log = this.options.logger;
