@@ -32,10 +32,12 @@ export interface BenchOptions {
   serverConfig: Record<string, unknown>;
   /** The server's store: its SQLite files (the default), or a private PostgreSQL started for the run. */
   store: 'sqlite' | 'postgres';
+  /** Webhooks configured, to a receiver in the bench (every call then POSTs its end). */
+  webhooks: boolean;
 }
 
 const USAGE =
-  'usage: npm run bench:signaling -- --users N --rate R --duration S [--warmup S] [--find-max] [--profile] [--profile-generators] [--generators K] [--generator-nice N] [--store sqlite|postgres]\n' +
+  'usage: npm run bench:signaling -- --users N --rate R --duration S [--warmup S] [--find-max] [--profile] [--profile-generators] [--generators K] [--generator-nice N] [--store sqlite|postgres] [--webhooks]\n' +
   '  diagnostics: [--tmp-dir DIR] [--server-node-arg ARG]... [--server-output FILE] [--server-config JSON]';
 
 export function parseBenchArgs(argv: string[]): BenchOptions {
@@ -57,6 +59,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       'server-output': { type: 'string' },
       'server-config': { type: 'string' },
       store: { type: 'string' },
+      webhooks: { type: 'boolean' },
     },
   });
   const num = (value: string | undefined, fallback: number, name: string): number => {
@@ -85,6 +88,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     serverOutput: values['server-output'],
     serverConfig: parseJsonObject(values['server-config']),
     store: parseStore(values.store),
+    webhooks: values.webhooks ?? false,
   };
   if (users < 2 || users > 60_000) throw new Error(`--users must be 2..60000\n${USAGE}`);
   if (generators < minGenerators || generators > 8)

@@ -14,6 +14,8 @@ export interface Session {
   cork(): void;
   uncork(): void;
   terminate(): void;
+  /** The client end's TCP port, once connected. */
+  localPort(): number | undefined;
 }
 
 /**
@@ -85,6 +87,7 @@ export function openSession(
     terminate: () => {
       wire.terminate();
     },
+    localPort: () => wire.localPort,
   };
 }
 

@@ -2,14 +2,14 @@
  * Signaling load bench: a real server process, users created over the admin API, load generator
  * processes running open-loop call cycles. See `parseBenchArgs` for the flags.
  *   npm run bench:signaling -- --users N --rate R --duration S [--warmup S] [--find-max] [--profile]
+ *   npm run bench:signaling -- --vs-kamailio [--quick]   (beside Kamailio + SIPp: vs-kamailio.ts)
  */
-import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { type BenchOptions, parseBenchArgs } from './args.js';
-import { GeneratorHandle } from './generators.js';
+import type { GeneratorHandle } from './generators.js';
 import {
   type IdleResult,
   type RampOutcome,
@@ -19,19 +19,15 @@ import {
   rampToMax,
   runStep,
 } from './load-steps.js';
-import { readProc, reniceProcess } from '../support/proc.js';
+import { readProc } from '../support/proc.js';
 import { PostgresInstance } from '../../server/testing/postgres-instance.js';
 import { profileReport } from './profile-top.js';
 import { printSummary, stepLine } from './report.js';
-import {
-  ADMIN_KEY,
-  JWT_SECRET,
-  PROFILE_DIR,
-  type ServerProcess,
-  startServerProcess,
-} from './server-process.js';
+import { startRig } from './rig.js';
+import type { ServerProcess } from './server-process.js';
 import { concatSamples, fmtSummary, summarize } from './stats.js';
-import { benchUserId, createUsers, signAccessTokens } from './users.js';
+import { runVsKamailio } from './vs-kamailio.js';
+import { BENCH_WEBHOOK_SECRET, startWebhookReceiver } from './webhook-receiver.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -93,61 +89,33 @@ async function main(options: BenchOptions): Promise<void> {
       `store: private PostgreSQL 15 (pid ${String(live.postgres.pid)}, fsync on); its CPU counts as "other processes"`,
     );
   }
-  const t0 = performance.now();
-  const server = await startServerProcess({
+  const hooks = options.webhooks ? await startWebhookReceiver() : undefined;
+  if (hooks) hooks.server.unref();
+  const { server, generators, signedIn, connectMs, connected, rssBeforeKb } = await startRig({
     cwd: REPO_ROOT,
+    users,
+    generators: options.generators,
+    generatorNice: options.generatorNice,
+    connectConcurrency: options.connectConcurrency,
     profile: options.profile,
+    profileGenerators: options.profileGenerators,
     tmpDir: options.tmpDir,
-    nodeArgs: options.serverNodeArgs,
-    outputFile: options.serverOutput,
-    configOverrides: { ...options.serverConfig, ...storeConfig },
+    serverNodeArgs: options.serverNodeArgs,
+    serverOutput: options.serverOutput,
+    serverConfig: {
+      ...(hooks ? { webhook: { url: hooks.url, secret: BENCH_WEBHOOK_SECRET } } : {}),
+      ...options.serverConfig,
+      ...storeConfig,
+    },
+    log: (line) => {
+      console.log(line);
+    },
+    onStarted: (part) => {
+      if (part.server) live.server = part.server;
+      if (part.generators) live.generators = part.generators;
+    },
+    readRssKb: (pid) => readProc(pid)?.rssKb ?? 0,
   });
-  live.server = server;
-  console.log(
-    `server pid ${server.pid} at ${server.httpUrl} (healthy in ${secs(performance.now() - t0)})`,
-  );
-
-  const ids = Array.from({ length: users }, (_, i) => benchUserId(i));
-  let t = performance.now();
-  await createUsers({
-    httpUrl: server.httpUrl,
-    adminKey: ADMIN_KEY,
-    userIds: ids,
-    concurrency: 32,
-  });
-  console.log(`created ${users} users over the admin API in ${secs(performance.now() - t)}`);
-  t = performance.now();
-  const accounts = await signAccessTokens(JWT_SECRET, ids);
-  console.log(`signed ${accounts.length} access tokens in ${secs(performance.now() - t)}`);
-
-  if (options.profileGenerators) mkdirSync(PROFILE_DIR, { recursive: true });
-  const generators = Array.from({ length: options.generators }, (_, i) =>
-    GeneratorHandle.start(i, options.profileGenerators ? { profileDir: PROFILE_DIR } : {}),
-  );
-  live.generators = generators;
-  await Promise.all(generators.map((g) => g.next('ready', 30_000)));
-  if (options.generatorNice !== 0) {
-    for (const g of generators) reniceProcess(g.pid, options.generatorNice);
-  }
-  await sleep(500);
-  const rssBeforeKb = readProc(server.pid)?.rssKb ?? 0;
-
-  // Sign everyone in: contiguous slices, one per generator.
-  const per = Math.ceil(users / generators.length);
-  t = performance.now();
-  generators.forEach((g, i) => {
-    g.send({
-      type: 'connect',
-      url: server.wsUrl,
-      users: accounts.slice(i * per, (i + 1) * per),
-      concurrency: options.connectConcurrency,
-    });
-  });
-  const connected = await Promise.all(
-    generators.map((g) => g.next('connected', 60_000 + users * 10)),
-  );
-  const connectMs = performance.now() - t;
-  const signedIn = connected.reduce((n, c) => n + c.signedIn, 0);
   const connectLatency = summarize(concatSamples(connected.map((c) => c.latencies)));
   console.log(
     `signed in ${signedIn}/${users} in ${secs(connectMs)}; per socket ${fmtSummary(connectLatency)}`,
@@ -156,6 +124,7 @@ async function main(options: BenchOptions): Promise<void> {
     if (c.failed > 0) console.log(`  sign-in failures: ${c.failed} ${JSON.stringify(c.errors)}`);
   assertServerAlive(server);
   if (signedIn < 2) throw new Error('fewer than two users signed in');
+  if (signedIn < users) console.log(`warning: only ${signedIn} of ${users} users signed in`);
 
   const ctx: StepContext = { serverPid: server.pid, generators, windowsUs: [] };
   let idle: IdleResult | undefined;
@@ -184,6 +153,7 @@ async function main(options: BenchOptions): Promise<void> {
   assertServerAlive(server);
 
   await stopAll();
+  if (hooks) console.log(`webhooks received: ${hooks.count()}`);
   const profileLines = [
     ...(options.profile ? profileReport('server', server.pid, 25, ctx.windowsUs) : []),
     ...(options.profileGenerators
@@ -204,20 +174,33 @@ async function main(options: BenchOptions): Promise<void> {
   });
 }
 
-let options: BenchOptions;
-try {
-  options = parseBenchArgs(process.argv.slice(2));
-} catch (error) {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exit(2);
+const argv = process.argv.slice(2);
+if (argv.includes('--vs-kamailio')) {
+  runVsKamailio(argv).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(
+        `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      process.exit(1);
+    },
+  );
+} else {
+  let options: BenchOptions;
+  try {
+    options = parseBenchArgs(argv);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(2);
+  }
+  main(options).then(
+    () => process.exit(0),
+    async (error: unknown) => {
+      console.error(
+        `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      await stopAll().catch(() => undefined);
+      process.exit(1);
+    },
+  );
 }
-main(options).then(
-  () => process.exit(0),
-  async (error: unknown) => {
-    console.error(
-      `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    await stopAll().catch(() => undefined);
-    process.exit(1);
-  },
-);

@@ -86,6 +86,9 @@ export async function startServerProcess(options: {
     logLevel: 'warn',
     auth: { jwtSecret: JWT_SECRET, adminApiKey: ADMIN_KEY },
     signaling: { rateLimitPerSec: 1000, rateLimitBurst: 1000 },
+    // Every generator socket comes from 127.0.0.1: the per-address cap (2,000 by default) would
+    // refuse all users past it with 503 (the 10,000-user runs signed in 2,000 since the cap came).
+    limits: { connectionsPerAddress: 65_000 },
   };
   writeFileSync(configFile, JSON.stringify(deepMerge(config, options.configOverrides ?? {})));
   const nodeArgs = [...serverNodeFlags(options.cwd), ...(options.nodeArgs ?? [])];

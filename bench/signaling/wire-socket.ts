@@ -110,6 +110,11 @@ export class WireSocket {
     });
   }
 
+  /** This end's TCP port (names the socket in a system-call trace of the server). */
+  get localPort(): number | undefined {
+    return this.socket.localPort;
+  }
+
   /** Sends one text message (dropped once the socket is closing). */
   send(text: string): void {
     if (!this.upgraded || this.closed || this.socket.writableEnded) return;

@@ -119,7 +119,7 @@ export class CallEngine {
     for (const callee of data.callees) {
       this.steps.placeLeg(call, callee, actor.userId, ringMs, checks);
     }
-    this.steps.afterChange(call);
+    this.steps.afterChange(call, undefined, { userId: actor.userId, deviceId: actor.device.id });
     return info;
   }
 
@@ -154,7 +154,7 @@ export class CallEngine {
     this.registry.involve(leg.userId, callId);
     this.steps.log(call.info, { userId: leg.userId, deviceId: actor.device.id }, 'call accepted');
     if (firstAnswer) this.o.media.callActive(call.info);
-    this.steps.afterChange(call);
+    this.steps.afterChange(call, undefined, { userId: leg.userId, deviceId: actor.device.id });
     return call.info;
   }
 

@@ -292,8 +292,16 @@ export class CallSteps {
    * The end of every step that changed a call: end it if nothing keeps it going, else persist
    * it, encode it once and send the step's frames (`call.updated` to every device taking part,
    * and to `alsoTell`, someone who just left and would not know it otherwise).
+   *
+   * `answering`: the device whose request this step answers with the call (`call.invite`,
+   * `call.accept`). Its answer carries this very snapshot, so it is not sent the same snapshot
+   * as a `call.updated` too (docs/protocol.md, "Ordering"): that was a tenth of a call's frames.
    */
-  afterChange(call: LiveCall, alsoTell?: { userId: UserId; deviceId: string }): void {
+  afterChange(
+    call: LiveCall,
+    alsoTell?: { userId: UserId; deviceId: string },
+    answering?: { userId: UserId; deviceId: string },
+  ): void {
     const { info } = call;
     if (info.state === 'ended') {
       // Its end sent what the step had queued; anything queued since goes with its final text.
@@ -318,7 +326,10 @@ export class CallSteps {
     // Their device that left has its answer (or `alsoTell`); their others learn they are out.
     this.addOtherDevicesOf(info, lastLeft, audience, lastLeft?.deviceId);
     if (alsoTell && !audience.some((p) => sameDevice(p, alsoTell))) audience.push(alsoTell);
-    for (const p of audience) call.outbox.sendCall(p.userId, p.deviceId, callUpdated);
+    for (const p of audience) {
+      if (answering && sameDevice(p, answering)) continue;
+      call.outbox.sendCall(p.userId, p.deviceId, callUpdated);
+    }
     call.outbox.flush(this.o.router, this.snapshots.publish(info));
     this.o.partiesChanged?.(partiesOf(info));
   }

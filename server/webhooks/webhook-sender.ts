@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import httpClient, {
+  type Agent as HttpAgent,
+  type ClientRequest,
+  type IncomingMessage,
+  type RequestOptions,
+} from 'node:http';
+import httpsClient from 'node:https';
 import { WEBHOOK_HEADERS, type WebhookBody } from '../../protocol/webhooks.js';
 import type { Logger } from '../logger.js';
 import { classifyStatus, nextDelayMs, type AttemptOutcome } from './retry-policy.js';
@@ -55,7 +62,8 @@ interface Delivery {
   /** When a waiting delivery becomes due (Unix ms). */
   dueAt: number;
   timer?: NodeJS.Timeout;
-  abort?: AbortController;
+  /** Cuts the attempt in flight short (close()); set while one is. */
+  cancel?: () => void;
 }
 
 /** A fresh id for a webhook body's `deliveryId`. */
@@ -76,6 +84,11 @@ export class WebhookSender extends EventEmitter<WebhookSenderEvents> {
   private closing: { deadline: number } | undefined;
   private closed: Promise<void> | undefined;
   private onDrained: (() => void) | undefined;
+  /** The receiver, and connections to it kept open between deliveries (at most maxConcurrent). */
+  private readonly http: {
+    request: (options: RequestOptions, onResponse: (res: IncomingMessage) => void) => ClientRequest;
+    agent: HttpAgent;
+  };
 
   constructor(private readonly options: WebhookSenderOptions) {
     super();
@@ -89,6 +102,18 @@ export class WebhookSender extends EventEmitter<WebhookSenderEvents> {
       }
       this.tuning[key] = value;
     }
+    const target = new URL(options.url);
+    const agentOptions = { keepAlive: true, maxSockets: this.tuning.maxConcurrent };
+    this.http =
+      target.protocol === 'https:'
+        ? {
+            request: (o, onResponse) => httpsClient.request(target, o, onResponse),
+            agent: new httpsClient.Agent(agentOptions),
+          }
+        : {
+            request: (o, onResponse) => httpClient.request(target, o, onResponse),
+            agent: new httpClient.Agent(agentOptions),
+          };
   }
 
   /** Queues a delivery and returns at once; never throws (signaling must not fail on webhooks). */
@@ -184,40 +209,65 @@ export class WebhookSender extends EventEmitter<WebhookSenderEvents> {
     }
     d.attempts += 1;
     d.state = 'in-flight';
-    d.abort = new AbortController();
     this.inFlight.add(d);
-    const outcome = await this.post(d, d.abort.signal);
+    const outcome = await this.post(d);
     this.inFlight.delete(d);
-    d.abort = undefined;
+    d.cancel = undefined;
     // A delivery settled meanwhile was dropped by close(); its outcome no longer matters.
     if (this.queue.has(d)) this.handle(d, outcome);
     this.pump();
   }
 
-  /** One POST; resolves to an outcome and never rejects. */
-  private async post(d: Delivery, abort: AbortSignal): Promise<AttemptOutcome> {
+  /**
+   * One POST; resolves to an outcome and never rejects. Through node:http (https) on a keep-alive
+   * agent rather than `fetch`: per delivery fetch took ~300 µs of the event loop (its streams,
+   * Headers, signals), node:http ~40 µs, and with webhooks configured every call sends one.
+   * node:http follows no redirect (following one would resend the signed body somewhere nobody
+   * configured).
+   */
+  private post(d: Delivery): Promise<AttemptOutcome> {
     const timestampSec = Math.floor(Date.now() / 1000);
-    try {
-      const res = await fetch(this.options.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [WEBHOOK_HEADERS.event]: d.body.type,
-          [WEBHOOK_HEADERS.delivery]: d.body.deliveryId,
-          [WEBHOOK_HEADERS.timestamp]: String(timestampSec),
-          [WEBHOOK_HEADERS.signature]: signWebhook(this.options.secret, timestampSec, d.rawBody),
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (outcome: AttemptOutcome): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        resolve(outcome);
+      };
+      const req = this.http.request(
+        {
+          method: 'POST',
+          agent: this.http.agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(d.rawBody),
+            [WEBHOOK_HEADERS.event]: d.body.type,
+            [WEBHOOK_HEADERS.delivery]: d.body.deliveryId,
+            [WEBHOOK_HEADERS.timestamp]: String(timestampSec),
+            [WEBHOOK_HEADERS.signature]: signWebhook(this.options.secret, timestampSec, d.rawBody),
+          },
         },
-        body: d.rawBody,
-        // Following a redirect would resend the signed body somewhere nobody configured.
-        redirect: 'manual',
-        signal: AbortSignal.any([abort, AbortSignal.timeout(this.tuning.timeoutMs)]),
+        (res) => {
+          // Only the status matters; reading the body to its end frees the socket for reuse.
+          res.resume();
+          const retryAfter = res.headers['retry-after'];
+          finish(classifyStatus(res.statusCode ?? 0, retryAfter ?? null, Date.now()));
+        },
+      );
+      const timer = setTimeout(() => {
+        req.destroy();
+        finish({ kind: 'retry', reason: 'timeout' });
+      }, this.tuning.timeoutMs);
+      d.cancel = (): void => {
+        req.destroy();
+        finish({ kind: 'retry', reason: 'network: aborted' });
+      };
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        finish({ kind: 'retry', reason: `network: ${err.code ?? err.message}` });
       });
-      // Only the status matters; cancelling the body frees the connection for reuse.
-      void res.body?.cancel().catch(() => undefined);
-      return classifyStatus(res.status, res.headers.get('retry-after'), Date.now());
-    } catch (err) {
-      return { kind: 'retry', reason: describeFetchError(err) };
-    }
+      req.end(d.rawBody);
+    });
   }
 
   private handle(d: Delivery, outcome: AttemptOutcome): void {
@@ -288,10 +338,11 @@ export class WebhookSender extends EventEmitter<WebhookSenderEvents> {
     }
     const dropped = this.queue.size;
     for (const d of [...this.queue]) {
-      d.abort?.abort();
+      d.cancel?.();
       this.fail(d, 'closed', 'debug');
     }
     const log = this.options.logger;
+    this.http.agent.destroy();
     if (dropped > 0) log.warn({ dropped }, 'webhook sender closed, undelivered webhooks dropped');
     else log.info('webhook sender closed, all webhooks delivered');
   }
@@ -327,15 +378,4 @@ export class WebhookSender extends EventEmitter<WebhookSenderEvents> {
       this.options.logger.error({ err }, 'webhook event listener threw');
     }
   }
-}
-
-function describeFetchError(err: unknown): string {
-  if (!(err instanceof Error)) return 'network: unknown error';
-  if (err.name === 'TimeoutError') return 'timeout';
-  const cause: unknown = err.cause;
-  if (cause instanceof Error) {
-    const code = 'code' in cause && typeof cause.code === 'string' ? cause.code : cause.message;
-    return `network: ${code}`;
-  }
-  return `network: ${err.message}`;
 }

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { captureLogger, makeCall, makeRecord } from '../test-support.js';
 import type { BatchWriter, WriteBatch } from './batch-writer.js';
-import { ALIVE_KEY, CallJournal } from './call-journal.js';
+import { ALIVE_KEY, CallJournal, OUTBOX_REMOVAL_DELAY_MS } from './call-journal.js';
 import { recordOps } from './records.js';
 
 /** Keeps the batches it is given; each commits only when the test says so. */
@@ -155,6 +155,25 @@ describe('CallJournal', () => {
     await endOfTurn();
     // The last live call leaves: nothing is left to date.
     expect(allStatements(writer.batches[2])).toEqual(['call-1:deleteLiveCall']);
+  });
+
+  it('removes a settled webhook row with the next batch, or alone after OUTBOX_REMOVAL_DELAY_MS', async () => {
+    journal.removeWebhook('delivery-1');
+    await endOfTurn();
+    expect(writer.batches).toHaveLength(0);
+    journal.saveLive(makeCall({ callId: 'call-a' }));
+    await endOfTurn();
+    expect(statements(writer.batches[0])).toEqual([
+      'call-a:upsertLiveCall',
+      'webhook-outbox:deleteOutbox',
+    ]);
+    await writer.commit();
+    journal.removeWebhook('delivery-2');
+    await new Promise((resolve) => setTimeout(resolve, OUTBOX_REMOVAL_DELAY_MS + 50));
+    expect(writer.batches.map(statements)).toEqual([
+      ['call-a:upsertLiveCall', 'webhook-outbox:deleteOutbox'],
+      ['webhook-outbox:deleteOutbox'],
+    ]);
   });
 
   it('settled() resolves once everything written before it is committed', async () => {
