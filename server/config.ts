@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { sfuConfigSchema } from './sfu/sfu-config.js';
+import {
+  clusterRedisSchema,
+  roleProblems,
+  serverRoleSchema,
+  sfuNodesSchema,
+} from './sfu-node/sfu-node-config.js';
 
 /**
  * Server configuration: built-in defaults, overridden by a JSON file (`--config` or
@@ -263,6 +269,11 @@ export const configSchema = z.object({
     })
     .prefault({}),
   sfu: sfuConfigSchema.prefault({}),
+  // ---- SFU nodes (server/sfu-node): roles, the cluster's Redis, the node registry.
+  role: serverRoleSchema,
+  cluster: clusterRedisSchema,
+  sfuNodes: sfuNodesSchema,
+  // ---- end of SFU nodes
 });
 export type ServerConfig = z.infer<typeof configSchema>;
 /** What a caller may pass in code (tests, the CLI): any subset, validated like a file. */
@@ -298,6 +309,11 @@ export const ENV_VARIABLES: readonly {
   { name: 'TRAYPHONE_SFU_LISTEN_IP', path: ['sfu', 'listenIp'], parse: text },
   { name: 'TRAYPHONE_SFU_ANNOUNCED_IP', path: ['sfu', 'announcedIp'], parse: text },
   { name: 'TRAYPHONE_SFU_WORKERS', path: ['sfu', 'workers'], parse: number },
+  { name: 'TRAYPHONE_ROLE', path: ['role'], parse: text },
+  { name: 'TRAYPHONE_REDIS_URL', path: ['cluster', 'redisUrl'], parse: text },
+  { name: 'TRAYPHONE_SFU_NODE_ID', path: ['sfuNodes', 'id'], parse: text },
+  { name: 'TRAYPHONE_SFU_PUBLIC_URL', path: ['sfuNodes', 'publicUrl'], parse: text },
+  { name: 'TRAYPHONE_SFU_TICKET_SECRET', path: ['sfuNodes', 'ticketSecret'], parse: text },
 ];
 
 type Json = Record<string, unknown>;
@@ -352,6 +368,10 @@ export function loadConfig(options: {
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const problems = roleProblems(result.data);
+  if (problems.length > 0) {
+    throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
   return result.data;
 }
