@@ -8,10 +8,14 @@ const REMEMBER_MS = 5 * 60_000;
 
 export interface NodeAdmissionOptions {
   /** This node's `/sfu` URL: tickets signed for another node (their audience) are refused. */
-  publicUrl: string;
+  publicUrl: () => string;
   tickets: Pick<TokenService, 'verifyMediaTicket'>;
   /** What the node tells signaling (published on `tp:sfu:events`). */
-  report: (type: 'mediaFailed' | 'mediaLost' | 'mediaBack', callId: string, userId?: UserId) => void;
+  report: (
+    type: 'mediaFailed' | 'mediaLost' | 'mediaBack',
+    callId: string,
+    userId?: UserId,
+  ) => void;
   now?: () => number;
 }
 
@@ -35,7 +39,7 @@ export class NodeAdmission implements SfuCallAuthority {
 
   /** SfuService's ticket check: signature, audience, expiry, then this node's memory. */
   async verifyMediaTicket(ticket: string): Promise<VerifiedMediaTicket> {
-    const claims = await this.o.tickets.verifyMediaTicket(ticket, this.o.publicUrl);
+    const claims = await this.o.tickets.verifyMediaTicket(ticket, this.o.publicUrl());
     const { ims } = decodeJwt(ticket);
     if (typeof ims !== 'number') throw new TokenError('invalid', 'not a ticket for an SFU node');
     if (this.ended.has(claims.callId)) throw new TokenError('invalid', 'the call is over');

@@ -44,7 +44,9 @@ export async function startSfuNode(options: {
   const redisUrl = config.cluster?.redisUrl;
   // loadConfig checked these for role sfu; a caller in code may not have.
   if (!publicUrl || !ticketSecret || !redisUrl) {
-    throw new Error('an SFU node needs sfuNodes.publicUrl, sfuNodes.ticketSecret and cluster.redisUrl');
+    throw new Error(
+      'an SFU node needs sfuNodes.publicUrl, sfuNodes.ticketSecret and cluster.redisUrl',
+    );
   }
   const id = config.sfuNodes.id ?? `${os.hostname()}-${process.pid}`;
   const log = options.logger.child({ sfuNode: id });
@@ -62,8 +64,10 @@ export async function startSfuNode(options: {
       log.error({ err: error, callId: event.callId }, 'sfu event not published');
     });
   };
+  // Known once listening: port 0 (tests) is the port the OS chose.
+  let url = publicUrl;
   const admission = new NodeAdmission({
-    publicUrl,
+    publicUrl: () => url,
     tickets: new TokenService(ticketSecret, { accessSec: 60, refreshSec: 300 }),
     report: (type, callId, userId) => {
       publish({ type, sfuId: id, callId, ...(userId === undefined ? {} : { userId }) });
@@ -135,7 +139,7 @@ export async function startSfuNode(options: {
   const address = http.address() as AddressInfo;
   const httpUrl = `http://${address.address}:${address.port}`;
   // Port 0 (tests): the URL given names the host, the port is the one the OS chose.
-  const url = publicUrl.replace(/:0\/sfu$/, `:${address.port}/sfu`);
+  url = publicUrl.replace(/:0\/sfu$/, `:${address.port}/sfu`);
 
   const startedAt = Date.now();
   const register = async (): Promise<void> => {
