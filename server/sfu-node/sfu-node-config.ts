@@ -24,8 +24,7 @@ export const clusterRedisSchema = z
       .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
       .describe('Redis of the cluster (SFU node registry and commands, `tp:sfu:*`).'),
   })
-  .optional()
-  .describe('Cluster mode: nodes share state through this Redis.');
+  .optional();
 
 export const sfuNodesSchema = z
   .object({
@@ -63,8 +62,7 @@ export const sfuNodesSchema = z
         'A registration not renewed for this long expires: its node counts as lost and its calls move to another node.',
       ),
   })
-  .prefault({})
-  .describe('SFU nodes separate from signaling nodes (roles `signaling` and `sfu`).');
+  .prefault({});
 
 interface RoleConfig {
   role: ServerRole;
