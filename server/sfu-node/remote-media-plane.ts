@@ -108,6 +108,11 @@ export class RemoteMediaPlane implements MediaPlane, MediaTicketIssuer {
     return this.calls.get(callId)?.sfuId;
   }
 
+  /** Users whose media the call's node reported connected (tests, tools). */
+  mediaConnected(callId: string): UserId[] {
+    return [...(this.calls.get(callId)?.connected ?? [])];
+  }
+
   // ---- MediaPlane ------------------------------------------------------------------------------
 
   callActive(call: CallInfo): void {

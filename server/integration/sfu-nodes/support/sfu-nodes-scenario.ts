@@ -86,6 +86,29 @@ export class SfuNodesScenario {
     return media;
   }
 
+  /**
+   * What the client does when its SFU socket is gone (renderer/media/media-session.ts `rejoin`):
+   * a fresh ticket and a join at the URL it names, up to 5 attempts 250 ms × 2ⁿ apart; then
+   * DTLS `connected` played on the node it got to.
+   */
+  async rejoinLikeTheClient(
+    client: TestClient,
+    callId: string,
+    userId: string,
+  ): Promise<{ media: SfuTestClient; sfuUrl: string; attempts: number }> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        const { media, sfuUrl } = await this.joinMedia(client, callId);
+        const { id } = await media.request('transport.create', { direction: 'send' });
+        await this.nodeOf(callId).probe({ op: 'dtls-connected', callId, userId, transportId: id });
+        return { media, sfuUrl, attempts: attempt + 1 };
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      }
+    }
+    throw new Error(`${userId} could not rejoin the media of ${callId}`);
+  }
+
   async dispose(): Promise<void> {
     await Promise.all(this.media.splice(0).map((m) => m.close()));
     await this.s.dispose();
