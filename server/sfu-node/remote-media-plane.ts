@@ -219,7 +219,7 @@ export class RemoteMediaPlane implements MediaPlane, MediaTicketIssuer {
       });
       return storedNode;
     }
-    const fresh = this.place(callId, placed?.mutes ?? new Map());
+    const fresh = this.place(callId, placed?.mutes ?? new Map<UserId, Set<MediaKind>>());
     const node = fresh && this.directory.get(fresh.sfuId);
     if (!node) throw new ProtocolError('invalid-state', 'no SFU node is available for this call');
     return node;
