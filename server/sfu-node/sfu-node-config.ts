@@ -35,7 +35,7 @@ export const sfuNodesSchema = z
       .describe('This SFU node’s id in Redis (`tp:sfu:node:<id>`); `<hostname>-<pid>` when unset.'),
     publicUrl: z
       .string()
-      .regex(/^wss?:\/\/[^/]+\/sfu$/, 'a ws:// or wss:// URL ending in /sfu')
+      .regex(/^wss?:\/\/[^/?#]+(\/[A-Za-z0-9._~-]+)*\/sfu$/, 'a ws:// or wss:// URL ending in /sfu')
       .optional()
       .describe(
         'Role `sfu`: the `/sfu` URL clients reach this node at; media tickets name it (their audience).',
