@@ -266,11 +266,28 @@ export class RemoteMediaPlane implements MediaPlane, MediaTicketIssuer {
   private async publish(sfuId: string, command: SfuCommand): Promise<void> {
     try {
       const receivers = await this.redis.publish(commandChannel(sfuId), JSON.stringify(command));
-      // Nobody listens on the node's channel: it is gone, whatever its registration says.
-      if (receivers === 0) this.directory.lost(sfuId);
+      if (receivers === 0) this.confirmDeaf(sfuId);
     } catch (error) {
       this.log.error({ err: error, sfuNode: sfuId, command: command.type }, 'sfu command not sent');
     }
+  }
+
+  /**
+   * Nobody heard a command on the node's channel. Its subscriber may be reconnecting (Redis
+   * restarted) rather than gone: the node is lost only if still nobody listens a heartbeat later,
+   * whatever its registration says; moving the calls of a live node would cut their media.
+   */
+  private confirmDeaf(sfuId: string): void {
+    setTimeout(() => {
+      this.redis
+        .pubsub('NUMSUB', commandChannel(sfuId))
+        .then((reply) => {
+          if (Number(reply[1] ?? 0) > 0) return;
+          this.log.warn({ sfuNode: sfuId }, 'sfu node does not listen to its commands: lost');
+          this.directory.lost(sfuId);
+        })
+        .catch(() => undefined);
+    }, this.o.heartbeatIntervalMs).unref();
   }
 
   private onEvent(text: string): void {

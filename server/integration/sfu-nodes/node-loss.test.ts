@@ -74,6 +74,45 @@ describe('the loss of an SFU node', () => {
     expect(calls.find((x) => x.callId === callId)?.state).toBe('active');
   });
 
+  it('finds a node that no longer takes commands lost before its registration expires', async () => {
+    c = await SfuNodesScenario.start(['sfu-b'], ['alice', 'bob']);
+    // A node whose process is gone but whose registration (renewed just before) lives a minute:
+    // the least loaded, and first by id.
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(c.redis.url);
+    const load = { rooms: 0, peers: 0, transports: 0 };
+    const now = Date.now();
+    const ghost = { id: 'sfu-0-gone', url: 'ws://127.0.0.1:9/sfu', load, startedAt: now, at: now };
+    await redis.set('tp:sfu:node:sfu-0-gone', JSON.stringify(ghost), 'PX', 60_000);
+    await redis.sadd('tp:sfu:nodes', 'sfu-0-gone');
+    redis.disconnect();
+    await eventually(
+      () =>
+        c
+          ?.plane()
+          .nodes()
+          .some((n) => n.id === 'sfu-0-gone') ?? false,
+    );
+
+    const alice = await c.s.signIn('alice', 'alice-laptop');
+    const bob = await c.s.signIn('bob', 'bob-laptop');
+    const activeAt = Date.now();
+    await answeredCall(alice, bob, 'bob', 'loss-0003');
+    // Its command channel has no listener: a heartbeat later it is lost and the call moves.
+    await eventually(() => c?.plane().nodeOf('loss-0003') === 'sfu-b');
+    const movedMs = Date.now() - activeAt;
+    expect(
+      c
+        .plane()
+        .nodes()
+        .map((n) => n.id),
+    ).toEqual(['sfu-b']);
+    await c.connectMedia(alice, 'loss-0003', 'alice');
+    await c.connectMedia(bob, 'loss-0003', 'bob');
+    expect(await c.node('sfu-b').roomUsers('loss-0003')).toEqual(['alice', 'bob']);
+    report(`a deaf node's call moved after ${movedMs} ms (its registration still had a minute)`);
+  });
+
   it('ends the call with media-failed when no SFU node is left', async () => {
     c = await SfuNodesScenario.start(['sfu-a'], ['alice', 'bob'], {
       calls: { rejoinWindowMs: WINDOW_MS },
