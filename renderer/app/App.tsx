@@ -115,6 +115,7 @@ function Shell({ tab }: { tab: Tab }) {
       </header>
       <OfflineBanner
         connection={connection}
+        nextAttemptAt={snapshot.nextAttemptAt}
         onReconnect={() => void api.retryConnection({}).catch(() => undefined)}
       />
       {!views.active && (
