@@ -19,11 +19,19 @@ export class NodeDirectory {
   private readonly deaf = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
+  /**
+   * After Redis was unreachable, registrations may have expired while their nodes could not
+   * renew them: nobody is found lost until a TTL after Redis answers again.
+   */
+  private unreachableSince: number | undefined;
+  private graceUntil = 0;
 
   constructor(
     private readonly o: {
       redis: Redis;
       intervalMs: number;
+      /** How long a registration lives unrenewed (`sfuNodes.registrationTtlMs`). */
+      ttlMs: number;
       logger: Logger;
       /** A node that was live is not: its calls move. */
       onLost: (node: Registration) => void;
@@ -88,8 +96,17 @@ export class NodeDirectory {
       if (expired.length > 0) await this.o.redis.srem(SFU_NODES_KEY, ...expired);
     } catch (error) {
       // Redis unreachable: keep the nodes known; they are not known to be lost.
+      this.unreachableSince ??= Date.now();
       this.o.logger.warn({ err: error }, 'sfu node registry not read');
       return;
+    }
+    if (this.unreachableSince !== undefined) {
+      this.unreachableSince = undefined;
+      this.graceUntil = Date.now() + this.o.ttlMs;
+    }
+    if (Date.now() < this.graceUntil) {
+      // Nodes not back yet keep their calls for now; new registrations count at once.
+      for (const [id, node] of this.live) if (!found.has(id)) found.set(id, node);
     }
     const before = this.live;
     this.live = found;

@@ -29,6 +29,7 @@ export interface RemoteMediaPlaneOptions {
   redisUrl: string;
   ticketSecret: string;
   heartbeatIntervalMs: number;
+  registrationTtlMs: number;
   logger: Logger;
 }
 
@@ -74,6 +75,7 @@ export class RemoteMediaPlane implements MediaPlane, MediaTicketIssuer {
     this.directory = new NodeDirectory({
       redis: this.redis,
       intervalMs: o.heartbeatIntervalMs,
+      ttlMs: o.registrationTtlMs,
       logger: this.log,
       onLost: (node) => {
         this.nodeLost(node);

@@ -10,12 +10,18 @@ import { RemoteMediaPlane } from './remote-media-plane.js';
 export function remoteMediaFor(config: ServerConfig, logger: Logger): RemoteMediaPlane | undefined {
   if (config.role !== 'signaling') return undefined;
   const redisUrl = config.cluster?.redisUrl;
-  const { ticketSecret, heartbeatIntervalMs } = config.sfuNodes;
+  const { ticketSecret, heartbeatIntervalMs, registrationTtlMs } = config.sfuNodes;
   // loadConfig refuses role signaling without them; a caller in code may not have used it.
   if (!redisUrl || !ticketSecret) {
     throw new Error('role signaling needs cluster.redisUrl and sfuNodes.ticketSecret');
   }
-  return new RemoteMediaPlane({ redisUrl, ticketSecret, heartbeatIntervalMs, logger });
+  return new RemoteMediaPlane({
+    redisUrl,
+    ticketSecret,
+    heartbeatIntervalMs,
+    registrationTtlMs,
+    logger,
+  });
 }
 
 /** Connects the plane to the engine: what the SFU nodes report goes where the in-process SFU's does. */
