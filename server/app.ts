@@ -44,6 +44,7 @@ import { TokenService } from './tokens.js';
 import { WebhookSender, createWebhookSender } from './webhooks/index.js';
 import type { PushIntent } from './store/outbox-entry.js';
 import { WebhookOutbox } from './webhooks/webhook-outbox.js';
+import { inProcessTickets } from './sfu-node/media-tickets.js';
 
 export interface TrayphoneServer {
   readonly services: Services;
@@ -133,6 +134,8 @@ function callObserver(outbox: WebhookOutbox, metrics: Metrics): CallObserver {
 
 export async function startServer(options: StartOptions): Promise<TrayphoneServer> {
   const { config, logger } = options;
+  if (config.role === 'sfu')
+    throw new Error('role sfu runs startSfuNode (server/sfu-node), not this');
   const stores = await openStores(config, logger);
   const metrics = createMetrics();
   const webhooks = createWebhookSender(config.webhook, logger);
@@ -162,21 +165,27 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     refreshSec: options.tokenLifetimesSec?.refresh ?? config.auth.refreshTokenTtlSec,
   });
   const presence = new PresenceService(sessions, stores.users, logger);
-  const sfu: SfuService | undefined = config.media.enabled
-    ? new SfuService({
-        config: { ...config.sfu, connectTimeoutMs: config.calls.connectTimeoutMs },
-        tokens,
-        sessionLive: (sessionId, userId) =>
-          sessions.sessionsOf(userId).some((s) => s.sessionId === sessionId),
-        logger,
-      })
-    : undefined;
+  // Role signaling: media on the SFU nodes registered in Redis, none in this process.
+  // Loaded only then: an embedded start loads no Redis client.
+  const sfuNodes =
+    config.role === 'signaling' ? await import('./sfu-node/signaling-side.js') : undefined;
+  const remoteMedia = sfuNodes?.remoteMediaFor(config, logger);
+  const sfu: SfuService | undefined =
+    config.media.enabled && !remoteMedia
+      ? new SfuService({
+          config: { ...config.sfu, connectTimeoutMs: config.calls.connectTimeoutMs },
+          tokens,
+          sessionLive: (sessionId, userId) =>
+            sessions.sessionsOf(userId).some((s) => s.sessionId === sessionId),
+          logger,
+        })
+      : undefined;
   const calls = new CallEngine({
     router,
     devicesOf: (userId) => sessions.sessionsOf(userId).map((s) => s.device.id),
     liveCalls: stores.liveCalls,
     records: stores.records,
-    media: options.media ?? sfu ?? noMediaPlane,
+    media: options.media ?? remoteMedia ?? sfu ?? noMediaPlane,
     observer: callObserver(outbox, metrics),
     logger,
     defaultRingTimeoutMs: config.calls.defaultRingTimeoutMs,
@@ -188,7 +197,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   });
   const contactCenter = new ContactCenter({
     calls,
-    media: options.media ?? sfu ?? noMediaPlane,
+    media: options.media ?? remoteMedia ?? sfu ?? noMediaPlane,
     router,
     sessions,
     presenceWatchers: (userId) => presence.watchersOf(userId),
@@ -217,12 +226,14 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
       calls,
       dropMedia: (userId) => {
         sfu?.userGone(userId);
+        remoteMedia?.userGone(userId);
       },
       logger,
       intervalMs: config.auth.accountCheckIntervalMs,
     }),
     sentMessages: new SentMessages(),
     sfuUrl: '', // Known once listening (the port may be chosen by the OS).
+    mediaTickets: remoteMedia ?? inProcessTickets(tokens, () => services.sfuUrl),
   };
   metrics.countCallsWith(() => calls.counts());
   presence.readInCallFrom((userId) => calls.isBusy(userId));
@@ -262,6 +273,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
       calls.mediaBack(callId, userId);
     },
   });
+  if (sfuNodes && remoteMedia) await sfuNodes.startRemoteMedia(remoteMedia, calls, logger);
   await contactCenter.load();
   calls.restore(await stores.liveCalls.loadAll());
   // What a crash (or a shutdown that could not deliver in time) left undelivered goes now.
@@ -411,6 +423,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
       });
       for (const c of connections) c.terminate();
       await sfu?.close();
+      await remoteMedia?.close();
       await new Promise<void>((resolve) => {
         http.close(() => {
           resolve();

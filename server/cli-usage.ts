@@ -14,6 +14,7 @@ export type CliValues = {
   dev?: boolean;
   name?: string;
   password?: string;
+  role?: string;
 } & QueueCliValues;
 
 export type CommandLine =
@@ -23,9 +24,11 @@ export type CommandLine =
   | { kind: 'usage-error'; text: string }
   | { kind: 'run'; command: CliCommand; args: string[]; values: CliValues };
 
-const SERVE_USAGE = `serve [--dev] [--config FILE]
+const SERVE_USAGE = `serve [--dev] [--config FILE] [--role all|signaling|sfu]
   Runs the server (HTTP, /ws signaling, /sfu media) on host:port from the configuration
   (default 127.0.0.1:8480). --dev: a development start (demo users on an empty database).
+  --role: all (default: signaling and media in one process), signaling (media on the SFU
+  nodes registered in Redis), sfu (an SFU node: media only; needs cluster.redisUrl).
   Configuration: FILE (or TRAYPHONE_CONFIG), then TRAYPHONE_* variables, over the defaults
   (docs/generated/configuration.md lists every key).`;
 
@@ -63,6 +66,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
         dev: { type: 'boolean' },
         name: { type: 'string' },
         password: { type: 'string' },
+        role: { type: 'string' },
         strategy: { type: 'string' },
         tier: { type: 'string' },
         skill: { type: 'string' },

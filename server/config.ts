@@ -2,6 +2,12 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseAddressRange } from './http/client-address.js';
 import { sfuConfigSchema } from './sfu/sfu-config.js';
+import {
+  clusterRedisSchema,
+  roleProblems,
+  serverRoleSchema,
+  sfuNodesSchema,
+} from './sfu-node/sfu-node-config.js';
 import { checkStoreConfig, storeConfigShape } from './store/store-config.js';
 
 /**
@@ -290,6 +296,11 @@ export const configSchema = z
     sfu: sfuConfigSchema.prefault({}),
     // ---- the durable store (server/store/store-config.ts) ----
     ...storeConfigShape,
+    // ---- SFU nodes (server/sfu-node): roles, the cluster's Redis, the node registry.
+    role: serverRoleSchema,
+    cluster: clusterRedisSchema,
+    sfuNodes: sfuNodesSchema,
+    // ---- end of SFU nodes
   })
   .superRefine(checkStoreConfig);
 export type ServerConfig = z.infer<typeof configSchema>;
@@ -326,6 +337,11 @@ export const ENV_VARIABLES: readonly {
   { name: 'TRAYPHONE_SFU_LISTEN_IP', path: ['sfu', 'listenIp'], parse: text },
   { name: 'TRAYPHONE_SFU_ANNOUNCED_IP', path: ['sfu', 'announcedIp'], parse: text },
   { name: 'TRAYPHONE_SFU_WORKERS', path: ['sfu', 'workers'], parse: number },
+  { name: 'TRAYPHONE_ROLE', path: ['role'], parse: text },
+  { name: 'TRAYPHONE_REDIS_URL', path: ['cluster', 'redisUrl'], parse: text },
+  { name: 'TRAYPHONE_SFU_NODE_ID', path: ['sfuNodes', 'id'], parse: text },
+  { name: 'TRAYPHONE_SFU_PUBLIC_URL', path: ['sfuNodes', 'publicUrl'], parse: text },
+  { name: 'TRAYPHONE_SFU_TICKET_SECRET', path: ['sfuNodes', 'ticketSecret'], parse: text },
   { name: 'TRAYPHONE_STORE', path: ['store'], parse: text },
   { name: 'TRAYPHONE_POSTGRES_URL', path: ['postgres', 'url'], parse: text },
   { name: 'TRAYPHONE_POSTGRES_POOL_SIZE', path: ['postgres', 'poolSize'], parse: number },
@@ -383,6 +399,10 @@ export function loadConfig(options: {
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const problems = roleProblems(result.data);
+  if (problems.length > 0) {
+    throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
   return result.data;
 }

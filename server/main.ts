@@ -13,6 +13,7 @@ import { type CliValues, parseCommandLine, usage } from './cli-usage.js';
 import { queueCommand } from './contact-center/cli.js';
 import { type Logger, createLogger } from './logger.js';
 import { openStores } from './store/open-stores.js';
+import { serverRoleSchema } from './sfu-node/sfu-node-config.js';
 import type { Stores } from './store/types.js';
 
 /** The CLI talks to a person: plain lines on stdout/stderr, not log records. */
@@ -97,12 +98,17 @@ async function serve(config: ServerConfig): Promise<void> {
   }
   say(`Trayphone server: ${server.httpUrl}  (signaling ${server.signalingUrl})`);
   if (config.dev) say(desktopNote());
+  stopOnSignals(logger, () => server.close());
+}
+
+/** SIGINT and SIGTERM stop the server gracefully, then the process exits. */
+function stopOnSignals(logger: Logger, close: () => Promise<void>): void {
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    server.close().then(
+    close().then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'unclean stop');
@@ -116,6 +122,17 @@ async function serve(config: ServerConfig): Promise<void> {
   process.on('SIGTERM', () => {
     stop('SIGTERM');
   });
+}
+
+/** `serve --role sfu`: an SFU node, media only (server/sfu-node). */
+async function serveSfuNode(config: ServerConfig): Promise<void> {
+  const logger = createLogger({ level: config.logLevel });
+  // Loaded only here: an embedded start never loads Redis' client.
+  const { startSfuNode } = await import('./sfu-node/sfu-node.js');
+  const node = await startSfuNode({ config, logger });
+  guardProcess(logger);
+  say(`Trayphone SFU node ${node.id}: ${node.publicUrl}  (listening ${node.httpUrl})`);
+  stopOnSignals(logger, () => node.close());
 }
 
 async function userCommand(config: ServerConfig, args: string[], values: CliValues): Promise<void> {
@@ -168,17 +185,23 @@ async function main(): Promise<void> {
   }
   const { command, args, values } = line;
   let config: ServerConfig;
+  const role = values.role === undefined ? undefined : serverRoleSchema.safeParse(values.role);
+  if (role && !role.success) fail(`--role: one of all, signaling, sfu (not ${values.role ?? ''})`);
   try {
     config = loadConfig({
       env: process.env,
       ...(values.config ? { file: values.config } : {}),
-      overrides: values.dev ? { dev: true } : {},
+      overrides: {
+        ...(values.dev ? { dev: true } : {}),
+        ...(role?.success ? { role: role.data } : {}),
+      },
     });
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
-  if (command === 'serve') await serve(config);
+  if (command === 'serve' && config.role === 'sfu') await serveSfuNode(config);
+  else if (command === 'serve') await serve(config);
   else if (command === 'user') await userCommand(config, args, values);
   else {
     await withStores(config, (stores) => queueCommand(stores, args, values, say)).catch(

@@ -136,19 +136,27 @@ export class TokenService {
     }
   }
 
-  /** A media ticket: short-lived, for one call and one user. */
+  /**
+   * A media ticket: short-lived, for one call and one user. With `audience` (an SFU node's URL,
+   * server/sfu-node) only that node takes it, and it carries its signing time in ms (`ims`).
+   */
   async issueMediaTicket(
     claims: MediaTicketClaims,
     ttlSec: number,
+    audience?: string,
   ): Promise<{ ticket: string; expiresAt: number }> {
-    const nowSec = Math.floor(Date.now() / 1000);
-    const ticket = await new SignJWT({
+    const nowMs = Date.now();
+    const nowSec = Math.floor(nowMs / 1000);
+    const jwt = new SignJWT({
       typ: 'media',
       callId: claims.callId,
       role: claims.role,
       ...(claims.target === undefined ? {} : { target: claims.target }),
       ...(claims.sessionId === undefined ? {} : { sid: claims.sessionId }),
-    })
+      ...(audience === undefined ? {} : { ims: nowMs }),
+    });
+    if (audience !== undefined) jwt.setAudience(audience);
+    const ticket = await jwt
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(ISSUER)
       .setSubject(claims.userId)
@@ -159,11 +167,13 @@ export class TokenService {
     return { ticket, expiresAt: (nowSec + ttlSec) * 1000 };
   }
 
-  async verifyMediaTicket(ticket: string): Promise<VerifiedMediaTicket> {
+  /** With `audience`: only tickets signed for it (an SFU node checks its own URL). */
+  async verifyMediaTicket(ticket: string, audience?: string): Promise<VerifiedMediaTicket> {
     try {
       const { payload } = await jwtVerify(ticket, this.key, {
         issuer: ISSUER,
         algorithms: ['HS256'],
+        ...(audience === undefined ? {} : { audience }),
       });
       const claims = mediaTicketClaimsSchema.safeParse({
         callId: payload.callId,

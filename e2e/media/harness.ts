@@ -20,6 +20,8 @@ interface Harness {
 declare global {
   interface Window {
     harness: Harness;
+    /** Set by a test (page.exposeFunction) whose page must rejoin: a fresh ticket each join. */
+    freshTicket?: () => Promise<{ ticket: string; sfuUrl: string }>;
   }
 }
 
@@ -36,6 +38,7 @@ window.harness = {
     ticketInfo = { ticket, sfuUrl };
     session = new MediaSession({
       getTicket: () => {
+        if (window.freshTicket && session?.userId !== undefined) return window.freshTicket();
         if (!ticketInfo) return Promise.reject(new Error('no ticket'));
         return Promise.resolve(ticketInfo);
       },
@@ -57,6 +60,8 @@ window.harness = {
       events.push(`track-removed:${userId}`);
     });
     session.on('closed', (reason) => events.push(`closed:${reason}`));
+    session.on('reconnecting', () => events.push('reconnecting'));
+    session.on('rejoined', () => events.push('rejoined'));
     session.on('moderator-muted', (source, muted) =>
       events.push(`moderator-muted:${source}:${String(muted)}`),
     );

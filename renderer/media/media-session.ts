@@ -91,13 +91,14 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
 
   /** Starts sending a track (microphone, camera or screen); replaces what that source sent. */
   async send(source: MediaSource, track: MediaStreamTrack): Promise<void> {
+    const previous = this.localTracks.get(source);
     this.localTracks.set(source, track);
     const existing = this.producers.get(source);
     if (existing && !existing.closed) {
       await existing.replaceTrack({ track });
-      return;
-    }
-    await this.produce(source, track);
+    } else await this.produce(source, track);
+    // Producers keep their tracks (see produce): the one replaced is ours to stop.
+    if (previous && previous !== track) previous.stop();
   }
 
   /** Switches the device behind a source mid-call without renegotiating. */
@@ -141,8 +142,7 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
     this.leaving = true;
     await this.socket?.request('leave', {}).catch(() => undefined);
     this.teardown();
-    for (const track of this.localTracks.values()) track.stop();
-    this.localTracks.clear();
+    this.stopLocalTracks();
     this.emit('closed', 'left');
   }
 
@@ -213,7 +213,13 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
 
   private async produce(source: MediaSource, track: MediaStreamTrack): Promise<void> {
     if (!this.sendTransport) return;
-    const producer = await this.sendTransport.produce({ track, appData: { source } });
+    // The track outlives its producer: a rejoin (SFU node or worker lost) sends it again on the
+    // new room's transport. mediasoup-client would stop it with the producer by default.
+    const producer = await this.sendTransport.produce({
+      track,
+      stopTracks: false,
+      appData: { source },
+    });
     this.producers.set(source, producer);
   }
 
@@ -258,8 +264,11 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
       void this.rejoin();
     });
     socket.on('room.closed', ({ reason }) => {
+      // A socket of an attempt given up on (its peer replaced by the next attempt's) is not us.
+      if (socket !== this.socket) return;
       this.leaving = true;
       this.teardown();
+      this.stopLocalTracks();
       this.emit('closed', reason);
     });
     socket.on('closed', () => {
@@ -298,12 +307,22 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
         this.emit('rejoined');
         return;
       } catch (error) {
+        // What this attempt opened goes: its socket must not rejoin nor close us later.
+        this.teardown();
         if (error instanceof SfuError && (error.code === 'forbidden' || error.code === 'not-found'))
           break;
         await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
       }
     }
-    if (!this.leaving) this.emit('closed', 'media-lost');
+    if (this.leaving) return;
+    this.stopLocalTracks();
+    this.emit('closed', 'media-lost');
+  }
+
+  /** The camera, microphone and screen we captured: released once the session is over. */
+  private stopLocalTracks(): void {
+    for (const track of this.localTracks.values()) track.stop();
+    this.localTracks.clear();
   }
 
   private teardown(): void {

@@ -43,12 +43,12 @@ export const contactCenterHandlers: HandlerTable<ContactCenterRequest> = {
   }),
   'supervisor.monitor': async ({ session, services }, { callId, mode }) => {
     const agentId = services.contactCenter.monitorTarget(session.userId, callId);
-    const { ticket, expiresAt } = await services.tokens.issueMediaTicket(
+    const { ticket, expiresAt, sfuUrl } = await services.mediaTickets.issue(
       { callId, userId: session.userId, role: mode, target: agentId, sessionId: session.sessionId },
       MONITOR_TICKET_TTL_SEC,
     );
     // Barge joins the signaling call too; after the ticket, so a failed ticket leaves no leg.
     if (mode === 'barge') services.contactCenter.barge(session.userId, session.device.id, callId);
-    return { ticket, expiresAt, sfuUrl: services.sfuUrl, agentId };
+    return { ticket, expiresAt, sfuUrl, agentId };
   },
 };

@@ -173,8 +173,13 @@ export class SfuService implements MediaPlane {
 
   /** The call turned active: at least two participants must connect media in time. */
   callActive(call: CallInfo): void {
-    this.safely(call.callId, undefined, 'callActive', () => {
-      const media = this.media(call.callId);
+    this.armConnectBound(call.callId);
+  }
+
+  /** `callActive` by call id (an SFU node learns of calls by id only). */
+  armConnectBound(callId: string): void {
+    this.safely(callId, undefined, 'callActive', () => {
+      const media = this.media(callId);
       clearTimeout(media.connectTimer);
       media.connectTimer = setTimeout(() => {
         media.connectTimer = undefined;
@@ -263,6 +268,18 @@ export class SfuService implements MediaPlane {
       counts.consumers += room.consumers;
     }
     return counts;
+  }
+
+  /** Rooms, peers and transports now: what an SFU node reports as its load (server/sfu-node). */
+  load(): { rooms: number; peers: number; transports: number } {
+    const load = { rooms: 0, peers: 0, transports: 0 };
+    for (const media of this.calls.values()) {
+      if (!media.room || media.room.closed) continue;
+      load.rooms++;
+      load.peers += media.room.userIds().length;
+      load.transports += media.room.counts().transports;
+    }
+    return load;
   }
 
   /** The call's current room, if any (tests, tools). */

@@ -1,3 +1,4 @@
+import type { MediaTicketIssuer } from '../sfu-node/media-tickets.js';
 import type { SessionEvents } from './session-events.js';
 import type { ServerConfig } from '../config.js';
 import type { CallEngine } from '../calls/call-engine.js';
@@ -28,8 +29,10 @@ export interface Services {
   /** Ends what a disabled account still has (calls, media, sessions). */
   accounts: AccountGuard;
   sentMessages: SentMessages;
-  /** ws(s):// URL of the SFU endpoint that media tickets are good for. */
+  /** ws(s):// URL of the in-process SFU endpoint (embedded mode). */
   sfuUrl: string;
+  /** Signs media tickets for the SFU a call's media is on, and names its URL. */
+  mediaTickets: MediaTicketIssuer;
 }
 
 /** What one request of a signed-in session is handled with. */

@@ -94,10 +94,10 @@ export const callHandlers: HandlerTable<CallRequest> = {
       throw new ProtocolError('forbidden', 'you are in this call on another device');
     }
     const role = call.moderatorId === session.userId ? 'moderator' : 'participant';
-    const { ticket, expiresAt } = await services.tokens.issueMediaTicket(
+    const { ticket, expiresAt, sfuUrl } = await services.mediaTickets.issue(
       { callId, userId: session.userId, role, sessionId: session.sessionId },
       MEDIA_TICKET_TTL_SEC,
     );
-    return { ticket, expiresAt, sfuUrl: services.sfuUrl };
+    return { ticket, expiresAt, sfuUrl };
   },
 };
