@@ -154,6 +154,12 @@ export const callInfoSchema = z.object({
   legs: z.array(legSchema),
   endedAt: z.number().optional(),
   endReason: callEndReasonSchema.optional(),
+  /**
+   * Set while the call is on hold: who put it on hold and since when (epoch ms). The holder's
+   * media is paused at the SFU both ways (to and from every other participant); only they resume.
+   * Absent when the call is not on hold.
+   */
+  hold: z.object({ by: userIdSchema, since: z.number() }).optional(),
   /** A call to a contact-center queue: the queue it waits in (or came through) and since when. */
   queue: z
     .object({ queue: z.string(), enteredAt: z.number(), agentId: userIdSchema.optional() })

@@ -265,6 +265,22 @@ export const requests = {
       ),
     result: z.object({ call: callInfoSchema }),
   },
+  'call.hold': {
+    data: z
+      .object({ callId: callIdSchema })
+      .describe(
+        'Puts an active call on hold: the call’s `hold` names this user, and their media is paused at the SFU in both directions until they resume. A repeat by the holder answers the call as it is; while another participant holds it, `invalid-state`.',
+      ),
+    result: z.object({ call: callInfoSchema }),
+  },
+  'call.resume': {
+    data: z
+      .object({ callId: callIdSchema })
+      .describe(
+        'Takes the call off hold and restores its media. Only the participant who put it on hold resumes it (`forbidden` otherwise); on a call not on hold it answers the call as it is.',
+      ),
+    result: z.object({ call: callInfoSchema }),
+  },
   'call.list': {
     data: empty.describe('The calls this user is in now (as in the `hello` answer).'),
     result: z.object({ calls: z.array(callInfoSchema) }),

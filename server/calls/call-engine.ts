@@ -10,6 +10,7 @@ import type {
 import { ProtocolError } from '../../protocol/index.js';
 import type { Session } from '../signaling/sessions.js';
 import type { PersistedLiveCall } from '../store/types.js';
+import { CallHolds } from './call-holds.js';
 import { CallRegistry } from './call-registry.js';
 import { CallSteps, invalidState } from './call-steps.js';
 import type { CalleeCheck } from './callee-checks.js';
@@ -49,10 +50,12 @@ export class CallEngine {
   private readonly now: () => number;
   private readonly steps: CallSteps;
   private readonly connectionLoss: ConnectionLoss;
+  private readonly holds: CallHolds;
 
   constructor(private readonly o: CallEngineOptions) {
     this.now = o.now ?? Date.now;
     this.steps = new CallSteps(o, this.registry, this.now);
+    this.holds = new CallHolds(this.steps);
     this.connectionLoss = new ConnectionLoss({
       registry: this.registry,
       steps: this.steps,
@@ -240,6 +243,16 @@ export class CallEngine {
     // The old device is no participant any more: told like someone who just left.
     this.steps.afterChange(call, { userId: actor.userId, deviceId: inCallOn });
     return info;
+  }
+
+  /** A participant puts the active call on hold: see CallHolds (call-holds.ts). */
+  hold(actor: Actor, callId: string): CallInfo {
+    return this.holds.hold(this.liveVisibleTo(actor, callId), actor);
+  }
+
+  /** The participant who put the call on hold takes it off hold. */
+  resume(actor: Actor, callId: string): CallInfo {
+    return this.holds.resume(this.liveVisibleTo(actor, callId), actor);
   }
 
   /** A participant invites more users into the call. */

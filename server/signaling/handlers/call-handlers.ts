@@ -16,6 +16,8 @@ type CallRequest =
   | 'call.add'
   | 'call.moveHere'
   | 'call.control'
+  | 'call.hold'
+  | 'call.resume'
   | 'call.list'
   | 'media.ticket';
 
@@ -74,6 +76,10 @@ export const callHandlers: HandlerTable<CallRequest> = {
   },
   'call.control': ({ session, services }, data) =>
     callResult(services.calls, services.calls.control(session, data)),
+  'call.hold': ({ session, services }, { callId }) =>
+    callResult(services.calls, services.calls.hold(session, callId)),
+  'call.resume': ({ session, services }, { callId }) =>
+    callResult(services.calls, services.calls.resume(session, callId)),
   'call.list': ({ session, services }) => ({ calls: services.calls.callsOf(session.userId) }),
   'media.ticket': async ({ session, services }, { callId }) => {
     const call = services.calls.get(callId);
