@@ -280,6 +280,10 @@ export const softphoneCommands = {
   accept: { args: callTarget.extend({ media: mediaKindSchema }), result: z.null() },
   /** "Switch here": a call this user is in on another device (`elsewhere`) moves to this one. */
   switchHere: { args: callTarget, result: z.null() },
+  /** Puts an active call on hold (the server's `call.hold`): the call's `info.hold` names us. */
+  hold: { args: callTarget, result: z.null() },
+  /** Takes a call we put on hold off hold (`call.resume`); `forbidden` if another holds it. */
+  resume: { args: callTarget, result: z.null() },
   decline: { args: callTarget, result: z.null() },
   cancel: { args: callTarget, result: z.null() },
   hangup: { args: callTarget, result: z.null() },

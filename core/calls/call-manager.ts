@@ -141,6 +141,24 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     }
   }
 
+  /**
+   * Hold and resume: the answer is the call as it now is (its `hold`). A refusal (another
+   * participant holds it, the call just ended) rejects and leaves the call as the server says.
+   */
+  async hold(callId: string): Promise<void> {
+    const call = this.calls.get(callId);
+    if (call?.state !== 'active') return;
+    const { call: info } = await this.signaling.request('call.hold', { callId });
+    this.applySnapshot(call, info);
+  }
+
+  async resume(callId: string): Promise<void> {
+    const call = this.calls.get(callId);
+    if (call?.state !== 'active') return;
+    const { call: info } = await this.signaling.request('call.resume', { callId });
+    this.applySnapshot(call, info);
+  }
+
   async refuse(callId: string, reason = 'declined'): Promise<void> {
     await this.answerAndApply(callId, 'refuse', 'declined', () =>
       this.signaling.request('call.refuse', { callId, reason }),

@@ -51,6 +51,19 @@ export class CallCommands {
     return null;
   }
 
+  /** Hold: the server decides who may (see server/calls/call-holds.ts); a repeat is a no-op. */
+  async hold(session: Session, { callId }: SoftphoneArgs<'hold'>): Promise<null> {
+    this.expect(this.find(session, callId), ['active'], 'hold');
+    await this.run(session.calls.hold(callId));
+    return null;
+  }
+
+  async resume(session: Session, { callId }: SoftphoneArgs<'resume'>): Promise<null> {
+    this.expect(this.find(session, callId), ['active'], 'resume');
+    await this.run(session.calls.resume(callId));
+    return null;
+  }
+
   async decline(session: Session, { callId }: SoftphoneArgs<'decline'>): Promise<null> {
     const call = this.find(session, callId);
     if (call.state === 'ended') return null;

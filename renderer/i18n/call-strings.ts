@@ -1,6 +1,6 @@
 /**
  * Strings of the call screen added for issue 14 (call bar, stage, participants, ending notices,
- * the other device), merged into the language trees as `callScreen` (en.ts, zh-CN.ts).
+ * the other device; hold, issue 18), merged into the language trees as `callScreen` (en.ts, zh-CN.ts).
  */
 export const callScreenEn = {
   title: '{{names}} · {{time}}',
@@ -31,6 +31,13 @@ export const callScreenEn = {
   dnd: '{{name}} does not want to be disturbed',
   noAnswer: '{{name}} did not answer',
   ended: 'Call with {{name}} ended · {{duration}}',
+  // Hold (issue 18)
+  hold: 'Hold',
+  holdCall: 'Put the call on hold',
+  resumeCall: 'Resume the call',
+  heldByOther: 'On hold: {{name}} put you on hold',
+  heldByYou: 'You put {{name}} on hold',
+  heldTag: 'On hold',
 };
 
 type CallScreenStrings = typeof callScreenEn;
@@ -64,4 +71,10 @@ export const callScreenZhCN: CallScreenStrings = {
   dnd: '{{name}} 开启了请勿打扰',
   noAnswer: '{{name}} 未接听',
   ended: '与 {{name}} 的通话已结束 · {{duration}}',
+  hold: '保持',
+  holdCall: '保持通话',
+  resumeCall: '恢复通话',
+  heldByOther: '通话保持中：{{name}} 将你置于保持状态',
+  heldByYou: '你已将 {{name}} 置于保持状态',
+  heldTag: '保持中',
 };

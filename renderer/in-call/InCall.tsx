@@ -14,6 +14,7 @@ import { DeviceSelect } from '../components/DeviceSelect.js';
 import { CallBar } from './CallBar.js';
 import { isVideoCall, remotePeople, titleNames } from './call-screen.js';
 import { answeredAt } from './ending.js';
+import { HoldNotice, useHold } from './hold.js';
 import { Participants } from './Participants.js';
 import { PeerNotices } from './PeerNotices.js';
 import { rateQuality } from './quality.js';
@@ -76,6 +77,8 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
     .some((tr) => tr.kind === 'video' && !tr.paused);
   const video = isVideoCall(call) || remoteVideo;
   const sinkId = settings?.speakerDevice ?? '';
+  const hold = useHold(api, call, me, sinkId);
+  // While on hold the SFU still hears the holder speak, but nobody receives it: nobody speaks.
   const hangup = () => void api.hangup({ callId: call.callId }).catch(() => undefined);
 
   const bar = (
@@ -103,6 +106,7 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
               id: 'in-call-participants',
             }
       }
+      hold={{ state: hold.state, toggle: hold.toggle }}
       devices={{
         open: showDevices,
         toggle: () => {
@@ -135,6 +139,7 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
           {t(`inCall.quality.${level}`)}
         </span>
       </header>
+      <HoldNotice hold={hold} others={others.shown || t('inCall.title')} nameOf={nameOf} />
       <PeerNotices call={call} nameOf={nameOf} />
       {level === 'poor' && (
         <p className="banner banner-warning" role="alert">
@@ -181,7 +186,7 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
             me={me}
             people={people}
             remote={media.remote}
-            speaker={media.speaker}
+            speaker={hold.state === 'none' ? media.speaker : null}
             localStream={media.localStream}
             micMuted={media.micMuted}
             cameraOn={media.cameraOn}
@@ -190,7 +195,7 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
         ) : (
           <AudioStage
             people={people}
-            speaker={media.speaker}
+            speaker={hold.state === 'none' ? media.speaker : null}
             nameOf={nameOf}
             time={time}
             quality={t(`inCall.quality.${level}`)}
