@@ -281,6 +281,14 @@ export const requests = {
       ),
     result: z.object({ call: callInfoSchema }),
   },
+  'call.transfer': {
+    data: z
+      .object({ callId: callIdSchema, target: userIdSchema, ringTimeoutMs })
+      .describe(
+        'Blind transfer of an active one-to-one call by either participant: the target rings with the call (its `transfer` names the transferor and the party transferred, the target’s leg `transferredBy`), the transferor leaves at once. If the target does not answer, a transferor who was a callee is rung back (`transfer.state` `returning`); otherwise, or if they do not answer either, the call ends. Same rights as conference control: only a participant, on the device in the call; `invalid-state` for a group call, one still ringing, or one the other side holds.',
+      ),
+    result: z.object({ call: callInfoSchema }),
+  },
   'call.list': {
     data: empty.describe('The calls this user is in now (as in the `hello` answer).'),
     result: z.object({ calls: z.array(callInfoSchema) }),

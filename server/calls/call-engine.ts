@@ -12,6 +12,7 @@ import type { Session } from '../signaling/sessions.js';
 import type { PersistedLiveCall } from '../store/types.js';
 import { CallHolds } from './call-holds.js';
 import { CallRegistry } from './call-registry.js';
+import { CallTransfers } from './call-transfers.js';
 import { CallSteps, invalidState } from './call-steps.js';
 import type { CalleeCheck } from './callee-checks.js';
 import { isPendingLeg } from './leg-transitions.js';
@@ -51,11 +52,16 @@ export class CallEngine {
   private readonly steps: CallSteps;
   private readonly connectionLoss: ConnectionLoss;
   private readonly holds: CallHolds;
+  private readonly transfers: CallTransfers;
 
   constructor(private readonly o: CallEngineOptions) {
     this.now = o.now ?? Date.now;
     this.steps = new CallSteps(o, this.registry, this.now);
     this.holds = new CallHolds(this.steps);
+    this.transfers = new CallTransfers(this.steps, this.now, o.defaultRingTimeoutMs);
+    this.steps.settle = (call) => {
+      this.transfers.settle(call);
+    };
     this.connectionLoss = new ConnectionLoss({
       registry: this.registry,
       steps: this.steps,
@@ -253,6 +259,16 @@ export class CallEngine {
   /** The participant who put the call on hold takes it off hold. */
   resume(actor: Actor, callId: string): CallInfo {
     return this.holds.resume(this.liveVisibleTo(actor, callId), actor);
+  }
+
+  /** Blind transfer of a 1:1 call: see CallTransfers (call-transfers.ts). */
+  transfer(
+    actor: Actor,
+    data: RequestData<'call.transfer'>,
+    checks: ReadonlyMap<UserId, CalleeCheck>,
+  ): CallInfo {
+    const call = this.liveVisibleTo(actor, data.callId);
+    return this.transfers.transfer(call, actor, data.target, data.ringTimeoutMs, checks);
   }
 
   /** A participant invites more users into the call. */

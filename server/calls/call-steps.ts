@@ -54,6 +54,8 @@ export interface LegOrigin {
   ringMs: number;
   /** `join`: the device the user is in the call on. */
   device?: string;
+  /** A blind transfer's target leg: who transferred the call to this user. */
+  transferredBy?: UserId;
 }
 
 /**
@@ -66,6 +68,11 @@ export class CallSteps {
   readonly snapshots: CallSnapshots;
   /** Seat calling, once it follows the queue calls (`CallEngine.followQueues`). */
   private queues: QueueHooks | undefined;
+  /**
+   * Runs at the end of every step that changed a live call, before its fate is decided: a
+   * blind transfer moves on there (CallTransfers.settle). Given once, by the engine.
+   */
+  settle: ((call: LiveCall) => void) | undefined;
 
   constructor(
     private readonly o: CallEngineOptions,
@@ -91,8 +98,9 @@ export class CallSteps {
     invitedBy: UserId,
     ringMs: number,
     checks: ReadonlyMap<UserId, CalleeCheck>,
+    extra: Pick<LegOrigin, 'transferredBy'> = {},
   ): void {
-    const leg = this.createLeg(call, callee, 'invite', { invitedBy, ringMs });
+    const leg = this.createLeg(call, callee, 'invite', { invitedBy, ringMs, ...extra });
     const check = checks.get(callee);
     if (check?.blockedCaller) {
       // The caller is not told about the block: a plain refusal, without ringing anywhere.
@@ -175,6 +183,7 @@ export class CallSteps {
       expiresAt: now + origin.ringMs,
       ...(answered ? { answeredAt: now, answeredDevice: origin.device } : {}),
       muted: { audio: false, video: false },
+      ...(origin.transferredBy === undefined ? {} : { transferredBy: origin.transferredBy }),
     };
     const legs = call.info.legs;
     const previous = legs.findIndex((l) => l.userId === userId);
@@ -317,6 +326,7 @@ export class CallSteps {
       if (!call.outbox.isEmpty) call.outbox.flush(this.o.router, this.snapshots.of(info));
       return;
     }
+    this.settle?.(call);
     const pending = pendingLegs(info).length;
     if (info.state === 'ringing' && pending === 0 && !this.registry.isHeld(info.callId)) {
       this.end(call, unansweredEndReason(info.legs));
@@ -356,6 +366,7 @@ export class CallSteps {
     for (const p of audience) call.outbox.sendCall(p.userId, p.deviceId, ended);
     call.outbox.flush(this.o.router, json);
     const record = buildCallRecord(info, call.notes);
+    if (call.transfers.length > 0) record.transfers = call.transfers.map((t) => ({ ...t }));
     if (info.queue && this.queues) {
       // Seat calling says what the record holds of the queues; the record stays the engine's.
       const queuePart = this.queues.queueRecord(info);

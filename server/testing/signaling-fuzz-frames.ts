@@ -128,6 +128,7 @@ export class FrameFactory {
       'call.moveHere': () => ({ callId: callId() }),
       'call.hold': () => ({ callId: callId() }),
       'call.resume': () => ({ callId: callId() }),
+      'call.transfer': () => ({ callId: callId(), target: user() }),
       'call.control': () =>
         rng.pick([
           () => ({
@@ -417,6 +418,7 @@ export class FrameFactory {
       [1, 'call.control'],
       [1, 'call.hold'],
       [1, 'call.resume'],
+      [1, 'call.transfer'],
       [1, 'call.list'],
       [1, 'media.ticket'],
       [1, 'message.send'],

@@ -18,6 +18,7 @@ type CallRequest =
   | 'call.control'
   | 'call.hold'
   | 'call.resume'
+  | 'call.transfer'
   | 'call.list'
   | 'media.ticket';
 
@@ -80,6 +81,16 @@ export const callHandlers: HandlerTable<CallRequest> = {
     callResult(services.calls, services.calls.hold(session, callId)),
   'call.resume': ({ session, services }, { callId }) =>
     callResult(services.calls, services.calls.resume(session, callId)),
+  'call.transfer': async ({ session, services }, data) => {
+    const { calls, stores, presence } = services;
+    const checks = await resolveCalleeChecks(
+      stores.users,
+      (id) => presence.cachedStatusOf(id),
+      session.userId,
+      [data.target],
+    );
+    return callResult(calls, calls.transfer(session, data, checks));
+  },
   'call.list': ({ session, services }) => ({ calls: services.calls.callsOf(session.userId) }),
   'media.ticket': async ({ session, services }, { callId }) => {
     const call = services.calls.get(callId);
