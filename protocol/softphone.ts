@@ -284,6 +284,8 @@ export const softphoneCommands = {
   hold: { args: callTarget, result: z.null() },
   /** Takes a call we put on hold off hold (`call.resume`); `forbidden` if another holds it. */
   resume: { args: callTarget, result: z.null() },
+  /** Blind transfer of an active 1:1 call to a user (`call.transfer`); we leave it at once. */
+  transfer: { args: callTarget.extend({ target: userIdSchema }), result: z.null() },
   decline: { args: callTarget, result: z.null() },
   cancel: { args: callTarget, result: z.null() },
   hangup: { args: callTarget, result: z.null() },

@@ -64,6 +64,12 @@ export class CallCommands {
     return null;
   }
 
+  async transfer(session: Session, { callId, target }: SoftphoneArgs<'transfer'>): Promise<null> {
+    this.expect(this.find(session, callId), ['active'], 'transfer');
+    await this.run(session.calls.transfer(callId, target));
+    return null;
+  }
+
   async decline(session: Session, { callId }: SoftphoneArgs<'decline'>): Promise<null> {
     const call = this.find(session, callId);
     if (call.state === 'ended') return null;

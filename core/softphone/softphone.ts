@@ -106,6 +106,10 @@ export class Softphone extends SoftphoneBase implements SoftphoneApi {
     return this.run('resume', args, (a) => this.callCommands.resume(this.requireSession(), a));
   }
 
+  transfer(args: SoftphoneArgs<'transfer'>): Promise<null> {
+    return this.run('transfer', args, (a) => this.callCommands.transfer(this.requireSession(), a));
+  }
+
   decline(args: SoftphoneArgs<'decline'>): Promise<null> {
     return this.run('decline', args, (a) => this.callCommands.decline(this.requireSession(), a));
   }

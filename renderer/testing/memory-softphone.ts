@@ -71,6 +71,7 @@ export class MemorySoftphone implements SoftphoneApi {
   switchHere = (a: object) => this.record('switchHere', a, null);
   hold = (a: object) => this.record('hold', a, null);
   resume = (a: object) => this.record('resume', a, null);
+  transfer = (a: object) => this.record('transfer', a, null);
   addParticipants = (a: object) => this.record('addParticipants', a, null);
   control = (a: object) => this.record('control', a, null);
   mediaTicket = (a: object) =>
