@@ -19,10 +19,12 @@ import {
 } from './web-harness.js';
 
 /**
- * Hold and resume (issue 18) in Chromium with real media through the real SFU: the holder's
+ * Hold and resume, and blind transfer (issue 18), in Chromium with real media through the real SFU: the holder's
  * Hold toggle in the call bar, both sides told who holds, the held party's hold tone, and what
  * WebRTC really receives: no audio either way while held (the inbound-rtp bytes of the consumer
- * the SFU paused stop growing), audio again both ways after Resume.
+ * the SFU paused stop growing), audio again both ways after Resume. A blind transfer picked from
+ * the directory in the call bar: the target rings with the caller's name and who transferred it,
+ * the transferor is out at once, and the target and the caller then hear each other.
  */
 const missing = chromiumMissingReason();
 if (missing) console.log(`hold e2e suite skipped: ${missing}`);
@@ -44,7 +46,7 @@ test.describe('hold in Chromium', () => {
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(90_000);
     mkdirSync(SHOTS, { recursive: true });
-    world = await startWorld(browser, ['alice', 'bob']);
+    world = await startWorld(browser, ['alice', 'bob', 'carol']);
   });
   test.afterAll(async () => {
     await stopWorld(world);
@@ -95,5 +97,53 @@ test.describe('hold in Chromium', () => {
     await bar(alice).getByRole('button', { name: 'Hang up', exact: true }).click();
     await expectIdle(alice);
     await expectIdle(bob);
+  });
+
+  test('Blind transfer from the call bar: the target rings as the caller, then talks with them', async () => {
+    const alice = await userPage(world, 'alice');
+    const bob = await userPage(world, 'bob');
+    const carol = await userPage(world, 'carol');
+    for (const user of [alice, bob, carol])
+      await user.page.setViewportSize({ width: 420, height: 700 });
+    await dial(alice, 'bob', 'audio');
+    await incoming(bob).waitFor();
+    await bob.page.getByRole('button', { name: 'Accept audio' }).click();
+    await inCall(bob).waitFor();
+    expect(await grows(() => audioBytesFrom(bob, 'alice'), 1_500)).toBe(true);
+
+    await bar(bob).getByRole('button', { name: 'Transfer', exact: true }).click();
+    const panel = bob.page.locator('#in-call-transfer');
+    await panel.getByRole('searchbox').fill('car');
+    const pick = panel.getByRole('button', { name: 'Transfer to Carol' });
+    await pick.waitFor();
+    // Neither side of the call is offered as a target.
+    expect(await panel.locator('li[data-user=alice], li[data-user=bob]').count()).toBe(0);
+    await shot(bob, 'transfer-picker-420x700');
+    await pick.click();
+    // The transferor is out at once.
+    await expectIdle(bob);
+
+    await incoming(carol).waitFor();
+    expect(await carol.page.locator('[data-testid=caller-name]').textContent()).toBe('Alice');
+    await expect
+      .poll(() => carol.page.locator('.transfer-note').textContent())
+      .toBe('Transferred by Bob');
+    await expect
+      .poll(() => alice.page.locator('.transfer-note').textContent())
+      .toBe('Transferring you to Carol…');
+    await shot(carol, 'transfer-incoming-420x700');
+    await carol.page.getByRole('button', { name: 'Accept audio' }).click();
+    await inCall(carol).waitFor();
+    await expect.poll(() => alice.page.locator('.transfer-note').count()).toBe(0);
+    expect(await grows(() => audioBytesFrom(carol, 'alice'), 1_500)).toBe(true);
+    expect(await grows(() => audioBytesFrom(alice, 'carol'), 1_500)).toBe(true);
+    await expect
+      .poll(() => alice.page.locator('[data-testid=call-title]').textContent())
+      .toMatch(/^Carol/);
+    await shot(alice, 'transferred-420x700');
+
+    await bar(carol).getByRole('button', { name: 'Hang up', exact: true }).click();
+    await expectIdle(carol);
+    await expectIdle(alice);
   });
 });

@@ -38,6 +38,14 @@ export const callScreenEn = {
   heldByOther: 'On hold: {{name}} put you on hold',
   heldByYou: 'You put {{name}} on hold',
   heldTag: 'On hold',
+  // Blind transfer (issue 18)
+  transfer: 'Transfer',
+  transferTo: 'Transfer the call to',
+  transferSearch: 'Name or user ID',
+  transferToName: 'Transfer to {{name}}',
+  transferredBy: 'Transferred by {{name}}',
+  transferReturned: '{{name}} did not answer the transfer: the call comes back to you',
+  transferRinging: 'Transferring you to {{name}}…',
 };
 
 type CallScreenStrings = typeof callScreenEn;
@@ -77,4 +85,11 @@ export const callScreenZhCN: CallScreenStrings = {
   heldByOther: '通话保持中：{{name}} 将你置于保持状态',
   heldByYou: '你已将 {{name}} 置于保持状态',
   heldTag: '保持中',
+  transfer: '转接',
+  transferTo: '将通话转接给',
+  transferSearch: '姓名或用户 ID',
+  transferToName: '转接给 {{name}}',
+  transferredBy: '由 {{name}} 转接',
+  transferReturned: '{{name}} 未接听转接：通话回到你这里',
+  transferRinging: '正在将你转接给 {{name}}…',
 };

@@ -4,6 +4,7 @@ import {
   MicOff,
   MonitorUp,
   Pause,
+  PhoneForwarded,
   PhoneOff,
   SlidersHorizontal,
   Users,
@@ -39,12 +40,14 @@ export interface CallBarProps {
    * participant does (only they resume: the button is disabled), `none` otherwise.
    */
   hold?: { state: 'none' | 'mine' | 'theirs'; toggle: () => void };
+  /** Present in an active 1:1 call: opens the transfer panel (issue 18). */
+  transfer?: BarPanel;
   hangup: () => void;
 }
 
 /**
  * The call's controls, pinned to the bottom of the window by the shell's slot: mute, camera and
- * screen share (video calls), hold, participants (narrow windows), devices, hang up. Each toggle keeps
+ * screen share (video calls), hold, transfer, participants (narrow windows), devices, hang up. Each toggle keeps
  * one name and shows its state as a slashed icon and its pressed state, not as an accent fill.
  */
 export function CallBar(props: CallBarProps) {
@@ -101,6 +104,14 @@ export function CallBar(props: CallBarProps) {
           <Pause aria-hidden="true" />
           <span className="bar-label">{t('callScreen.hold')}</span>
         </Toggle.Root>
+      )}
+      {props.transfer && (
+        <PanelButton
+          panel={props.transfer}
+          label={t('callScreen.transfer')}
+          control="transfer"
+          icon={<PhoneForwarded aria-hidden="true" />}
+        />
       )}
       {participants && (
         <PanelButton

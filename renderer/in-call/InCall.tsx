@@ -9,12 +9,13 @@ import { useShellMuteToggle } from '../app/desktop-shell.js';
 import { useDevices } from '../app/devices.js';
 import { useNames } from '../app/names.js';
 import { useSettings } from '../app/settings.js';
-import { clock, participantsOf } from '../call/call-view.js';
+import { clock, participantsOf, pendingLegs } from '../call/call-view.js';
 import { DeviceSelect } from '../components/DeviceSelect.js';
 import { CallBar } from './CallBar.js';
 import { isVideoCall, remotePeople, titleNames } from './call-screen.js';
 import { answeredAt } from './ending.js';
 import { HoldNotice, useHold } from './hold.js';
+import { TransferNote, TransferPanel } from './TransferPanel.js';
 import { Participants } from './Participants.js';
 import { PeerNotices } from './PeerNotices.js';
 import { rateQuality } from './quality.js';
@@ -52,6 +53,7 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
   const [now, setNow] = useState(Date.now());
   const [showDevices, setShowDevices] = useState(false);
   const [showPeople, setShowPeople] = useState(false);
+  const [showTransfer, setShowTransfer] = useState(false);
   useEffect(() => {
     const timer = setInterval(() => {
       setNow(Date.now());
@@ -78,7 +80,10 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
   const video = isVideoCall(call) || remoteVideo;
   const sinkId = settings?.speakerDevice ?? '';
   const hold = useHold(api, call, me, sinkId);
+  // Blind transfer is for a 1:1 call: one other person in it, nobody else being rung.
+  const oneToOne = people.length === 1 && pendingLegs(call).length === 0;
   // While on hold the SFU still hears the holder speak, but nobody receives it: nobody speaks.
+  const speaker = hold.state === 'none' ? media.speaker : null;
   const hangup = () => void api.hangup({ callId: call.callId }).catch(() => undefined);
 
   const bar = (
@@ -107,6 +112,17 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
             }
       }
       hold={{ state: hold.state, toggle: hold.toggle }}
+      transfer={
+        oneToOne
+          ? {
+              open: showTransfer,
+              toggle: () => {
+                setShowTransfer(!showTransfer);
+              },
+              id: 'in-call-transfer',
+            }
+          : undefined
+      }
       devices={{
         open: showDevices,
         toggle: () => {
@@ -140,6 +156,7 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
         </span>
       </header>
       <HoldNotice hold={hold} others={others.shown || t('inCall.title')} nameOf={nameOf} />
+      <TransferNote call={call} me={me} nameOf={nameOf} />
       <PeerNotices call={call} nameOf={nameOf} />
       {level === 'poor' && (
         <p className="banner banner-warning" role="alert">
@@ -186,7 +203,7 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
             me={me}
             people={people}
             remote={media.remote}
-            speaker={hold.state === 'none' ? media.speaker : null}
+            speaker={speaker}
             localStream={media.localStream}
             micMuted={media.micMuted}
             cameraOn={media.cameraOn}
@@ -195,7 +212,7 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
         ) : (
           <AudioStage
             people={people}
-            speaker={hold.state === 'none' ? media.speaker : null}
+            speaker={speaker}
             nameOf={nameOf}
             time={time}
             quality={t(`inCall.quality.${level}`)}
@@ -226,6 +243,17 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
             ) : null,
           )}
       </div>
+      {showTransfer && oneToOne && (
+        <TransferPanel
+          api={api}
+          call={call}
+          exclude={[me, ...people.map((p) => p.userId)]}
+          id="in-call-transfer"
+          onDone={() => {
+            setShowTransfer(false);
+          }}
+        />
+      )}
       {showDevices && settings && (
         <div id="in-call-devices" className="devices card">
           <DeviceSelect
