@@ -289,6 +289,19 @@ export const requests = {
       ),
     result: z.object({ call: callInfoSchema }),
   },
+  'call.completeTransfer': {
+    data: z
+      .object({
+        callId: callIdSchema.describe('The call being transferred: on hold by this user.'),
+        consultCallId: callIdSchema.describe(
+          'This user’s active one-to-one call with the target (the consultation).',
+        ),
+      })
+      .describe(
+        'Completes an attended transfer: the consultation ends (`completed`), the target is in the held call at once on the device they consulted on (their leg `transferredBy` this user; `transfer.state` `connected`), and this user leaves it. To cancel instead, hang up the consultation and `call.resume` the held call.',
+      ),
+    result: z.object({ call: callInfoSchema }),
+  },
   'call.list': {
     data: empty.describe('The calls this user is in now (as in the `hello` answer).'),
     result: z.object({ calls: z.array(callInfoSchema) }),

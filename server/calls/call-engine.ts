@@ -58,7 +58,7 @@ export class CallEngine {
     this.now = o.now ?? Date.now;
     this.steps = new CallSteps(o, this.registry, this.now);
     this.holds = new CallHolds(this.steps);
-    this.transfers = new CallTransfers(this.steps, this.now, o.defaultRingTimeoutMs);
+    this.transfers = new CallTransfers(this.steps, this.registry, this.now, o.defaultRingTimeoutMs);
     this.steps.settle = (call) => {
       this.transfers.settle(call);
     };
@@ -271,6 +271,13 @@ export class CallEngine {
     return this.transfers.transfer(call, actor, data.target, data.ringTimeoutMs, checks);
   }
 
+  /** Attended transfer: joins the held call's party and the consultation's target. */
+  completeTransfer(actor: Actor, data: RequestData<'call.completeTransfer'>): CallInfo {
+    const held = this.liveVisibleTo(actor, data.callId);
+    const consult = this.liveVisibleTo(actor, data.consultCallId);
+    return this.transfers.complete(held, consult, actor);
+  }
+
   /** A participant invites more users into the call. */
   add(
     actor: Actor,
@@ -405,6 +412,9 @@ export class CallEngine {
 
   /** The SFU: the user's media transport in the call closed or went silent. */
   mediaLost(callId: string, userId: UserId): void {
+    // A holder may leave the call's media while holding it (to consult, or take another call):
+    // nothing flows to or from them meanwhile, and they rejoin it when they resume.
+    if (this.live(callId)?.info.hold?.by === userId) return;
     this.connectionLoss.mediaLost(callId, userId);
   }
 

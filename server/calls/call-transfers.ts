@@ -1,5 +1,6 @@
 import type { CallInfo, CallTransfer, UserId } from '../../protocol/index.js';
 import { ProtocolError } from '../../protocol/index.js';
+import type { CallRegistry } from './call-registry.js';
 import type { CallSteps } from './call-steps.js';
 import { invalidState } from './call-steps.js';
 import type { CalleeCheck } from './callee-checks.js';
@@ -22,6 +23,7 @@ import { type TransferEvent, transferTransition } from './transfer-transitions.j
 export class CallTransfers {
   constructor(
     private readonly steps: CallSteps,
+    private readonly registry: CallRegistry,
     private readonly now: () => number,
     private readonly defaultRingMs: number,
   ) {}
@@ -70,6 +72,78 @@ export class CallTransfers {
     // A target refused at once (busy, DND, a block) rings the transferor back in this step.
     this.steps.afterChange(call);
     return info;
+  }
+
+  /**
+   * Attended transfer, completed: the actor holds `held` (a 1:1 call with the party) and talks
+   * with the target in `consult` (a 1:1 call of their own). The consultation ends, the target is
+   * in the held call at once (a joined leg on the device they consulted on, nobody rings), and
+   * the transferor leaves it, so the hold ends with them and the two remote parties talk.
+   * Cancelling is the transferor's own: hang up the consultation, resume the held call.
+   */
+  complete(held: LiveCall, consult: LiveCall, actor: Actor): CallInfo {
+    const { info } = held;
+    if (held === consult) throw new ProtocolError('bad-request', 'consult in another call');
+    const party = this.otherParty(held, actor, 'the held call');
+    const target = this.otherParty(consult, actor, 'the consultation');
+    if (info.hold?.by !== actor.userId) {
+      throw invalidState(info, 'put the call on hold before completing its transfer');
+    }
+    if (target.userId === party.userId) {
+      throw invalidState(info, 'the consultation is with the party being transferred');
+    }
+    const outcome = transferTransition(info.transfer?.state ?? 'absent', 'complete');
+    if (outcome.kind !== 'next') throw invalidState(info, 'a transfer of this call is under way');
+    this.steps.log(
+      consult.info,
+      { by: actor.userId, into: info.callId, target: target.userId },
+      'consultation joined into the transferred call',
+    );
+    this.steps.end(consult, 'completed');
+    const transfer: CallTransfer = {
+      by: actor.userId,
+      party: party.userId,
+      target: target.userId,
+      at: this.now(),
+      state: outcome.state,
+    };
+    info.transfer = transfer;
+    held.transfers.push(transfer);
+    this.steps.log(
+      info,
+      { by: actor.userId, party: party.userId, target: target.userId },
+      'attended transfer completed',
+    );
+    this.steps.leave(held, actor.userId, 'left');
+    this.steps.createLeg(held, target.userId, 'join', {
+      invitedBy: actor.userId,
+      ringMs: 0,
+      device: target.deviceId,
+      transferredBy: actor.userId,
+    });
+    this.registry.involve(target.userId, info.callId);
+    this.steps.afterChange(held);
+    return info;
+  }
+
+  /** The other participant of a 1:1 active call the actor is in on this device. */
+  private otherParty(
+    call: LiveCall,
+    actor: Actor,
+    which: string,
+  ): { userId: UserId; deviceId: string } {
+    const { info } = call;
+    const present = presentParticipants(info);
+    const here = present.find((p) => p.userId === actor.userId);
+    if (!here) throw invalidState(info, `you are not in ${which}`);
+    if (here.deviceId !== actor.device.id) {
+      throw invalidState(info, `you are in ${which} on another device`);
+    }
+    const other = present.find((p) => p.userId !== actor.userId);
+    if (info.state !== 'active' || !other || present.length !== 2 || pendingLegs(info).length > 0) {
+      throw invalidState(info, `${which} is not an active one-to-one call`);
+    }
+    return other;
   }
 
   /** The transfer moves on when the leg rung for it has ended. No-op otherwise. */

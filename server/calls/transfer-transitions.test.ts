@@ -11,12 +11,37 @@ import {
 
 /** The whole table, written out once more by hand (as the call and leg tables' tests do). */
 const EXPECTED: Record<TransferTableState, Record<TransferEvent, string>> = {
-  absent: { transfer: 'ringing', answered: 'invalid', unanswered: 'invalid' },
-  ringing: { transfer: 'invalid', answered: 'connected', unanswered: 'returning' },
-  connected: { transfer: 'ringing', answered: 'invalid', unanswered: 'invalid' },
-  returning: { transfer: 'invalid', answered: 'returned', unanswered: 'failed' },
-  returned: { transfer: 'ringing', answered: 'invalid', unanswered: 'invalid' },
-  failed: { transfer: 'invalid', answered: 'invalid', unanswered: 'invalid' },
+  absent: {
+    transfer: 'ringing',
+    complete: 'connected',
+    answered: 'invalid',
+    unanswered: 'invalid',
+  },
+  ringing: {
+    transfer: 'invalid',
+    complete: 'invalid',
+    answered: 'connected',
+    unanswered: 'returning',
+  },
+  connected: {
+    transfer: 'ringing',
+    complete: 'connected',
+    answered: 'invalid',
+    unanswered: 'invalid',
+  },
+  returning: {
+    transfer: 'invalid',
+    complete: 'invalid',
+    answered: 'returned',
+    unanswered: 'failed',
+  },
+  returned: {
+    transfer: 'ringing',
+    complete: 'connected',
+    answered: 'invalid',
+    unanswered: 'invalid',
+  },
+  failed: { transfer: 'invalid', complete: 'invalid', answered: 'invalid', unanswered: 'invalid' },
 };
 
 const describeOutcome = (o: TransferOutcome): string => (o.kind === 'next' ? o.state : o.kind);
@@ -36,6 +61,7 @@ describe('the blind transfer state machine', () => {
 
   it('never transfers again while a transfer rings, and never after one failed', () => {
     for (const state of TRANSFER_TABLE_STATES.filter((s) => isTransferPending(s) || s === 'failed'))
-      expect(transferTransition(state, 'transfer').kind).toBe('invalid');
+      for (const event of ['transfer', 'complete'] as const)
+        expect(transferTransition(state, event).kind).toBe('invalid');
   });
 });

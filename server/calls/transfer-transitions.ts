@@ -6,6 +6,8 @@ import type { TransferState } from '../../protocol/index.js';
  *
  * Events:
  * - `transfer`: a participant moves the other party of the 1:1 call to a target, and leaves.
+ * - `complete`: an attended transfer: the transferor, holding this call, consulted the target in
+ *   a call of their own and joins the two; the target is in at once, nobody rings.
  * - `answered`: the leg rung for the transfer (the target's, or the transferor's ring-back)
  *   was accepted.
  * - `unanswered`: that leg ended without an answer (refused, timed out, withdrawn), or could not
@@ -14,9 +16,14 @@ import type { TransferState } from '../../protocol/index.js';
  * A call whose transfer was answered may be transferred again; a `failed` one is over (nobody
  * took the call back, so it ends).
  */
-export type TransferEvent = 'transfer' | 'answered' | 'unanswered';
+export type TransferEvent = 'transfer' | 'complete' | 'answered' | 'unanswered';
 
-export const TRANSFER_EVENTS: readonly TransferEvent[] = ['transfer', 'answered', 'unanswered'];
+export const TRANSFER_EVENTS: readonly TransferEvent[] = [
+  'transfer',
+  'complete',
+  'answered',
+  'unanswered',
+];
 
 /** `absent`: the call was never transferred. */
 export type TransferTableState = TransferState | 'absent';
@@ -36,11 +43,11 @@ const next = (state: TransferState): TransferOutcome => ({ kind: 'next', state }
 
 /** Rows list what is allowed; anything missing is `invalid` (the engine checks before). */
 const TABLE: Record<TransferTableState, Partial<Record<TransferEvent, TransferOutcome>>> = {
-  absent: { transfer: next('ringing') },
+  absent: { transfer: next('ringing'), complete: next('connected') },
   ringing: { answered: next('connected'), unanswered: next('returning') },
-  connected: { transfer: next('ringing') },
+  connected: { transfer: next('ringing'), complete: next('connected') },
   returning: { answered: next('returned'), unanswered: next('failed') },
-  returned: { transfer: next('ringing') },
+  returned: { transfer: next('ringing'), complete: next('connected') },
   failed: {},
 };
 

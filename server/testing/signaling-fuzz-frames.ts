@@ -129,6 +129,7 @@ export class FrameFactory {
       'call.hold': () => ({ callId: callId() }),
       'call.resume': () => ({ callId: callId() }),
       'call.transfer': () => ({ callId: callId(), target: user() }),
+      'call.completeTransfer': () => ({ callId: callId(), consultCallId: callId() }),
       'call.control': () =>
         rng.pick([
           () => ({

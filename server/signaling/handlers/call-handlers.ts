@@ -19,6 +19,7 @@ type CallRequest =
   | 'call.hold'
   | 'call.resume'
   | 'call.transfer'
+  | 'call.completeTransfer'
   | 'call.list'
   | 'media.ticket';
 
@@ -91,6 +92,8 @@ export const callHandlers: HandlerTable<CallRequest> = {
     );
     return callResult(calls, calls.transfer(session, data, checks));
   },
+  'call.completeTransfer': ({ session, services }, data) =>
+    callResult(services.calls, services.calls.completeTransfer(session, data)),
   'call.list': ({ session, services }) => ({ calls: services.calls.callsOf(session.userId) }),
   'media.ticket': async ({ session, services }, { callId }) => {
     const call = services.calls.get(callId);
