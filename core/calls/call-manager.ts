@@ -170,6 +170,17 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     this.applySnapshot(call, info);
   }
 
+  /** Attended transfer: both calls end here once the server joined the two remote parties. */
+  async completeTransfer(callId: string, consultCallId: string): Promise<void> {
+    const call = this.calls.get(callId);
+    if (call?.state !== 'active') return;
+    const { call: info } = await this.signaling.request('call.completeTransfer', {
+      callId,
+      consultCallId,
+    });
+    this.applySnapshot(call, info);
+  }
+
   async refuse(callId: string, reason = 'declined'): Promise<void> {
     await this.answerAndApply(callId, 'refuse', 'declined', () =>
       this.signaling.request('call.refuse', { callId, reason }),

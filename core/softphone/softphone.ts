@@ -110,6 +110,12 @@ export class Softphone extends SoftphoneBase implements SoftphoneApi {
     return this.run('transfer', args, (a) => this.callCommands.transfer(this.requireSession(), a));
   }
 
+  completeTransfer(args: SoftphoneArgs<'completeTransfer'>): Promise<null> {
+    return this.run('completeTransfer', args, (a) =>
+      this.callCommands.completeTransfer(this.requireSession(), a),
+    );
+  }
+
   decline(args: SoftphoneArgs<'decline'>): Promise<null> {
     return this.run('decline', args, (a) => this.callCommands.decline(this.requireSession(), a));
   }

@@ -24,7 +24,8 @@ import {
  * WebRTC really receives: no audio either way while held (the inbound-rtp bytes of the consumer
  * the SFU paused stop growing), audio again both ways after Resume. A blind transfer picked from
  * the directory in the call bar: the target rings with the caller's name and who transferred it,
- * the transferor is out at once, and the target and the caller then hear each other.
+ * the transferor is out at once, and the target and the caller then hear each other. An attended
+ * transfer: Consult holds the call and calls the target, Complete transfer joins the two.
  */
 const missing = chromiumMissingReason();
 if (missing) console.log(`hold e2e suite skipped: ${missing}`);
@@ -145,5 +146,49 @@ test.describe('hold in Chromium', () => {
     await bar(carol).getByRole('button', { name: 'Hang up', exact: true }).click();
     await expectIdle(carol);
     await expectIdle(alice);
+  });
+
+  test('Attended transfer: Consult holds the call and calls the target; Complete joins caller and target', async () => {
+    const alice = await userPage(world, 'alice');
+    const bob = await userPage(world, 'bob');
+    const carol = await userPage(world, 'carol');
+    for (const user of [alice, bob, carol])
+      await user.page.setViewportSize({ width: 420, height: 700 });
+    await dial(alice, 'bob', 'audio');
+    await incoming(bob).waitFor();
+    await bob.page.getByRole('button', { name: 'Accept audio' }).click();
+    await inCall(bob).waitFor();
+    expect(await grows(() => audioBytesFrom(bob, 'alice'), 1_500)).toBe(true);
+
+    await bar(bob).getByRole('button', { name: 'Transfer', exact: true }).click();
+    const panel = bob.page.locator('#in-call-transfer');
+    await panel.getByRole('searchbox').fill('car');
+    await panel.getByRole('button', { name: 'Consult Carol first' }).click();
+    await expect
+      .poll(() => holdBanner(alice).first().textContent())
+      .toBe('On hold: Bob put you on hold');
+    await incoming(carol).waitFor();
+    await carol.page.getByRole('button', { name: 'Accept audio' }).click();
+    await inCall(carol).waitFor();
+    // Bob talks with carol; alice waits on hold, shown in bob's strip.
+    const strip = bob.page.locator('.held-calls li');
+    await expect.poll(() => strip.locator('.held-name').textContent()).toBe('Alice is on hold');
+    expect(await grows(() => audioBytesFrom(carol, 'bob'), 1_500)).toBe(true);
+    expect(await grows(() => audioBytesFrom(alice, 'bob'), 500, 2_000)).toBe(false);
+    await shot(bob, 'consulting-420x700');
+
+    await strip.getByRole('button', { name: 'Complete transfer' }).click();
+    await expectIdle(bob);
+    await expect.poll(() => holdBanner(alice).count()).toBe(0);
+    await expect
+      .poll(() => alice.page.locator('[data-testid=call-title]').textContent())
+      .toMatch(/^Carol/);
+    expect(await grows(() => audioBytesFrom(carol, 'alice'), 1_500, 15_000)).toBe(true);
+    expect(await grows(() => audioBytesFrom(alice, 'carol'), 1_500, 15_000)).toBe(true);
+    await shot(carol, 'attended-joined-420x700');
+
+    await bar(alice).getByRole('button', { name: 'Hang up', exact: true }).click();
+    await expectIdle(alice);
+    await expectIdle(carol);
   });
 });

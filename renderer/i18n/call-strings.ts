@@ -46,6 +46,15 @@ export const callScreenEn = {
   transferredBy: 'Transferred by {{name}}',
   transferReturned: '{{name}} did not answer the transfer: the call comes back to you',
   transferRinging: 'Transferring you to {{name}}…',
+  // Attended transfer and hold and accept (issue 18)
+  consult: 'Consult',
+  consultName: 'Consult {{name}} first',
+  heldCalls: 'Calls on hold',
+  heldWaiting: '{{name}} is on hold',
+  completeTransfer: 'Complete transfer',
+  cancelTransfer: 'Cancel transfer',
+  resume: 'Resume',
+  holdAndAccept: 'Hold and accept',
 };
 
 type CallScreenStrings = typeof callScreenEn;
@@ -92,4 +101,12 @@ export const callScreenZhCN: CallScreenStrings = {
   transferredBy: '由 {{name}} 转接',
   transferReturned: '{{name}} 未接听转接：通话回到你这里',
   transferRinging: '正在将你转接给 {{name}}…',
+  consult: '咨询',
+  consultName: '先咨询 {{name}}',
+  heldCalls: '保持中的通话',
+  heldWaiting: '{{name}} 正在保持',
+  completeTransfer: '完成转接',
+  cancelTransfer: '取消转接',
+  resume: '恢复',
+  holdAndAccept: '保持并接听',
 };

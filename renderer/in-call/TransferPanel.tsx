@@ -7,9 +7,10 @@ import type { DirectoryEntry, SoftphoneApi, SoftphoneCall } from '../../protocol
 const SEARCH_DELAY_MS = 200;
 
 /**
- * Blind transfer (issue 18): pick the target from the directory (search by name or id), then
- * Transfer. The call moves to them at once and this user leaves it; if they do not answer, the
- * call rings this user back. The people already in the call are not offered.
+ * Transfer (issue 18): pick the target from the directory (search by name or id), then Transfer
+ * (blind: the call moves to them at once and this user leaves it; if they do not answer, the call
+ * rings this user back) or Consult (attended: this call goes on hold and the target is called;
+ * the held call's strip, HeldCalls, then completes or cancels). Nobody in the call is offered.
  */
 export function TransferPanel({
   api,
@@ -53,6 +54,15 @@ export function TransferPanel({
       setError(e instanceof Error ? e.message : String(e));
     });
   };
+  // Attended: hold this call, call the target; the held call's strip then offers Complete.
+  const consult = (target: string) => {
+    api
+      .hold({ callId: call.callId })
+      .then(() => api.call({ callees: [target], media: 'audio' }))
+      .then(onDone, (e: unknown) => {
+        setError(e instanceof Error ? e.message : String(e));
+      });
+  };
   return (
     <div id={id} className="transfer card" role="region" aria-label={t('callScreen.transferTo')}>
       <label htmlFor={`${id}-search`}>{t('callScreen.transferTo')}</label>
@@ -71,6 +81,16 @@ export function TransferPanel({
             <span className="transfer-name">
               {r.displayName} <span className="hint">{r.userId}</span>
             </span>
+            <button
+              type="button"
+              className="link-button"
+              aria-label={t('callScreen.consultName', { name: r.displayName })}
+              onClick={() => {
+                consult(r.userId);
+              }}
+            >
+              {t('callScreen.consult')}
+            </button>
             <button
               type="button"
               aria-label={t('callScreen.transferToName', { name: r.displayName })}

@@ -40,8 +40,9 @@ export function IncomingCall({ call, ring }: { call: SoftphoneCall; ring: boolea
     if (focusIsFree(document)) firstButton.current?.focus();
   }, []);
 
-  const accept = (media: MediaKind) => {
-    void api.accept({ callId: call.callId, media }).catch(() => undefined);
+  const accept = (media: MediaKind, current?: 'hold') => {
+    const args = current ? { callId: call.callId, media, current } : { callId: call.callId, media };
+    void api.accept(args).catch(() => undefined);
   };
   const title = t('call.incomingFrom', { name: caller });
   const kind = t(video ? 'call.videoCall' : 'call.audioCall');
@@ -105,6 +106,17 @@ export function IncomingCall({ call, ring }: { call: SoftphoneCall; ring: boolea
           >
             <Phone aria-hidden="true" size={16} />
             {t('shell.asAudio')}
+          </button>
+        )}
+        {endsCurrent && (
+          <button
+            type="button"
+            className="accept-hold"
+            onClick={() => {
+              accept(video ? 'video' : 'audio', 'hold');
+            }}
+          >
+            {t('callScreen.holdAndAccept')}
           </button>
         )}
         <button

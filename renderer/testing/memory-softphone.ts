@@ -72,6 +72,7 @@ export class MemorySoftphone implements SoftphoneApi {
   hold = (a: object) => this.record('hold', a, null);
   resume = (a: object) => this.record('resume', a, null);
   transfer = (a: object) => this.record('transfer', a, null);
+  completeTransfer = (a: object) => this.record('completeTransfer', a, null);
   addParticipants = (a: object) => this.record('addParticipants', a, null);
   control = (a: object) => this.record('control', a, null);
   mediaTicket = (a: object) =>
