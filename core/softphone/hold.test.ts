@@ -49,3 +49,35 @@ describe('Softphone hold and resume', () => {
     await alice.until((s) => callIn(s, callId)?.state === 'ended');
   });
 });
+
+describe('Softphone hold and accept (call waiting)', () => {
+  it('bob, talking to alice, holds her and accepts carol; then ends carol and resumes alice', async () => {
+    await t.addUser('carol');
+    const alice = await signedIn('alice');
+    const bob = await signedIn('bob');
+    const carol = await signedIn('carol');
+    await bob.sp.updateSettings({ callWaiting: true });
+    const first = (await alice.sp.call({ callees: ['bob'], media: 'audio' })).callId;
+    await bob.until((s) => callIn(s, first)?.state === 'ringing');
+    await bob.sp.accept({ callId: first, media: 'audio' });
+    await alice.until((s) => callIn(s, first)?.state === 'active');
+
+    const second = (await carol.sp.call({ callees: ['bob'], media: 'audio' })).callId;
+    await bob.until((s) => callIn(s, second)?.state === 'ringing');
+    await bob.sp.accept({ callId: second, media: 'audio', current: 'hold' });
+    // The first call is not ended: it waits on hold, alice sees who holds it.
+    const both = await bob.until((s) => callIn(s, second)?.state === 'active');
+    expect(callIn(both, first)).toMatchObject({ state: 'active', info: { hold: { by: 'bob' } } });
+    await alice.until((s) => callIn(s, first)?.info?.hold?.by === 'bob');
+    await carol.until((s) => callIn(s, second)?.state === 'active');
+
+    await bob.sp.hangup({ callId: second });
+    await bob.sp.resume({ callId: first });
+    await alice.until((s) => callIn(s, first)?.info?.hold === undefined);
+    expect(callIn(alice.last(), first)?.state).toBe('active');
+    // The held call's media comes back to it: bob gets a ticket for it again.
+    expect((await bob.sp.mediaTicket({ callId: first })).ticket.length).toBeGreaterThan(0);
+    await alice.sp.hangup({ callId: first });
+    await bob.until((s) => callIn(s, first)?.state === 'ended');
+  });
+});
