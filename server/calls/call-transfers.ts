@@ -43,6 +43,7 @@ export class CallTransfers {
       throw invalidState(info, 'you are in this call on another device');
     }
     if (info.state !== 'active') throw invalidState(info, 'only an active call is transferred');
+    this.assertMayTransfer(info, actor);
     const party = present.find((p) => p.userId !== actor.userId)?.userId;
     if (party === undefined || present.length !== 2 || pendingLegs(info).length > 0) {
       throw invalidState(info, 'only a one-to-one call is transferred');
@@ -86,6 +87,7 @@ export class CallTransfers {
     if (held === consult) throw new ProtocolError('bad-request', 'consult in another call');
     const party = this.otherParty(held, actor, 'the held call');
     const target = this.otherParty(consult, actor, 'the consultation');
+    this.assertMayTransfer(info, actor);
     if (info.hold?.by !== actor.userId) {
       throw invalidState(info, 'put the call on hold before completing its transfer');
     }
@@ -122,8 +124,20 @@ export class CallTransfers {
       transferredBy: actor.userId,
     });
     this.registry.involve(target.userId, info.callId);
+    this.handOver(held, target.userId);
     this.steps.afterChange(held);
     return info;
+  }
+
+  /**
+   * The rights of conference control, for a queue call: the agent's side runs it (its
+   * moderator), so the customer who called in never transfers the agent away. In any other 1:1
+   * call either party may transfer, as either may hang up.
+   */
+  private assertMayTransfer(info: CallInfo, actor: Actor): void {
+    if (info.queue && info.moderatorId !== actor.userId) {
+      throw new ProtocolError('forbidden', 'only the agent transfers a queue call');
+    }
   }
 
   /** The other participant of a 1:1 active call the actor is in on this device. */
@@ -161,6 +175,7 @@ export class CallTransfers {
     if (leg && isPendingLeg(leg.state)) return;
     if (leg?.state === 'accepted' && leg.leftAt === undefined) {
       this.apply(call, transfer, 'answered');
+      this.handOver(call, rungFor);
       return;
     }
     this.apply(call, transfer, 'unanswered');
@@ -188,6 +203,17 @@ export class CallTransfers {
       new Map([[transfer.by, check]]),
     );
     this.steps.log(info, { userId: transfer.by, target: transfer.target }, 'transfer rings back');
+  }
+
+  /**
+   * In a queue call the agent's side runs the call: whoever took it over from the transferring
+   * agent is its moderator and its agent from now on (never the customer, CallSteps.leave).
+   */
+  private handOver(call: LiveCall, userId: UserId): void {
+    const { info } = call;
+    if (!info.queue) return;
+    info.moderatorId = userId;
+    info.queue.agentId = userId;
   }
 
   /** The one place a transfer's state changes, logged as `old → new`. */
