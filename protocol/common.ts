@@ -133,8 +133,35 @@ export const legSchema = z.object({
   leftAt: z.number().optional(),
   muted: z.object({ audio: z.boolean(), video: z.boolean() }),
   connection: participantConnectionSchema.optional(),
+  /** This invitation is a blind transfer to this callee, made by that participant (issue 18). */
+  transferredBy: userIdSchema.optional(),
 });
 export type Leg = z.infer<typeof legSchema>;
+
+/**
+ * Where a blind transfer is: `ringing` (the target rings; the transferor left), `connected`
+ * (the target answered), `returning` (the target did not answer: the transferor is rung back),
+ * `returned` (the transferor answered that), `failed` (nobody took the call back: it ends).
+ */
+export const transferStateSchema = z.enum([
+  'ringing',
+  'connected',
+  'returning',
+  'returned',
+  'failed',
+]);
+export type TransferState = z.infer<typeof transferStateSchema>;
+
+/** The call's last blind transfer: who moved whom to whom, when, and how it went. */
+export const callTransferSchema = z.object({
+  by: userIdSchema,
+  /** The participant being transferred (the other side of the 1:1 call). */
+  party: userIdSchema,
+  target: userIdSchema,
+  at: z.number(),
+  state: transferStateSchema,
+});
+export type CallTransfer = z.infer<typeof callTransferSchema>;
 
 /** The server's view of a call: the single authority every client renders. */
 export const callInfoSchema = z.object({
@@ -154,6 +181,14 @@ export const callInfoSchema = z.object({
   legs: z.array(legSchema),
   endedAt: z.number().optional(),
   endReason: callEndReasonSchema.optional(),
+  /**
+   * Set while the call is on hold: who put it on hold and since when (epoch ms). The holder's
+   * media is paused at the SFU both ways (to and from every other participant); only they resume.
+   * Absent when the call is not on hold.
+   */
+  hold: z.object({ by: userIdSchema, since: z.number() }).optional(),
+  /** The call's last blind transfer, if it was transferred (`call.transfer`). */
+  transfer: callTransferSchema.optional(),
   /** A call to a contact-center queue: the queue it waits in (or came through) and since when. */
   queue: z
     .object({ queue: z.string(), enteredAt: z.number(), agentId: userIdSchema.optional() })

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   callEndReasonSchema,
+  callTransferSchema,
   callIdSchema,
   deviceIdSchema,
   mediaKindSchema,
@@ -53,5 +54,10 @@ export const callRecordSchema = z.object({
   participants: z.array(participantRecordSchema),
   /** Calls through a contact-center queue: the queue, the agent and the wait. */
   queue: recordQueueSchema.optional(),
+  /**
+   * Every blind transfer of the call, in order: by whom, of whom, to whom, and how it ended
+   * (`ringing` here: the call ended while the target still rang). Absent if never transferred.
+   */
+  transfers: z.array(callTransferSchema).optional(),
 });
 export type CallRecord = z.infer<typeof callRecordSchema>;

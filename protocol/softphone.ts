@@ -282,9 +282,33 @@ export const softphoneCommands = {
     }),
     result: z.object({ callId: callIdSchema }),
   },
-  accept: { args: callTarget.extend({ media: mediaKindSchema }), result: z.null() },
+  /**
+   * `current`: what happens to a call this device is in when it accepts a waiting one: `end`
+   * (the default: end and answer) or `hold` (hold and accept, issue 18).
+   */
+  accept: {
+    args: callTarget.extend({
+      media: mediaKindSchema,
+      current: z.enum(['end', 'hold']).optional(),
+    }),
+    result: z.null(),
+  },
   /** "Switch here": a call this user is in on another device (`elsewhere`) moves to this one. */
   switchHere: { args: callTarget, result: z.null() },
+  /** Puts an active call on hold (the server's `call.hold`): the call's `info.hold` names us. */
+  hold: { args: callTarget, result: z.null() },
+  /** Takes a call we put on hold off hold (`call.resume`); `forbidden` if another holds it. */
+  resume: { args: callTarget, result: z.null() },
+  /** Blind transfer of an active 1:1 call to a user (`call.transfer`); we leave it at once. */
+  transfer: { args: callTarget.extend({ target: userIdSchema }), result: z.null() },
+  /**
+   * Attended transfer, completed (`call.completeTransfer`): `callId` is on hold by us, and we
+   * talk with the target in `consultCallId`; the two are joined and both calls end here.
+   */
+  completeTransfer: {
+    args: callTarget.extend({ consultCallId: callIdSchema }),
+    result: z.null(),
+  },
   decline: { args: callTarget, result: z.null() },
   cancel: { args: callTarget, result: z.null() },
   hangup: { args: callTarget, result: z.null() },

@@ -9,6 +9,7 @@
  *   resources/sounds/call-waiting.wav                two short beeps, then quiet (discreet ring)
  *   resources/sounds/ringback.wav                    425 Hz, 1 s on / 4 s off (what a caller hears)
  *   resources/sounds/test-sound.wav                  a short chord, played once (settings test)
+ *   resources/sounds/hold-tone.wav                   two soft notes every 4 s (the held party's)
  * The sounds are the only sound source of the app: renderer/call/sounds.ts imports these files
  * (Vite asset URLs), so both the web and the desktop build ship exactly what is generated here.
  * Run: node --import tsx scripts/generate-resources.ts   (deterministic: same bytes every run)
@@ -261,6 +262,12 @@ const testSound = synth(1, (t) => {
 });
 const waiting = synth(6, (t) => 0.3 * (envelope(t, 0, 0.2) + envelope(t, 0.4, 0.6)) * sine(440, t));
 const ringback = synth(5, (t) => 0.3 * envelope(t, 0, 1) * sine(425, t));
+// Played on the held party's own device (issue 18: a client-side hold tone, not served media):
+// two soft falling notes (E5, C5), then quiet, so it reads as "still connected, on hold".
+const holdTone = synth(
+  4,
+  (t) => 0.2 * (envelope(t, 0, 0.18) * sine(659.25, t) + envelope(t, 0.25, 0.43) * sine(523.25, t)),
+);
 
 /**
  * Every sound, by file name (without .wav). The renderer's list (renderer/call/sounds.ts) must
@@ -273,6 +280,7 @@ const SOUNDS: Record<string, Float32Array> = {
   'call-waiting': waiting,
   ringback,
   'test-sound': testSound,
+  'hold-tone': holdTone,
 };
 export const SOUND_NAMES = Object.keys(SOUNDS);
 

@@ -30,7 +30,7 @@ const EXPECTED: Record<DeviceCallState, Partial<Record<CallEvent, DeviceCallStat
   answering: { joined: 'active', elsewhere: 'elsewhere', ended: 'ended', failed: 'ended' },
   active: { hangup: 'ended', ended: 'ended', elsewhere: 'elsewhere' },
   elsewhere: { joined: 'active', ended: 'ended' },
-  ended: {},
+  ended: { recalled: 'ringing' },
 };
 
 describe('the client call machine', () => {
@@ -60,7 +60,12 @@ describe('the client call machine', () => {
     expect(transition('answering', 'elsewhere')).toBe('elsewhere');
   });
 
-  it('has no way out of ended', () => {
-    for (const event of CALL_EVENTS) expect(transition('ended', event)).toBeUndefined();
+  it('has no way out of ended but a transfer ringing us back', () => {
+    for (const event of CALL_EVENTS.filter((e) => e !== 'recalled'))
+      expect(transition('ended', event)).toBeUndefined();
+    expect(transition('ended', 'recalled')).toBe('ringing');
+    // Only an ended call is rung back: elsewhere it means nothing.
+    for (const state of CALL_STATES.filter((s) => s !== 'ended'))
+      expect(transition(state, 'recalled')).toBeUndefined();
   });
 });

@@ -20,6 +20,7 @@ export const CALL_EVENTS = [
   'hangup',
   'ended',
   'failed',
+  'recalled',
 ] as const;
 /**
  * - `invite` (local): we place the call.           - `reached` (server): a callee rings or was pushed.
@@ -28,6 +29,8 @@ export const CALL_EVENTS = [
  * - `elsewhere` (server): the call is active with us in it on another device of ours.
  * - `cancel` / `hangup` (local).                    - `ended` (server): over, with a reason.
  * - `failed` (local): a request of ours failed or timed out.
+ * - `recalled` (server): a call we transferred away was not answered by its target, and rings us
+ *   back (`call.incoming` with `transfer.state` `returning`, issue 18): the only way out of ended.
  */
 export type CallEvent = (typeof CALL_EVENTS)[number];
 
@@ -65,7 +68,7 @@ const TABLE: Record<DeviceCallState, Row> = {
   active: { hangup: 'ended', ended: 'ended', elsewhere: 'elsewhere' },
   // Only the server moves the call here (`joined`); a hang-up here would end it on the other.
   elsewhere: { joined: 'active', ended: 'ended' },
-  ended: {},
+  ended: { recalled: 'ringing' },
 };
 
 /**

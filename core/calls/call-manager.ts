@@ -141,6 +141,46 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     }
   }
 
+  /**
+   * Hold and resume: the answer is the call as it now is (its `hold`). A refusal (another
+   * participant holds it, the call just ended) rejects and leaves the call as the server says.
+   */
+  async hold(callId: string): Promise<void> {
+    const call = this.calls.get(callId);
+    if (call?.state !== 'active') return;
+    const { call: info } = await this.signaling.request('call.hold', { callId });
+    this.applySnapshot(call, info);
+  }
+
+  async resume(callId: string): Promise<void> {
+    const call = this.calls.get(callId);
+    if (call?.state !== 'active') return;
+    const { call: info } = await this.signaling.request('call.resume', { callId });
+    this.applySnapshot(call, info);
+  }
+
+  /**
+   * Blind transfer: the server's answer has us out of the call (our leg left), which ends it
+   * here as a hang-up would; a refusal rejects and leaves the call as the server says.
+   */
+  async transfer(callId: string, target: UserId): Promise<void> {
+    const call = this.calls.get(callId);
+    if (call?.state !== 'active') return;
+    const { call: info } = await this.signaling.request('call.transfer', { callId, target });
+    this.applySnapshot(call, info);
+  }
+
+  /** Attended transfer: both calls end here once the server joined the two remote parties. */
+  async completeTransfer(callId: string, consultCallId: string): Promise<void> {
+    const call = this.calls.get(callId);
+    if (call?.state !== 'active') return;
+    const { call: info } = await this.signaling.request('call.completeTransfer', {
+      callId,
+      consultCallId,
+    });
+    this.applySnapshot(call, info);
+  }
+
   async refuse(callId: string, reason = 'declined'): Promise<void> {
     await this.answerAndApply(callId, 'refuse', 'declined', () =>
       this.signaling.request('call.refuse', { callId, reason }),
@@ -214,7 +254,12 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     const call = this.track(info.callId, 'incoming');
     call.waiting = busy || inCall;
     call.info = info;
-    this.apply(call, 'incoming');
+    // A call we transferred away comes back to us unanswered: it rings again, here.
+    const recalled =
+      call.state === 'ended' &&
+      info.transfer?.state === 'returning' &&
+      info.transfer.by === this.me;
+    this.apply(call, recalled ? 'recalled' : 'incoming');
     // Tell the caller it rings here; repeating it after a reconnect is harmless.
     this.signaling.request('call.ack', { callId: info.callId }).catch(() => undefined);
   }
@@ -337,6 +382,9 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
     if (next === 'ended') {
       call.endReason = reason ?? 'completed';
       call.endedAt = Date.now();
+    } else if (previous === 'ended') {
+      delete call.endReason;
+      delete call.endedAt;
     }
     this.emit('state', next, previous, call);
     if (next === 'ended' && endedAsMissed(previous, call.endReason ?? 'completed')) {

@@ -20,7 +20,8 @@ export class CallCommands {
     return { callId: call.callId };
   }
 
-  async accept(session: Session, { callId, media }: SoftphoneArgs<'accept'>): Promise<null> {
+  async accept(session: Session, args: SoftphoneArgs<'accept'>): Promise<null> {
+    const { callId, media } = args;
     const call = this.find(session, callId);
     if (call.direction === 'incoming' && (call.state === 'answering' || call.state === 'active')) {
       return null; // Already answered here: accepting again changes nothing.
@@ -33,7 +34,12 @@ export class CallCommands {
       .live()
       .filter((c) => c.callId !== callId && (c.state === 'answering' || c.state === 'active'));
     if (current.length > 0) {
-      await this.run(Promise.all(current.map((c) => this.end(session, c))));
+      // Hold and accept (issue 18): the calls in progress wait on hold instead of ending.
+      const setAside = (c: ClientCall) =>
+        args.current === 'hold' && c.state === 'active'
+          ? session.calls.hold(c.callId)
+          : this.end(session, c);
+      await this.run(Promise.all(current.map(setAside)));
       // The invitation may have stopped ringing meanwhile (caller gave up, answered elsewhere).
       this.expect(this.find(session, callId), ['ringing'], 'accept');
     }
@@ -48,6 +54,35 @@ export class CallCommands {
     if (call.state === 'active') return null; // Already here: a repeat.
     this.expect(call, ['elsewhere'], 'switch here');
     await this.run(session.calls.moveHere(callId));
+    return null;
+  }
+
+  /** Hold: the server decides who may (see server/calls/call-holds.ts); a repeat is a no-op. */
+  async hold(session: Session, { callId }: SoftphoneArgs<'hold'>): Promise<null> {
+    this.expect(this.find(session, callId), ['active'], 'hold');
+    await this.run(session.calls.hold(callId));
+    return null;
+  }
+
+  async resume(session: Session, { callId }: SoftphoneArgs<'resume'>): Promise<null> {
+    this.expect(this.find(session, callId), ['active'], 'resume');
+    await this.run(session.calls.resume(callId));
+    return null;
+  }
+
+  async transfer(session: Session, { callId, target }: SoftphoneArgs<'transfer'>): Promise<null> {
+    this.expect(this.find(session, callId), ['active'], 'transfer');
+    await this.run(session.calls.transfer(callId, target));
+    return null;
+  }
+
+  async completeTransfer(
+    session: Session,
+    { callId, consultCallId }: SoftphoneArgs<'completeTransfer'>,
+  ): Promise<null> {
+    this.expect(this.find(session, callId), ['active'], 'transfer');
+    this.expect(this.find(session, consultCallId), ['active'], 'consult in');
+    await this.run(session.calls.completeTransfer(callId, consultCallId));
     return null;
   }
 

@@ -98,6 +98,24 @@ export class Softphone extends SoftphoneBase implements SoftphoneApi {
     );
   }
 
+  hold(args: SoftphoneArgs<'hold'>): Promise<null> {
+    return this.run('hold', args, (a) => this.callCommands.hold(this.requireSession(), a));
+  }
+
+  resume(args: SoftphoneArgs<'resume'>): Promise<null> {
+    return this.run('resume', args, (a) => this.callCommands.resume(this.requireSession(), a));
+  }
+
+  transfer(args: SoftphoneArgs<'transfer'>): Promise<null> {
+    return this.run('transfer', args, (a) => this.callCommands.transfer(this.requireSession(), a));
+  }
+
+  completeTransfer(args: SoftphoneArgs<'completeTransfer'>): Promise<null> {
+    return this.run('completeTransfer', args, (a) =>
+      this.callCommands.completeTransfer(this.requireSession(), a),
+    );
+  }
+
   decline(args: SoftphoneArgs<'decline'>): Promise<null> {
     return this.run('decline', args, (a) => this.callCommands.decline(this.requireSession(), a));
   }

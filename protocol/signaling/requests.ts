@@ -265,6 +265,43 @@ export const requests = {
       ),
     result: z.object({ call: callInfoSchema }),
   },
+  'call.hold': {
+    data: z
+      .object({ callId: callIdSchema })
+      .describe(
+        'Puts an active call on hold: the call’s `hold` names this user, and their media is paused at the SFU in both directions until they resume. A repeat by the holder answers the call as it is; while another participant holds it, `invalid-state`.',
+      ),
+    result: z.object({ call: callInfoSchema }),
+  },
+  'call.resume': {
+    data: z
+      .object({ callId: callIdSchema })
+      .describe(
+        'Takes the call off hold and restores its media. Only the participant who put it on hold resumes it (`forbidden` otherwise); on a call not on hold it answers the call as it is.',
+      ),
+    result: z.object({ call: callInfoSchema }),
+  },
+  'call.transfer': {
+    data: z
+      .object({ callId: callIdSchema, target: userIdSchema, ringTimeoutMs })
+      .describe(
+        'Blind transfer of an active one-to-one call by either participant: the target rings with the call (its `transfer` names the transferor and the party transferred, the target’s leg `transferredBy`), the transferor leaves at once. If the target does not answer, a transferor who was a callee is rung back (`transfer.state` `returning`); otherwise, or if they do not answer either, the call ends. Same rights as conference control: only a participant, on the device in the call; `invalid-state` for a group call, one still ringing, or one the other side holds.',
+      ),
+    result: z.object({ call: callInfoSchema }),
+  },
+  'call.completeTransfer': {
+    data: z
+      .object({
+        callId: callIdSchema.describe('The call being transferred: on hold by this user.'),
+        consultCallId: callIdSchema.describe(
+          'This user’s active one-to-one call with the target (the consultation).',
+        ),
+      })
+      .describe(
+        'Completes an attended transfer: the consultation ends (`completed`), the target is in the held call at once on the device they consulted on (their leg `transferredBy` this user; `transfer.state` `connected`), and this user leaves it. To cancel instead, hang up the consultation and `call.resume` the held call.',
+      ),
+    result: z.object({ call: callInfoSchema }),
+  },
   'call.list': {
     data: empty.describe('The calls this user is in now (as in the `hello` answer).'),
     result: z.object({ calls: z.array(callInfoSchema) }),

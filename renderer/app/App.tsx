@@ -1,3 +1,4 @@
+import { HeldCalls } from '../in-call/HeldCalls.js';
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { callViews } from '../call/call-view.js';
@@ -150,6 +151,7 @@ function Shell({ tab }: { tab: Tab }) {
               ring={ring && call.callId === audibleIncoming(views.incoming)}
             />
           ))}
+          <HeldCalls held={views.held} active={views.active} me={account.userId} />
           {views.outgoing && <OutgoingCall call={views.outgoing} />}
           {views.elsewhere && !views.active && (
             <ElsewhereCall

@@ -14,8 +14,13 @@ import {
 export const ENDED_SUMMARY_MS = 10_000;
 
 export interface CallViews {
-  /** The call with media (answering or active); at most one is shown in full. */
+  /**
+   * The call with media (answering or active); at most one is shown in full: one we do not
+   * hold ourselves, if there is one (issue 18: a consultation, a call accepted with hold).
+   */
   active: SoftphoneCall | undefined;
+  /** Our other active calls, each on hold by us while `active` goes on: shown as a strip. */
+  held: SoftphoneCall[];
   /** A call we are in on another device of ours: a notice with "Switch here", no media. */
   elsewhere: SoftphoneCall | undefined;
   /** Our own invitation still ringing out. */
@@ -31,8 +36,13 @@ export function callViews(snapshot: SoftphoneSnapshot, now = Date.now()): CallVi
   const ended = calls
     .filter((c) => c.state === 'ended' && now - (c.endedAt ?? 0) < ENDED_SUMMARY_MS)
     .sort((a, b) => (b.endedAt ?? 0) - (a.endedAt ?? 0))[0];
+  const me = snapshot.account?.userId;
+  const inCall = calls.filter((c) => c.state === 'active' || c.state === 'answering');
+  const heldByMe = (c: SoftphoneCall) => me !== undefined && c.info?.hold?.by === me;
+  const active = inCall.find((c) => !heldByMe(c)) ?? inCall[0];
   return {
-    active: calls.find((c) => c.state === 'active' || c.state === 'answering'),
+    active,
+    held: inCall.filter((c) => c !== active && heldByMe(c)),
     elsewhere: calls.find((c) => c.state === 'elsewhere'),
     outgoing: calls.find(
       (c) => c.direction === 'outgoing' && (c.state === 'dialing' || c.state === 'ringback'),

@@ -1,5 +1,6 @@
 /**
- * Ringtones, call waiting, ringback and the test sound: the WAV files that
+ * Ringtones, call waiting, ringback, the hold tone (what the held party hears: a sound of its own
+ * device, since the SFU forwards nothing while a call is on hold) and the test sound: the WAV files that
  * scripts/generate-resources.ts writes into resources/sounds/, played with an <audio> element on
  * the chosen output device (setSinkId). The files are Vite assets (`new URL(..., import.meta.url)`):
  * each build, web (dist/web, served by the server) and desktop (out/renderer, served from
@@ -9,7 +10,7 @@
 
 export const RINGTONES = ['classic', 'chime', 'pulse'] as const;
 export type Ringtone = (typeof RINGTONES)[number];
-export type Sound = Ringtone | 'waiting' | 'ringback' | 'test';
+export type Sound = Ringtone | 'waiting' | 'ringback' | 'test' | 'hold';
 
 /** The literal `new URL` calls are what Vite recognizes as assets: keep them literal. */
 export const SOUND_URLS: Record<Sound, string> = {
@@ -19,6 +20,7 @@ export const SOUND_URLS: Record<Sound, string> = {
   waiting: new URL('../../resources/sounds/call-waiting.wav', import.meta.url).href,
   ringback: new URL('../../resources/sounds/ringback.wav', import.meta.url).href,
   test: new URL('../../resources/sounds/test-sound.wav', import.meta.url).href,
+  hold: new URL('../../resources/sounds/hold-tone.wav', import.meta.url).href,
 };
 
 /** Played once; everything else loops until stopped. */

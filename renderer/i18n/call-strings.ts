@@ -1,6 +1,6 @@
 /**
  * Strings of the call screen added for issue 14 (call bar, stage, participants, ending notices,
- * the other device), merged into the language trees as `callScreen` (en.ts, zh-CN.ts).
+ * the other device; hold, issue 18), merged into the language trees as `callScreen` (en.ts, zh-CN.ts).
  */
 export const callScreenEn = {
   title: '{{names}} · {{time}}',
@@ -33,6 +33,30 @@ export const callScreenEn = {
   dnd: '{{name}} does not want to be disturbed',
   noAnswer: '{{name}} did not answer',
   ended: 'Call with {{name}} ended · {{duration}}',
+  // Hold (issue 18)
+  hold: 'Hold',
+  holdCall: 'Put the call on hold',
+  resumeCall: 'Resume the call',
+  heldByOther: 'On hold: {{name}} put you on hold',
+  heldByYou: 'You put {{name}} on hold',
+  heldTag: 'On hold',
+  // Blind transfer (issue 18)
+  transfer: 'Transfer',
+  transferTo: 'Transfer the call to',
+  transferSearch: 'Name or user ID',
+  transferToName: 'Transfer to {{name}}',
+  transferredBy: 'Transferred by {{name}}',
+  transferReturned: '{{name}} did not answer the transfer: the call comes back to you',
+  transferRinging: 'Transferring you to {{name}}…',
+  // Attended transfer and hold and accept (issue 18)
+  consult: 'Consult',
+  consultName: 'Consult {{name}} first',
+  heldCalls: 'Calls on hold',
+  heldWaiting: '{{name}} is on hold',
+  completeTransfer: 'Complete transfer',
+  cancelTransfer: 'Cancel transfer',
+  resume: 'Resume',
+  holdAndAccept: 'Hold and accept',
 };
 
 type CallScreenStrings = typeof callScreenEn;
@@ -68,4 +92,25 @@ export const callScreenZhCN: CallScreenStrings = {
   dnd: '{{name}} 开启了请勿打扰',
   noAnswer: '{{name}} 未接听',
   ended: '与 {{name}} 的通话已结束 · {{duration}}',
+  hold: '保持',
+  holdCall: '保持通话',
+  resumeCall: '恢复通话',
+  heldByOther: '通话保持中：{{name}} 将你置于保持状态',
+  heldByYou: '你已将 {{name}} 置于保持状态',
+  heldTag: '保持中',
+  transfer: '转接',
+  transferTo: '将通话转接给',
+  transferSearch: '姓名或用户 ID',
+  transferToName: '转接给 {{name}}',
+  transferredBy: '由 {{name}} 转接',
+  transferReturned: '{{name}} 未接听转接：通话回到你这里',
+  transferRinging: '正在将你转接给 {{name}}…',
+  consult: '咨询',
+  consultName: '先咨询 {{name}}',
+  heldCalls: '保持中的通话',
+  heldWaiting: '{{name}} 正在保持',
+  completeTransfer: '完成转接',
+  cancelTransfer: '取消转接',
+  resume: '恢复',
+  holdAndAccept: '保持并接听',
 };

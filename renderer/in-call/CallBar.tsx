@@ -3,6 +3,8 @@ import {
   Mic,
   MicOff,
   MonitorUp,
+  Pause,
+  PhoneForwarded,
   PhoneOff,
   SlidersHorizontal,
   Users,
@@ -33,12 +35,19 @@ export interface CallBarProps {
   /** Present below ~760 px, where the participants list hides behind this button. */
   participants?: BarPanel;
   devices: BarPanel;
+  /**
+   * Hold: `mine` while this user holds the call (the button resumes it), `theirs` while another
+   * participant does (only they resume: the button is disabled), `none` otherwise.
+   */
+  hold?: { state: 'none' | 'mine' | 'theirs'; toggle: () => void };
+  /** Present in an active 1:1 call: opens the transfer panel (issue 18). */
+  transfer?: BarPanel;
   hangup: () => void;
 }
 
 /**
  * The call's controls, pinned to the bottom of the window by the shell's slot: mute, camera and
- * screen share (video calls), participants (narrow windows), devices, hang up. Each toggle keeps
+ * screen share (video calls), hold, transfer, participants (narrow windows), devices, hang up. Each toggle keeps
  * one name and shows its state as a slashed icon and its pressed state, not as an accent fill.
  */
 export function CallBar(props: CallBarProps) {
@@ -81,6 +90,28 @@ export function CallBar(props: CallBarProps) {
           <MonitorUp aria-hidden="true" />
           <span className="bar-label">{t('callScreen.shareScreen')}</span>
         </Toggle.Root>
+      )}
+      {props.hold && (
+        <Toggle.Root
+          className="bar-button"
+          aria-label={t('callScreen.hold')}
+          title={t(props.hold.state === 'mine' ? 'callScreen.resumeCall' : 'callScreen.holdCall')}
+          pressed={props.hold.state !== 'none'}
+          disabled={props.hold.state === 'theirs'}
+          onPressedChange={props.hold.toggle}
+          data-control="hold"
+        >
+          <Pause aria-hidden="true" />
+          <span className="bar-label">{t('callScreen.hold')}</span>
+        </Toggle.Root>
+      )}
+      {props.transfer && (
+        <PanelButton
+          panel={props.transfer}
+          label={t('callScreen.transfer')}
+          control="transfer"
+          icon={<PhoneForwarded aria-hidden="true" />}
+        />
       )}
       {participants && (
         <PanelButton

@@ -9,11 +9,13 @@ import { useShellMuteToggle } from '../app/desktop-shell.js';
 import { useDevices } from '../app/devices.js';
 import { useNames } from '../app/names.js';
 import { useSettings } from '../app/settings.js';
-import { clock, participantsOf } from '../call/call-view.js';
+import { clock, participantsOf, pendingLegs } from '../call/call-view.js';
 import { DeviceSelect } from '../components/DeviceSelect.js';
 import { CallBar } from './CallBar.js';
 import { isVideoCall, remotePeople, titleNames } from './call-screen.js';
 import { answeredAt } from './ending.js';
+import { HoldNotice, useHold } from './hold.js';
+import { TransferNote, TransferPanel } from './TransferPanel.js';
 import { Participants } from './Participants.js';
 import { PeerNotices } from './PeerNotices.js';
 import { CallQuality } from './CallQuality.js';
@@ -52,6 +54,7 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
   const [now, setNow] = useState(Date.now());
   const [showDevices, setShowDevices] = useState(false);
   const [showPeople, setShowPeople] = useState(false);
+  const [showTransfer, setShowTransfer] = useState(false);
   useEffect(() => {
     const timer = setInterval(() => {
       setNow(Date.now());
@@ -77,6 +80,11 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
     .some((tr) => tr.kind === 'video' && !tr.paused);
   const video = isVideoCall(call) || remoteVideo;
   const sinkId = settings?.speakerDevice ?? '';
+  const hold = useHold(api, call, me, sinkId);
+  // Blind transfer is for a 1:1 call: one other person in it, nobody else being rung.
+  const oneToOne = people.length === 1 && pendingLegs(call).length === 0;
+  // While on hold the SFU still hears the holder speak, but nobody receives it: nobody speaks.
+  const speaker = hold.state === 'none' ? media.speaker : null;
   const hangup = () => void api.hangup({ callId: call.callId }).catch(() => undefined);
 
   const bar = (
@@ -104,6 +112,18 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
               id: 'in-call-participants',
             }
       }
+      hold={{ state: hold.state, toggle: hold.toggle }}
+      transfer={
+        oneToOne
+          ? {
+              open: showTransfer,
+              toggle: () => {
+                setShowTransfer(!showTransfer);
+              },
+              id: 'in-call-transfer',
+            }
+          : undefined
+      }
       devices={{
         open: showDevices,
         toggle: () => {
@@ -129,6 +149,8 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
         {/* An audio call shows it once, with the timer under the avatar (AudioStage). */}
         {video && <CallQuality level={level} />}
       </header>
+      <HoldNotice hold={hold} others={others.shown || t('inCall.title')} nameOf={nameOf} />
+      <TransferNote call={call} me={me} nameOf={nameOf} />
       <PeerNotices call={call} nameOf={nameOf} />
       {level === 'poor' && (
         <p className="banner banner-warning" role="alert">
@@ -175,7 +197,7 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
             me={me}
             people={people}
             remote={media.remote}
-            speaker={media.speaker}
+            speaker={speaker}
             localStream={media.localStream}
             micMuted={media.micMuted}
             cameraOn={media.cameraOn}
@@ -184,7 +206,7 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
         ) : (
           <AudioStage
             people={people}
-            speaker={media.speaker}
+            speaker={speaker}
             nameOf={nameOf}
             time={time}
             quality={level}
@@ -215,6 +237,17 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
             ) : null,
           )}
       </div>
+      {showTransfer && oneToOne && (
+        <TransferPanel
+          api={api}
+          call={call}
+          exclude={[me, ...people.map((p) => p.userId)]}
+          id="in-call-transfer"
+          onDone={() => {
+            setShowTransfer(false);
+          }}
+        />
+      )}
       {showDevices && settings && (
         <div id="in-call-devices" className="devices card">
           <DeviceSelect

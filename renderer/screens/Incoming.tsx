@@ -11,6 +11,7 @@ import { acceptEndsCurrent, endLabel } from '../call/call-view.js';
 import { asRingtone } from '../call/sounds.js';
 import { useSound } from '../call/use-sound.js';
 import { QueueOfferLine } from '../agent/AgentConsole.js';
+import { TransferNote, transferNote, transferParty } from '../in-call/TransferPanel.js';
 
 /**
  * An invitation ringing on this device: who calls (display name first, the id below), audio or
@@ -22,12 +23,15 @@ export function IncomingCall({ call, ring }: { call: SoftphoneCall; ring: boolea
   const { t } = useTranslation();
   const api = useApi();
   const { view } = useSettings();
-  const callerId = call.info?.callerId ?? '';
+  const snapshot = useSnapshot();
+  const me = snapshot?.account?.userId ?? '';
+  // A transfer rings with the party transferred, not with whoever placed the call.
+  const callerId = transferParty(call, me) ?? call.info?.callerId ?? '';
   const callerName = useDisplayName(api, callerId);
   const caller = callerName === callerId ? callerId : `${callerName} (${callerId})`;
   const video = call.info?.media === 'video';
   const firstButton = useRef<HTMLButtonElement>(null);
-  const snapshot = useSnapshot();
+  const transferBy = useDisplayName(api, transferNote(call, me)?.about ?? '');
   // Core's accept ends this device's current call first (end and answer): say so up front.
   const endsCurrent = acceptEndsCurrent(snapshot?.calls ?? [], call.callId);
   const ringtone = call.waiting ? 'waiting' : asRingtone(view?.settings.ringtone ?? 'classic');
@@ -36,8 +40,9 @@ export function IncomingCall({ call, ring }: { call: SoftphoneCall; ring: boolea
     if (focusIsFree(document)) firstButton.current?.focus();
   }, []);
 
-  const accept = (media: MediaKind) => {
-    void api.accept({ callId: call.callId, media }).catch(() => undefined);
+  const accept = (media: MediaKind, current?: 'hold') => {
+    const args = current ? { callId: call.callId, media, current } : { callId: call.callId, media };
+    void api.accept(args).catch(() => undefined);
   };
   const title = t('call.incomingFrom', { name: caller });
   const kind = t(video ? 'call.videoCall' : 'call.audioCall');
@@ -69,6 +74,7 @@ export function IncomingCall({ call, ring }: { call: SoftphoneCall; ring: boolea
         </span>
       </div>
       <QueueOfferLine callId={call.callId} />
+      <TransferNote call={call} me={me} nameOf={() => transferBy} />
       {call.waiting && <p className="hint incoming-note">{t('call.waiting')}</p>}
       {endsCurrent && (
         <p className="hint incoming-note" data-testid="accept-ends-current">
@@ -100,6 +106,17 @@ export function IncomingCall({ call, ring }: { call: SoftphoneCall; ring: boolea
           >
             <Phone aria-hidden="true" size={16} />
             {t('shell.asAudio')}
+          </button>
+        )}
+        {endsCurrent && (
+          <button
+            type="button"
+            className="accept-hold"
+            onClick={() => {
+              accept(video ? 'video' : 'audio', 'hold');
+            }}
+          >
+            {t('callScreen.holdAndAccept')}
           </button>
         )}
         <button

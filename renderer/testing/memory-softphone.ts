@@ -69,6 +69,10 @@ export class MemorySoftphone implements SoftphoneApi {
   cancel = (a: object) => this.record('cancel', a, null);
   hangup = (a: object) => this.record('hangup', a, null);
   switchHere = (a: object) => this.record('switchHere', a, null);
+  hold = (a: object) => this.record('hold', a, null);
+  resume = (a: object) => this.record('resume', a, null);
+  transfer = (a: object) => this.record('transfer', a, null);
+  completeTransfer = (a: object) => this.record('completeTransfer', a, null);
   addParticipants = (a: object) => this.record('addParticipants', a, null);
   control = (a: object) => this.record('control', a, null);
   mediaTicket = (a: object) =>

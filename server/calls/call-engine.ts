@@ -10,7 +10,9 @@ import type {
 import { ProtocolError } from '../../protocol/index.js';
 import type { Session } from '../signaling/sessions.js';
 import type { PersistedLiveCall } from '../store/types.js';
+import { CallHolds } from './call-holds.js';
 import { CallRegistry } from './call-registry.js';
+import { CallTransfers } from './call-transfers.js';
 import { CallSteps, invalidState } from './call-steps.js';
 import type { CalleeCheck } from './callee-checks.js';
 import { isPendingLeg } from './leg-transitions.js';
@@ -49,10 +51,17 @@ export class CallEngine {
   private readonly now: () => number;
   private readonly steps: CallSteps;
   private readonly connectionLoss: ConnectionLoss;
+  private readonly holds: CallHolds;
+  private readonly transfers: CallTransfers;
 
   constructor(private readonly o: CallEngineOptions) {
     this.now = o.now ?? Date.now;
     this.steps = new CallSteps(o, this.registry, this.now);
+    this.holds = new CallHolds(this.steps);
+    this.transfers = new CallTransfers(this.steps, this.registry, this.now, o.defaultRingTimeoutMs);
+    this.steps.settle = (call) => {
+      this.transfers.settle(call);
+    };
     this.connectionLoss = new ConnectionLoss({
       registry: this.registry,
       steps: this.steps,
@@ -242,6 +251,33 @@ export class CallEngine {
     return info;
   }
 
+  /** A participant puts the active call on hold: see CallHolds (call-holds.ts). */
+  hold(actor: Actor, callId: string): CallInfo {
+    return this.holds.hold(this.liveVisibleTo(actor, callId), actor);
+  }
+
+  /** The participant who put the call on hold takes it off hold. */
+  resume(actor: Actor, callId: string): CallInfo {
+    return this.holds.resume(this.liveVisibleTo(actor, callId), actor);
+  }
+
+  /** Blind transfer of a 1:1 call: see CallTransfers (call-transfers.ts). */
+  transfer(
+    actor: Actor,
+    data: RequestData<'call.transfer'>,
+    checks: ReadonlyMap<UserId, CalleeCheck>,
+  ): CallInfo {
+    const call = this.liveVisibleTo(actor, data.callId);
+    return this.transfers.transfer(call, actor, data.target, data.ringTimeoutMs, checks);
+  }
+
+  /** Attended transfer: joins the held call's party and the consultation's target. */
+  completeTransfer(actor: Actor, data: RequestData<'call.completeTransfer'>): CallInfo {
+    const held = this.liveVisibleTo(actor, data.callId);
+    const consult = this.liveVisibleTo(actor, data.consultCallId);
+    return this.transfers.complete(held, consult, actor);
+  }
+
   /** A participant invites more users into the call. */
   add(
     actor: Actor,
@@ -376,6 +412,9 @@ export class CallEngine {
 
   /** The SFU: the user's media transport in the call closed or went silent. */
   mediaLost(callId: string, userId: UserId): void {
+    // A holder may leave the call's media while holding it (to consult, or take another call):
+    // nothing flows to or from them meanwhile, and they rejoin it when they resume.
+    if (this.live(callId)?.info.hold?.by === userId) return;
     this.connectionLoss.mediaLost(callId, userId);
   }
 

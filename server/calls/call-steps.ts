@@ -21,7 +21,7 @@ import type { CallRegistry } from './call-registry.js';
 import type { CallFrame } from './call-outbox.js';
 import { CallSnapshots } from './call-snapshots.js';
 import type { CalleeCheck } from './callee-checks.js';
-import { type CallEvent, callTransition } from './call-transitions.js';
+import { type CallEvent, callStateOf, callTransition, wireCallState } from './call-transitions.js';
 import {
   type LegCreation,
   type LegEvent,
@@ -54,6 +54,8 @@ export interface LegOrigin {
   ringMs: number;
   /** `join`: the device the user is in the call on. */
   device?: string;
+  /** A blind transfer's target leg: who transferred the call to this user. */
+  transferredBy?: UserId;
 }
 
 /**
@@ -66,6 +68,11 @@ export class CallSteps {
   readonly snapshots: CallSnapshots;
   /** Seat calling, once it follows the queue calls (`CallEngine.followQueues`). */
   private queues: QueueHooks | undefined;
+  /**
+   * Runs at the end of every step that changed a live call, before its fate is decided: a
+   * blind transfer moves on there (CallTransfers.settle). Given once, by the engine.
+   */
+  settle: ((call: LiveCall) => void) | undefined;
 
   constructor(
     private readonly o: CallEngineOptions,
@@ -91,8 +98,9 @@ export class CallSteps {
     invitedBy: UserId,
     ringMs: number,
     checks: ReadonlyMap<UserId, CalleeCheck>,
+    extra: Pick<LegOrigin, 'transferredBy'> = {},
   ): void {
-    const leg = this.createLeg(call, callee, 'invite', { invitedBy, ringMs });
+    const leg = this.createLeg(call, callee, 'invite', { invitedBy, ringMs, ...extra });
     const check = checks.get(callee);
     if (check?.blockedCaller) {
       // The caller is not told about the block: a plain refusal, without ringing anywhere.
@@ -175,6 +183,7 @@ export class CallSteps {
       expiresAt: now + origin.ringMs,
       ...(answered ? { answeredAt: now, answeredDevice: origin.device } : {}),
       muted: { audio: false, video: false },
+      ...(origin.transferredBy === undefined ? {} : { transferredBy: origin.transferredBy }),
     };
     const legs = call.info.legs;
     const previous = legs.findIndex((l) => l.userId === userId);
@@ -219,16 +228,21 @@ export class CallSteps {
   /**
    * The one place a call's state changes (call-transitions.ts), logged as `old → new`. Returns
    * true when it changed; a repeat is a no-op; a change the table does not allow is a bug.
+   * `holder`: who puts the call on hold (`hold`), kept in the call's `hold` while it is held.
    */
-  setCallState(call: LiveCall, event: CallEvent): boolean {
+  setCallState(call: LiveCall, event: CallEvent, holder?: UserId): boolean {
     const { info } = call;
-    const outcome = callTransition(info.state, event);
+    const from = callStateOf(info);
+    const outcome = callTransition(from, event);
     if (outcome.kind === 'same') return false;
     if (outcome.kind === 'invalid') {
-      throw new Error(`call ${info.callId}: no ${event} from ${info.state}`);
+      throw new Error(`call ${info.callId}: no ${event} from ${from}`);
     }
-    const from = info.state;
-    info.state = outcome.state;
+    info.state = wireCallState(outcome.state);
+    if (outcome.state === 'held') {
+      if (holder === undefined) throw new Error('a call is held by someone');
+      info.hold = { by: holder, since: this.now() };
+    } else delete info.hold;
     this.log(info, { from, to: outcome.state }, `call ${from} → ${outcome.state}`);
     return true;
   }
@@ -250,6 +264,16 @@ export class CallSteps {
     const flags = userId === info.callerId ? info.callerMuted : findLeg(info, userId)?.muted;
     if (flags) flags[kind] = muted;
     this.o.media.setMuted(info.callId, userId, kind, muted);
+  }
+
+  /**
+   * Puts the call on hold by `userId`, or takes it off: the table's `hold` / `resume`, and the
+   * media plane that pauses (or restores) the holder's media both ways. False for a repeat.
+   */
+  setHold(call: LiveCall, userId: UserId, held: boolean): boolean {
+    if (!this.setCallState(call, held ? 'hold' : 'resume', userId)) return false;
+    this.o.media.setHeld(call.info.callId, userId, held);
+    return true;
   }
 
   /**
@@ -277,6 +301,8 @@ export class CallSteps {
       if (leg) this.applyLeg(call, leg, event, { reason: legReason });
     }
     this.registry.uninvolve(userId, info.callId);
+    // A hold lasts as long as its holder is in the call: whoever stays is not left on hold.
+    if (info.hold?.by === userId) this.setHold(call, userId, false);
     // For the SFU a connection lost is a leaving like any other: its peer, if any, is taken out.
     this.o.media.participantLeft(info.callId, userId, reason === 'removed' ? 'removed' : 'left');
     // The moderator role passes on to whoever has been in the call longest; in a queue call
@@ -308,6 +334,7 @@ export class CallSteps {
       if (!call.outbox.isEmpty) call.outbox.flush(this.o.router, this.snapshots.of(info));
       return;
     }
+    this.settle?.(call);
     const pending = pendingLegs(info).length;
     if (info.state === 'ringing' && pending === 0 && !this.registry.isHeld(info.callId)) {
       this.end(call, unansweredEndReason(info.legs));
@@ -354,6 +381,7 @@ export class CallSteps {
     for (const p of audience) call.outbox.sendCall(p.userId, p.deviceId, ended);
     call.outbox.flush(this.o.router, json);
     const record = buildCallRecord(info, call.notes);
+    if (call.transfers.length > 0) record.transfers = call.transfers.map((t) => ({ ...t }));
     if (info.queue && this.queues) {
       // Seat calling says what the record holds of the queues; the record stays the engine's.
       const queuePart = this.queues.queueRecord(info);
@@ -464,7 +492,7 @@ export class CallSteps {
       callerDevice: actor.device.id,
       moderatorId: actor.userId,
       media: data.media,
-      state: start.state,
+      state: wireCallState(start.state),
       createdAt: now,
       callerMuted: { audio: false, video: false },
       legs: [],

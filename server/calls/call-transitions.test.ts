@@ -7,7 +7,9 @@ import {
   type CallEvent,
   type CallOutcome,
   type CallTableState,
+  callStateOf,
   callTransition,
+  wireCallState,
 } from './call-transitions.js';
 import { legStateOf } from './leg-transitions.js';
 import { findLeg } from './live-call.js';
@@ -15,10 +17,23 @@ import { engineOptions, testActor } from './testing.js';
 
 /** The whole call-level table, written out once more by hand (as the leg table's test does). */
 const EXPECTED: Record<CallTableState, Record<CallEvent, string>> = {
-  absent: { start: 'ringing', answer: 'invalid', end: 'invalid' },
-  ringing: { start: 'invalid', answer: 'active', end: 'ended' },
-  active: { start: 'invalid', answer: 'same', end: 'ended' },
-  ended: { start: 'invalid', answer: 'invalid', end: 'invalid' },
+  absent: {
+    start: 'ringing',
+    answer: 'invalid',
+    hold: 'invalid',
+    resume: 'invalid',
+    end: 'invalid',
+  },
+  ringing: { start: 'invalid', answer: 'active', hold: 'invalid', resume: 'invalid', end: 'ended' },
+  active: { start: 'invalid', answer: 'same', hold: 'held', resume: 'same', end: 'ended' },
+  held: { start: 'invalid', answer: 'same', hold: 'same', resume: 'active', end: 'ended' },
+  ended: {
+    start: 'invalid',
+    answer: 'invalid',
+    hold: 'invalid',
+    resume: 'invalid',
+    end: 'invalid',
+  },
 };
 
 const describeOutcome = (o: CallOutcome): string => (o.kind === 'next' ? o.state : o.kind);
@@ -39,6 +54,16 @@ describe('the call-level state machine', () => {
         if (o.kind === 'next') expect(o.state).not.toBe('ringing');
       }
     }
+  });
+
+  it('sends a held call as active with its hold, and reads it back as held', () => {
+    expect(wireCallState('held')).toBe('active');
+    for (const state of CALL_TABLE_STATES) {
+      if (state !== 'absent' && state !== 'held') expect(wireCallState(state)).toBe(state);
+    }
+    expect(callStateOf({ state: 'active', hold: { by: 'bob', since: 1 } })).toBe('held');
+    expect(callStateOf({ state: 'active' })).toBe('active');
+    expect(callStateOf({ state: 'ringing' })).toBe('ringing');
   });
 });
 
@@ -73,6 +98,28 @@ describe('the engine moves a call through the tables', () => {
       ['ct-1', 'call active → ended'],
     ]);
     expect(changes[1]).toMatchObject({ from: 'ringing', to: 'active' });
+  });
+
+  it('holds and resumes through the table, logged, and a hold ends with its holder', () => {
+    const { engine, lines } = engineWithLog();
+    const checks = new Map([['bob', available]]);
+    engine.invite(testActor('alice'), { callId: 'ct-3', callees: ['bob'], media: 'audio' }, checks);
+    engine.accept(testActor('bob'), 'ct-3');
+    expect(engine.hold(testActor('bob'), 'ct-3').hold).toMatchObject({ by: 'bob' });
+    engine.hold(testActor('bob'), 'ct-3'); // A repeat: no second change.
+    expect(engine.resume(testActor('bob'), 'ct-3').hold).toBeUndefined();
+    engine.hold(testActor('alice'), 'ct-3');
+    engine.hangup(testActor('alice'), 'ct-3');
+    const changes = lines.filter((l) => 'from' in l && 'to' in l).map((l) => l.msg);
+    expect(changes).toEqual([
+      'call absent → ringing',
+      'call ringing → active',
+      'call active → held',
+      'call held → active',
+      'call active → held',
+      'call held → active',
+      'call active → ended',
+    ]);
   });
 
   it('puts a participant who left in the left state; the snapshot shows them as before', () => {

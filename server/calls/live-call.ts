@@ -1,4 +1,4 @@
-import type { CallInfo, Leg, UserId } from '../../protocol/index.js';
+import type { CallInfo, CallTransfer, Leg, UserId } from '../../protocol/index.js';
 import { CallOutbox } from './call-outbox.js';
 import type { LegNote } from './call-record.js';
 import { isPendingLeg } from './leg-transitions.js';
@@ -18,6 +18,8 @@ export interface LiveCall {
   readonly notes: Map<UserId, LegNote>;
   /** The frames of the step under way, sent when it ends. */
   readonly outbox: CallOutbox;
+  /** Every blind transfer of the call, in order, for its record (the last is `info.transfer`). */
+  readonly transfers: CallTransfer[];
   /** Who left last: told when the call ends because of their leaving (they hung up or were removed). */
   lastLeft?: { userId: UserId; deviceId: string };
 }
@@ -30,6 +32,7 @@ export function newLiveCall(info: CallInfo): LiveCall {
     invitedAtHr: new Map(),
     notes: new Map(),
     outbox: new CallOutbox(),
+    transfers: info.transfer ? [info.transfer] : [],
   };
 }
 

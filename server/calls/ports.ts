@@ -21,6 +21,11 @@ export interface MediaPlane {
   callActive(call: CallInfo): void;
   participantLeft(callId: string, userId: UserId, reason: 'left' | 'removed'): void;
   setMuted(callId: string, userId: UserId, kind: MediaKind, muted: boolean): void;
+  /**
+   * The user put the call on hold (`held`) or resumed it: while held, their media is paused both
+   * ways, to and from every other participant.
+   */
+  setHeld(callId: string, userId: UserId, held: boolean): void;
   callEnded(callId: string): void;
 }
 
@@ -28,6 +33,7 @@ export const noMediaPlane: MediaPlane = {
   callActive: () => undefined,
   participantLeft: () => undefined,
   setMuted: () => undefined,
+  setHeld: () => undefined,
   callEnded: () => undefined,
 };
 

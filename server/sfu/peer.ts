@@ -62,7 +62,14 @@ export interface ProducerEntry {
 export interface ConsumerEntry {
   consumer: mediasoup.types.Consumer;
   producerId: string;
+  /** Whose media this consumer carries. */
+  producerUserId: UserId;
   transportId: string;
+  /**
+   * The peer asked for it (`consumer.resume`): resumed unless a hold keeps it paused, and
+   * resumed by the hold's end. A consumer never asked for stays paused through both.
+   */
+  clientResumed: boolean;
 }
 
 /** One user in a room: the mediasoup objects of its socket, and how to reach that socket. */

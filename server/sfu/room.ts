@@ -34,6 +34,11 @@ type Router = mediasoup.types.Router;
 export interface RoomHooks {
   /** Did the moderator mute this user's media of this kind? (Kept per call, across rooms.) */
   mutedByModerator(userId: UserId, kind: MediaKind): boolean;
+  /**
+   * Is media between these two users held apart: one of them put the call on hold? Such
+   * consumers stay paused at the SFU, whatever the client asks. (Kept per call, across rooms.)
+   */
+  heldApart(consumerUserId: UserId, producerUserId: UserId): boolean;
   /** One of the user's WebRTC transports reached DTLS `connected` (or its ICE came back). */
   peerConnected(userId: UserId): void;
   /**
@@ -482,11 +487,38 @@ export class Room {
     }
   }
 
+  /**
+   * Resumes the consumer, unless a hold keeps it apart: then it is resumed when the hold ends
+   * (the client is not refused; hold is shown to it through signaling, not through media).
+   */
   async resumeConsumer(peer: Peer, consumerId: string): Promise<void> {
     this.assertCurrent(peer);
     const entry = peer.consumers.get(consumerId);
     if (!entry) throw new ProtocolError('not-found', 'no such consumer');
+    entry.clientResumed = true;
+    if (this.o.hooks.heldApart(peer.userId, entry.producerUserId)) return;
     await this.guard(peer, () => entry.consumer.resume());
+  }
+
+  /**
+   * Enforces holds (the hooks already say who holds): every consumer between a holder and
+   * anyone else pauses at the SFU, so neither side receives the other's media; every consumer
+   * no hold keeps apart any more resumes, if its peer had asked for it. Never throws.
+   */
+  async applyHolds(): Promise<void> {
+    for (const peer of [...this.peers.values()]) {
+      for (const entry of [...peer.consumers.values()]) {
+        const { consumer } = entry;
+        const apart = this.o.hooks.heldApart(peer.userId, entry.producerUserId);
+        try {
+          if (apart && !consumer.paused) await consumer.pause();
+          else if (!apart && entry.clientResumed && consumer.paused) await consumer.resume();
+        } catch (error) {
+          if (!consumer.closed) peer.log.error({ err: error, apart }, 'applying a hold failed');
+        }
+      }
+    }
+    this.log.info({ peers: this.peers.size }, 'holds applied to the media room');
   }
 
   /** A paused consumer of `produced` for `peer`, if it is ready and can receive it. Never throws. */
@@ -524,7 +556,9 @@ export class Room {
     const entry: ConsumerEntry = {
       consumer,
       producerId: producer.id,
+      producerUserId: owner.userId,
       transportId: recv.transport.id,
+      clientResumed: false,
     };
     peer.consumers.set(consumer.id, entry);
     consumer.observer.once('close', () => {

@@ -62,6 +62,8 @@ interface CallMedia {
   creating: Promise<Room> | undefined;
   /** Kinds the moderator muted, per user. */
   mutes: Map<UserId, Set<MediaKind>>;
+  /** Users who put the call on hold: their media is paused both ways. */
+  holds: Set<UserId>;
   /** Users whose media reached DTLS `connected` at least once. */
   connected: Set<UserId>;
   connectTimer: NodeJS.Timeout | undefined;
@@ -218,6 +220,21 @@ export class SfuService implements MediaPlane {
     });
   }
 
+  /** Enforces a hold (or its end): see `Room.applyHolds`. */
+  setHeld(callId: string, userId: UserId, held: boolean): void {
+    this.safely(callId, userId, 'setHeld', () => {
+      // As for mutes: only for calls the SFU knows or the user is in.
+      if (!this.calls.has(callId) && !this.callAuthority().isParticipant(callId, userId)) return;
+      const media = this.media(callId);
+      if (held) media.holds.add(userId);
+      else media.holds.delete(userId);
+      this.log.info({ callId, userId, held }, held ? 'call held' : 'call resumed');
+      media.room?.applyHolds().catch((error: unknown) => {
+        this.log.error({ err: error, callId, userId }, 'applying a hold failed');
+      });
+    });
+  }
+
   /** Closes the call's room: its peers get `room.closed {call-ended}`. */
   callEnded(callId: string): void {
     this.safely(callId, undefined, 'callEnded', () => {
@@ -302,6 +319,7 @@ export class SfuService implements MediaPlane {
         room: undefined,
         creating: undefined,
         mutes: new Map(),
+        holds: new Set(),
         connected: new Set(),
         connectTimer: undefined,
       };
@@ -372,6 +390,9 @@ export class SfuService implements MediaPlane {
       logger: this.log,
       hooks: {
         mutedByModerator: (userId, kind) => media.mutes.get(userId)?.has(kind) ?? false,
+        heldApart: (consumerUserId, producerUserId) =>
+          consumerUserId !== producerUserId &&
+          (media.holds.has(consumerUserId) || media.holds.has(producerUserId)),
         peerConnected: (userId) => {
           media.connected.add(userId);
           if (media.connectTimer && this.connectedParticipants(media) >= 2) {

@@ -126,6 +126,10 @@ export class FrameFactory {
       'call.hangup': () => ({ callId: callId() }),
       'call.add': () => ({ callId: callId(), callees: this.users(2) }),
       'call.moveHere': () => ({ callId: callId() }),
+      'call.hold': () => ({ callId: callId() }),
+      'call.resume': () => ({ callId: callId() }),
+      'call.transfer': () => ({ callId: callId(), target: user() }),
+      'call.completeTransfer': () => ({ callId: callId(), consultCallId: callId() }),
       'call.control': () =>
         rng.pick([
           () => ({
@@ -413,6 +417,9 @@ export class FrameFactory {
       [3, 'call.hangup'],
       [1, 'call.add'],
       [1, 'call.control'],
+      [1, 'call.hold'],
+      [1, 'call.resume'],
+      [1, 'call.transfer'],
       [1, 'call.list'],
       [1, 'media.ticket'],
       [1, 'message.send'],

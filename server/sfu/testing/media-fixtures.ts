@@ -101,3 +101,36 @@ export class RtpAudioSender {
     this.timestamp += 960;
   }
 }
+
+/**
+ * The receiving end of a comedia plain transport: a UDP socket that makes itself known to the
+ * transport with one RTCP receiver report (comedia learns where to send from the first packet),
+ * then counts the RTP bytes the SFU sends it: what a held party would hear.
+ */
+export class RtpReceiver {
+  private readonly socket: Socket = createSocket('udp4');
+  bytes = 0;
+
+  private constructor() {
+    this.socket.on('message', (packet: Buffer) => {
+      // RTP only: RTCP (payload types 200-206 in the second byte) goes on while media is paused.
+      const type = packet[1] ?? 0;
+      if (type < 200 || type > 206) this.bytes += packet.length;
+    });
+  }
+
+  static async bindTo(target: { ip: string; port: number }): Promise<RtpReceiver> {
+    const receiver = new RtpReceiver();
+    await new Promise<void>((resolve) => {
+      receiver.socket.bind(0, '127.0.0.1', resolve);
+    });
+    // RTCP RR with no report blocks: V=2, RC=0, PT=201, length 1 (two 32-bit words), an SSRC.
+    const rr = Buffer.from([0x80, 201, 0x00, 0x01, 0x00, 0x00, 0x0b, 0xad]);
+    receiver.socket.send(rr, target.port, target.ip);
+    return receiver;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}

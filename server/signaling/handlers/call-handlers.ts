@@ -16,6 +16,10 @@ type CallRequest =
   | 'call.add'
   | 'call.moveHere'
   | 'call.control'
+  | 'call.hold'
+  | 'call.resume'
+  | 'call.transfer'
+  | 'call.completeTransfer'
   | 'call.list'
   | 'media.ticket';
 
@@ -74,6 +78,22 @@ export const callHandlers: HandlerTable<CallRequest> = {
   },
   'call.control': ({ session, services }, data) =>
     callResult(services.calls, services.calls.control(session, data)),
+  'call.hold': ({ session, services }, { callId }) =>
+    callResult(services.calls, services.calls.hold(session, callId)),
+  'call.resume': ({ session, services }, { callId }) =>
+    callResult(services.calls, services.calls.resume(session, callId)),
+  'call.transfer': async ({ session, services }, data) => {
+    const { calls, stores, presence } = services;
+    const checks = await resolveCalleeChecks(
+      stores.users,
+      (id) => presence.cachedStatusOf(id),
+      session.userId,
+      [data.target],
+    );
+    return callResult(calls, calls.transfer(session, data, checks));
+  },
+  'call.completeTransfer': ({ session, services }, data) =>
+    callResult(services.calls, services.calls.completeTransfer(session, data)),
   'call.list': ({ session, services }) => ({ calls: services.calls.callsOf(session.userId) }),
   'media.ticket': async ({ session, services }, { callId }) => {
     const call = services.calls.get(callId);
