@@ -52,6 +52,13 @@ export const sfuCommandSchema = z.discriminatedUnion('type', [
     kind: mediaKindSchema,
     muted: z.boolean(),
   }),
+  /** A participant holds the call (or resumes it): see `Room.applyHolds`. */
+  z.object({
+    type: z.literal('setHeld'),
+    callId: callIdSchema,
+    userId: userIdSchema,
+    held: z.boolean(),
+  }),
   z.object({ type: z.literal('callEnded'), callId: callIdSchema }),
   z.object({ type: z.literal('userGone'), userId: userIdSchema, at: z.number() }),
 ]);

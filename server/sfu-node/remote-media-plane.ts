@@ -59,6 +59,8 @@ export class RemoteMediaPlane implements MediaPlane, MediaTicketIssuer {
   private readonly directory: NodeDirectory;
   private readonly signer: TokenService;
   private readonly calls = new Map<string, PlacedCall>();
+  /** Who holds each call (issue 18), replayed on the node a call moves to, as mutes are. */
+  private readonly holds = new Map<string, Set<UserId>>();
   private readonly log: Logger;
   private authority: RemoteMediaAuthority | undefined;
 
@@ -139,9 +141,22 @@ export class RemoteMediaPlane implements MediaPlane, MediaTicketIssuer {
     this.command(callId, { type: 'setMuted', callId, userId, kind, muted });
   }
 
+  setHeld(callId: string, userId: UserId, held: boolean): void {
+    let holders = this.holds.get(callId);
+    if (held) {
+      if (!holders) this.holds.set(callId, (holders = new Set()));
+      holders.add(userId);
+    } else {
+      holders?.delete(userId);
+      if (holders?.size === 0) this.holds.delete(callId);
+    }
+    this.command(callId, { type: 'setHeld', callId, userId, held });
+  }
+
   callEnded(callId: string): void {
     this.command(callId, { type: 'callEnded', callId });
     this.calls.delete(callId);
+    this.holds.delete(callId);
     this.redis.del(placementKey(callId)).catch(() => undefined);
   }
 
@@ -242,6 +257,9 @@ export class RemoteMediaPlane implements MediaPlane, MediaTicketIssuer {
       for (const [userId, kinds] of moved.mutes) {
         for (const kind of kinds)
           this.send(moved, { type: 'setMuted', callId: moved.callId, userId, kind, muted: true });
+      }
+      for (const userId of this.holds.get(moved.callId) ?? []) {
+        this.send(moved, { type: 'setHeld', callId: moved.callId, userId, held: true });
       }
     }
   }

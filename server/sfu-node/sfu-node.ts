@@ -92,6 +92,9 @@ export async function startSfuNode(options: {
       case 'setMuted':
         sfu.setMuted(command.callId, command.userId, command.kind, command.muted);
         return;
+      case 'setHeld':
+        sfu.setHeld(command.callId, command.userId, command.held);
+        return;
       case 'callEnded':
         admission.callEnded(command.callId);
         sfu.callEnded(command.callId);
