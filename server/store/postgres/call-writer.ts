@@ -38,8 +38,8 @@ const describe = (error: unknown): string =>
 
 /**
  * Commits the call journal's batches on PostgreSQL, one transaction per batch, one batch at a
- * time (the journal hands over the next only when the previous is settled), as one set-based
- * statement per kind of write (bulk-writes.ts). As in SQLite (writer-worker.cjs), a failed batch
+ * time (the journal hands over the next only when the previous is settled), in one statement
+ * (bulk-writes.ts). As in SQLite (writer-worker.cjs), a failed batch
  * is retried group by group (one statement per op), so one bad entry costs only itself; what
  * still fails is logged and dropped (a call's live-row change and its record form one group:
  * both or neither).
@@ -83,11 +83,16 @@ export class PostgresCallWriter implements BatchWriter {
     let broken: Error | undefined;
     const run = async (groups: readonly WriteGroup[], bulk = false): Promise<void> => {
       try {
+        if (bulk) {
+          // One statement: a transaction of its own, one round trip.
+          await runBulk(client, groups);
+          return;
+        }
         await client.query('BEGIN');
-        if (bulk) await runBulk(client, groups);
-        else await runOps(client, groups);
+        await runOps(client, groups);
         await client.query('COMMIT');
       } catch (error) {
+        if (bulk) throw error;
         await client.query('ROLLBACK').catch((rollbackError: unknown) => {
           broken ??=
             rollbackError instanceof Error ? rollbackError : new Error(describe(rollbackError));

@@ -64,7 +64,7 @@ describe('PostgreSQL stores across a crash of PostgreSQL', () => {
 });
 
 describe('PostgreSQL call writes', () => {
-  it('write a batch the set-based statements refuse group by group: only the bad entry is lost', async () => {
+  it('write a batch its one statement refuses group by group: only the bad entry is lost', async () => {
     const url = await server.createDatabase('bulk');
     const log = captureLogger();
     const stores = await openPostgresStores({ url, logger: log.logger });
