@@ -84,7 +84,10 @@ async function main(options: BenchOptions): Promise<void> {
   if (options.store === 'postgres') {
     live.postgres = await PostgresInstance.start();
     const url = await live.postgres.createDatabase('bench');
-    storeConfig = { store: 'postgres', postgres: { url } };
+    // --server-config '{"postgres":{"poolSize":N}}' still applies: only the URL is ours.
+    const given = options.serverConfig.postgres;
+    const extra = typeof given === 'object' && given !== null ? given : {};
+    storeConfig = { store: 'postgres', postgres: { ...extra, url } };
     console.log(
       `store: private PostgreSQL 15 (pid ${String(live.postgres.pid)}, fsync on); its CPU counts as "other processes"`,
     );

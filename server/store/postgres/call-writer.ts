@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Logger } from '../../logger.js';
 import type { BatchProblem, BatchWriter, WriteBatch, WriteGroup } from '../sqlite/batch-writer.js';
 import { droppedEntries, logProblems } from '../sqlite/batch-writer.js';
+import { runBulk } from './bulk-writes.js';
 import type { CallWriteStatement } from '../sqlite/calls-database.js';
 
 /**
@@ -37,10 +38,11 @@ const describe = (error: unknown): string =>
 
 /**
  * Commits the call journal's batches on PostgreSQL, one transaction per batch, one batch at a
- * time (the journal hands over the next only when the previous is settled). The statements are
- * named prepared statements: parsed once per connection. As in SQLite (writer-worker.cjs), a
- * failed batch is retried group by group, so one bad entry costs only itself; what still fails is
- * logged and dropped (a call's live-row change and its record form one group: both or neither).
+ * time (the journal hands over the next only when the previous is settled), in one statement
+ * (bulk-writes.ts). As in SQLite (writer-worker.cjs), a failed batch
+ * is retried group by group (one statement per op), so one bad entry costs only itself; what
+ * still fails is logged and dropped (a call's live-row change and its record form one group:
+ * both or neither).
  */
 export class PostgresCallWriter implements BatchWriter {
   private chain: Promise<void> = Promise.resolve();
@@ -79,10 +81,18 @@ export class PostgresCallWriter implements BatchWriter {
       return droppedEntries(batch, describe(error));
     }
     let broken: Error | undefined;
-    const run = async (groups: readonly WriteGroup[]): Promise<void> => {
+    const run = async (groups: readonly WriteGroup[], bulk = false): Promise<void> => {
       try {
-        await runGroups(client, groups);
+        if (bulk) {
+          // One statement: a transaction of its own, one round trip.
+          await runBulk(client, groups);
+          return;
+        }
+        await client.query('BEGIN');
+        await runOps(client, groups);
+        await client.query('COMMIT');
       } catch (error) {
+        if (bulk) throw error;
         await client.query('ROLLBACK').catch((rollbackError: unknown) => {
           broken ??=
             rollbackError instanceof Error ? rollbackError : new Error(describe(rollbackError));
@@ -91,7 +101,7 @@ export class PostgresCallWriter implements BatchWriter {
       }
     };
     try {
-      await run(batch.groups);
+      await run(batch.groups, true);
       return [];
     } catch (error) {
       const problems: BatchProblem[] = [
@@ -124,14 +134,13 @@ export class PostgresCallWriter implements BatchWriter {
   }
 }
 
-async function runGroups(client: pg.PoolClient, groups: readonly WriteGroup[]): Promise<void> {
-  await client.query('BEGIN');
+/** One statement per op, in order: the retry of a failed batch, group by group. */
+async function runOps(client: pg.PoolClient, groups: readonly WriteGroup[]): Promise<void> {
   for (const group of groups) {
     for (const [name, params] of group.ops) {
       await client.query({ name: `call-${name}`, text: statementText(name), values: [...params] });
     }
   }
-  await client.query('COMMIT');
 }
 
 function statementText(name: string): string {

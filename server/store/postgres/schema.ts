@@ -164,4 +164,55 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    description: 'call-data batches in one statement: apply_call_batch',
+    // A batch of the call journal (bulk-writes.ts) in one round trip, one statement, so one
+    // transaction: every kind of write as a set, in the order the journal's ops have within a
+    // call; settled outbox deliveries deleted last.
+    sql: `
+      CREATE FUNCTION apply_call_batch(
+        rec_call_id TEXT[], rec_caller_id TEXT[], rec_media TEXT[], rec_created_at BIGINT[],
+        rec_answered_at BIGINT[], rec_ended_at BIGINT[], rec_end_reason TEXT[],
+        rec_duration_sec DOUBLE PRECISION[], rec_record TEXT[], rec_queue_name TEXT[],
+        rec_agent_id TEXT[], rec_wait_sec DOUBLE PRECISION[],
+        replaced_participants TEXT[],
+        par_call_id TEXT[], par_user_id TEXT[], par_created_at BIGINT[],
+        out_delivery_id TEXT[], out_call_id TEXT[], out_entry TEXT[], out_created_at BIGINT[],
+        live_call_id TEXT[], live_snapshot TEXT[], live_updated_at BIGINT[],
+        ended_live_calls TEXT[],
+        state_key TEXT[], state_value BIGINT[],
+        settled_deliveries TEXT[]
+      ) RETURNS void LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO call_records (call_id, caller_id, media, created_at, answered_at, ended_at,
+            end_reason, duration_sec, record, queue_name, agent_id, wait_sec)
+          SELECT * FROM unnest(rec_call_id, rec_caller_id, rec_media, rec_created_at,
+            rec_answered_at, rec_ended_at, rec_end_reason, rec_duration_sec, rec_record,
+            rec_queue_name, rec_agent_id, rec_wait_sec)
+          ON CONFLICT (call_id) DO UPDATE SET caller_id = excluded.caller_id,
+            media = excluded.media, created_at = excluded.created_at,
+            answered_at = excluded.answered_at, ended_at = excluded.ended_at,
+            end_reason = excluded.end_reason, duration_sec = excluded.duration_sec,
+            record = excluded.record, queue_name = excluded.queue_name,
+            agent_id = excluded.agent_id, wait_sec = excluded.wait_sec;
+        DELETE FROM call_participants WHERE call_id = ANY(replaced_participants);
+        INSERT INTO call_participants (call_id, user_id, created_at)
+          SELECT * FROM unnest(par_call_id, par_user_id, par_created_at)
+          ON CONFLICT DO NOTHING;
+        INSERT INTO webhook_outbox (delivery_id, call_id, entry, created_at)
+          SELECT * FROM unnest(out_delivery_id, out_call_id, out_entry, out_created_at)
+          ON CONFLICT DO NOTHING;
+        INSERT INTO live_calls (call_id, snapshot, updated_at)
+          SELECT * FROM unnest(live_call_id, live_snapshot, live_updated_at)
+          ON CONFLICT (call_id) DO UPDATE SET snapshot = excluded.snapshot,
+            updated_at = excluded.updated_at;
+        DELETE FROM live_calls WHERE call_id = ANY(ended_live_calls);
+        INSERT INTO server_state (key, value)
+          SELECT * FROM unnest(state_key, state_value)
+          ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+        DELETE FROM webhook_outbox WHERE delivery_id = ANY(settled_deliveries);
+      END $$;
+    `,
+  },
 ];
