@@ -65,7 +65,16 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
   }, []);
   const everyone = participantsOf(call).map((p) => p.userId);
   const nameOf = useNames(api, everyone);
-  const people = useMemo(() => remotePeople(call, me, media.remote), [call, me, media.remote]);
+  const recvStalled = media.iceReconnecting.recv;
+  // Everyone's tiles say "Reconnecting…" while our receive path restarts ICE: their media stalls
+  // here even though the server still has them.
+  const people = useMemo(
+    () =>
+      remotePeople(call, me, media.remote).map((p) =>
+        recvStalled && !p.reconnecting ? { ...p, reconnecting: true } : p,
+      ),
+    [call, me, media.remote, recvStalled],
+  );
   const started = answeredAt(call);
   const time = started ? clock((now - started) / 1000) : '0:00';
   const level = rateQuality([media.quality.send, media.quality.recv]);
@@ -201,6 +210,7 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
             localStream={media.localStream}
             micMuted={media.micMuted}
             cameraOn={media.cameraOn}
+            selfReconnecting={media.iceReconnecting.send}
             nameOf={nameOf}
           />
         ) : (

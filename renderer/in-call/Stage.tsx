@@ -21,6 +21,8 @@ export function VideoStage(props: {
   localStream: MediaStream | undefined;
   micMuted: boolean;
   cameraOn: boolean;
+  /** What we send is stalled: our send transport is restarting ICE. */
+  selfReconnecting?: boolean;
   nameOf: (userId: string) => string;
 }) {
   const { t } = useTranslation();
@@ -61,6 +63,7 @@ export function VideoStage(props: {
           speaking={speaker === props.me}
           micOff={props.micMuted}
           cameraOff={!props.cameraOn}
+          reconnecting={props.selfReconnecting ?? false}
         />
       </div>
       {thumbs.length > 0 && (people.length > 1 || stage?.screen) && (

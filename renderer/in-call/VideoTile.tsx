@@ -56,7 +56,10 @@ export function VideoTile(props: {
   speaking: boolean;
   micOff: boolean;
   cameraOff: boolean;
-  /** The server waits for this participant's connection to come back (rejoin window). */
+  /**
+   * The server waits for this participant's connection to come back (rejoin window), or our own
+   * media path to them is restarting ICE.
+   */
   reconnecting?: boolean;
 }) {
   const { t } = useTranslation();

@@ -22,6 +22,8 @@ export interface MediaCall {
   cameraOn: boolean;
   sharing: boolean;
   moderatorMuted: MediaSource | undefined;
+  /** Our transports restarting ICE: `send` stalls what we send, `recv` everyone's tiles. */
+  iceReconnecting: { send: boolean; recv: boolean };
   toggleMic: () => void;
   toggleCamera: () => void;
   toggleScreen: () => void;
@@ -52,6 +54,7 @@ export function useMediaCall(
   const [cameraOn, setCameraOn] = useState(call.localMedia === 'video');
   const [sharing, setSharing] = useState(false);
   const [moderatorMuted, setModeratorMuted] = useState<MediaSource>();
+  const [iceReconnecting, setIceReconnecting] = useState({ send: false, recv: false });
   const callId = call.callId;
   const initialVideo = call.localMedia === 'video';
   const devicesRef = useRef(devices);
@@ -105,6 +108,11 @@ export function useMediaCall(
       setModeratorMuted(muted ? source : undefined);
       if (source === 'mic') setMicMuted(muted);
       if (source === 'camera' && muted) setCameraOn(false);
+    });
+    session.on('ice-reconnecting', (direction, reconnecting) => {
+      setIceReconnecting((prev) =>
+        prev[direction] === reconnecting ? prev : { ...prev, [direction]: reconnecting },
+      );
     });
     session.on('reconnecting', () => {
       setStatus('reconnecting');
@@ -245,6 +253,7 @@ export function useMediaCall(
     cameraOn,
     sharing,
     moderatorMuted,
+    iceReconnecting,
     toggleMic,
     toggleCamera,
     toggleScreen,

@@ -2,6 +2,7 @@ import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
 import type { MediaSource, SfuEventData, UserId } from '../../protocol/index.js';
 import { TypedEmitter } from '../../core/util/typed-emitter.js';
+import { keepIceAlive, type IceRestartPacing } from './ice-restart.js';
 import { SfuError, SfuSocket } from './sfu-socket.js';
 
 /** A remote participant's track, ready to attach to a media element. */
@@ -30,6 +31,11 @@ export type MediaSessionEvents = {
   /** The SFU connection was lost or the room moved; the session is rejoining. */
   reconnecting: [];
   rejoined: [];
+  /**
+   * One of our transports lost its network path and is restarting ICE (true), or its media flows
+   * again (false). `send`: what we send is stalled; `recv`: what everyone else sends us.
+   */
+  'ice-reconnecting': [direction: 'send' | 'recv', reconnecting: boolean];
   /** Out of the room for good (removed, call ended, left). */
   closed: [reason: string];
 };
@@ -39,6 +45,8 @@ export interface MediaSessionOptions {
   getTicket: () => Promise<{ ticket: string; sfuUrl: string }>;
   /** Only TCP candidates (networks that block UDP). */
   forceTcp?: boolean;
+  /** Grace, retry spacing and bound of ICE restarts (tests shorten them). */
+  iceRestart?: IceRestartPacing;
 }
 
 /**
@@ -190,25 +198,34 @@ export class MediaSession extends TypedEmitter<MediaSessionEvents> {
           }, errback);
       });
     }
-    transport.on('connectionstatechange', (state) => {
-      if (state === 'failed' || state === 'disconnected') void this.restartIce(transport);
+    // A network change, wake from sleep or NAT rebinding: new ICE parameters, same transport.
+    const stopIce = keepIceAlive(
+      transport,
+      {
+        requestRestart: async () => {
+          // Through the socket of now: a rejoin may have replaced the one this transport began on.
+          if (socket !== this.socket) throw new Error('the SFU connection was replaced');
+          const { iceParameters } = await socket.request('transport.restartIce', {
+            transportId: transport.id,
+          });
+          return asMediasoup<types.IceParameters>(iceParameters);
+        },
+        onReconnecting: (reconnecting) => {
+          this.emit('ice-reconnecting', direction, reconnecting);
+        },
+        onGaveUp: () => {
+          // ICE restarts did not bring the path back: a new room join with a fresh ticket does
+          // (new transports, maybe over TCP) while the rejoin window keeps our place.
+          if (socket === this.socket && !this.leaving) void this.rejoin();
+        },
+      },
+      this.options.iceRestart,
+    );
+    transport.observer.on('close', () => {
+      stopIce();
+      this.emit('ice-reconnecting', direction, false);
     });
     return transport;
-  }
-
-  /** ICE failed (network change, NAT rebinding): new ICE parameters, same transport. */
-  private async restartIce(transport: types.Transport): Promise<void> {
-    if (!this.socket || transport.closed) return;
-    try {
-      const { iceParameters } = await this.socket.request('transport.restartIce', {
-        transportId: transport.id,
-      });
-      await transport.restartIce({
-        iceParameters: asMediasoup<types.IceParameters>(iceParameters),
-      });
-    } catch {
-      // The SFU connection itself is gone: the socket's close handler rejoins.
-    }
   }
 
   private async produce(source: MediaSource, track: MediaStreamTrack): Promise<void> {

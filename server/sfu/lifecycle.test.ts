@@ -250,3 +250,53 @@ describe('SFU object lifecycle', () => {
     expect(f.sfu.counts()).toMatchObject({ routers: 0 });
   });
 });
+
+describe('ICE restart (media resume after a network change)', () => {
+  let f: SfuFixture;
+  beforeAll(async () => {
+    f = await startSfuFixture();
+  });
+  afterAll(async () => {
+    await f.close();
+  });
+
+  it("gives the peer's own transport fresh ICE parameters, each time, and refuses another peer's", async () => {
+    const callId = 'call-restart-1';
+    f.admit(callId, 'alice', 'bob');
+    const alice = await joinWithTransports(f, callId, 'alice');
+    const bob = await joinWithTransports(f, callId, 'bob');
+    const before = alice.send.iceParameters;
+
+    const first = await alice.client.request('transport.restartIce', {
+      transportId: alice.send.id,
+    });
+    const second = await alice.client.request('transport.restartIce', {
+      transportId: alice.send.id,
+    });
+    const fragments = [before, first.iceParameters, second.iceParameters].map(
+      (p) => p.usernameFragment,
+    );
+    const passwords = [before, first.iceParameters, second.iceParameters].map((p) => p.password);
+    expect(fragments.every((u) => typeof u === 'string' && u.length > 0)).toBe(true);
+    expect(new Set(fragments).size).toBe(3);
+    expect(new Set(passwords).size).toBe(3);
+    // mediasoup's transport now answers to the new credentials only.
+    const serverSide = f.sfu.roomOf(callId)?.peer('alice')?.transports.get(alice.send.id)?.webRtc;
+    expect(serverSide?.iceParameters.usernameFragment).toBe(second.iceParameters.usernameFragment);
+
+    // Bob knows Alice's transport id (say, from a log): it is not his to restart.
+    await expect(
+      errorCodeOf(bob.client.request('transport.restartIce', { transportId: alice.send.id })),
+    ).resolves.toBe('not-found');
+    await expect(
+      errorCodeOf(bob.client.request('transport.restartIce', { transportId: alice.recv.id })),
+    ).resolves.toBe('not-found');
+    expect(serverSide?.iceParameters.usernameFragment).toBe(second.iceParameters.usernameFragment);
+    // His own restart is fine, and leaves Alice's alone.
+    const bobs = await bob.client.request('transport.restartIce', { transportId: bob.recv.id });
+    expect(bobs.iceParameters.usernameFragment).not.toBe(bob.recv.iceParameters.usernameFragment);
+
+    for (const side of [alice, bob]) await side.client.request('leave', {});
+    f.sfu.callEnded(callId);
+  });
+});
