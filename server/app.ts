@@ -9,6 +9,7 @@ import { WebSocketServer } from 'ws';
 import type { CallInfo, CallRecord, Health, UserId } from '../protocol/index.js';
 import type { CallInviteWebhook } from '../protocol/webhooks.js';
 import { CallEngine } from './calls/call-engine.js';
+import { ClusterNode } from './cluster/cluster-node.js';
 import { type CallObserver, type MediaPlane, noMediaPlane } from './calls/ports.js';
 import type { ServerConfig } from './config.js';
 import { contactCenterAdminRoutes } from './contact-center/admin-routes.js';
@@ -36,7 +37,11 @@ import type { Services } from './signaling/context.js';
 import { HeartbeatSweep } from './signaling/heartbeat.js';
 import { SentMessages } from './signaling/sent-messages.js';
 import { SessionEvents } from './signaling/session-events.js';
-import { LocalMessageRouter, LocalSessionRegistry } from './signaling/sessions.js';
+import {
+  LocalMessageRouter,
+  LocalSessionRegistry,
+  type SessionRegistry,
+} from './signaling/sessions.js';
 import { dataFile, openSqliteStores } from './store/sqlite/index.js';
 import type { Stores } from './store/types.js';
 import { TokenService } from './tokens.js';
@@ -153,7 +158,9 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
       metrics.webhooks.inc({ event: body.type, outcome: 'failed' });
     });
   }
-  const sessions = new LocalSessionRegistry();
+  // Cluster mode only: the node's Redis parts, which the services below are built on.
+  const cluster = config.cluster ? await ClusterNode.connect(config.cluster, logger) : undefined;
+  const sessions: SessionRegistry = cluster?.sessions ?? new LocalSessionRegistry();
   const sessionEvents = new SessionEvents();
   const router = new LocalMessageRouter(sessions);
   const tokens = new TokenService(jwtSecret(config), {
@@ -173,7 +180,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   const calls = new CallEngine({
     router,
     devicesOf: (userId) => sessions.sessionsOf(userId).map((s) => s.device.id),
-    liveCalls: stores.liveCalls,
+    liveCalls: cluster ? cluster.ownLiveCalls(stores.liveCalls) : stores.liveCalls,
     records: stores.records,
     media: options.media ?? sfu ?? noMediaPlane,
     observer: callObserver(outbox, metrics),
@@ -183,7 +190,11 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     verifySnapshots: options.verifyCallSnapshots ?? false,
     partiesChanged: (userIds) => {
       presence.callPartiesChanged(userIds);
+      cluster?.ownCallsChanged(userIds, calls);
     },
+    ...(cluster
+      ? { busyElsewhere: (userId: UserId) => cluster.presence.busyElsewhere(userId) }
+      : {}),
   });
   const contactCenter = new ContactCenter({
     calls,
@@ -222,6 +233,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     }),
     sentMessages: new SentMessages(),
     sfuUrl: '', // Known once listening (the port may be chosen by the OS).
+    ...(cluster ? { cluster } : {}),
   };
   metrics.countCallsWith(() => calls.counts());
   presence.readInCallFrom((userId) => calls.isBusy(userId));
@@ -262,7 +274,14 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     },
   });
   await contactCenter.load();
-  calls.restore(await stores.liveCalls.loadAll());
+  if (cluster) {
+    await cluster.start(services);
+    cluster.onFenced(() => {
+      fence();
+    });
+  }
+  // A cluster node takes only its own calls and those of nodes no longer alive.
+  calls.restore(await (cluster ? cluster.claimLiveCalls() : stores.liveCalls.loadAll()));
   // What a crash (or a shutdown that could not deliver in time) left undelivered goes now.
   await outbox.resume();
   await contactCenter.adoptRestored();
@@ -384,6 +403,22 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   services.sfuUrl = `${publicWs ?? signalingUrl.slice(0, -'/ws'.length)}/sfu`;
   logger.info({ httpUrl, signalingUrl, dataDir: config.dataDir }, 'trayphone server listening');
 
+  /**
+   * Cluster mode, the node lost its lease: it stops deciding at once (timers stop, nothing
+   * ends: another node takes its calls over) and lets its clients go to another node.
+   */
+  const fence = (): void => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    sweep.stop();
+    services.accounts.stop();
+    calls.freeze();
+    contactCenter.close();
+    for (const session of [...sessions.all()]) session.close('server-shutdown');
+    for (const c of connections) c.close(1012, 'node fenced: reconnect to another node');
+    cluster?.abandon();
+  };
+
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
@@ -411,6 +446,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
       });
       await webhooks.close({ drainMs: 2_000 });
       await stores.close();
+      await cluster?.close();
       logger.info('trayphone server stopped');
     })());
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { clusterConfigSchema } from './cluster/cluster-config.js';
 import { sfuConfigSchema } from './sfu/sfu-config.js';
 
 /**
@@ -263,6 +264,7 @@ export const configSchema = z.object({
     })
     .prefault({}),
   sfu: sfuConfigSchema.prefault({}),
+  cluster: clusterConfigSchema,
 });
 export type ServerConfig = z.infer<typeof configSchema>;
 /** What a caller may pass in code (tests, the CLI): any subset, validated like a file. */

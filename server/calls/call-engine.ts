@@ -91,6 +91,28 @@ export class CallEngine {
    * The call's JSON as the engine last published it: the answer to a request that returned this
    * CallInfo carries it without encoding the call again.
    */
+  /** In an active call this engine holds (cluster mode shares it with the other nodes). */
+  inOwnActiveCall(userId: UserId): boolean {
+    return this.registry.isBusy(userId);
+  }
+
+  /** Live calls this engine holds (cluster mode: its owned calls). */
+  liveCallIds(): string[] {
+    return this.registry.liveCalls().map((call) => call.info.callId);
+  }
+
+  /**
+   * Stops deciding without ending anything (cluster mode: this node lost its lease; another
+   * node takes the calls over from their persisted state): timers stop, the calls are forgotten.
+   */
+  freeze(): void {
+    this.connectionLoss.clear();
+    for (const call of this.registry.liveCalls()) {
+      for (const timer of call.timers.values()) clearTimeout(timer);
+      call.timers.clear();
+    }
+  }
+
   snapshotOf(info: CallInfo): JsonText<CallInfo> {
     return this.steps.snapshots.of(info);
   }

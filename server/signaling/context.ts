@@ -1,5 +1,6 @@
 import type { SessionEvents } from './session-events.js';
 import type { ServerConfig } from '../config.js';
+import type { ClusterNode } from '../cluster/cluster-node.js';
 import type { CallEngine } from '../calls/call-engine.js';
 import type { ContactCenter } from '../contact-center/index.js';
 import type { Logger } from '../logger.js';
@@ -30,6 +31,8 @@ export interface Services {
   sentMessages: SentMessages;
   /** ws(s):// URL of the SFU endpoint that media tickets are good for. */
   sfuUrl: string;
+  /** Cluster mode only: this node's part of the cluster (requests for calls held elsewhere). */
+  cluster?: ClusterNode;
 }
 
 /** What one request of a signed-in session is handled with. */
