@@ -280,8 +280,9 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
       fence();
     });
   }
-  // A cluster node takes only its own calls and those of nodes no longer alive.
-  calls.restore(await (cluster ? cluster.claimLiveCalls() : stores.liveCalls.loadAll()));
+  // A cluster node takes only its own calls and those of nodes no longer alive, and goes on.
+  if (cluster) await cluster.adoptCalls(calls);
+  else calls.restore(await stores.liveCalls.loadAll());
   // What a crash (or a shutdown that could not deliver in time) left undelivered goes now.
   await outbox.resume();
   await contactCenter.adoptRestored();

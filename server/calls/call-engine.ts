@@ -545,6 +545,40 @@ export class CallEngine {
     }
   }
 
+  /**
+   * Cluster mode: takes over calls another node owned until it died (or this node's previous
+   * run). Unlike `restore` nothing was cut, since the media are elsewhere and the clients are
+   * still connected to their nodes: active calls go on, ringing invitations ring on with the
+   * time they had left (timers re-armed), and the devices ringing now are the ones stopped when
+   * the call is answered or ends. Participants with no device left get their rejoin window.
+   */
+  adopt(calls: readonly PersistedLiveCall[]): void {
+    for (const { info } of calls) {
+      if (this.registry.has(info.callId) || info.state === 'ended') continue;
+      const call = newLiveCall(info);
+      this.registry.add(call);
+      for (const leg of info.legs)
+        if (isPresent(info, leg.userId)) this.registry.involve(leg.userId, info.callId);
+      if (info.queue && info.state === 'ringing') {
+        this.registry.hold(info.callId);
+        this.steps.cancelLegs(call, pendingLegs(info));
+      }
+      for (const leg of pendingLegs(info)) {
+        this.registry.ringing(leg.userId, info.callId);
+        const rung = this.steps.rung(call, leg.userId);
+        for (const deviceId of this.o.devicesOf(leg.userId)) rung.add(deviceId);
+        this.steps.armLeg(call, leg);
+      }
+      this.steps.log(
+        info,
+        { pending: pendingLegs(info).length, state: info.state },
+        'call taken over',
+      );
+      this.steps.afterChange(call);
+      this.connectionLoss.restored(info.callId);
+    }
+  }
+
   /** Ends active calls cleanly; ringing invitations stay persisted for the next start. */
   shutdown(): void {
     this.connectionLoss.clear();

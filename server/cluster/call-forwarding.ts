@@ -44,7 +44,11 @@ interface Pending {
   resolve: (result: unknown) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
+  done: () => void;
 }
+
+/** How often a forwarded request still unanswered checks that the owner holds its lease. */
+const WATCH_OWNER_MS = 200;
 
 /**
  * Requests for a call this node does not hold go to the call's owner node (RPC over the owner's
@@ -76,9 +80,17 @@ export class CallForwarding {
   handlerFor<T extends SessionRequestType>(type: T, local: Handler<T>): Handler<T> {
     if (!CALL_REQUESTS.has(type)) return local;
     return async (ctx, data) => {
-      const owner = await this.ownerElsewhere(ctx.services, type, data);
-      if (owner === undefined) return local(ctx, data);
-      return (await this.forward(owner, ctx.session, type, data)) as HandlerResult<T>;
+      for (let attempt = 0; ; attempt++) {
+        const owner = await this.ownerElsewhere(ctx.services, type, data);
+        if (owner === undefined) return local(ctx, data);
+        try {
+          return (await this.forward(owner, ctx.session, type, data)) as HandlerResult<T>;
+        } catch (error) {
+          // The owner died with the request unanswered: it decided nothing that stays (what it
+          // had not committed is lost with it), so the node that takes the call over decides.
+          if (!(error instanceof OwnerUnreachableError) || attempt > 0) throw error;
+        }
+      }
     };
   }
 
@@ -92,8 +104,17 @@ export class CallForwarding {
     if (callId === undefined || services.calls.get(callId)) return undefined;
     if (type === 'call.invite' && queueOfAddress(this.firstCallee(data)) !== undefined)
       return undefined;
-    const owner = await ownerOf(this.o.bus, callId);
-    return owner === undefined || owner === this.o.nodeId ? undefined : owner;
+    // An owner without a lease is dead or fenced: its calls are about to be taken over, so the
+    // request waits for the new owner (within the forwarding timeout) rather than for silence.
+    const giveUpAt = performance.now() + this.o.timeoutMs;
+    for (;;) {
+      const { owner, alive } = await ownerOf(this.o.bus, callId);
+      if (owner === undefined || owner === this.o.nodeId) return undefined;
+      if (alive) return owner;
+      if (performance.now() > giveUpAt) throw new OwnerUnreachableError(owner);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (services.calls.get(callId)) return undefined; // Taken over here meanwhile.
+    }
   }
 
   private firstCallee(data: unknown): string {
@@ -116,13 +137,36 @@ export class CallForwarding {
       connectedAt: session.connectedAt,
       expiresAt: session.expiresAt,
     };
+    const callId = callIdOf(data) ?? '';
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        this.o.logger.warn({ owner, type, callId: callIdOf(data) }, 'forwarded request timed out');
+      const giveUp = (why: string): void => {
+        if (!this.pending.delete(id)) return;
+        clearTimeout(timer);
+        clearInterval(watch);
+        this.o.logger.warn({ owner, type, callId, why }, 'forwarded request unanswered');
         reject(new OwnerUnreachableError(owner));
+      };
+      const timer = setTimeout(() => {
+        giveUp('timed out');
       }, this.o.timeoutMs);
-      this.pending.set(id, { type, resolve, reject, timer });
+      // While waiting, the owner's lease is watched: a dead owner is given up on at once.
+      const watch = setInterval(() => {
+        void ownerOf(this.o.bus, callId).then(
+          (now) => {
+            if (now.owner !== owner || !now.alive) giveUp('owner gone');
+          },
+          () => undefined,
+        );
+      }, WATCH_OWNER_MS);
+      this.pending.set(id, {
+        type,
+        resolve,
+        reject,
+        timer,
+        done: () => {
+          clearInterval(watch);
+        },
+      });
       this.o.bus.publish(nodeChannel(owner), {
         t: 'request',
         id,
@@ -140,6 +184,7 @@ export class CallForwarding {
     if (!pending) return; // Timed out already.
     this.pending.delete(message.id);
     clearTimeout(pending.timer);
+    pending.done();
     if (!message.ok) {
       const { code = 'internal', message: text = 'the owner node refused', call } = message;
       pending.reject(new ProtocolError(code, text, call));
@@ -185,6 +230,7 @@ export class CallForwarding {
   close(): void {
     for (const [id, pending] of this.pending) {
       clearTimeout(pending.timer);
+      pending.done();
       pending.reject(new ProtocolError('server-shutting-down', 'the server is stopping'));
       this.pending.delete(id);
     }

@@ -2,16 +2,21 @@ import type { CallInfo } from '../../protocol/index.js';
 import type { Logger } from '../logger.js';
 import type { LiveCallStore, PersistedLiveCall } from '../store/types.js';
 import type { ClusterBus } from './bus.js';
-import { callOwnerKey } from './messages.js';
+import { callOwnerKey, nodeLeaseKey } from './messages.js';
 
 /** How long an ended call's owner is remembered: late retries of its requests still reach it. */
 const ENDED_OWNER_TTL_MS = 120_000;
 
-/** Sets the owner key only if nobody owns the call, or if it is still the (dead) owner named. */
+/**
+ * Claims a call's owner key: it is this node's already, or nobody's, or still the expected
+ * (former) owner's whose lease (KEYS[2]) is gone. One script, so a node coming back to life
+ * between the check and the claim keeps its call, and two nodes never both win.
+ */
 const CLAIM = `local current = redis.call('GET', KEYS[1])
-if current == false or current == ARGV[2] then
-  redis.call('SET', KEYS[1], ARGV[1]) return 1 end
-if current == ARGV[1] then return 1 end return 0`;
+if current == ARGV[1] then return 1 end
+if current ~= false and current ~= ARGV[2] then return 0 end
+if current ~= false and redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1]) return 1`;
 
 /**
  * The live-call store of a cluster node: calls persist as before (the shared store), and the
@@ -44,24 +49,35 @@ export class OwnedLiveCallStore implements LiveCallStore {
   }
 
   /**
-   * The persisted live calls this node may take: its own, unowned ones, and those whose owner
-   * has no lease any more (`isAlive`); each is claimed atomically, so two nodes never both do.
+   * The persisted live calls this node may take (all of them, or those `owner` held): its own,
+   * unowned ones, and those whose owner has no lease any more; each claimed atomically.
    */
-  async loadAll(
-    isAlive: (nodeId: string) => Promise<boolean> = () => Promise.resolve(false),
-  ): Promise<PersistedLiveCall[]> {
+  async claimAll(onlyOf?: string): Promise<PersistedLiveCall[]> {
     const mine: PersistedLiveCall[] = [];
     for (const call of await this.inner.loadAll()) {
-      if (await this.claim(call.info.callId, isAlive)) mine.push(call);
+      if (await this.claim(call.info.callId, onlyOf)) mine.push(call);
     }
     return mine;
   }
 
-  /** Claims a call for this node unless a live node owns it. */
-  async claim(callId: string, isAlive: (nodeId: string) => Promise<boolean>): Promise<boolean> {
-    const owner = await this.bus.redis.get(callOwnerKey(callId));
-    if (owner !== null && owner !== this.nodeId && (await isAlive(owner))) return false;
-    const won = await this.bus.redis.eval(CLAIM, 1, callOwnerKey(callId), this.nodeId, owner ?? '');
+  loadAll(): Promise<PersistedLiveCall[]> {
+    return this.claimAll();
+  }
+
+  /** Claims a call for this node unless a live node (or, with `onlyOf`, another node) owns it. */
+  private async claim(callId: string, onlyOf?: string): Promise<boolean> {
+    if (this.owned.has(callId)) return false; // Held here already.
+    const owner = (await this.bus.redis.get(callOwnerKey(callId))) ?? undefined;
+    if (onlyOf !== undefined && owner !== onlyOf) return false;
+    const expected = owner ?? '';
+    const won = await this.bus.redis.eval(
+      CLAIM,
+      2,
+      callOwnerKey(callId),
+      nodeLeaseKey(expected),
+      this.nodeId,
+      expected,
+    );
     if (won !== 1) return false;
     this.owned.add(callId);
     this.logger.info({ callId, from: owner }, 'call claimed');
@@ -77,7 +93,18 @@ export class OwnedLiveCallStore implements LiveCallStore {
   };
 }
 
-/** The node that owns the call, or undefined if none is known. */
-export async function ownerOf(bus: ClusterBus, callId: string): Promise<string | undefined> {
-  return (await bus.redis.get(callOwnerKey(callId))) ?? undefined;
+/** The owner and whether its lease is live, in one round trip. */
+const OWNER = `local owner = redis.call('GET', KEYS[1])
+if owner == false then return {} end
+return {owner, redis.call('EXISTS', 'tp:node:' .. owner)}`;
+
+/** The node that owns the call (undefined if none is known), and whether it holds its lease. */
+export async function ownerOf(
+  bus: ClusterBus,
+  callId: string,
+): Promise<{ owner: string | undefined; alive: boolean }> {
+  const reply = await bus.redis.eval(OWNER, 1, callOwnerKey(callId));
+  if (!Array.isArray(reply) || typeof reply[0] !== 'string')
+    return { owner: undefined, alive: false };
+  return { owner: reply[0], alive: reply[1] === 1 };
 }

@@ -5,21 +5,16 @@ import type { CallEngine } from '../calls/call-engine.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../signaling/context.js';
 import type { Handler, SessionRequestType } from '../signaling/handlers/types.js';
-import type { LiveCallStore, PersistedLiveCall } from '../store/types.js';
+import type { LiveCallStore } from '../store/types.js';
 import { ClusterBus } from './bus.js';
 import { CallForwarding } from './call-forwarding.js';
 import { OwnedLiveCallStore } from './call-ownership.js';
 import type { ClusterConfig } from './cluster-config.js';
 import { ClusterPresence } from './cluster-presence.js';
 import { ClusterSessionRegistry } from './cluster-sessions.js';
-import {
-  type NodeMessage,
-  nodeChannel,
-  nodeLeaseKey,
-  nodeMessageSchema,
-  parseMessage,
-} from './messages.js';
+import { type NodeMessage, nodeChannel, nodeMessageSchema, parseMessage } from './messages.js';
 import { NodeLease } from './node-lease.js';
+import { Takeover } from './takeover.js';
 
 /**
  * One signaling node of a cluster: its Redis connections, lease, session directory, presence
@@ -32,12 +27,13 @@ export class ClusterNode {
   private readonly forwarding: CallForwarding;
   private readonly lease: NodeLease;
   private liveCalls: OwnedLiveCallStore | undefined;
+  private takeover: Takeover | undefined;
   private fenced: (() => void) | undefined;
 
   private constructor(
     readonly nodeId: string,
     private readonly bus: ClusterBus,
-    config: ClusterConfig,
+    private readonly config: ClusterConfig,
     private readonly logger: Logger,
   ) {
     this.sessions = new ClusterSessionRegistry(nodeId, bus, logger);
@@ -51,6 +47,9 @@ export class ClusterNode {
       onLost: () => {
         this.fenced?.();
       },
+    });
+    this.sessions.onNodeGone((gone) => {
+      if (gone !== nodeId) this.presence.nodeGone(gone);
     });
     this.forwarding = new CallForwarding({
       nodeId,
@@ -115,18 +114,34 @@ export class ClusterNode {
     await this.sessions.start(services.sessionEvents);
   }
 
-  /** The persisted live calls this node takes at start: its own and those of dead nodes. */
-  async claimLiveCalls(): Promise<PersistedLiveCall[]> {
-    if (!this.liveCalls) return [];
-    return this.liveCalls.loadAll((nodeId) => this.isAlive(nodeId));
-  }
-
-  async isAlive(nodeId: string): Promise<boolean> {
-    return (await this.bus.redis.exists(nodeLeaseKey(nodeId))) === 1;
+  /**
+   * Takes the persisted live calls this node may have (its own previous run's, unowned ones,
+   * those of dead nodes) and from now on takes over the calls of nodes that die.
+   */
+  async adoptCalls(calls: CallEngine): Promise<void> {
+    const liveCalls = this.liveCalls;
+    if (!liveCalls) return;
+    calls.adopt(await liveCalls.claimAll());
+    this.takeover = new Takeover({
+      nodeId: this.nodeId,
+      bus: this.bus,
+      leaseMs: this.config.leaseMs,
+      liveCalls,
+      sessions: this.sessions,
+      adopt: (taken) => {
+        calls.adopt(taken);
+      },
+      deciding: () => this.lease.holds(),
+      logger: this.logger,
+    });
+    await this.takeover.start();
   }
 
   async close(): Promise<void> {
     this.forwarding.close();
+    // Ringing invitations stay persisted (as in one process); with this node gone from the
+    // list nobody takes them over until a node with this id starts again.
+    await this.takeover?.leave().catch(() => undefined);
     await this.sessions.forgetNode(this.nodeId).catch(() => undefined);
     await this.lease.release();
     await this.bus.close();
@@ -134,6 +149,7 @@ export class ClusterNode {
 
   /** Without a goodbye: a fenced node cannot reach Redis anyway. */
   abandon(): void {
+    this.takeover?.stop();
     this.forwarding.close();
     this.bus.disconnect();
   }

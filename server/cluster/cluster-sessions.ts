@@ -76,6 +76,7 @@ export class ClusterSessionRegistry implements SessionRegistry {
   /** The directory text this node wrote per local session: removal deletes only that. */
   private readonly written = new WeakMap<Session, string>();
   private events: SessionEvents | undefined;
+  private readonly nodeGoneListeners: ((nodeId: string) => void)[] = [];
 
   constructor(
     private readonly nodeId: string,
@@ -157,6 +158,11 @@ export class ClusterSessionRegistry implements SessionRegistry {
     return this.local.all();
   }
 
+  /** Another node is gone (its devices were just dropped from the replica). */
+  onNodeGone(listener: (nodeId: string) => void): void {
+    this.nodeGoneListeners.push(listener);
+  }
+
   /** Removes every directory entry of a node (a dead one, or this one at start) and says so. */
   async forgetNode(nodeId: string): Promise<void> {
     for await (const keys of this.bus.redis.scanStream({ match: 'tp:sess:*', count: 500 })) {
@@ -193,6 +199,7 @@ export class ClusterSessionRegistry implements SessionRegistry {
 
   private apply(message: DirectoryMessage): void {
     if (message.t === 'node-gone') {
+      for (const listener of this.nodeGoneListeners) listener(message.nodeId);
       for (const devices of [...this.remote.values()]) {
         for (const session of [...devices.values()]) {
           if (session.entry.nodeId === message.nodeId) this.dropRemote(session.entry);

@@ -16,6 +16,7 @@ export class NodeLease {
   private timer: NodeJS.Timeout | undefined;
   private validUntil = 0;
   private lost = false;
+  private renewing = false;
 
   constructor(
     private readonly o: {
@@ -30,14 +31,15 @@ export class NodeLease {
 
   /** Takes the lease (refused if another live run of this node id holds it). */
   async acquire(): Promise<void> {
-    const started = performance.now();
-    const ok = await this.o.bus.redis.set(
-      nodeLeaseKey(this.o.nodeId),
-      this.o.token,
-      'PX',
-      this.o.leaseMs,
-      'NX',
-    );
+    // A node id restarted right after a crash waits for its previous run's lease to expire.
+    const giveUpAt = performance.now() + this.o.leaseMs * 1.5;
+    let started = performance.now();
+    let ok = await this.take();
+    while (ok !== 'OK' && performance.now() < giveUpAt) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      started = performance.now();
+      ok = await this.take();
+    }
     if (ok !== 'OK') {
       throw new Error(
         `cluster node id ${this.o.nodeId} is held by a running node (its lease ${nodeLeaseKey(this.o.nodeId)} is live)`,
@@ -51,6 +53,16 @@ export class NodeLease {
       Math.floor(this.o.leaseMs / 3),
     );
     this.timer.unref();
+  }
+
+  private take(): Promise<string | null> {
+    return this.o.bus.redis.set(
+      nodeLeaseKey(this.o.nodeId),
+      this.o.token,
+      'PX',
+      this.o.leaseMs,
+      'NX',
+    );
   }
 
   /** Is the lease surely still this node's? */
@@ -73,17 +85,21 @@ export class NodeLease {
   }
 
   private async renew(): Promise<void> {
-    if (this.lost) return;
+    if (this.lost || this.renewing) return;
+    this.renewing = true;
     const started = performance.now();
     try {
       const renewed = await withTimeout(
         this.o.bus.redis.eval(RENEW, 1, nodeLeaseKey(this.o.nodeId), this.o.token, this.o.leaseMs),
-        this.o.leaseMs / 3,
+        // Waiting longer than the lease is still surely ours would be pointless.
+        Math.max(50, this.validUntil - started),
       );
       if (renewed === 1) this.validUntil = started + this.o.leaseMs * 0.9;
       else this.lose('lease taken or expired');
     } catch (error) {
       this.o.logger.warn({ err: error, nodeId: this.o.nodeId }, 'node lease renewal failed');
+    } finally {
+      this.renewing = false;
     }
     this.holds();
   }

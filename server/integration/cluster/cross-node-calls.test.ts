@@ -245,10 +245,15 @@ describe('presence and messages across nodes', () => {
   });
 
   it('delivers a custom message to every device of a user on other nodes', async () => {
-    // A sign-in reaches the other nodes' replicas through Redis, within a moment of its answer.
+    const alice = await on(0, 'alice');
     const bobA = await on(1, 'bob', 'bob-a');
     const bobB = await on(2, 'bob', 'bob-b');
-    const alice = await on(0, 'alice');
+    // A sign-in reaches the other nodes' replicas through Redis a moment after its answer. What
+    // a node publishes arrives in order: once alice hears from each device, her node knows it.
+    await bobA.request('message.send', { messageId: 'm-0a', to: 'alice', body: 'here' });
+    await bobB.request('message.send', { messageId: 'm-0b', to: 'alice', body: 'here' });
+    await alice.waitFor('message.received', (d) => d.messageId === 'm-0a');
+    await alice.waitFor('message.received', (d) => d.messageId === 'm-0b');
     const sent = await alice.request('message.send', { messageId: 'm-1', to: 'bob', body: 'hi' });
     expect(sent.deliveredTo).toBe(2);
     await bobA.waitFor('message.received', (d) => d.messageId === 'm-1');
