@@ -137,6 +137,8 @@ function callObserver(outbox: WebhookOutbox, metrics: Metrics): CallObserver {
 
 export async function startServer(options: StartOptions): Promise<TrayphoneServer> {
   const { config, logger } = options;
+  // Cluster mode only: the node's Redis parts, which the services below are built on.
+  const cluster = config.cluster ? await ClusterNode.connect(config.cluster, logger) : undefined;
   const stores = openSqliteStores({ file: dataFile(config.dataDir), logger });
   const metrics = createMetrics();
   const webhooks = createWebhookSender(config.webhook, logger);
@@ -158,8 +160,6 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
       metrics.webhooks.inc({ event: body.type, outcome: 'failed' });
     });
   }
-  // Cluster mode only: the node's Redis parts, which the services below are built on.
-  const cluster = config.cluster ? await ClusterNode.connect(config.cluster, logger) : undefined;
   const sessions: SessionRegistry = cluster?.sessions ?? new LocalSessionRegistry();
   const sessionEvents = new SessionEvents();
   const router = new LocalMessageRouter(sessions);
