@@ -148,6 +148,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     commits: stores.commits,
     resolvePush: (intent) => resolvePush(stores, intent),
     logger,
+    ...(cluster ? { deliveries: cluster.outboxClaims } : {}),
   });
   metrics.watchWebhookBacklog(() => outbox.size);
   if (webhooks instanceof WebhookSender) {
@@ -278,6 +279,10 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     await cluster.start(services);
     cluster.onFenced(() => {
       fence();
+    });
+    // What a dead node left undelivered goes from the node that took its calls over.
+    cluster.onTakenOver(() => {
+      void outbox.resume(false);
     });
   }
   // A cluster node takes only its own calls and those of nodes no longer alive, and goes on.

@@ -14,6 +14,7 @@ import { ClusterPresence } from './cluster-presence.js';
 import { ClusterSessionRegistry } from './cluster-sessions.js';
 import { type NodeMessage, nodeChannel, nodeMessageSchema, parseMessage } from './messages.js';
 import { NodeLease } from './node-lease.js';
+import { OutboxClaims } from './outbox-claims.js';
 import { Takeover } from './takeover.js';
 
 /**
@@ -29,6 +30,9 @@ export class ClusterNode {
   private liveCalls: OwnedLiveCallStore | undefined;
   private takeover: Takeover | undefined;
   private fenced: (() => void) | undefined;
+  private takenOver: (() => void) | undefined;
+  /** Who sends each webhook of the shared outbox (once per cluster). */
+  readonly outboxClaims: OutboxClaims;
 
   private constructor(
     readonly nodeId: string,
@@ -38,6 +42,7 @@ export class ClusterNode {
   ) {
     this.sessions = new ClusterSessionRegistry(nodeId, bus, logger);
     this.presence = new ClusterPresence(nodeId, bus, logger);
+    this.outboxClaims = new OutboxClaims(nodeId, bus);
     this.lease = new NodeLease({
       nodeId,
       token: randomUUID(),
@@ -102,6 +107,11 @@ export class ClusterNode {
     this.fenced = stop;
   }
 
+  /** Called after each takeover of a dead node's calls. */
+  onTakenOver(listener: () => void): void {
+    this.takenOver = listener;
+  }
+
   /** Subscribes and loads the replicas; from now on other nodes' changes reach `services`. */
   async start(services: Services): Promise<void> {
     this.forwarding.attach(services);
@@ -130,6 +140,7 @@ export class ClusterNode {
       sessions: this.sessions,
       adopt: (taken) => {
         calls.adopt(taken);
+        this.takenOver?.();
       },
       deciding: () => this.lease.holds(),
       logger: this.logger,
