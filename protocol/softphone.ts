@@ -193,6 +193,11 @@ export type QueueOfferEntry = z.infer<typeof queueOfferEntrySchema>;
 
 export const softphoneSnapshotSchema = z.object({
   connection: softphoneConnectionSchema,
+  /**
+   * While not connected and waiting out the backoff: when the next attempt is due (epoch ms,
+   * this machine's clock). The offline banner counts down to it; "Reconnect now" skips it.
+   */
+  nextAttemptAt: z.number().optional(),
   account: softphoneAccountSchema.nullable(),
   status: presenceStatusSchema,
   calls: z.array(softphoneCallSchema),

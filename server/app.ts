@@ -18,6 +18,7 @@ import { adminRoutes } from './http/admin-routes.js';
 import { authRoutes } from './http/auth-routes.js';
 import { staticRoute } from './http/static-route.js';
 import { AddressConnections } from './http/address-connections.js';
+import { TrustedProxies } from './http/client-address.js';
 import {
   HttpError,
   type Route,
@@ -42,7 +43,7 @@ import {
   LocalSessionRegistry,
   type SessionRegistry,
 } from './signaling/sessions.js';
-import { dataFile, openSqliteStores } from './store/sqlite/index.js';
+import { openStores } from './store/open-stores.js';
 import type { Stores } from './store/types.js';
 import { TokenService } from './tokens.js';
 import { WebhookSender, createWebhookSender } from './webhooks/index.js';
@@ -139,7 +140,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   const { config, logger } = options;
   // Cluster mode only: the node's Redis parts, which the services below are built on.
   const cluster = config.cluster ? await ClusterNode.connect(config.cluster, logger) : undefined;
-  const stores = openSqliteStores({ file: dataFile(config.dataDir), logger });
+  const stores = await openStores(config, logger);
   const metrics = createMetrics();
   const webhooks = createWebhookSender(config.webhook, logger);
   const outbox = new WebhookOutbox({
@@ -292,8 +293,9 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   await outbox.resume();
   await contactCenter.adoptRestored();
 
+  const proxies = new TrustedProxies(config.limits.trustedProxies);
   const routes: Route[] = [
-    authRoutes(services),
+    authRoutes(services, (req) => proxies.clientAddress(req)),
     contactCenterAdminRoutes(services),
     adminRoutes(services),
     ...(options.routes ?? []),
@@ -335,7 +337,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     perMessageDeflate: false,
   });
   let shuttingDown = false;
-  const byAddress = new AddressConnections(config.limits.connectionsPerAddress);
+  const byAddress = new AddressConnections(config.limits.connectionsPerAddress, proxies);
   http.on(config.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
     byAddress.track(socket);
   });
@@ -366,8 +368,14 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
         refuseUpgrade(socket, 400);
         return;
       }
+      if (proxies.isTrusted(socket.remoteAddress)) {
+        byAddress.trackForwarded(socket, proxies.clientAddress(req));
+      }
       if (byAddress.isOverCap(socket)) {
-        logger.warn({ address: socket.remoteAddress }, 'connections per address over the cap');
+        logger.warn(
+          { address: proxies.clientAddress(req) },
+          'connections per address over the cap',
+        );
         refuseUpgrade(socket, 503);
         return;
       }

@@ -54,7 +54,7 @@ describe('loadConfig', () => {
   });
 
   it('caps connections per address and devices per user, high enough for an office behind NAT', () => {
-    const timeouts = { headersTimeoutMs: 20_000, requestTimeoutMs: 60_000 };
+    const timeouts = { headersTimeoutMs: 20_000, requestTimeoutMs: 60_000, trustedProxies: [] };
     expect(loadConfig({}).limits).toEqual({
       connectionsPerAddress: 2_000,
       devicesPerUser: 20,
@@ -72,6 +72,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ overrides: { limits: { connectionsPerAddress: 0 } } })).toThrow(
       /limits\.connectionsPerAddress/,
     );
+    expect(
+      loadConfig({ overrides: { limits: { trustedProxies: ['10.0.0.5', 'fd00::/8'] } } }).limits
+        .trustedProxies,
+    ).toEqual(['10.0.0.5', 'fd00::/8']);
+    expect(() =>
+      loadConfig({ overrides: { limits: { trustedProxies: ['10.0.0.0/33'] } } }),
+    ).toThrow(/trustedProxies.*CIDR/s);
   });
 
   it('gives sessions a renew grace of 60 s after their token expires, 0 to 3600 s when set', () => {

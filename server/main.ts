@@ -12,7 +12,7 @@ import { ConfigError, type ServerConfig, loadConfig } from './config.js';
 import { type CliValues, parseCommandLine, usage } from './cli-usage.js';
 import { queueCommand } from './contact-center/cli.js';
 import { type Logger, createLogger } from './logger.js';
-import { dataFile, openSqliteStores } from './store/sqlite/index.js';
+import { openStores } from './store/open-stores.js';
 import type { Stores } from './store/types.js';
 
 /** The CLI talks to a person: plain lines on stdout/stderr, not log records. */
@@ -31,7 +31,7 @@ async function withStores<T>(
   work: (stores: Stores) => Promise<T>,
 ): Promise<T> {
   const logger = createLogger({ level: 'warn', destination: 2 });
-  const stores = openSqliteStores({ file: dataFile(config.dataDir), logger });
+  const stores = await openStores(config, logger);
   try {
     return await work(stores);
   } finally {

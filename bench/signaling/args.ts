@@ -30,10 +30,12 @@ export interface BenchOptions {
   serverOutput: string | undefined;
   /** Diagnostics: JSON deep-merged over the bench's server config (e.g. a longer heartbeat). */
   serverConfig: Record<string, unknown>;
+  /** The server's store: its SQLite files (the default), or a private PostgreSQL started for the run. */
+  store: 'sqlite' | 'postgres';
 }
 
 const USAGE =
-  'usage: npm run bench:signaling -- --users N --rate R --duration S [--warmup S] [--find-max] [--profile] [--profile-generators] [--generators K] [--generator-nice N]\n' +
+  'usage: npm run bench:signaling -- --users N --rate R --duration S [--warmup S] [--find-max] [--profile] [--profile-generators] [--generators K] [--generator-nice N] [--store sqlite|postgres]\n' +
   '  diagnostics: [--tmp-dir DIR] [--server-node-arg ARG]... [--server-output FILE] [--server-config JSON]';
 
 export function parseBenchArgs(argv: string[]): BenchOptions {
@@ -54,6 +56,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       'server-node-arg': { type: 'string', multiple: true },
       'server-output': { type: 'string' },
       'server-config': { type: 'string' },
+      store: { type: 'string' },
     },
   });
   const num = (value: string | undefined, fallback: number, name: string): number => {
@@ -81,6 +84,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     serverNodeArgs: values['server-node-arg'] ?? [],
     serverOutput: values['server-output'],
     serverConfig: parseJsonObject(values['server-config']),
+    store: parseStore(values.store),
   };
   if (users < 2 || users > 60_000) throw new Error(`--users must be 2..60000\n${USAGE}`);
   if (generators < minGenerators || generators > 8)
@@ -91,6 +95,12 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   if (options.generatorNice > 19) throw new Error('--generator-nice must be 0..19');
   if (options.connectConcurrency < 1) throw new Error('--connect-concurrency must be >= 1');
   return options;
+}
+
+function parseStore(text: string | undefined): 'sqlite' | 'postgres' {
+  if (text === undefined || text === 'sqlite') return 'sqlite';
+  if (text === 'postgres') return 'postgres';
+  throw new Error(`--store must be sqlite or postgres\n${USAGE}`);
 }
 
 function parseJsonObject(text: string | undefined): Record<string, unknown> {

@@ -59,6 +59,8 @@ export interface FinalFigures {
   generatorNice: number;
   maxRate?: number | null;
   maxRateP99Under10Ms?: number | null;
+  /** Named only when not the default SQLite. */
+  store?: 'postgres';
 }
 
 /** The last line of the output: one JSON object. */
@@ -81,6 +83,7 @@ export function finalJson(f: FinalFigures): string {
     serverCpuPct: round(f.serverCpuPct, 1),
     otherCpuPct: round(f.otherCpuPct, 1),
     generatorNice: f.generatorNice,
+    ...(f.store === undefined ? {} : { store: f.store }),
     ...(f.maxRate === undefined ? {} : { maxRate: f.maxRate }),
     ...(f.maxRateP99Under10Ms === undefined ? {} : { maxRateP99Under10Ms: f.maxRateP99Under10Ms }),
   });
@@ -146,6 +149,7 @@ export function printSummary(o: BenchOutcome): void {
       serverCpuPct: idle ? idle.serverCpuPct : (step?.serverCpuPct ?? Number.NaN),
       otherCpuPct,
       generatorNice: options.generatorNice,
+      ...(options.store === 'postgres' ? { store: 'postgres' as const } : {}),
       ...(ramp
         ? {
             maxRate: ramp.best ? round(ramp.best.achieved, 1) : null,

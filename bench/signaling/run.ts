@@ -20,6 +20,7 @@ import {
   runStep,
 } from './load-steps.js';
 import { readProc, reniceProcess } from '../support/proc.js';
+import { PostgresInstance } from '../../server/testing/postgres-instance.js';
 import { profileReport } from './profile-top.js';
 import { printSummary, stepLine } from './report.js';
 import {
@@ -35,10 +36,12 @@ import { benchUserId, createUsers, signAccessTokens } from './users.js';
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Everything to kill on the way out, whatever the way out is. */
-const live: { server?: ServerProcess; generators: GeneratorHandle[] } = { generators: [] };
+const live: { server?: ServerProcess; generators: GeneratorHandle[]; postgres?: PostgresInstance } =
+  { generators: [] };
 const killAll = (): void => {
   for (const g of live.generators) g.killNow();
   live.server?.killNow();
+  live.postgres?.killNow();
 };
 process.on('exit', killAll);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -53,6 +56,8 @@ const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 async function stopAll(): Promise<void> {
   await Promise.all(live.generators.map((g) => g.stop()));
   await live.server?.stop(20_000);
+  await live.postgres?.stop();
+  delete live.postgres;
 }
 
 function assertServerAlive(server: ServerProcess): void {
@@ -79,6 +84,15 @@ async function main(options: BenchOptions): Promise<void> {
       `at nice ${options.generatorNice}; ` +
       `node ${process.version}, ${os.cpus().length} cores`,
   );
+  let storeConfig: Record<string, unknown> = {};
+  if (options.store === 'postgres') {
+    live.postgres = await PostgresInstance.start();
+    const url = await live.postgres.createDatabase('bench');
+    storeConfig = { store: 'postgres', postgres: { url } };
+    console.log(
+      `store: private PostgreSQL 15 (pid ${String(live.postgres.pid)}, fsync on); its CPU counts as "other processes"`,
+    );
+  }
   const t0 = performance.now();
   const server = await startServerProcess({
     cwd: REPO_ROOT,
@@ -86,7 +100,7 @@ async function main(options: BenchOptions): Promise<void> {
     tmpDir: options.tmpDir,
     nodeArgs: options.serverNodeArgs,
     outputFile: options.serverOutput,
-    configOverrides: options.serverConfig,
+    configOverrides: { ...options.serverConfig, ...storeConfig },
   });
   live.server = server;
   console.log(

@@ -20,8 +20,14 @@ const EXPECTED: Record<DeviceCallState, Partial<Record<CallEvent, DeviceCallStat
     failed: 'ended',
   },
   ringback: { joined: 'active', cancel: 'ended', hangup: 'ended', ended: 'ended', failed: 'ended' },
-  ringing: { accept: 'answering', joined: 'active', refuse: 'ended', ended: 'ended' },
-  answering: { joined: 'active', ended: 'ended', failed: 'ended' },
+  ringing: {
+    accept: 'answering',
+    joined: 'active',
+    elsewhere: 'elsewhere',
+    refuse: 'ended',
+    ended: 'ended',
+  },
+  answering: { joined: 'active', elsewhere: 'elsewhere', ended: 'ended', failed: 'ended' },
   active: { hangup: 'ended', ended: 'ended', elsewhere: 'elsewhere' },
   elsewhere: { joined: 'active', ended: 'ended' },
   ended: {},
@@ -47,8 +53,11 @@ describe('the client call machine', () => {
     for (const event of ['incoming', 'invite', 'accept', 'hangup', 'cancel'] as const) {
       expect(transition('elsewhere', event)).toBeUndefined();
     }
-    expect(transition('ringing', 'elsewhere')).toBeUndefined();
-    expect(transition('answering', 'elsewhere')).toBeUndefined();
+  });
+
+  it('a call answered on another device of ours shows as elsewhere where it rang', () => {
+    expect(transition('ringing', 'elsewhere')).toBe('elsewhere');
+    expect(transition('answering', 'elsewhere')).toBe('elsewhere');
   });
 
   it('has no way out of ended', () => {

@@ -51,8 +51,16 @@ const TABLE: Record<DeviceCallState, Row> = {
     failed: 'ended',
   },
   ringback: { joined: 'active', cancel: 'ended', hangup: 'ended', ended: 'ended', failed: 'ended' },
-  ringing: { accept: 'answering', joined: 'active', refuse: 'ended', ended: 'ended' },
-  answering: { joined: 'active', ended: 'ended', failed: 'ended' },
+  // Another device of ours answered (or won a simultaneous answer): the ringing stops here and
+  // the call shows as on that device, with "Switch here" (call-semantics.md, one device at a time).
+  ringing: {
+    accept: 'answering',
+    joined: 'active',
+    elsewhere: 'elsewhere',
+    refuse: 'ended',
+    ended: 'ended',
+  },
+  answering: { joined: 'active', elsewhere: 'elsewhere', ended: 'ended', failed: 'ended' },
   // Another device of ours took the call ("Switch here" there): this one leaves its media.
   active: { hangup: 'ended', ended: 'ended', elsewhere: 'elsewhere' },
   // Only the server moves the call here (`joined`); a hang-up here would end it on the other.

@@ -168,8 +168,11 @@ export class CallManager extends TypedEmitter<CallManagerEvents> {
         return;
       case 'call.ringEnded': {
         const call = this.calls.get(event.data.callId);
-        const reason = RING_END[event.data.reason];
-        if (call) this.apply(call, 'ended', reason);
+        if (!call) return;
+        // Answered on another device of ours: the call goes on there, and shows here as
+        // `elsewhere` (no media) with "Switch here", not as over.
+        if (event.data.reason === 'answered-elsewhere') this.apply(call, 'elsewhere');
+        else this.apply(call, 'ended', RING_END[event.data.reason]);
         return;
       }
       case 'call.updated':

@@ -1,8 +1,8 @@
-import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type TestServer, startTestServer } from '../../server/testing/test-server.js';
 import { CallManager } from '../calls/call-manager.js';
+import { freezableProxy } from './testing/freezable-proxy.js';
 import { type ConnectionState, SignalingClient } from './signaling-client.js';
 
 let t: TestServer;
@@ -166,47 +166,3 @@ describe('SignalingClient with CallManager against the real server', () => {
     }
   });
 });
-
-/**
- * A TCP proxy to the test server whose existing connections can be frozen: bytes stop flowing
- * both ways without any FIN or RST, as after a suspend or a network change (half-open TCP).
- */
-async function freezableProxy(target: () => URL) {
-  const pairs: { client: net.Socket; upstream: net.Socket; frozen: boolean }[] = [];
-  const server = net.createServer((client) => {
-    const url = target();
-    const upstream = net.connect(Number(url.port), url.hostname);
-    const pair = { client, upstream, frozen: false };
-    pairs.push(pair);
-    client.on('data', (d) => {
-      if (!pair.frozen) upstream.write(d);
-    });
-    upstream.on('data', (d) => {
-      if (!pair.frozen) client.write(d);
-    });
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-    client.on('close', () => {
-      if (!pair.frozen) upstream.destroy();
-    });
-    upstream.on('close', () => {
-      if (!pair.frozen) client.destroy();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address() as net.AddressInfo;
-  return {
-    port: address.port,
-    connections: () => pairs.length,
-    freezeExisting: () => {
-      for (const p of pairs) p.frozen = true;
-    },
-    close: async () => {
-      for (const p of pairs) {
-        p.client.destroy();
-        p.upstream.destroy();
-      }
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}

@@ -46,6 +46,8 @@ export type SignalingClientEvents = {
   event: [event: ParsedEvent];
   /** Closed for good, with the reason (`unauthorized`, `incompatible-version`, ...). */
   fatal: [error: SignalingError];
+  /** The next attempt is due at this time (epoch ms), or none is waiting (`undefined`). */
+  retry: [nextAttemptAt: number | undefined];
   /** `session.renew` moved the session's deadline (epoch ms, server clock). */
   renewed: [sessionExpiresAt: number];
 };
@@ -63,6 +65,13 @@ export interface SignalingClientOptions {
   renewToken?: () => Promise<string>;
   createSocket: SocketFactory;
   requestTimeoutMs?: number;
+  /**
+   * How long a new socket may stay unopened before it is given up and the backoff goes on:
+   * a server whose TCP accepts but never answers the upgrade (hung, or a proxy in between),
+   * or SYNs lost on a dead network, would otherwise hold the client for the OS's own limit
+   * (Linux: ~2 min) or forever.
+   */
+  connectTimeoutMs?: number;
   backoff?: BackoffOptions;
   random?: () => number;
 }
@@ -84,6 +93,7 @@ const RENEW_JITTER = 0.1;
 const MIN_RENEW_DELAY_MS = 1_000;
 /** How long `reconnectNow` waits for the ping that tells a live socket from a dead one. */
 export const DEFAULT_PROBE_TIMEOUT_MS = 3_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 /** Errors after which reconnecting cannot help. */
 const FATAL: ReadonlySet<string> = new Set(['unauthorized', 'incompatible-version']);
@@ -104,6 +114,13 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
   private attempt = 0;
   private everSignedIn = false;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private _nextAttemptAt: number | undefined;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * `reconnectNow` came while a handshake was under way on an open socket: if that handshake
+   * fails, the next attempt goes at once instead of after the backoff (the person asked now).
+   */
+  private retryAtOnce = false;
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
   /** Server clock minus ours, as of the last hello: deadlines are in server time. */
@@ -124,6 +141,11 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
     return this._state;
   }
 
+  /** When the next attempt is due (epoch ms, this machine's clock), while one is waiting. */
+  get nextAttemptAt(): number | undefined {
+    return this._nextAttemptAt;
+  }
+
   /** Starts connecting (and keeps reconnecting until `close`). */
   start(): void {
     if (this._state !== 'idle' && this._state !== 'closed') return;
@@ -137,7 +159,10 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
    * backoff (up to `maxMs`). Waiting for a retry: retry at once, the backoff starting over.
    * Signed in: a ping with a short timeout; no answer means the socket died while we slept
    * (half-open TCP never closes by itself), so it is dropped and a new one opened at once.
-   * A handshake under way is left to finish.
+   * A socket still opening was started before the network came back (its SYNs may be lost
+   * and its route gone): it is dropped and a new one opened at once. A sign-in under way on an
+   * open socket is left to finish, and if it fails the next attempt goes at once, not after
+   * the backoff: otherwise a click that lands during a doomed handshake would be lost.
    */
   reconnectNow(probeTimeoutMs = DEFAULT_PROBE_TIMEOUT_MS): void {
     if (this._state === 'closed' || this._state === 'idle') return;
@@ -148,7 +173,12 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
       this.connect();
       return;
     }
-    if (!this.signedIn || this.probing) return;
+    if (!this.signedIn) {
+      if (socket.readyState === SOCKET_OPEN) this.retryAtOnce = true;
+      else this.drop(socket, 4004, 'retrying now', true);
+      return;
+    }
+    if (this.probing) return;
     this.probing = true;
     this.send('ping', {}, probeTimeoutMs, false).then(
       () => {
@@ -165,6 +195,9 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
   close(): void {
     this.setState('closed');
     clearTimeout(this.reconnectTimer);
+    this.setNextAttempt(undefined);
+    this.retryAtOnce = false;
+    clearTimeout(this.connectTimer);
     this.stopHeartbeat();
     this.stopRenewal();
     this.socket?.close(1000, 'client closed');
@@ -205,6 +238,7 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
 
   private connect(): void {
     this.setState(this.everSignedIn ? 'reconnecting' : 'connecting');
+    this.setNextAttempt(undefined);
     let socket: WebSocketLike;
     try {
       socket = this.options.createSocket(this.options.url);
@@ -213,7 +247,13 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
       return;
     }
     this.socket = socket;
+    clearTimeout(this.connectTimer);
+    this.connectTimer = setTimeout(() => {
+      if (socket === this.socket && socket.readyState !== SOCKET_OPEN)
+        this.drop(socket, 4005, 'connect timeout', false);
+    }, this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
     socket.onopen = () => {
+      clearTimeout(this.connectTimer);
       void this.hello(socket);
     };
     socket.onmessage = (ev) => {
@@ -240,6 +280,7 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
       this.everSignedIn = true;
       this.signedIn = true;
       this.attempt = 0;
+      this.retryAtOnce = false;
       this.setState('connected');
       this.startHeartbeat(socket, hello.heartbeatIntervalMs);
       this.serverClockOffsetMs = hello.serverTime - Date.now();
@@ -258,7 +299,9 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
         return;
       }
       // token-expired, a timeout, a dropped socket: the next attempt asks for a fresh token.
-      socket.close(4000, 'hello failed');
+      // Dropped rather than closed: a close handshake with a peer that stopped answering (the
+      // likely cause of a hello timeout) would hold the next attempt for up to 30 s.
+      this.drop(socket, 4000, 'hello failed', false);
     }
   }
 
@@ -289,6 +332,7 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
     if (socket !== this.socket) return;
     this.socket = undefined;
     this.signedIn = false;
+    clearTimeout(this.connectTimer);
     this.stopHeartbeat();
     this.stopRenewal();
     // Requests that were on the wire have no answer coming; queued ones wait for the next hello.
@@ -304,15 +348,22 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
 
   private scheduleReconnect(): void {
     this.setState(this.everSignedIn ? 'reconnecting' : 'connecting');
-    const delay = backoffDelay(
-      this.attempt++,
-      this.options.backoff ?? DEFAULT_BACKOFF,
-      this.options.random,
-    );
+    if (this.retryAtOnce) this.attempt = 0;
+    const delay = this.retryAtOnce
+      ? 0
+      : backoffDelay(this.attempt++, this.options.backoff ?? DEFAULT_BACKOFF, this.options.random);
+    this.retryAtOnce = false;
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = setTimeout(() => {
       this.connect();
     }, delay);
+    this.setNextAttempt(Date.now() + delay);
+  }
+
+  private setNextAttempt(at: number | undefined): void {
+    if (at === this._nextAttemptAt) return;
+    this._nextAttemptAt = at;
+    this.emit('retry', at);
   }
 
   /** A ping each interval; a server that does not answer within it is treated as gone. */

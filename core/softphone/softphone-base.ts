@@ -253,6 +253,9 @@ export abstract class SoftphoneBase {
       signaling.on('state', () => {
         this.changed();
       }),
+      signaling.on('retry', () => {
+        this.changed();
+      }),
       signaling.on('ready', (hello) => {
         this.onReady(session, hello);
       }),
@@ -426,6 +429,9 @@ export abstract class SoftphoneBase {
     const calls = this.callList.toSnapshot(account?.userId);
     return {
       connection: connectionOf(this.session),
+      ...(this.session?.signaling.nextAttemptAt !== undefined && {
+        nextAttemptAt: this.session.signaling.nextAttemptAt,
+      }),
       account: account ? { ...account } : null,
       status: this.status,
       calls,

@@ -58,6 +58,31 @@ describe('a call on another device of ours', () => {
     await desk.until((s) => callIn(s, callId)?.state === 'ended');
   });
 
+  it('a device that rang while another of ours answered shows the call elsewhere, and can switch here', async () => {
+    t = await startTestServer({ calls: { defaultRingTimeoutMs: 30_000 } });
+    for (const id of ['alice', 'bob']) await t.addUser(id);
+    const alice = await signedIn('alice', 'alice-desk');
+    const desk = await signedIn('bob', 'bob-desk');
+    const laptop = await signedIn('bob', 'bob-laptop');
+    const { callId } = await alice.sp.call({ callees: ['bob'], media: 'audio' });
+    await laptop.until((s) => callIn(s, callId)?.state === 'ringing');
+    await desk.until((s) => callIn(s, callId)?.state === 'ringing');
+    await desk.sp.accept({ callId, media: 'audio' });
+    await laptop.until((s) => callIn(s, callId)?.state === 'elsewhere');
+    // It stopped ringing and never ended or joined here.
+    const states = laptop.snapshots.map((s) => callIn(s, callId)?.state);
+    expect(states).not.toContain('ended');
+    expect(states).not.toContain('active');
+    expect(await laptop.sp.switchHere({ callId })).toBeNull();
+    await laptop.until((s) => callIn(s, callId)?.state === 'active');
+    await desk.until((s) => callIn(s, callId)?.state === 'elsewhere');
+    expect(alice.snapshots.some((s) => callIn(s, callId)?.state === 'ended')).toBe(false);
+    // Bob hangs up where the call is now: it ends for everyone, the desk included.
+    await laptop.sp.hangup({ callId });
+    await alice.until((s) => callIn(s, callId)?.state === 'ended');
+    await desk.until((s) => callIn(s, callId)?.state === 'ended');
+  });
+
   it('signing out on the device not in the call leaves the call going', async () => {
     t = await startTestServer({ calls: { defaultRingTimeoutMs: 30_000 } });
     for (const id of ['alice', 'bob']) await t.addUser(id);

@@ -60,6 +60,33 @@ async function inView(user: UserPage, target: Locator): Promise<boolean> {
   );
 }
 
+/**
+ * Nothing lies over the element: the topmost element at its centre and at its corners (2 px in)
+ * is the element or inside it (a toast, a stale card or the bar of another screen would win).
+ */
+async function uncovered(target: Locator): Promise<boolean> {
+  return target.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    const points = [
+      [box.left + box.width / 2, box.top + box.height / 2],
+      [box.left + 2, box.top + 2],
+      [box.right - 2, box.top + 2],
+      [box.left + 2, box.bottom - 2],
+      [box.right - 2, box.bottom - 2],
+    ] as const;
+    return points.every(([x, y]) => {
+      const top = document.elementFromPoint(x, y);
+      return top !== null && el.contains(top);
+    });
+  });
+}
+
+/** How often the call screen names its connection quality, in what a person reads. */
+const qualityShown = (user: UserPage) =>
+  inCall(user).evaluate(
+    (el) => ((el as HTMLElement).innerText.match(/\b(Good|Fair|Poor|Measuring…)/g) ?? []).length,
+  );
+
 const bar = (user: UserPage) => user.page.locator('.call-bar-slot [role=toolbar]');
 const barButton = (user: UserPage, name: string) =>
   bar(user).getByRole('button', { name, exact: true });
@@ -127,6 +154,9 @@ test.describe('the call screen in Chromium', () => {
       // A 1:1 has no moderator controls, for the moderator (the caller) either.
       expect(await user.page.locator('[data-testid=moderator-menu]').count()).toBe(0);
       expect(await user.page.getByRole('button', { name: 'End for all' }).count()).toBe(0);
+      // A video call has no avatar line: its quality is in the header, once.
+      expect(await qualityShown(user), `${user.userId}: quality shown`).toBe(1);
+      expect(await user.page.locator('.in-call-header [data-quality]').count()).toBe(1);
     }
     await expect.poll(() => title(alice).textContent()).toMatch(/^Bob · \d:\d\d$/);
     await expect.poll(() => title(bob).textContent()).toMatch(/^Alice · \d:\d\d$/);
@@ -215,6 +245,12 @@ test.describe('the call screen in Chromium', () => {
     for (const name of ['Hang up', 'Mute'])
       expect(await inView(alice, barButton(alice, name)), name).toBe(true);
     await expect.poll(() => title(alice).textContent()).toMatch(/^Carol · \d:\d\d$/);
+    // The quality once, beside the timer under the avatar; not again in the header.
+    for (const user of [alice, carol]) {
+      expect(await qualityShown(user), `${user.userId}: quality shown`).toBe(1);
+      expect(await user.page.locator('.audio-meta [data-quality]').count()).toBe(1);
+      expect(await user.page.locator('.in-call-header [data-quality]').count()).toBe(0);
+    }
 
     // Carol's own mute shows on her avatar for Alice.
     await barButton(carol, 'Mute').click();
@@ -267,6 +303,56 @@ test.describe('the call screen in Chromium', () => {
       .toBe('Bob is busy');
     await shot(carol, 'busy-toast-420x700');
     await hangUp(bob);
+    await expectIdle(alice);
+  });
+
+  test('a new call, incoming at 1280×800 or outgoing at 420×700, clears the last call\'s "ended" notice: none lies over its card or controls', async () => {
+    const [alice, bob, carol] = await Promise.all([
+      userPage(world, 'alice'),
+      userPage(world, 'bob'),
+      userPage(world, 'carol'),
+    ]);
+    await alice.page.setViewportSize(SIZES.wide);
+    await bob.page.setViewportSize(SIZES.wide);
+    await carol.page.setViewportSize(SIZES.compact);
+    await dial(alice, 'bob', 'audio');
+    await answer(bob, 'Accept audio');
+    await inCall(alice).waitFor();
+    await hangUp(bob);
+    await expectIdle(alice);
+    const ended = toast(alice).filter({ hasText: 'Call with Bob ended' });
+    await ended.waitFor();
+
+    // Bob calls back at once, well inside the notice's 8 s: it goes as the call rings.
+    await dial(bob, 'alice', 'audio');
+    await incoming(alice).waitFor();
+    await expect.poll(() => toast(alice).count()).toBe(0);
+    for (const button of await incoming(alice).getByRole('button').all())
+      expect(await uncovered(button), (await button.textContent()) ?? '').toBe(true);
+    await shot(alice, 'incoming-after-ended-1280x800');
+    await answer(alice, 'Accept audio');
+    await inCall(bob).waitFor();
+    for (const name of ['Hang up', 'Mute'])
+      expect(await uncovered(barButton(alice, name)), name).toBe(true);
+    await hangUp(alice);
+    await expectIdle(bob);
+
+    // Alice's own next call, at the main window's size: her notice of the call with Bob goes too.
+    await alice.page.setViewportSize(SIZES.compact);
+    await ended.waitFor();
+    await dial(alice, 'carol', 'audio');
+    const outgoing = alice.page.locator('section.outgoing');
+    await outgoing.waitFor();
+    await expect.poll(() => toast(alice).count()).toBe(0);
+    for (const button of await outgoing.getByRole('button').all())
+      expect(await uncovered(button), (await button.textContent()) ?? '').toBe(true);
+    await shot(alice, 'outgoing-after-ended-420x700');
+    await answer(carol, 'Accept audio');
+    await inCall(alice).waitFor();
+    for (const name of ['Hang up', 'Mute'])
+      expect(await uncovered(barButton(alice, name)), name).toBe(true);
+    await shot(alice, 'in-call-after-ended-420x700');
+    await hangUp(carol);
     await expectIdle(alice);
   });
 

@@ -236,6 +236,18 @@ test.describe('surfaces at their real sizes', () => {
       for (const media of ['audio', 'video'] as const) {
         await dial(alice, 'bob', media, lang);
         await incoming(bob).waitFor();
+        // The caller's card while it rings: who is called, and Cancel on screen.
+        const outgoing = alice.page.locator('section.outgoing');
+        await outgoing.waitFor();
+        for (const size of [MAIN, WIDE]) {
+          await alice.page.setViewportSize(size);
+          const name = `outgoing-${media}-${sizeName(size)}-${lang}`;
+          expect(await outgoing.textContent(), `${name}: callee named`).toContain('Bob');
+          const cancel = outgoing.locator('button.danger');
+          expect(await inViewport(cancel), `${name}: cancel`).toBe(true);
+          await checkSurface(alice.page, name, media === 'audio');
+        }
+        await alice.page.setViewportSize(MAIN);
         await incoming(bob).locator('button.accept').click();
         await inCall(alice).waitFor();
         await inCall(bob).waitFor();
@@ -285,35 +297,68 @@ test.describe('surfaces at their real sizes', () => {
       await alice.page.reload();
       await expect.poll(() => connection(alice), { timeout: 10_000 }).toBe('connected');
       await alice.page.locator('li.contact-row[data-user=bob]').waitFor();
+      const banner = alice.page.locator('.offline-banner');
+      const reconnect = alice.page.getByRole('button', { name: WORDS[lang].reconnectNow });
+      /**
+       * The network goes, and stays gone until the client's own next attempt is at least
+       * LONG_WAIT_MS away (the banner's data-next-attempt-at, the time it counts down to):
+       * connecting within 2 s of the click or the event is then theirs, never the backoff's,
+       * and the button cannot vanish under the click because the backoff connected first (it
+       * did once: the click then waited out its 30 s action timeout). A fixed sleep gave
+       * neither: after 5 s the next attempt was anywhere in 0-8 s.
+       */
+      const LONG_WAIT_MS = 3_000;
       const goOffline = async () => {
         down = true;
         for (const session of world.t.server.services.sessions.sessionsOf('alice'))
           session.close('server-shutdown');
         await expect.poll(() => connection(alice)).not.toBe('connected');
-        // A few failed attempts: the backoff's ceiling grows past 10 s.
-        await new Promise((r) => setTimeout(r, 5_000));
+      };
+      /** Waits until the next attempt is due ≥ LONG_WAIT_MS from now; returns when it is due. */
+      const longBackoff = async () => {
+        const dueIn = async () =>
+          Number(await banner.getAttribute('data-next-attempt-at')) - Date.now();
+        await expect
+          .poll(dueIn, { timeout: 30_000, intervals: [100] })
+          .toBeGreaterThanOrEqual(LONG_WAIT_MS);
+        return Number(await banner.getAttribute('data-next-attempt-at'));
       };
       try {
+        let offlineAt = Date.now();
         await goOffline();
         // The last directory answer stays, greyed, instead of "Nobody found".
         await alice.page.locator('ul.contact-list.stale li.contact-row[data-user=bob]').waitFor();
-        const reconnect = alice.page.getByRole('button', { name: WORDS[lang].reconnectNow });
         await checkSurface(alice.page, `offline-${sizeName(MAIN)}-${lang}`);
+        await alice.page.setViewportSize(WIDE);
+        await checkSurface(alice.page, `offline-${sizeName(WIDE)}-${lang}`);
+        await alice.page.setViewportSize(MAIN);
+        let dueAt = await longBackoff();
+        const waited = [Date.now() - offlineAt];
         down = false;
         let since = Date.now();
         await reconnect.click();
-        await expect.poll(() => connection(alice), { timeout: 5_000 }).toBe('connected');
+        await expect
+          .poll(() => connection(alice), { timeout: 5_000, intervals: [50] })
+          .toBe('connected');
         const afterClick = Date.now() - since;
-        expect(await alice.page.locator('ul.contact-list.stale').count()).toBe(0);
+        expect(Date.now(), 'connected before the backoff would have').toBeLessThan(dueAt);
+        await alice.page.locator('ul.contact-list.stale').waitFor({ state: 'detached' });
 
+        offlineAt = Date.now();
         await goOffline();
+        dueAt = await longBackoff();
+        waited.push(Date.now() - offlineAt);
         down = false;
         since = Date.now();
         await alice.page.evaluate(() => window.dispatchEvent(new Event('online')));
-        await expect.poll(() => connection(alice), { timeout: 5_000 }).toBe('connected');
+        await expect
+          .poll(() => connection(alice), { timeout: 5_000, intervals: [50] })
+          .toBe('connected');
         const afterOnline = Date.now() - since;
+        expect(Date.now(), 'connected before the backoff would have').toBeLessThan(dueAt);
         console.log(
-          `${lang}: connected ${afterClick} ms after Reconnect now, ${afterOnline} ms after online`,
+          `${lang}: offline ${waited.join(' / ')} ms until the next attempt was ≥ ${LONG_WAIT_MS} ms away; ` +
+            `connected ${afterClick} ms after Reconnect now, ${afterOnline} ms after online`,
         );
         expect(afterClick).toBeLessThan(2_000);
         expect(afterOnline).toBeLessThan(2_000);

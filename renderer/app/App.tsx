@@ -115,6 +115,7 @@ function Shell({ tab }: { tab: Tab }) {
       </header>
       <OfflineBanner
         connection={connection}
+        nextAttemptAt={snapshot.nextAttemptAt}
         onReconnect={() => void api.retryConnection({}).catch(() => undefined)}
       />
       {!views.active && (
@@ -151,7 +152,11 @@ function Shell({ tab }: { tab: Tab }) {
           ))}
           {views.outgoing && <OutgoingCall call={views.outgoing} />}
           {views.elsewhere && !views.active && (
-            <ElsewhereCall key={views.elsewhere.callId} call={views.elsewhere} />
+            <ElsewhereCall
+              key={views.elsewhere.callId}
+              call={views.elsewhere}
+              me={account.userId}
+            />
           )}
           {ended && !views.active && !views.outgoing && (
             <EndedSummary

@@ -24,6 +24,7 @@ const peopleOf = (e: Ending): string[] => (e.kind === 'missed' ? [e.from] : e.wh
  * "Bob declined", "Bob is busy", "Call with Bob ended · 0:37". It goes away by itself. The shell
  * mounts it once; it watches the calls in the snapshot for the step into `ended`. A missed call
  * the shell's ended card already shows (`summaryCallId`: same words, same Call back) gets none.
+ * A new call clears the notices of the calls before it.
  */
 export function CallToasts({ summaryCallId }: { summaryCallId?: string }) {
   const { t } = useTranslation();
@@ -42,14 +43,19 @@ export function CallToasts({ summaryCallId }: { summaryCallId?: string }) {
     if (!snapshot) return;
     const fresh: Shown[] = [];
     const states = seen.current;
+    let newCall = false;
     for (const call of snapshot.calls) {
       const previous = states.get(call.callId);
       states.set(call.callId, call.state);
+      if (previous === undefined && call.state !== 'ended') newCall = true;
       if (previous === undefined || previous === 'ended' || call.state !== 'ended') continue;
       const ending = endingOf(previous, call, me);
       if (ending?.kind === 'missed' && call.callId === summaryCallId) continue;
       if (ending) fresh.push({ id: nextId.current++, callId: call.callId, ending });
     }
+    // A new call (placed, ringing, or on another device) makes the endings before it old news:
+    // they go, so none lies over the new call's card or controls.
+    if (newCall) setShown([]);
     if (fresh.length === 0) return;
     setShown((list) => [...list.slice(-2), ...fresh]);
     for (const toast of fresh)

@@ -16,6 +16,7 @@ import { isVideoCall, remotePeople, titleNames } from './call-screen.js';
 import { answeredAt } from './ending.js';
 import { Participants } from './Participants.js';
 import { PeerNotices } from './PeerNotices.js';
+import { CallQuality } from './CallQuality.js';
 import { rateQuality } from './quality.js';
 import { AudioStage, VideoStage } from './Stage.js';
 import { useMediaCall } from './use-media-call.js';
@@ -125,15 +126,8 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
         <h2 id="in-call-title" data-testid="call-title">
           {title}
         </h2>
-        <span
-          className={`quality quality-${level}`}
-          role="status"
-          aria-label={t('inCall.quality.label')}
-          data-quality={level}
-        >
-          <span className="dot" aria-hidden="true" />
-          {t(`inCall.quality.${level}`)}
-        </span>
+        {/* An audio call shows it once, with the timer under the avatar (AudioStage). */}
+        {video && <CallQuality level={level} />}
       </header>
       <PeerNotices call={call} nameOf={nameOf} />
       {level === 'poor' && (
@@ -193,7 +187,7 @@ export default function InCall({ call, me }: { call: SoftphoneCall; me: string }
             speaker={media.speaker}
             nameOf={nameOf}
             time={time}
-            quality={t(`inCall.quality.${level}`)}
+            quality={level}
           />
         )}
         {(wide || showPeople) && (

@@ -1,7 +1,9 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RemoteTrack } from '../media/media-session.js';
+import { CallQuality } from './CallQuality.js';
 import { stageOf, type PersonState } from './call-screen.js';
+import type { QualityLevel } from './quality.js';
 import { initials, StateMarks, VideoTile } from './VideoTile.js';
 
 const streamOf = (track: RemoteTrack | undefined): MediaStream | undefined =>
@@ -104,7 +106,7 @@ export function AudioStage(props: {
   speaker: string | null;
   nameOf: (userId: string) => string;
   time: string;
-  quality: string;
+  quality: QualityLevel;
 }) {
   const { t } = useTranslation();
   const { people, nameOf } = props;
@@ -139,7 +141,7 @@ export function AudioStage(props: {
           {props.time}
         </span>
         <span aria-hidden="true"> · </span>
-        <span>{props.quality}</span>
+        <CallQuality level={props.quality} />
       </p>
     </div>
   );

@@ -21,15 +21,27 @@ describe('a call on another device', () => {
 
   it('says so with a Switch here button, in both languages', async () => {
     const html = renderToStaticMarkup(
-      <ElsewhereNotice call={call as SoftphoneCall} switching={false} onSwitch={() => undefined} />,
+      <ElsewhereNotice
+        call={call as SoftphoneCall}
+        names={['Alice Liddell']}
+        switching={false}
+        onSwitch={() => undefined}
+      />,
     );
+    expect(html).toContain('With Alice Liddell');
     expect(html).toContain('In a call on another device');
     expect(html).toContain('>Switch here</button>');
     expect(html).not.toContain('disabled');
     await i18next.changeLanguage('zh-CN');
     const zh = renderToStaticMarkup(
-      <ElsewhereNotice call={call as SoftphoneCall} switching onSwitch={() => undefined} />,
+      <ElsewhereNotice
+        call={call as SoftphoneCall}
+        names={['Alice', 'Bob', 'Carol']}
+        switching
+        onSwitch={() => undefined}
+      />,
     );
+    expect(zh).toContain('与 Alice, Bob 及另外 1 人通话');
     expect(zh).toContain('正在另一台设备上通话');
     expect(zh).toContain('切换到此设备');
     expect(zh).toContain('disabled');

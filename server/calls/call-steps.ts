@@ -316,9 +316,12 @@ export class CallSteps {
       return;
     }
     // The call outlived that leaving: whoever left is out of it, and not told of its later end.
+    const { lastLeft } = call;
     delete call.lastLeft;
     this.o.liveCalls.save(info);
     const audience = this.withOtherDevices(info, presentParticipants(info));
+    // Their device that left has its answer (or `alsoTell`); their others learn they are out.
+    this.addOtherDevicesOf(info, lastLeft, audience, lastLeft?.deviceId);
     if (alsoTell && !audience.some((p) => sameDevice(p, alsoTell))) audience.push(alsoTell);
     for (const p of audience) call.outbox.sendCall(p.userId, p.deviceId, callUpdated);
     call.outbox.flush(this.o.router, this.snapshots.publish(info));
@@ -332,6 +335,7 @@ export class CallSteps {
     const audience = this.withOtherDevices(info, presentParticipants(info));
     const { lastLeft } = call;
     if (lastLeft && !audience.some((p) => sameDevice(p, lastLeft))) audience.push(lastLeft);
+    this.addOtherDevicesOf(info, lastLeft, audience);
     this.setCallState(call, 'end');
     info.endedAt = at;
     info.endReason = reason;
@@ -361,6 +365,25 @@ export class CallSteps {
    * call show it as "in a call on another device" (issue 14), and must hear of its changes and
    * end (a switch, a hang-up) to show it right. A ringing call stays with the devices in it.
    */
+  /**
+   * The one who just left an active call may show it on other devices of theirs (`elsewhere`, a
+   * device it was switched away from): those hear of the step too, or show the call for ever.
+   */
+  private addOtherDevicesOf(
+    info: CallInfo,
+    leaver: { userId: UserId; deviceId: string } | undefined,
+    audience: { userId: UserId; deviceId: string }[],
+    exceptDeviceId?: string,
+  ): void {
+    if (!leaver || info.state !== 'active') return;
+    for (const deviceId of this.o.devicesOf(leaver.userId)) {
+      const device = { userId: leaver.userId, deviceId };
+      if (deviceId !== exceptDeviceId && !audience.some((p) => sameDevice(p, device))) {
+        audience.push(device);
+      }
+    }
+  }
+
   private withOtherDevices(
     info: CallInfo,
     present: { userId: UserId; deviceId: string }[],

@@ -6,6 +6,7 @@ import { startServer } from '../app.js';
 import { loadConfig } from '../config.js';
 import { silentLogger } from '../logger.js';
 import { freePort } from '../testing/free-port.js';
+import { PostgresInstance } from '../testing/postgres-instance.js';
 import { RedisInstance } from '../testing/redis-instance.js';
 
 describe('cluster configuration', () => {
@@ -15,13 +16,23 @@ describe('cluster configuration', () => {
 
   it('takes a Redis URL with defaults for the rest', () => {
     const { cluster } = loadConfig({
-      overrides: { cluster: { redisUrl: 'redis://127.0.0.1:7000' } },
+      overrides: {
+        store: 'postgres',
+        postgres: { url: 'postgres://db/trayphone' },
+        cluster: { redisUrl: 'redis://127.0.0.1:7000' },
+      },
     });
     expect(cluster).toEqual({
       redisUrl: 'redis://127.0.0.1:7000',
       leaseMs: 3_000,
       forwardTimeoutMs: 3_000,
     });
+  });
+
+  it('needs the PostgreSQL store', () => {
+    expect(() =>
+      loadConfig({ overrides: { cluster: { redisUrl: 'redis://127.0.0.1:7000' } } }),
+    ).toThrow(/store: cluster mode needs store "postgres"/);
   });
 
   it('lists every problem with the keys named', () => {
@@ -43,6 +54,8 @@ describe('cluster configuration', () => {
           port: 0,
           dataDir: dir,
           media: { enabled: false },
+          store: 'postgres',
+          postgres: { url: 'postgres://127.0.0.1:1/none' },
           cluster: { redisUrl: `redis://127.0.0.1:${String(port)}` },
         },
       });
@@ -56,6 +69,7 @@ describe('cluster configuration', () => {
 
   it('refuses a node id that a running node holds', async () => {
     const redis = await RedisInstance.start();
+    const postgres = await PostgresInstance.start();
     const dirs = [0, 1].map(() => mkdtempSync(path.join(os.tmpdir(), 'trayphone-cluster-config-')));
     const config = (dataDir: string) =>
       loadConfig({
@@ -63,6 +77,8 @@ describe('cluster configuration', () => {
           port: 0,
           dataDir,
           media: { enabled: false },
+          store: 'postgres',
+          postgres: { url: postgres.url },
           cluster: { redisUrl: redis.url, nodeId: 'twin', leaseMs: 500 },
         },
       });
@@ -74,6 +90,7 @@ describe('cluster configuration', () => {
     } finally {
       await first.close();
       await redis.stop();
+      await postgres.stop();
       for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     }
   });

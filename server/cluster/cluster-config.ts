@@ -38,3 +38,18 @@ export const clusterConfigSchema = z
   .describe('Cluster mode (several signaling nodes on one Redis); embedded when unset.');
 
 export type ClusterConfig = NonNullable<z.infer<typeof clusterConfigSchema>>;
+
+/** Cluster mode keeps its data in the one database every node shares: PostgreSQL. */
+export function checkClusterStore(
+  config: { store: 'sqlite' | 'postgres'; cluster?: ClusterConfig | undefined },
+  context: z.RefinementCtx,
+): void {
+  if (config.cluster !== undefined && config.store !== 'postgres') {
+    context.addIssue({
+      code: 'custom',
+      path: ['store'],
+      message:
+        'cluster mode needs store "postgres" (every node shares one PostgreSQL database; SQLite files belong to one process)',
+    });
+  }
+}

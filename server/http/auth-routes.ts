@@ -9,11 +9,14 @@ import { rotateSignIn, signOut, startSignIn } from './sign-ins.js';
  * token: sign-ins.ts), and sign-out with a refresh token: `POST /api/auth/logout` (this sign-in)
  * and `POST /api/auth/logout-all` (every sign-in of the user).
  */
-export function authRoutes(services: Services): Route {
+export function authRoutes(
+  services: Services,
+  /** The client's address (behind a trusted proxy: the one it forwards). */
+  address: (req: IncomingMessage) => string = (req) => req.socket.remoteAddress ?? 'unknown',
+): Route {
   const { signInPerAddressPerMinute, signInPerAccountPerMinute } = services.config.auth;
   const byAddress = new AttemptLimiter(signInPerAddressPerMinute, 60_000);
   const byUser = new AttemptLimiter(signInPerAccountPerMinute, 60_000);
-  const address = (req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown';
   const limitAddress = (req: IncomingMessage): void => {
     byAddress.enforce(address(req), 'too many attempts from this address; see Retry-After');
   };

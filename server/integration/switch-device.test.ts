@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SfuTestClient, errorCodeOf } from '../sfu/testing/sfu-test-client.js';
-import { Scenario, answeredCall, rejection } from './support.js';
+import { Scenario, answeredCall, rejection, settled } from './support.js';
 
 /**
  * "Switch here" (issue 14): one device of a user is in a call at a time. A second device of the
@@ -61,9 +61,11 @@ describe('call.moveHere', () => {
     expect(s.t.sfu().roomOf('switch-0001')?.peer('bob')).toBeDefined();
     expect(desk.received('call.updated').length).toBe(before);
 
-    // Hang-up from the new device ends the call for both sides.
+    // Hang-up from the new device ends the call for both sides, and the device Bob switched
+    // away from hears of it too (it shows the call as elsewhere until then).
     await laptop.request('call.hangup', { callId: 'switch-0001' });
     await alice.waitFor('call.ended');
+    await desk.waitFor('call.ended', (d) => d.call.callId === 'switch-0001');
     await deskMedia.client.close();
     await laptopMedia.client.close();
   });
@@ -137,4 +139,39 @@ describe('call.moveHere', () => {
     await alice.request('call.hangup', { callId: 'switch-0005' });
     await desk.waitFor('call.ended');
   });
+
+  it('a user who leaves a group call that goes on: their other device is told they are out', async () => {
+    const alice = await s.signIn('alice', 'alice-group-1');
+    const desk = await s.signIn('bob', 'bob-desk-group');
+    const carol = await s.signIn('carol', 'carol-group-1');
+    await alice.request('call.invite', {
+      callId: 'switch-group1',
+      callees: ['bob', 'carol'],
+      media: 'audio',
+    });
+    await desk.waitFor('call.incoming', (d) => d.call.callId === 'switch-group1');
+    await carol.waitFor('call.incoming', (d) => d.call.callId === 'switch-group1');
+    await desk.request('call.accept', { callId: 'switch-group1' });
+    await carol.request('call.accept', { callId: 'switch-group1' });
+    // A device of bob's that signs in now shows the call as elsewhere.
+    const { client: laptop, hello } = await s.signInWithHello('bob', 'bob-laptop-group');
+    expect(hello.calls.some((c) => c.callId === 'switch-group1')).toBe(true);
+
+    const left = await desk.request('call.hangup', { callId: 'switch-group1' });
+    expect(left.call.state).toBe('active');
+    const told = await laptop.waitFor(
+      'call.updated',
+      (d) => d.call.callId === 'switch-group1' && findBob(d.call)?.leftAt !== undefined,
+    );
+    expect(told.call.state).toBe('active');
+    // The device that hung up has its answer and no second copy of the same step.
+    await settled(desk);
+    expect(
+      desk.received('call.updated').filter((d) => findBob(d.call)?.leftAt !== undefined),
+    ).toEqual([]);
+  });
 });
+
+function findBob(call: { legs: { userId: string; leftAt?: number }[] }) {
+  return call.legs.find((l) => l.userId === 'bob');
+}

@@ -1,26 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { CrashableServer } from './crashable-server.js';
+import { PostgresInstance } from './postgres-instance.js';
 import { RedisInstance } from './redis-instance.js';
 import { TcpProxy } from './tcp-proxy.js';
 
 /**
- * A cluster for tests: a private Redis and N signaling nodes, each its own process
- * (CrashableServer: `kill()` is a kill -9), named node-1…node-N.
- *
- * Until the PostgreSQL store is on main the nodes share one SQLite data directory: WAL makes
- * that safe across processes, and the user-row cache revalidates through `PRAGMA data_version`,
- * but each node's writer thread commits separately, and better-sqlite3 reads on a node's main
- * thread wait (synchronously) for another node's lock: a stalled event loop misses lease
- * renewals and fences the node. Each node also runs the webhook outbox and seat calling over
- * the same tables (not yet leased per cluster).
+ * A cluster for tests: a private Redis, a private PostgreSQL (the store every node shares) and
+ * N signaling nodes, each its own process (CrashableServer: `kill()` is a kill -9), named
+ * node-1…node-N. Each node has its own data directory (only the JWT secret would go there; it
+ * is configured).
  */
 export class TestCluster {
   private constructor(
     readonly redis: RedisInstance,
+    readonly postgres: PostgresInstance,
     readonly nodes: CrashableServer[],
-    private readonly dataDir: string,
     /** Each node's relay to Redis (`partition()` cuts that node off), when asked for. */
     readonly proxies: TcpProxy[],
   ) {}
@@ -30,16 +23,17 @@ export class TestCluster {
     options: { leaseMs?: number; proxied?: boolean; config?: Record<string, unknown> } = {},
   ): Promise<TestCluster> {
     const redis = await RedisInstance.start();
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'trayphone-cluster-'));
+    const postgres = await PostgresInstance.start();
     const nodes: CrashableServer[] = [];
     const proxies: TcpProxy[] = [];
-    const cluster = new TestCluster(redis, nodes, dataDir, proxies);
+    const cluster = new TestCluster(redis, postgres, nodes, proxies);
     try {
       for (let i = 1; i <= count; i++) {
         const proxy = options.proxied ? await TcpProxy.start(redis.port) : undefined;
         if (proxy) proxies.push(proxy);
         const node = await CrashableServer.create({
-          dataDir,
+          store: 'postgres',
+          postgres: { url: postgres.url },
           media: { enabled: false },
           calls: { defaultRingTimeoutMs: 30_000 },
           ...options.config,
@@ -50,13 +44,9 @@ export class TestCluster {
           },
         });
         nodes.push(node);
-        // One at a time: the first opens (and migrates) the shared files.
+        // One at a time: the first migrates the shared database.
         await node.start();
       }
-      // A node's first moments on the shared SQLite files (checkpoints, its first journal
-      // writes) can hold a lock the others' main threads wait on, synchronously: long enough,
-      // on this shared machine, for a node to miss a lease renewal. Let that pass first.
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
     } catch (error) {
       await cluster.stop();
       throw error;
@@ -78,6 +68,6 @@ export class TestCluster {
     for (const node of this.nodes) await node.dispose();
     for (const proxy of this.proxies) await proxy.stop();
     await this.redis.stop();
-    rmSync(this.dataDir, { recursive: true, force: true });
+    await this.postgres.stop();
   }
 }

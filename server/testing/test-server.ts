@@ -8,6 +8,7 @@ import type { Route } from '../http/http-kit.js';
 import { silentLogger } from '../logger.js';
 import type { SfuService } from '../sfu/sfu-service.js';
 import { TestClient } from './test-client.js';
+import { testStoreConfig } from './test-store.js';
 
 export interface TestServer {
   server: TrayphoneServer;
@@ -42,6 +43,7 @@ export async function startTestServer(
       port: 0,
       dataDir,
       logLevel: 'silent',
+      ...(await testStoreConfig()),
       // Signaling tests need no media; media suites turn it on (one worker each).
       media: { enabled: false },
       sfu: { workers: 1 },
