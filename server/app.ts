@@ -9,6 +9,7 @@ import { WebSocketServer } from 'ws';
 import type { CallInfo, CallRecord, Health, UserId } from '../protocol/index.js';
 import type { CallInviteWebhook } from '../protocol/webhooks.js';
 import { CallEngine } from './calls/call-engine.js';
+import { ClusterNode } from './cluster/cluster-node.js';
 import { type CallObserver, type MediaPlane, noMediaPlane } from './calls/ports.js';
 import type { ServerConfig } from './config.js';
 import { contactCenterAdminRoutes } from './contact-center/admin-routes.js';
@@ -37,7 +38,11 @@ import type { Services } from './signaling/context.js';
 import { HeartbeatSweep } from './signaling/heartbeat.js';
 import { SentMessages } from './signaling/sent-messages.js';
 import { SessionEvents } from './signaling/session-events.js';
-import { LocalMessageRouter, LocalSessionRegistry } from './signaling/sessions.js';
+import {
+  LocalMessageRouter,
+  LocalSessionRegistry,
+  type SessionRegistry,
+} from './signaling/sessions.js';
 import { openStores } from './store/open-stores.js';
 import type { Stores } from './store/types.js';
 import { TokenService } from './tokens.js';
@@ -136,6 +141,8 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   const { config, logger } = options;
   if (config.role === 'sfu')
     throw new Error('role sfu runs startSfuNode (server/sfu-node), not this');
+  // Cluster mode only: the node's Redis parts, which the services below are built on.
+  const cluster = config.cluster ? await ClusterNode.connect(config.cluster, logger) : undefined;
   const stores = await openStores(config, logger);
   const metrics = createMetrics();
   const webhooks = createWebhookSender(config.webhook, logger);
@@ -145,6 +152,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     commits: stores.commits,
     resolvePush: (intent) => resolvePush(stores, intent),
     logger,
+    ...(cluster ? { deliveries: cluster.outboxClaims } : {}),
   });
   metrics.watchWebhookBacklog(() => outbox.size);
   if (webhooks instanceof WebhookSender) {
@@ -157,7 +165,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
       metrics.webhooks.inc({ event: body.type, outcome: 'failed' });
     });
   }
-  const sessions = new LocalSessionRegistry();
+  const sessions: SessionRegistry = cluster?.sessions ?? new LocalSessionRegistry();
   const sessionEvents = new SessionEvents();
   const router = new LocalMessageRouter(sessions);
   const tokens = new TokenService(jwtSecret(config), {
@@ -183,7 +191,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   const calls = new CallEngine({
     router,
     devicesOf: (userId) => sessions.sessionsOf(userId).map((s) => s.device.id),
-    liveCalls: stores.liveCalls,
+    liveCalls: cluster ? cluster.ownLiveCalls(stores.liveCalls) : stores.liveCalls,
     records: stores.records,
     media: options.media ?? remoteMedia ?? sfu ?? noMediaPlane,
     observer: callObserver(outbox, metrics),
@@ -193,7 +201,11 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     verifySnapshots: options.verifyCallSnapshots ?? false,
     partiesChanged: (userIds) => {
       presence.callPartiesChanged(userIds);
+      cluster?.ownCallsChanged(userIds, calls);
     },
+    ...(cluster
+      ? { busyElsewhere: (userId: UserId) => cluster.presence.busyElsewhere(userId) }
+      : {}),
   });
   const contactCenter = new ContactCenter({
     calls,
@@ -234,6 +246,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     sentMessages: new SentMessages(),
     sfuUrl: '', // Known once listening (the port may be chosen by the OS).
     mediaTickets: remoteMedia ?? inProcessTickets(tokens, () => services.sfuUrl),
+    ...(cluster ? { cluster } : {}),
   };
   metrics.countCallsWith(() => calls.counts());
   presence.readInCallFrom((userId) => calls.isBusy(userId));
@@ -275,7 +288,19 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   });
   if (sfuNodes && remoteMedia) await sfuNodes.startRemoteMedia(remoteMedia, calls, logger);
   await contactCenter.load();
-  calls.restore(await stores.liveCalls.loadAll());
+  if (cluster) {
+    await cluster.start(services);
+    cluster.onFenced(() => {
+      fence();
+    });
+    // What a dead node left undelivered goes from the node that took its calls over.
+    cluster.onTakenOver(() => {
+      void outbox.resume(false);
+    });
+  }
+  // A cluster node takes only its own calls and those of nodes no longer alive, and goes on.
+  if (cluster) await cluster.adoptCalls(calls);
+  else calls.restore(await stores.liveCalls.loadAll());
   // What a crash (or a shutdown that could not deliver in time) left undelivered goes now.
   await outbox.resume();
   await contactCenter.adoptRestored();
@@ -404,6 +429,22 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
   services.sfuUrl = `${publicWs ?? signalingUrl.slice(0, -'/ws'.length)}/sfu`;
   logger.info({ httpUrl, signalingUrl, dataDir: config.dataDir }, 'trayphone server listening');
 
+  /**
+   * Cluster mode, the node lost its lease: it stops deciding at once (timers stop, nothing
+   * ends: another node takes its calls over) and lets its clients go to another node.
+   */
+  const fence = (): void => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    sweep.stop();
+    services.accounts.stop();
+    calls.freeze();
+    contactCenter.close();
+    for (const session of [...sessions.all()]) session.close('server-shutdown');
+    for (const c of connections) c.close(1012, 'node fenced: reconnect to another node');
+    cluster?.abandon();
+  };
+
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
@@ -432,6 +473,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
       });
       await webhooks.close({ drainMs: 2_000 });
       await stores.close();
+      await cluster?.close();
       logger.info('trayphone server stopped');
     })());
 

@@ -1,13 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseAddressRange } from './http/client-address.js';
+import { checkClusterStore, clusterConfigSchema } from './cluster/cluster-config.js';
 import { sfuConfigSchema } from './sfu/sfu-config.js';
-import {
-  clusterRedisSchema,
-  roleProblems,
-  serverRoleSchema,
-  sfuNodesSchema,
-} from './sfu-node/sfu-node-config.js';
+import { roleProblems, serverRoleSchema, sfuNodesSchema } from './sfu-node/sfu-node-config.js';
 import { checkStoreConfig, storeConfigShape } from './store/store-config.js';
 
 /**
@@ -296,13 +292,14 @@ export const configSchema = z
     sfu: sfuConfigSchema.prefault({}),
     // ---- the durable store (server/store/store-config.ts) ----
     ...storeConfigShape,
-    // ---- SFU nodes (server/sfu-node): roles, the cluster's Redis, the node registry.
+    // ---- SFU nodes (server/sfu-node): roles and the node registry.
     role: serverRoleSchema,
-    cluster: clusterRedisSchema,
     sfuNodes: sfuNodesSchema,
-    // ---- end of SFU nodes
+    // ---- cluster mode (server/cluster/cluster-config.ts) ----
+    cluster: clusterConfigSchema,
   })
-  .superRefine(checkStoreConfig);
+  .superRefine(checkStoreConfig)
+  .superRefine(checkClusterStore);
 export type ServerConfig = z.infer<typeof configSchema>;
 /** What a caller may pass in code (tests, the CLI): any subset, validated like a file. */
 export type ServerConfigInput = z.input<typeof configSchema>;
@@ -339,6 +336,7 @@ export const ENV_VARIABLES: readonly {
   { name: 'TRAYPHONE_SFU_WORKERS', path: ['sfu', 'workers'], parse: number },
   { name: 'TRAYPHONE_ROLE', path: ['role'], parse: text },
   { name: 'TRAYPHONE_REDIS_URL', path: ['cluster', 'redisUrl'], parse: text },
+  { name: 'TRAYPHONE_SFU_REDIS_URL', path: ['sfuNodes', 'redisUrl'], parse: text },
   { name: 'TRAYPHONE_SFU_NODE_ID', path: ['sfuNodes', 'id'], parse: text },
   { name: 'TRAYPHONE_SFU_PUBLIC_URL', path: ['sfuNodes', 'publicUrl'], parse: text },
   { name: 'TRAYPHONE_SFU_TICKET_SECRET', path: ['sfuNodes', 'ticketSecret'], parse: text },

@@ -87,8 +87,12 @@ test.describe('media through SFU nodes in Chromium', () => {
     test.setTimeout(90_000);
     redis = await RedisInstance.start();
     const shared = {
-      cluster: { redisUrl: redis.url },
-      sfuNodes: { ticketSecret: TICKET_SECRET, heartbeatIntervalMs: 200, registrationTtlMs: 600 },
+      sfuNodes: {
+        redisUrl: redis.url,
+        ticketSecret: TICKET_SECRET,
+        heartbeatIntervalMs: 200,
+        registrationTtlMs: 600,
+      },
     };
     nodes = await Promise.all(['sfu-a', 'sfu-b'].map((id) => SfuNodeProcess.start(id, shared)));
     t = await startTestServer(

@@ -100,6 +100,28 @@ export class CallEngine {
    * The call's JSON as the engine last published it: the answer to a request that returned this
    * CallInfo carries it without encoding the call again.
    */
+  /** In an active call this engine holds (cluster mode shares it with the other nodes). */
+  inOwnActiveCall(userId: UserId): boolean {
+    return this.registry.isBusy(userId);
+  }
+
+  /** Live calls this engine holds (cluster mode: its owned calls). */
+  liveCallIds(): string[] {
+    return this.registry.liveCalls().map((call) => call.info.callId);
+  }
+
+  /**
+   * Stops deciding without ending anything (cluster mode: this node lost its lease; another
+   * node takes the calls over from their persisted state): timers stop, the calls are forgotten.
+   */
+  freeze(): void {
+    this.connectionLoss.clear();
+    for (const call of this.registry.liveCalls()) {
+      for (const timer of call.timers.values()) clearTimeout(timer);
+      call.timers.clear();
+    }
+  }
+
   snapshotOf(info: CallInfo): JsonText<CallInfo> {
     return this.steps.snapshots.of(info);
   }
@@ -557,6 +579,40 @@ export class CallEngine {
         this.steps.armLeg(call, leg);
       }
       this.steps.log(info, { pending: pendingLegs(info).length }, 'call restored');
+      this.steps.afterChange(call);
+      this.connectionLoss.restored(info.callId);
+    }
+  }
+
+  /**
+   * Cluster mode: takes over calls another node owned until it died (or this node's previous
+   * run). Unlike `restore` nothing was cut, since the media are elsewhere and the clients are
+   * still connected to their nodes: active calls go on, ringing invitations ring on with the
+   * time they had left (timers re-armed), and the devices ringing now are the ones stopped when
+   * the call is answered or ends. Participants with no device left get their rejoin window.
+   */
+  adopt(calls: readonly PersistedLiveCall[]): void {
+    for (const { info } of calls) {
+      if (this.registry.has(info.callId) || info.state === 'ended') continue;
+      const call = newLiveCall(info);
+      this.registry.add(call);
+      for (const leg of info.legs)
+        if (isPresent(info, leg.userId)) this.registry.involve(leg.userId, info.callId);
+      if (info.queue && info.state === 'ringing') {
+        this.registry.hold(info.callId);
+        this.steps.cancelLegs(call, pendingLegs(info));
+      }
+      for (const leg of pendingLegs(info)) {
+        this.registry.ringing(leg.userId, info.callId);
+        const rung = this.steps.rung(call, leg.userId);
+        for (const deviceId of this.o.devicesOf(leg.userId)) rung.add(deviceId);
+        this.steps.armLeg(call, leg);
+      }
+      this.steps.log(
+        info,
+        { pending: pendingLegs(info).length, state: info.state },
+        'call taken over',
+      );
       this.steps.afterChange(call);
       this.connectionLoss.restored(info.callId);
     }

@@ -136,7 +136,7 @@ export class CallSteps {
       'call.incoming',
       jsonObjectWith('call', encoded, {
         remainingMs: Math.max(0, leg.expiresAt - this.now()),
-        busy: this.registry.isBusy(leg.userId),
+        busy: this.inActiveCall(leg.userId),
         ...(offer ? { queue: offer } : {}),
       }),
     );
@@ -281,7 +281,12 @@ export class CallSteps {
    * a call's rejoin window): their invitation is stored and pushed like any offline callee's.
    */
   isBusy(userId: UserId): boolean {
-    return this.o.devicesOf(userId).length > 0 && this.registry.isBusy(userId);
+    return this.o.devicesOf(userId).length > 0 && this.inActiveCall(userId);
+  }
+
+  /** In an active call: one of this node's, or (cluster mode) one another node owns. */
+  inActiveCall(userId: UserId): boolean {
+    return this.registry.isBusy(userId) || (this.o.busyElsewhere?.(userId) ?? false);
   }
 
   /**

@@ -81,6 +81,11 @@ export interface CallEngineOptions {
    * changes synchronously (reading is fine).
    */
   partiesChanged?: (userIds: readonly UserId[]) => void;
+  /**
+   * Cluster mode: is the user in an active call owned by another node? Busy counts it too, so
+   * an invitation decided here sees the calls decided elsewhere. Unset: never.
+   */
+  busyElsewhere?: (userId: UserId) => boolean;
   /** Check every reused call snapshot against a fresh encoding (tests: see CallSnapshots). */
   verifySnapshots?: boolean;
 }

@@ -7,6 +7,15 @@ import type { UserStore } from '../store/types.js';
 import { SetMultimap } from '../util/set-multimap.js';
 
 /**
+ * Where a presence change made on this node is shared with the other nodes of a cluster (their
+ * watchers hear it too). Unset in embedded mode.
+ */
+export interface PresenceFeed {
+  statusChanged(userId: UserId, status: PresenceStatus): void;
+  blockChanged(blocker: UserId, blocked: UserId, isBlocked: boolean): void;
+}
+
+/**
  * Online state (derived from sessions) and the status a user sets, with subscriptions. A
  * subscriber hears `presence.changed` whenever either part of a watched user's presence changes.
  *
@@ -29,6 +38,7 @@ export class PresenceService {
   private readonly inCall = new Set<UserId>();
   /** Is the user in an active call? The call engine answers (set once both exist). */
   private isInCall: (userId: UserId) => boolean = () => false;
+  private feed: PresenceFeed | undefined;
 
   constructor(
     private readonly sessions: SessionRegistry,
@@ -90,6 +100,29 @@ export class PresenceService {
    * see them go offline at once (or come back as they are).
    */
   blockChanged(blocker: UserId, blocked: UserId, isBlocked: boolean): void {
+    this.feed?.blockChanged(blocker, blocked, isBlocked);
+    this.applyBlock(blocker, blocked, isBlocked);
+  }
+
+  /** Cluster mode: changes made on this node are shared through `feed`. */
+  shareWith(feed: PresenceFeed): void {
+    this.feed = feed;
+  }
+
+  /** Another node's user changed their status: the watchers here hear it. */
+  applyRemoteStatus(userId: UserId, status: PresenceStatus): void {
+    if (this.statuses.get(userId) === status) return;
+    if (!this.statuses.has(userId) && !this.watchers.has(userId)) return; // Loaded when needed.
+    this.statuses.set(userId, status);
+    this.publish(userId);
+  }
+
+  /** Another node's user blocked or unblocked someone. */
+  applyRemoteBlock(blocker: UserId, blocked: UserId, isBlocked: boolean): void {
+    this.applyBlock(blocker, blocked, isBlocked);
+  }
+
+  private applyBlock(blocker: UserId, blocked: UserId, isBlocked: boolean): void {
     const list = this.blocksOf.get(blocker);
     if (!list) return; // Nobody watches the blocker: the next subscription loads the list.
     if (isBlocked) list.add(blocked);
@@ -145,6 +178,7 @@ export class PresenceService {
     await this.users.updateSettings(userId, { status });
     if (this.statuses.get(userId) === status) return;
     this.statuses.set(userId, status);
+    this.feed?.statusChanged(userId, status);
     this.logger.debug({ userId, status }, 'status changed');
     this.publish(userId);
   }

@@ -19,7 +19,7 @@ describe('serve roles (sfuNodes, cluster.redisUrl)', () => {
     })();
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as ConfigError).message;
-    expect(message).toContain('cluster.redisUrl: role sfu needs Redis');
+    expect(message).toContain('sfuNodes.redisUrl (or cluster.redisUrl): role sfu needs Redis');
     expect(message).toContain('sfuNodes.ticketSecret');
     expect(message).toContain('sfuNodes.publicUrl');
   });

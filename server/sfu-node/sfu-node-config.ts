@@ -13,21 +13,15 @@ export const serverRoleSchema = z
   );
 export type ServerRole = z.infer<typeof serverRoleSchema>;
 
-/**
- * The Redis of a cluster. Shared with the signaling cluster (server/cluster), which adds its own
- * keys to this object: unknown keys pass through here.
- */
-export const clusterRedisSchema = z
-  .looseObject({
+export const sfuNodesSchema = z
+  .object({
     redisUrl: z
       .string()
       .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
-      .describe('Redis of the cluster (SFU node registry and commands, `tp:sfu:*`).'),
-  })
-  .optional();
-
-export const sfuNodesSchema = z
-  .object({
+      .optional()
+      .describe(
+        'The Redis of the SFU node registry and commands (`tp:sfu:*`); `cluster.redisUrl` when unset. Its own key so that one signaling node on SQLite can use SFU nodes without being a cluster.',
+      ),
     id: z
       .string()
       .regex(/^[A-Za-z0-9._-]{1,64}$/)
@@ -70,12 +64,19 @@ interface RoleConfig {
   sfuNodes: z.infer<typeof sfuNodesSchema>;
 }
 
+/** The Redis SFU nodes and signaling meet in: their own, else the signaling cluster's. */
+export function sfuRedisUrl(config: RoleConfig): string | undefined {
+  return config.sfuNodes.redisUrl ?? config.cluster?.redisUrl;
+}
+
 /** What a role needs and this configuration lacks, one line each (empty: it starts). */
 export function roleProblems(config: RoleConfig): string[] {
   if (config.role === 'all') return [];
   const problems: string[] = [];
   const { sfuNodes } = config;
-  if (!config.cluster) problems.push(`cluster.redisUrl: role ${config.role} needs Redis`);
+  if (!sfuRedisUrl(config)) {
+    problems.push(`sfuNodes.redisUrl (or cluster.redisUrl): role ${config.role} needs Redis`);
+  }
   if (!sfuNodes.ticketSecret) {
     problems.push(
       `sfuNodes.ticketSecret: role ${config.role} signs or checks media tickets with a secret shared by signaling and SFU nodes`,

@@ -1,3 +1,4 @@
+import { sfuRedisUrl } from './sfu-node-config.js';
 import { type Server, createServer } from 'node:http';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -41,11 +42,11 @@ export async function startSfuNode(options: {
 }): Promise<SfuNode> {
   const { config } = options;
   const { publicUrl, ticketSecret, heartbeatIntervalMs, registrationTtlMs } = config.sfuNodes;
-  const redisUrl = config.cluster?.redisUrl;
+  const redisUrl = sfuRedisUrl(config);
   // loadConfig checked these for role sfu; a caller in code may not have.
   if (!publicUrl || !ticketSecret || !redisUrl) {
     throw new Error(
-      'an SFU node needs sfuNodes.publicUrl, sfuNodes.ticketSecret and cluster.redisUrl',
+      'an SFU node needs sfuNodes.publicUrl, sfuNodes.ticketSecret and sfuNodes.redisUrl (or cluster.redisUrl)',
     );
   }
   const id = config.sfuNodes.id ?? `${os.hostname()}-${process.pid}`;

@@ -1,3 +1,4 @@
+import { sfuRedisUrl } from './sfu-node-config.js';
 import type { CallEngine } from '../calls/call-engine.js';
 import type { ServerConfig } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -9,11 +10,13 @@ import { RemoteMediaPlane } from './remote-media-plane.js';
  */
 export function remoteMediaFor(config: ServerConfig, logger: Logger): RemoteMediaPlane | undefined {
   if (config.role !== 'signaling') return undefined;
-  const redisUrl = config.cluster?.redisUrl;
+  const redisUrl = sfuRedisUrl(config);
   const { ticketSecret, heartbeatIntervalMs, registrationTtlMs } = config.sfuNodes;
   // loadConfig refuses role signaling without them; a caller in code may not have used it.
   if (!redisUrl || !ticketSecret) {
-    throw new Error('role signaling needs cluster.redisUrl and sfuNodes.ticketSecret');
+    throw new Error(
+      'role signaling needs sfuNodes.redisUrl (or cluster.redisUrl) and sfuNodes.ticketSecret',
+    );
   }
   return new RemoteMediaPlane({
     redisUrl,

@@ -185,7 +185,9 @@ export class SignalingConnection {
       }
       return;
     }
-    const handler = handlers[type] as Handler<typeof type>;
+    const local = handlers[type] as Handler<typeof type>;
+    // Cluster mode: a request for a call another node holds goes to that node.
+    const handler = this.services.cluster?.handlerFor(type, local) ?? local;
     try {
       const result = await handler({ session, services: this.services }, data as never);
       okFrames(this.services.metrics).inc();

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -37,7 +37,8 @@ export class CrashableServer {
         host: '127.0.0.1',
         port: server.port,
         dataDir: path.join(dir, 'data'),
-        logLevel: 'warn',
+        // TP_TEST_LOG=<level>: the server's logs, appended to TP_TEST_LOG_FILE (debugging).
+        logLevel: process.env.TP_TEST_LOG ?? 'warn',
         auth: { jwtSecret: JWT_SECRET, adminApiKey: ADMIN_KEY },
         ...config,
       }),
@@ -66,7 +67,7 @@ export class CrashableServer {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'server/main.ts', 'serve', '--config', this.configFile],
-      { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] },
+      { cwd: REPO, stdio: ['ignore', logFile(), 'inherit'] },
     );
     this.child = child;
     this.exit = new Promise((resolve) =>
@@ -128,4 +129,10 @@ export class CrashableServer {
     if (res.status === 404) return undefined;
     return callRecordSchema.parse(await res.json());
   }
+}
+
+/** Where the server's stdout (its logs) goes: nowhere, unless TP_TEST_LOG_FILE names a file. */
+function logFile(): 'ignore' | number {
+  const file = process.env.TP_TEST_LOG_FILE;
+  return file ? openSync(file, 'a') : 'ignore';
 }

@@ -12,6 +12,19 @@ export interface WebhookOutboxOptions {
   /** Completes a push intent with the callee's push tokens and the caller's name, when sent. */
   resolvePush: (intent: PushIntent) => Promise<CallInviteWebhook>;
   logger: Logger;
+  /**
+   * Cluster mode: who sends each entry. Every node shares the outbox table, so an entry is
+   * claimed by the node that wrote it, and one left behind is sent by the one node that claims
+   * it from a dead node. Unset (embedded): this process sends everything.
+   */
+  deliveries?: OutboxDeliveries;
+}
+
+export interface OutboxDeliveries {
+  /** This node wrote the entry and sends it. */
+  claim(deliveryId: string): void;
+  /** Of these entries left undelivered, the ones this node now sends (claimed atomically). */
+  takeLeft(entries: readonly OutboxEntry[], includeOwn: boolean): Promise<OutboxEntry[]>;
 }
 
 /** Failures after which the delivery is tried again at the next start rather than forgotten. */
@@ -37,6 +50,7 @@ export class WebhookOutbox {
   enqueue(entry: OutboxEntry): void {
     if (!this.options.sender.enabled) return;
     this.options.store.add(callIdOfEntry(entry), entry);
+    this.options.deliveries?.claim(entry.deliveryId);
     this.backlog++;
     const { commits } = this.options;
     commits.whenCommitted(commits.ticket(), () => {
@@ -45,9 +59,11 @@ export class WebhookOutbox {
   }
 
   /** Sends what an earlier run left; resolves with how many. */
-  async resume(): Promise<number> {
+  async resume(includeOwn = true): Promise<number> {
     if (!this.options.sender.enabled) return 0;
-    const entries = await this.options.store.loadAll();
+    const all = await this.options.store.loadAll();
+    const { deliveries } = this.options;
+    const entries = deliveries ? await deliveries.takeLeft(all, includeOwn) : all;
     this.backlog += entries.length;
     for (const entry of entries) this.dispatch(entry);
     if (entries.length > 0)

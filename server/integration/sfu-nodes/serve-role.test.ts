@@ -54,7 +54,7 @@ describe('serve --role', () => {
   it('refuses an sfu node without its configuration, naming what is missing', async () => {
     const { child, output } = serve(['--role', 'sfu'], {});
     expect(await exitOf(child)).toBe(1);
-    expect(output()).toContain('cluster.redisUrl: role sfu needs Redis');
+    expect(output()).toContain('sfuNodes.redisUrl (or cluster.redisUrl): role sfu needs Redis');
     expect(output()).toContain('sfuNodes.publicUrl');
   });
 

@@ -31,8 +31,8 @@ export class SfuNodesScenario {
   ): Promise<SfuNodesScenario> {
     const redis = await RedisInstance.start();
     const shared = {
-      cluster: { redisUrl: redis.url },
       sfuNodes: {
+        redisUrl: redis.url,
         ticketSecret: TICKET_SECRET,
         heartbeatIntervalMs: HEARTBEAT_MS,
         registrationTtlMs: REGISTRATION_TTL_MS,

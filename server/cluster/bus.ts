@@ -1,0 +1,82 @@
+import { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
+
+type Listener = (text: string) => void;
+
+/**
+ * The node's two Redis connections: one for commands and publishing (one connection, so what
+ * this node publishes reaches each channel in the order it was sent), one subscribed. Either
+ * reconnects on its own (ioredis); `resubscribed` tells the parts that keep replicas to rebuild
+ * them, since what was published while the subscriber was away is lost.
+ */
+export class ClusterBus {
+  readonly redis: Redis;
+  private readonly subscriber: Redis;
+  private readonly listeners = new Map<string, Listener>();
+  private readonly onResubscribed: (() => void)[] = [];
+  private closed = false;
+
+  constructor(
+    url: string,
+    private readonly logger: Logger,
+  ) {
+    const options = {
+      lazyConnect: true,
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+      retryStrategy: (attempt: number) => Math.min(50 * attempt, 500),
+    };
+    this.redis = new Redis(url, { ...options, connectionName: 'trayphone-cmd' });
+    this.subscriber = new Redis(url, { ...options, connectionName: 'trayphone-sub' });
+    for (const connection of [this.redis, this.subscriber]) {
+      connection.on('error', (error: Error) => {
+        if (!this.closed) this.logger.warn({ err: error }, 'redis connection error');
+      });
+    }
+    this.subscriber.on('message', (channel: string, text: string) => {
+      this.listeners.get(channel)?.(text);
+    });
+    let firstReady = true;
+    this.subscriber.on('ready', () => {
+      // ioredis subscribes again by itself once reconnected; the replicas rebuild after that.
+      if (firstReady) {
+        firstReady = false;
+        return;
+      }
+      this.logger.info('redis subscriber reconnected: rebuilding replicas');
+      for (const rebuild of this.onResubscribed) rebuild();
+    });
+  }
+
+  async connect(): Promise<void> {
+    await Promise.all([this.redis.connect(), this.subscriber.connect()]);
+  }
+
+  async subscribe(channel: string, listener: Listener): Promise<void> {
+    this.listeners.set(channel, listener);
+    await this.subscriber.subscribe(channel);
+  }
+
+  /** Fire and forget: the command connection queues it while reconnecting. */
+  publish(channel: string, message: unknown): void {
+    this.redis.publish(channel, JSON.stringify(message)).catch((error: unknown) => {
+      this.logger.warn({ err: error, channel }, 'redis publish failed');
+    });
+  }
+
+  resubscribed(rebuild: () => void): void {
+    this.onResubscribed.push(rebuild);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([this.subscriber.quit(), this.redis.quit()]);
+  }
+
+  /** Without a goodbye (the node is fenced or dying). */
+  disconnect(): void {
+    this.closed = true;
+    this.subscriber.disconnect();
+    this.redis.disconnect();
+  }
+}
