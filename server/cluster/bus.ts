@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
+import type { CommitBarrier } from '../store/types.js';
 
 type Listener = (text: string) => void;
 
@@ -15,6 +16,8 @@ export class ClusterBus {
   private readonly listeners = new Map<string, Listener>();
   private readonly onResubscribed: (() => void)[] = [];
   private closed = false;
+  private barrier: CommitBarrier | undefined;
+  private readonly held: { ticket: number; channel: string; message: unknown }[] = [];
 
   constructor(
     url: string,
@@ -63,6 +66,45 @@ export class ClusterBus {
       this.logger.warn({ err: error, channel }, 'redis publish failed');
     });
   }
+
+  /** From the node's start: what `publishDurable` sends waits for the store's commits. */
+  holdUntilCommitted(barrier: CommitBarrier): void {
+    this.barrier = barrier;
+  }
+
+  /**
+   * For what tells of a call step (a frame for a device on another node, the answer to a
+   * forwarded request): published only once the writes made before it are committed, in order,
+   * as a local socket's frames are (SignalingConnection). Acknowledged means durable across
+   * nodes too: an answer the owner sent before its commit would be lost with a kill -9, and
+   * the node taking the call over would then decide it differently.
+   */
+  publishDurable(channel: string, message: unknown): void {
+    const { barrier } = this;
+    if (!barrier) {
+      this.publish(channel, message);
+      return;
+    }
+    const ticket = barrier.ticket();
+    if (this.held.length === 0 && barrier.isCommitted(ticket)) {
+      this.publish(channel, message);
+      return;
+    }
+    this.held.push({ ticket, channel, message });
+    if (this.held.length === 1) barrier.whenCommitted(ticket, this.release);
+  }
+
+  private readonly release = (): void => {
+    const { barrier } = this;
+    if (!barrier) return;
+    let head = this.held[0];
+    while (head && barrier.isCommitted(head.ticket)) {
+      this.held.shift();
+      this.publish(head.channel, head.message);
+      head = this.held[0];
+    }
+    if (head) barrier.whenCommitted(head.ticket, this.release);
+  };
 
   resubscribed(rebuild: () => void): void {
     this.onResubscribed.push(rebuild);

@@ -198,7 +198,11 @@ export class CallForwarding {
   /** A request forwarded here by another node: decided as if its device were connected here. */
   async handle(message: Extract<NodeMessage, { t: 'request' }>): Promise<void> {
     const answer = (body: Record<string, unknown>): void => {
-      this.o.bus.publish(nodeChannel(message.from), { t: 'answer', id: message.id, ...body });
+      this.o.bus.publishDurable(nodeChannel(message.from), {
+        t: 'answer',
+        id: message.id,
+        ...body,
+      });
     };
     const services = this.services;
     const type = message.type as SessionRequestType;

@@ -114,6 +114,7 @@ export class ClusterNode {
 
   /** Subscribes and loads the replicas; from now on other nodes' changes reach `services`. */
   async start(services: Services): Promise<void> {
+    this.bus.holdUntilCommitted(services.stores.commits);
     this.forwarding.attach(services);
     await this.bus.subscribe(nodeChannel(this.nodeId), (text) => {
       const message = parseMessage(nodeMessageSchema, text);

@@ -49,7 +49,7 @@ export class RemoteSession implements Session {
   }
   send(frame: string): void {
     const { userId, device } = this.entry;
-    this.bus.publish(nodeChannel(this.entry.nodeId), {
+    this.bus.publishDurable(nodeChannel(this.entry.nodeId), {
       t: 'frame',
       userId,
       deviceId: device.id,
