@@ -246,7 +246,6 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
     sentMessages: new SentMessages(),
     sfuUrl: '', // Known once listening (the port may be chosen by the OS).
     mediaTickets: remoteMedia ?? inProcessTickets(tokens, () => services.sfuUrl),
-    ...(cluster ? { cluster } : {}),
   };
   metrics.countCallsWith(() => calls.counts());
   presence.readInCallFrom((userId) => calls.isBusy(userId));
@@ -363,6 +362,7 @@ export async function startServer(options: StartOptions): Promise<TrayphoneServe
           metrics.connections.dec();
         },
         socket,
+        cluster,
       );
       connections.add(connection);
       metrics.connections.inc();

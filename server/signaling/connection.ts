@@ -17,7 +17,7 @@ import { verifyAccessToken } from './access-token.js';
 import type { Services } from './context.js';
 import { EncodedResult } from './encoded-result.js';
 import { handlers } from './handlers/index.js';
-import type { Handler, SessionRequestType } from './handlers/types.js';
+import type { Handler, RequestRouting, SessionRequestType } from './handlers/types.js';
 import type { Session } from './sessions.js';
 import { textFrameOnce } from './text-frame.js';
 
@@ -78,6 +78,8 @@ export class SignalingConnection {
     private readonly services: Services,
     private readonly onClosed: (connection: SignalingConnection) => void,
     private readonly transport: Transport,
+    /** Cluster mode: sends requests for calls held elsewhere to their owner node. */
+    private readonly routing?: RequestRouting,
   ) {
     const { signaling } = services.config;
     const { metrics } = services;
@@ -187,7 +189,7 @@ export class SignalingConnection {
     }
     const local = handlers[type] as Handler<typeof type>;
     // Cluster mode: a request for a call another node holds goes to that node.
-    const handler = this.services.cluster?.handlerFor(type, local) ?? local;
+    const handler = this.routing?.handlerFor(type, local) ?? local;
     try {
       const result = await handler({ session, services: this.services }, data as never);
       okFrames(this.services.metrics).inc();

@@ -1,7 +1,6 @@
 import type { MediaTicketIssuer } from '../sfu-node/media-tickets.js';
 import type { SessionEvents } from './session-events.js';
 import type { ServerConfig } from '../config.js';
-import type { ClusterNode } from '../cluster/cluster-node.js';
 import type { CallEngine } from '../calls/call-engine.js';
 import type { ContactCenter } from '../contact-center/index.js';
 import type { Logger } from '../logger.js';
@@ -34,8 +33,6 @@ export interface Services {
   sfuUrl: string;
   /** Signs media tickets for the SFU a call's media is on, and names its URL. */
   mediaTickets: MediaTicketIssuer;
-  /** Cluster mode only: this node's part of the cluster (requests for calls held elsewhere). */
-  cluster?: ClusterNode;
 }
 
 /** What one request of a signed-in session is handled with. */

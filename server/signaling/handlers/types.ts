@@ -14,3 +14,11 @@ export type Handler<T extends RequestType> = (
 /** Requests of a signed-in session (`hello` is handled by the connection itself). */
 export type SessionRequestType = Exclude<RequestType, 'hello'>;
 export type HandlerTable<K extends SessionRequestType> = { [T in K]: Handler<T> };
+
+/**
+ * Where a request is decided (cluster mode: a request for a call another node owns goes to that
+ * node; server/cluster implements it). Embedded, every request is decided here.
+ */
+export interface RequestRouting {
+  handlerFor<T extends SessionRequestType>(type: T, local: Handler<T>): Handler<T>;
+}
