@@ -1,16 +1,21 @@
 import type pg from 'pg';
 import type { CallInfo, CallRecord } from '../../../protocol/index.js';
-import { callInfoSchema, callRecordSchema } from '../../../protocol/index.js';
+import { callInfoSchema } from '../../../protocol/index.js';
 import type { Logger } from '../../logger.js';
 import { type OutboxEntry, outboxEntrySchema } from '../outbox-entry.js';
 import { ALIVE_KEY, type CallJournal } from '../sqlite/call-journal.js';
 import { parseJsonColumn } from '../sqlite/json-column.js';
 import { clampLimit } from '../sqlite/paging.js';
-import { DEFAULT_RECORD_LIMIT, MAX_RECORD_LIMIT } from '../sqlite/records.js';
+import {
+  DEFAULT_RECORD_LIMIT,
+  MAX_RECORD_LIMIT,
+  parseRecordRows,
+  type RecordRow,
+  upperRecordKey,
+} from '../record-pages.js';
 import type {
   LiveCallStore,
   PersistedLiveCall,
-  RecordKey,
   RecordQuery,
   RecordStore,
   WebhookOutboxStore,
@@ -83,11 +88,6 @@ export class PostgresLiveCallStore implements LiveCallStore {
   }
 }
 
-interface RecordRow {
-  call_id: string;
-  record: string;
-}
-
 /** Newest first by (created_at, call_id); a page goes on strictly below its key. */
 const RANGE_SQL = `SELECT call_id, record FROM call_records
   WHERE created_at >= $1 AND (created_at, call_id) < ($2, $3)
@@ -111,7 +111,7 @@ export class PostgresRecordStore implements RecordStore {
 
   async query(query: RecordQuery): Promise<CallRecord[]> {
     await this.journal.settled();
-    const below = upperKey(query);
+    const below = upperRecordKey(query);
     const values: (string | number)[] = [
       query.from ?? Number.MIN_SAFE_INTEGER,
       below.createdAt,
@@ -126,7 +126,7 @@ export class PostgresRecordStore implements RecordStore {
             text: USER_HISTORY_SQL,
             values: [...values, query.userId],
           });
-    return this.parseRows(rows);
+    return parseRecordRows(rows, this.logger);
   }
 
   async get(callId: string): Promise<CallRecord | undefined> {
@@ -135,37 +135,12 @@ export class PostgresRecordStore implements RecordStore {
       'SELECT call_id, record FROM call_records WHERE call_id = $1',
       [callId],
     );
-    return this.parseRows(rows)[0];
+    return parseRecordRows(rows, this.logger)[0];
   }
 
   flush(): Promise<void> {
     return this.journal.settled();
   }
-
-  private parseRows(rows: readonly RecordRow[]): CallRecord[] {
-    const records: CallRecord[] = [];
-    for (const row of rows) {
-      const parsed = parseJsonColumn(row.record, callRecordSchema);
-      if (parsed.ok && parsed.value.callId === row.call_id) {
-        records.push(parsed.value);
-      } else {
-        const reason = parsed.ok ? 'call id does not match its row' : parsed.reason;
-        this.logger.error({ callId: row.call_id, reason }, 'corrupt call record skipped');
-      }
-    }
-    return records;
-  }
-}
-
-/** The lower of `before` and `olderThan` as a key (the same rule as SQLite's records.ts). */
-function upperKey(query: RecordQuery): RecordKey {
-  const before: RecordKey = { createdAt: query.before ?? Number.MAX_SAFE_INTEGER, callId: '' };
-  const after = query.olderThan;
-  if (after === undefined) return before;
-  const afterIsLower =
-    after.createdAt < before.createdAt ||
-    (after.createdAt === before.createdAt && after.callId < before.callId);
-  return afterIsLower ? after : before;
 }
 
 export class PostgresWebhookOutbox implements WebhookOutboxStore {

@@ -1,23 +1,19 @@
 import type { CallRecord } from '../../../protocol/index.js';
-import { callRecordSchema } from '../../../protocol/index.js';
 import type { Logger } from '../../logger.js';
-import type { RecordKey, RecordQuery, RecordStore } from '../types.js';
+import {
+  DEFAULT_RECORD_LIMIT,
+  MAX_RECORD_LIMIT,
+  parseRecordRows,
+  type RecordRow,
+  upperRecordKey,
+} from '../record-pages.js';
+import type { RecordQuery, RecordStore } from '../types.js';
 import type { WriteOp } from './batch-writer.js';
 import type { CallJournal } from './call-journal.js';
 import type { CallWriteStatement } from './calls-database.js';
 import type { SqliteDatabase, Statement } from './database.js';
-import { parseJsonColumn } from './json-column.js';
 import { clampLimit } from './paging.js';
 import { settle } from './settle.js';
-
-export const DEFAULT_RECORD_LIMIT = 50;
-/** A page of 1,000 and one more, read to know whether another page follows. */
-export const MAX_RECORD_LIMIT = 1001;
-
-interface RecordRow {
-  call_id: string;
-  record: string;
-}
 
 /**
  * A user's records (caller or participant), newest first, in one range scan of the participants
@@ -67,7 +63,7 @@ export class SqliteRecordStore implements RecordStore {
   async query(query: RecordQuery): Promise<CallRecord[]> {
     await this.journal.settled();
     return settle(() => {
-      const below = upperKey(query);
+      const below = upperRecordKey(query);
       const range: RangeParams = [
         query.from ?? Number.MIN_SAFE_INTEGER,
         below.createdAt,
@@ -78,7 +74,7 @@ export class SqliteRecordStore implements RecordStore {
         query.userId === undefined
           ? this.selectRange.all(...range)
           : this.selectForUser.all(query.userId, ...range);
-      return this.parseRows(rows);
+      return parseRecordRows(rows, this.logger);
     });
   }
 
@@ -86,38 +82,13 @@ export class SqliteRecordStore implements RecordStore {
     await this.journal.settled();
     return settle(() => {
       const row = this.selectOne.get(callId);
-      return row === undefined ? undefined : this.parseRows([row])[0];
+      return row === undefined ? undefined : parseRecordRows([row], this.logger)[0];
     });
   }
 
   flush(): Promise<void> {
     return this.journal.settled();
   }
-
-  private parseRows(rows: readonly RecordRow[]): CallRecord[] {
-    const records: CallRecord[] = [];
-    for (const row of rows) {
-      const parsed = parseJsonColumn(row.record, callRecordSchema);
-      if (parsed.ok && parsed.value.callId === row.call_id) {
-        records.push(parsed.value);
-      } else {
-        const reason = parsed.ok ? 'call id does not match its row' : parsed.reason;
-        this.logger.error({ callId: row.call_id, reason }, 'corrupt call record skipped');
-      }
-    }
-    return records;
-  }
-}
-
-/** The lower of `before` and `olderThan` as a key: a page starts strictly below it. */
-function upperKey(query: RecordQuery): RecordKey {
-  const before: RecordKey = { createdAt: query.before ?? Number.MAX_SAFE_INTEGER, callId: '' };
-  const after = query.olderThan;
-  if (after === undefined) return before;
-  const afterIsLower =
-    after.createdAt < before.createdAt ||
-    (after.createdAt === before.createdAt && after.callId < before.callId);
-  return afterIsLower ? after : before;
 }
 
 /** The statements that store one record: the row, and one participants row per user. */
