@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallInfo } from '../../protocol/index.js';
-import { RequestFailed, type TestClient } from '../testing/test-client.js';
-import { Scenario, answeredCall, rejection, settled } from './support.js';
+import type { TestClient } from '../testing/test-client.js';
+import { Scenario, answeredCall, rejection, settled, callOutcome } from './support.js';
 
 /**
  * Attended transfer (issue 18) against the real server: the transferor holds the call, consults
@@ -21,15 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await s.dispose();
 });
-
-async function outcome(request: Promise<{ call: CallInfo }>) {
-  try {
-    return { ok: true as const, call: (await request).call };
-  } catch (error) {
-    if (!(error instanceof RequestFailed)) throw error;
-    return { ok: false as const, code: error.body.code };
-  }
-}
 
 /** Alice calls bob, bob holds and consults carol: the two calls, both active. */
 async function consulting(tag: string) {
@@ -151,8 +142,10 @@ describe('attended transfer races', () => {
       const { alice, bob, carol, held, consult } = await consulting(`r${round}`);
       const send = {
         complete: () =>
-          outcome(bob.request('call.completeTransfer', { callId: held, consultCallId: consult })),
-        hangup: () => outcome(carol.request('call.hangup', { callId: consult })),
+          callOutcome(
+            bob.request('call.completeTransfer', { callId: held, consultCallId: consult }),
+          ),
+        hangup: () => callOutcome(carol.request('call.hangup', { callId: consult })),
       };
       const [complete, hangup] =
         round % 2 === 1

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallInfo } from '../../protocol/index.js';
 import { opusParameters } from '../sfu/testing/media-fixtures.js';
 import { SfuTestClient } from '../sfu/testing/sfu-test-client.js';
-import { RequestFailed, type TestClient } from '../testing/test-client.js';
-import { Scenario, answeredCall, eventually, rejection, settled } from './support.js';
+import type { TestClient } from '../testing/test-client.js';
+import { Scenario, answeredCall, eventually, rejection, settled, callOutcome } from './support.js';
 
 /**
  * Hold and resume (issue 18) against the real server with real clients: both sides see who
@@ -23,18 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await s.dispose();
 });
-
-type Outcome = { ok: true; call: CallInfo } | { ok: false; code: string; call?: CallInfo };
-
-async function outcome(request: Promise<{ call: CallInfo }>): Promise<Outcome> {
-  try {
-    return { ok: true, call: (await request).call };
-  } catch (error) {
-    if (!(error instanceof RequestFailed)) throw error;
-    const { code, call } = error.body;
-    return call ? { ok: false, code, call } : { ok: false, code };
-  }
-}
 
 /** Both in the media room: alice produces audio (no RTP needed), bob consumes it, resumed. */
 async function inMedia(alice: TestClient, bob: TestClient, callId: string) {
@@ -172,8 +159,8 @@ describe('hold racing a hang-up', () => {
       );
       // Both frames leave before either answer is awaited; which is written first alternates.
       const send = {
-        hold: () => outcome(alice.request('call.hold', { callId })),
-        hangup: () => outcome(bob.request('call.hangup', { callId })),
+        hold: () => callOutcome(alice.request('call.hold', { callId })),
+        hangup: () => callOutcome(bob.request('call.hangup', { callId })),
       };
       const [hold, hangup] =
         round % 2 === 1
@@ -204,8 +191,8 @@ describe('hold racing a hang-up', () => {
     const callId = 'hold-0005';
     await answeredCall(alice, dave, 'dave', callId);
     const [held, hung] = await Promise.all([
-      outcome(dave.request('call.hold', { callId })),
-      outcome(dave.request('call.hangup', { callId })),
+      callOutcome(dave.request('call.hold', { callId })),
+      callOutcome(dave.request('call.hangup', { callId })),
     ]);
     // One socket: the server takes them in order.
     expect(held).toMatchObject({ ok: true, call: { hold: { by: 'dave' } } });

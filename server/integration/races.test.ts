@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CallInfo } from '../../protocol/index.js';
-import { RequestFailed, type TestClient } from '../testing/test-client.js';
-import { Scenario, rejection, settled } from './support.js';
+import type { TestClient } from '../testing/test-client.js';
+import { Scenario, rejection, settled, callOutcome } from './support.js';
 
 let s: Scenario;
 beforeEach(async () => {
@@ -10,19 +9,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await s.dispose();
 });
-
-type Outcome = { ok: true; call: CallInfo } | { ok: false; code: string; call?: CallInfo };
-
-/** Settles a request into what the client learned: its result, or the error and attached call. */
-async function outcome(request: Promise<{ call: CallInfo }>): Promise<Outcome> {
-  try {
-    return { ok: true, call: (await request).call };
-  } catch (error) {
-    if (!(error instanceof RequestFailed)) throw error;
-    const { code, call } = error.body;
-    return call ? { ok: false, code, call } : { ok: false, code };
-  }
-}
 
 async function invite(alice: TestClient, bobs: TestClient[], callId: string): Promise<void> {
   await alice.request('call.invite', { callId, callees: ['bob'], media: 'audio' });
@@ -47,8 +33,8 @@ describe('racing answers', () => {
 
       // Both frames leave before either answer is awaited; which is written first alternates.
       const send = {
-        accept: () => outcome(bob.request('call.accept', { callId })),
-        cancel: () => outcome(alice.request('call.cancel', { callId })),
+        accept: () => callOutcome(bob.request('call.accept', { callId })),
+        cancel: () => callOutcome(alice.request('call.cancel', { callId })),
       };
       const [accept, cancel] =
         round % 2 === 1
@@ -100,8 +86,8 @@ describe('racing answers', () => {
     await invite(alice, [desk, phone], 'race-two-accepts');
 
     const results = await Promise.all([
-      outcome(desk.request('call.accept', { callId: 'race-two-accepts' })),
-      outcome(phone.request('call.accept', { callId: 'race-two-accepts' })),
+      callOutcome(desk.request('call.accept', { callId: 'race-two-accepts' })),
+      callOutcome(phone.request('call.accept', { callId: 'race-two-accepts' })),
     ]);
 
     const won = results.filter((r) => r.ok);

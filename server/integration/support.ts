@@ -2,7 +2,13 @@ import { type IncomingHttpHeaders, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
-import type { DeviceInfo, ErrorBody, ErrorCode, RequestResult } from '../../protocol/index.js';
+import type {
+  CallInfo,
+  DeviceInfo,
+  ErrorBody,
+  ErrorCode,
+  RequestResult,
+} from '../../protocol/index.js';
 import { PROTOCOL_VERSION, encodeRequest } from '../../protocol/index.js';
 import type { ServerConfigInput } from '../config.js';
 import { RequestFailed, TestClient } from '../testing/test-client.js';
@@ -140,11 +146,6 @@ export class Scenario {
 
 const capitalise = (id: string): string => id.charAt(0).toUpperCase() + id.slice(1);
 
-/**
- * Resolves once every client has an answer to a ping sent now. The server writes frames to one
- * socket in order, so any event it sent a client before handling the ping has then arrived: a
- * way to assert that something did not happen without sleeping.
- */
 /** `caller` calls `callee` (audio) and `callee` answers: an active one-to-one call. */
 export async function answeredCall(
   caller: TestClient,
@@ -157,6 +158,11 @@ export async function answeredCall(
   await callee.request('call.accept', { callId });
 }
 
+/**
+ * Resolves once every client has an answer to a ping sent now. The server writes frames to one
+ * socket in order, so any event it sent a client before handling the ping has then arrived: a
+ * way to assert that something did not happen without sleeping.
+ */
 export async function settled(...clients: TestClient[]): Promise<void> {
   await Promise.all(clients.map((c) => c.request('ping', {})));
 }
@@ -171,6 +177,21 @@ export async function rejection(request: Promise<unknown>, code: ErrorCode): Pro
   const { body } = error as RequestFailed;
   expect(body.code).toBe(code);
   return body;
+}
+
+/** What a client learned from a call request: its result, or the error and the call attached. */
+export type CallOutcome =
+  { ok: true; call: CallInfo } | { ok: false; code: string; call?: CallInfo };
+
+/** Settles a call request into its outcome, so racing requests can be compared side by side. */
+export async function callOutcome(request: Promise<{ call: CallInfo }>): Promise<CallOutcome> {
+  try {
+    return { ok: true, call: (await request).call };
+  } catch (error) {
+    if (!(error instanceof RequestFailed)) throw error;
+    const { code, call } = error.body;
+    return call ? { ok: false, code, call } : { ok: false, code };
+  }
 }
 
 /** Polls a condition the tests cannot observe as an event (server-side bookkeeping). */

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallInfo } from '../../protocol/index.js';
-import { RequestFailed } from '../testing/test-client.js';
-import { Scenario, answeredCall, eventually, rejection } from './support.js';
+import { Scenario, answeredCall, eventually, rejection, callOutcome } from './support.js';
 
 /**
  * Blind transfer (issue 18) against the real server with real clients: the target rings with
@@ -21,18 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await s.dispose();
 });
-
-type Outcome = { ok: true; call: CallInfo } | { ok: false; code: string; call?: CallInfo };
-
-async function outcome(request: Promise<{ call: CallInfo }>): Promise<Outcome> {
-  try {
-    return { ok: true, call: (await request).call };
-  } catch (error) {
-    if (!(error instanceof RequestFailed)) throw error;
-    const { code, call } = error.body;
-    return call ? { ok: false, code, call } : { ok: false, code };
-  }
-}
 
 async function records(userId: string, callId: string) {
   const list = await s.t.server.services.stores.records.query({ userId, limit: 10 });
@@ -165,8 +151,8 @@ describe('transfer races', () => {
       await bob.request('call.transfer', { callId, target: 'carol' });
       await carol.waitFor('call.incoming', (d) => d.call.callId === callId);
       const send = {
-        accept: () => outcome(carol.request('call.accept', { callId })),
-        hangup: () => outcome(bob.request('call.hangup', { callId })),
+        accept: () => callOutcome(carol.request('call.accept', { callId })),
+        hangup: () => callOutcome(bob.request('call.hangup', { callId })),
       };
       const [accept, hangup] =
         round % 2 === 1
@@ -190,8 +176,8 @@ describe('transfer races', () => {
     await bob.request('call.transfer', { callId, target: 'carol' });
     await carol.waitFor('call.incoming', (d) => d.call.callId === callId);
     const [hung, accepted] = await Promise.all([
-      outcome(alice.request('call.hangup', { callId })),
-      outcome(carol.request('call.accept', { callId })),
+      callOutcome(alice.request('call.hangup', { callId })),
+      callOutcome(carol.request('call.accept', { callId })),
     ]);
     expect(hung.ok).toBe(true);
     if (accepted.ok) {
