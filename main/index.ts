@@ -11,7 +11,6 @@ import {
   BrowserWindow,
   type IpcMainInvokeEvent,
   crashReporter,
-  desktopCapturer,
   dialog,
   type WebContents,
   app,
@@ -64,13 +63,8 @@ import {
   isOwnRendererUrl,
   isTrustedSender,
 } from './security/origins.js';
-import {
-  chooseHidDevice,
-  devicePermissionGranted,
-  hidPermissionCheck,
-} from './headset/hid-permission.js';
-import { answerDisplayMedia } from './screen-share/display-media.js';
-import { isAllowedNavigation, permissionGranted } from './security/web-policy.js';
+import { installSessionHandlers } from './electron/session-handlers.js';
+import { isAllowedNavigation } from './security/web-policy.js';
 import { DesktopStore } from './settings/desktop-store.js';
 import { loadPolicy, policyFilePath } from './settings/policy.js';
 import { loadRegistryPolicy, regExeReader } from './settings/registry-policy.js';
@@ -308,68 +302,12 @@ async function start(): Promise<void> {
   const settings = new SettingsWatch();
 
   serveAppProtocol(ses, paths, origins, () => [settings.current().serverUrl]);
-  ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
-    callback(
-      permissionGranted(
-        { permission, requestingUrl: details.requestingUrl, isMainFrame: details.isMainFrame },
-        origins,
-      ),
-    );
-  });
-  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
-    // WebHID for headset call control: our origin only (main/headset/hid-permission.ts).
-    (permission as string) === 'hid'
-      ? hidPermissionCheck(details.requestingUrl ?? requestingOrigin, origins)
-      : permissionGranted(
-          {
-            permission,
-            requestingUrl: details.requestingUrl ?? requestingOrigin,
-            isMainFrame: details.isMainFrame,
-          },
-          origins,
-        ),
-  );
-  ses.setDevicePermissionHandler((details) =>
-    devicePermissionGranted({ deviceType: details.deviceType, origin: details.origin }, origins),
-  );
-  ses.setDisplayMediaRequestHandler(
-    (request, callback) => {
-      void answerDisplayMedia(
-        {
-          frameUrl: request.frame?.url,
-          isMainFrame: request.frame !== null && request.frame.parent === null,
-        },
-        {
-          origins,
-          log,
-          listSources: async () =>
-            (
-              await desktopCapturer.getSources({
-                types: ['screen', 'window'],
-                thumbnailSize: { width: 320, height: 180 },
-              })
-            ).map((s) => ({ id: s.id, name: s.name, thumbnail: s.thumbnail.toDataURL() })),
-          // The main window's thumbnail picker (screen-share/renderer-picker.ts).
-          picker: {
-            pick: (entries) => desktop?.sourcePicker.pick(entries) ?? Promise.resolve(null),
-          },
-        },
-      ).then(
-        (source) => {
-          callback(source ? { video: { id: source.id, name: source.name } } : {});
-        },
-        (error: unknown) => {
-          log.error({ err: error }, 'screen sharing failed');
-          callback({});
-        },
-      );
+  installSessionHandlers(ses, {
+    origins,
+    log,
+    picker: {
+      pick: (entries) => desktop?.sourcePicker.pick(entries) ?? Promise.resolve(null),
     },
-    // macOS 15+: the OS's own picker where it exists (Electron ignores it elsewhere).
-    { useSystemPicker: true },
-  );
-  ses.on('select-hid-device', (event, details, callback) => {
-    event.preventDefault();
-    callback(chooseHidDevice(details.frame?.url ?? '', details.deviceList, origins));
   });
 
   // Pushes reach every window of ours (the main window and ringing windows).
